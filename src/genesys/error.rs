@@ -1,0 +1,262 @@
+//! Typed errors of the Genesys Cloud API client. None of them ever holds a
+//! secret or a token: they are built from status codes, Genesys' own error
+//! bodies (which never echo credentials) and transport error kinds.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::retry::GiveUpReason;
+
+/// What went wrong talking to Genesys Cloud.
+#[derive(Debug, thiserror::Error)]
+pub enum GenesysError {
+    /// Genesys answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// No usable answer: connection refused, timeout, reset.
+    #[error("{operation}: could not reach Genesys Cloud: {detail}{}", retried_note(*.attempts, *.gave_up))]
+    Transport {
+        /// What the provider was doing.
+        operation: String,
+        /// The transport error, without URL.
+        detail: String,
+        /// Attempts made.
+        attempts: u32,
+        /// Why retrying stopped.
+        gave_up: Option<GiveUpReason>,
+    },
+    /// The token endpoint refused the credentials or could not be used.
+    #[error("{operation}: token exchange at {login_host} failed with HTTP {status}: {error}{}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default(), retried_note(*.attempts, *.gave_up))]
+    Token {
+        /// What the provider was doing.
+        operation: String,
+        /// Login host used.
+        login_host: String,
+        /// HTTP status.
+        status: u16,
+        /// OAuth error code, e.g. `invalid_client`.
+        error: String,
+        /// OAuth error description.
+        description: Option<String>,
+        /// Attempts made.
+        attempts: u32,
+        /// Why retrying stopped.
+        gave_up: Option<GiveUpReason>,
+    },
+    /// An operation did not complete (e.g. a delete that never finished).
+    #[error("{operation}: {detail}")]
+    Incomplete {
+        /// What the provider was doing.
+        operation: String,
+        /// What is missing.
+        detail: String,
+    },
+    /// The answer was not the JSON we expected.
+    #[error("{operation}: could not read Genesys Cloud's answer: {detail}")]
+    Decode {
+        /// What the provider was doing.
+        operation: String,
+        /// Where decoding failed (never the body itself).
+        detail: String,
+    },
+}
+
+impl GenesysError {
+    /// HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            GenesysError::Api(e) => Some(e.status),
+            GenesysError::Token { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// True for 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// True when the token endpoint rejected the client's credentials
+    /// (wrong id or secret, inactive client).
+    pub fn is_rejected_credentials(&self) -> bool {
+        matches!(self, GenesysError::Token { status, error, .. }
+            if (*status == 400 || *status == 401) && (error == "invalid_client" || error == "unauthorized_client" || error == "invalid_grant"))
+    }
+
+    /// Builds a decode error from a serde_json error, keeping only its
+    /// category and position (serde's message can quote the input).
+    pub fn decode(operation: &str, err: &serde_json::Error) -> Self {
+        let category = match err.classify() {
+            serde_json::error::Category::Io => "I/O error",
+            serde_json::error::Category::Syntax => "malformed JSON",
+            serde_json::error::Category::Data => "unexpected JSON shape",
+            serde_json::error::Category::Eof => "truncated JSON",
+        };
+        GenesysError::Decode {
+            operation: operation.to_string(),
+            detail: format!("{category} at line {} column {}", err.line(), err.column()),
+        }
+    }
+}
+
+/// An error answer of the Platform API.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// What the provider was doing, e.g. `create OAuth client "ci"`.
+    pub operation: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Genesys error code, e.g. `bad.request`.
+    pub code: Option<String>,
+    /// Human-readable message.
+    pub message: String,
+    /// Field-level details.
+    pub details: Vec<ErrorDetail>,
+    /// `ININ-Correlation-Id` (or `contextId`), for Genesys support.
+    pub correlation_id: Option<String>,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Why retrying stopped, when it was retried.
+    pub gave_up: Option<GiveUpReason>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: Genesys Cloud answered HTTP {}",
+            self.operation, self.status
+        )?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        for d in &self.details {
+            match (&d.field_name, &d.error_code) {
+                (Some(field), Some(code)) => write!(f, "; field {field}: {code}")?,
+                (Some(field), None) => write!(f, "; field {field}")?,
+                (None, Some(code)) => write!(f, "; {code}")?,
+                (None, None) => {}
+            }
+        }
+        if let Some(id) = &self.correlation_id {
+            write!(f, " (correlation id {id})")?;
+        }
+        f.write_str(&retried_note(self.attempts, self.gave_up))
+    }
+}
+
+/// One entry of `details[]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorDetail {
+    /// Error code of this detail.
+    #[serde(default)]
+    pub error_code: Option<String>,
+    /// The field it is about.
+    #[serde(default)]
+    pub field_name: Option<String>,
+}
+
+/// The Platform API's error body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ErrorBody {
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message_with_params: Option<String>,
+    #[serde(default)]
+    pub message_params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default)]
+    pub context_id: Option<String>,
+    #[serde(default)]
+    pub details: Vec<ErrorDetail>,
+}
+
+impl ErrorBody {
+    /// The best message the body offers: `message`, else `messageWithParams`
+    /// with its parameters filled in.
+    pub fn best_message(&self) -> Option<String> {
+        if let Some(m) = self.message.as_deref().filter(|m| !m.is_empty()) {
+            return Some(m.to_string());
+        }
+        let mut text = self.message_with_params.clone()?;
+        for (key, value) in self.message_params.iter().flatten() {
+            let shown = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            text = text.replace(&format!("{{{key}}}"), &shown);
+        }
+        Some(text)
+    }
+}
+
+/// The token endpoint's error body (`description` is used by some answers).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct TokenErrorBody {
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub error_description: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn retried_note(attempts: u32, gave_up: Option<GiveUpReason>) -> String {
+    match gave_up {
+        None | Some(GiveUpReason::NotRetryable) if attempts <= 1 => String::new(),
+        None | Some(GiveUpReason::NotRetryable) => format!(" (after {attempts} attempts)"),
+        Some(GiveUpReason::TooManyAttempts) => {
+            format!(" (gave up after {attempts} attempts: retry limit reached)")
+        }
+        Some(GiveUpReason::DeadlineExceeded) => {
+            format!(" (gave up after {attempts} attempts: retry deadline reached)")
+        }
+        Some(GiveUpReason::RetryAfterTooLong) => format!(
+            " (gave up after {attempts} attempts: the server asked to wait longer than the retry bound)"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_error_names_operation_status_fields_and_correlation_id() {
+        let body: ErrorBody = serde_json::from_str(
+            r#"{"message":"","code":"bad.request","messageWithParams":"Value {v} is invalid","messageParams":{"v":"x"},
+                "details":[{"errorCode":"invalid","fieldName":"accessTokenValiditySeconds"}],"contextId":"ctx-1"}"#,
+        )
+        .expect("valid");
+        let err = ApiError {
+            operation: "create OAuth client \"ci\"".into(),
+            status: 400,
+            code: body.code.clone(),
+            message: body.best_message().unwrap_or_default(),
+            details: body.details.clone(),
+            correlation_id: body.context_id.clone(),
+            attempts: 3,
+            gave_up: Some(GiveUpReason::NotRetryable),
+        };
+        let text = err.to_string();
+        assert_eq!(
+            text,
+            "create OAuth client \"ci\": Genesys Cloud answered HTTP 400 bad.request: Value x is invalid; \
+             field accessTokenValiditySeconds: invalid (correlation id ctx-1) (after 3 attempts)"
+        );
+    }
+
+    #[test]
+    fn decode_errors_do_not_quote_the_input() {
+        let err = serde_json::from_str::<u32>(r#""s3cr3t-value""#).expect_err("not a number");
+        let text = GenesysError::decode("read", &err).to_string();
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(text.contains("unexpected JSON shape"));
+    }
+}

@@ -1,0 +1,12 @@
+//! Genesys Cloud Platform API client: OAuth clients and the token endpoint.
+
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod region;
+pub mod token;
+
+pub use client::{ClientSettings, Credentials, GenesysClient};
+pub use error::GenesysError;
+pub use model::{OAuthClient, OAuthClientRequest, RoleDivision};
+pub use region::Endpoints;

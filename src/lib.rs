@@ -1,0 +1,26 @@
+//! Terraform provider for Genesys Cloud OAuth clients whose secrets go to
+//! HashiCorp Vault and never into Terraform state.
+//!
+//! Where things are:
+//! - [`genesys`]: the Genesys Cloud API client (OAuth clients, token endpoint);
+//! - [`retry`]: the one place retries are decided;
+//! - [`secret`]: the type secrets travel in;
+//! - [`config`]: provider configuration from attributes and environment;
+//! - [`plan`]: validation and plan rules of each resource;
+//! - [`tf`]: the thin glue to the Terraform plugin protocol (`tf-provider`).
+
+pub mod config;
+pub mod genesys;
+pub mod logging;
+pub mod plan;
+pub mod retry;
+pub mod secret;
+pub mod tf;
+
+/// Provider version, from Cargo.toml at build time.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The User-Agent sent with every request.
+pub fn user_agent() -> String {
+    format!("terraform-provider-genesyscloud/{VERSION} (+rust)")
+}

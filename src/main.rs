@@ -1,0 +1,42 @@
+//! The plugin binary: started by Terraform, speaks protocol 6 over gRPC.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("--version") {
+        println!(
+            "terraform-provider-genesyscloud {}",
+            terraform_provider_genesyscloud::VERSION
+        );
+        return ExitCode::SUCCESS;
+    }
+    // tf-provider attaches a captured backtrace to every diagnostic when
+    // RUST_BACKTRACE is set in the user's shell; diagnostics are for people.
+    // This runs before any thread exists, so changing the environment is sound.
+    std::env::remove_var("RUST_BACKTRACE");
+    std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    // tf-provider installs its own global subscriber when PLUGIN_LOG_FILE is
+    // set, which would clash with ours: honour the variable here instead.
+    let log_file = std::env::var_os("PLUGIN_LOG_FILE");
+    std::env::remove_var("PLUGIN_LOG_FILE");
+    terraform_provider_genesyscloud::logging::init(log_file);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    let provider = terraform_provider_genesyscloud::tf::GenesysProvider::default();
+    match runtime.block_on(tf_provider::serve("genesyscloud", provider)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "provider server stopped");
+            ExitCode::FAILURE
+        }
+    }
+}

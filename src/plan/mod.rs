@@ -1,0 +1,5 @@
+//! Plan rules: what is valid input, what a default is, how an API answer is
+//! reconciled with what the user wrote. No Terraform types here: the glue in
+//! `crate::tf` converts and calls in.
+
+pub mod oauth_client;

@@ -1,0 +1,221 @@
+//! Rules of `genesyscloud_oauth_client`.
+
+use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+
+use crate::genesys::model::canonical_grant_type;
+
+/// Grant types the API accepts.
+pub const GRANT_TYPES: &[&str] = &[
+    "CODE",
+    "TOKEN",
+    "SAML2BEARER",
+    "SAML2-BEARER",
+    "PASSWORD",
+    "CLIENT-CREDENTIALS",
+];
+/// Allowed token lifetimes, in seconds.
+pub const VALIDITY_RANGE: RangeInclusive<i64> = 300..=38_880_000;
+/// Token lifetime when none is configured.
+pub const DEFAULT_VALIDITY: i64 = 86_400;
+/// Client states a configuration may ask for.
+pub const CLIENT_STATES: &[&str] = &["active", "disabled", "inactive"];
+/// State when none is configured.
+pub const DEFAULT_STATE: &str = "active";
+
+/// A problem with one attribute's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Attribute name in the Terraform schema.
+    pub attribute: &'static str,
+    /// One-line summary.
+    pub summary: String,
+    /// What is allowed.
+    pub detail: String,
+}
+
+/// Checks a client name.
+pub fn check_name(name: &str) -> Result<(), FieldError> {
+    if name.trim().is_empty() {
+        return Err(FieldError {
+            attribute: "name",
+            summary: "Empty OAuth client name".into(),
+            detail: "name must contain at least one non-blank character.".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks a grant type (exact spelling, as the API is case-sensitive).
+pub fn check_grant_type(grant: &str) -> Result<(), FieldError> {
+    if GRANT_TYPES.contains(&grant) {
+        return Ok(());
+    }
+    Err(FieldError {
+        attribute: "authorized_grant_type",
+        summary: format!("Unsupported grant type {grant:?}"),
+        detail: format!(
+            "authorized_grant_type must be one of {}.",
+            GRANT_TYPES.join(", ")
+        ),
+    })
+}
+
+/// Checks a token lifetime.
+pub fn check_validity(seconds: i64) -> Result<(), FieldError> {
+    if VALIDITY_RANGE.contains(&seconds) {
+        return Ok(());
+    }
+    Err(FieldError {
+        attribute: "access_token_validity_seconds",
+        summary: format!("Token validity {seconds} is out of range"),
+        detail: format!(
+            "access_token_validity_seconds must be between {} and {} (450 days).",
+            VALIDITY_RANGE.start(),
+            VALIDITY_RANGE.end()
+        ),
+    })
+}
+
+/// Checks a client state.
+pub fn check_state(state: &str) -> Result<(), FieldError> {
+    if CLIENT_STATES.contains(&state) {
+        return Ok(());
+    }
+    Err(FieldError {
+        attribute: "state",
+        summary: format!("Unsupported client state {state:?}"),
+        detail: format!("state must be one of {}.", CLIENT_STATES.join(", ")),
+    })
+}
+
+/// The grant type to keep in state: the user's spelling when the API's answer
+/// means the same (`SAML2BEARER` is answered `SAML2-BEARER`), else the answer.
+pub fn grant_type_for_state(prior: Option<&str>, answered: &str) -> String {
+    match prior {
+        Some(p) if canonical_grant_type(p) == canonical_grant_type(answered) => p.to_string(),
+        _ => answered.to_string(),
+    }
+}
+
+/// A role with its (possibly not yet known) division.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RoleRef {
+    /// Role id.
+    pub role_id: String,
+    /// Division id, `None` when the configuration leaves it to Genesys.
+    pub division_id: Option<String>,
+}
+
+/// Fills in divisions left out of the configuration with what the prior
+/// state recorded for the same role, so that a role whose division Genesys
+/// chose does not show a diff on every plan. Roles whose division stays
+/// unknown keep `None` (to be planned as unknown).
+pub fn carry_prior_divisions(planned: &[RoleRef], prior: &[RoleRef]) -> Vec<RoleRef> {
+    let mut prior_by_role: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for r in prior {
+        if let Some(d) = &r.division_id {
+            prior_by_role.entry(&r.role_id).or_default().push(d);
+        }
+    }
+    // Divisions the configuration names explicitly are not available to fill gaps.
+    for r in planned {
+        if let (Some(d), Some(list)) = (&r.division_id, prior_by_role.get_mut(r.role_id.as_str())) {
+            list.retain(|x| x != d);
+        }
+    }
+    planned
+        .iter()
+        .map(|r| match &r.division_id {
+            Some(_) => r.clone(),
+            None => {
+                let carried = prior_by_role
+                    .get_mut(r.role_id.as_str())
+                    .and_then(|list| (!list.is_empty()).then(|| list.remove(0).to_string()));
+                RoleRef {
+                    role_id: r.role_id.clone(),
+                    division_id: carried,
+                }
+            }
+        })
+        .collect()
+}
+
+/// The Terraform attribute an API field name refers to, for diagnostics.
+pub fn attribute_for_api_field(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "name" => "name",
+        "description" => "description",
+        "accessTokenValiditySeconds" => "access_token_validity_seconds",
+        "registeredRedirectUri" => "registered_redirect_uris",
+        "authorizedGrantType" => "authorized_grant_type",
+        "scope" => "scopes",
+        "roleDivisions" | "roleIds" => "roles",
+        "state" => "state",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_checks_name_the_attribute() {
+        assert!(check_grant_type("CLIENT-CREDENTIALS").is_ok());
+        assert!(check_grant_type("SAML2BEARER").is_ok());
+        assert_eq!(
+            check_grant_type("client-credentials").map_err(|e| e.attribute),
+            Err("authorized_grant_type")
+        );
+        assert!(check_validity(300).is_ok() && check_validity(38_880_000).is_ok());
+        assert_eq!(
+            check_validity(299).map_err(|e| e.attribute),
+            Err("access_token_validity_seconds")
+        );
+        assert!(check_validity(38_880_001).is_err());
+        assert!(check_state("inactive").is_ok() && check_state("deleted").is_err());
+        assert!(check_name("  ").is_err() && check_name("ci").is_ok());
+    }
+
+    #[test]
+    fn saml_spelling_of_the_user_is_kept() {
+        assert_eq!(
+            grant_type_for_state(Some("SAML2BEARER"), "SAML2-BEARER"),
+            "SAML2BEARER"
+        );
+        assert_eq!(grant_type_for_state(None, "SAML2-BEARER"), "SAML2-BEARER");
+        assert_eq!(grant_type_for_state(Some("CODE"), "TOKEN"), "TOKEN");
+    }
+
+    #[test]
+    fn divisions_left_to_genesys_are_carried_from_prior_state() {
+        let r = |role: &str, div: Option<&str>| RoleRef {
+            role_id: role.into(),
+            division_id: div.map(Into::into),
+        };
+        let prior = vec![
+            r("admin", Some("home")),
+            r("admin", Some("*")),
+            r("viewer", Some("d2")),
+        ];
+        let planned = vec![r("admin", None), r("admin", Some("*")), r("new", None)];
+        assert_eq!(
+            carry_prior_divisions(&planned, &prior),
+            vec![
+                r("admin", Some("home")),
+                r("admin", Some("*")),
+                r("new", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn api_fields_map_to_attributes() {
+        assert_eq!(
+            attribute_for_api_field("accessTokenValiditySeconds"),
+            Some("access_token_validity_seconds")
+        );
+        assert_eq!(attribute_for_api_field("nope"), None);
+    }
+}

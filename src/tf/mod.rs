@@ -1,0 +1,11 @@
+//! Thin glue between the Terraform plugin protocol (`tf-provider`) and the
+//! plain modules. Schemas live here; decisions live in `crate::plan`,
+//! `crate::config` and the API clients.
+
+mod diag;
+mod oauth_client;
+mod oauth_client_data;
+mod provider;
+mod schema;
+
+pub use provider::GenesysProvider;

@@ -1,0 +1,580 @@
+//! `genesyscloud_oauth_client`: glue only. Rules are in
+//! `crate::plan::oauth_client`, API calls in `crate::genesys`.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{
+    AttributeConstraint::{Computed, Optional, OptionalComputed, Required},
+    AttributeType::{Number, String as Str},
+    Block, Description, NestedBlock, Schema,
+};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{map, AttributePath, Diagnostics, Resource};
+
+use super::diag::{field_error, genesys_error};
+use super::provider::Shared;
+use super::schema::{attr, string_set};
+use crate::genesys::{OAuthClient, OAuthClientRequest, RoleDivision};
+use crate::plan::oauth_client::{self as rules, RoleRef};
+
+/// The resource.
+pub struct OAuthClientResource {
+    shared: Arc<Shared>,
+}
+
+impl OAuthClientResource {
+    /// A resource using the provider's shared clients.
+    pub fn new(shared: Arc<Shared>) -> Self {
+        OAuthClientResource { shared }
+    }
+}
+
+/// One `roles` block.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RoleBlock {
+    role_id: Value<String>,
+    division_id: Value<String>,
+}
+
+/// Resource state (and plan, and configuration).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientState {
+    id: Value<String>,
+    name: Value<String>,
+    description: Value<String>,
+    access_token_validity_seconds: Value<i64>,
+    registered_redirect_uris: Value<BTreeSet<Value<String>>>,
+    authorized_grant_type: Value<String>,
+    scopes: Value<BTreeSet<Value<String>>>,
+    roles: Value<BTreeSet<RoleBlock>>,
+    state: Value<String>,
+    client_id: Value<String>,
+    date_created: Value<String>,
+}
+
+/// The resource and data source share the roles block schema.
+pub fn roles_block(computed_only: bool) -> Block {
+    let (role, division) = if computed_only {
+        (Computed, Computed)
+    } else {
+        (Required, OptionalComputed)
+    };
+    Block {
+        version: 0,
+        description: Description::markdown(
+            "A role granted to a client-credentials client, in one division.",
+        ),
+        attributes: map! {
+            "role_id" => attr(Str, role, "Role id."),
+            "division_id" => attr(Str, division, "Division id; `*` means all divisions. When left out, Genesys Cloud uses the home division."),
+        },
+        blocks: Default::default(),
+        deprecated: false,
+    }
+}
+
+fn strings(set: &Value<BTreeSet<Value<String>>>) -> Vec<String> {
+    set.as_ref_option()
+        .map(|s| {
+            s.iter()
+                .filter_map(|v| v.as_ref_option().cloned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn role_refs(roles: &Value<BTreeSet<RoleBlock>>) -> Vec<RoleRef> {
+    roles
+        .as_ref_option()
+        .map(|set| {
+            set.iter()
+                .filter_map(|r| {
+                    Some(RoleRef {
+                        role_id: r.role_id.as_ref_option()?.clone(),
+                        division_id: r.division_id.as_ref_option().cloned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Plans `roles`: the configured blocks, with divisions left out of the
+/// configuration taken from `known` (prior state or API answer) or unknown.
+fn plan_roles(
+    config: &Value<BTreeSet<RoleBlock>>,
+    known: &[RoleRef],
+) -> Value<BTreeSet<RoleBlock>> {
+    let configured = config.as_ref_option().cloned().unwrap_or_default();
+    // Blocks with unknown role ids pass through untouched.
+    let (unresolved, resolved): (Vec<_>, Vec<_>) =
+        configured.into_iter().partition(|r| !r.role_id.is_value());
+    let refs = role_refs(&Value::Value(resolved.into_iter().collect()));
+    let mut out: BTreeSet<RoleBlock> = rules::carry_prior_divisions(&refs, known)
+        .into_iter()
+        .map(|r| RoleBlock {
+            role_id: Value::Value(r.role_id),
+            division_id: r.division_id.map(Value::Value).unwrap_or(Value::Unknown),
+        })
+        .collect();
+    out.extend(unresolved.into_iter().map(|r| RoleBlock {
+        division_id: if r.division_id.is_null() {
+            Value::Unknown
+        } else {
+            r.division_id
+        },
+        ..r
+    }));
+    Value::Value(out)
+}
+
+fn request_from(s: &ClientState) -> OAuthClientRequest {
+    OAuthClientRequest {
+        name: s.name.as_ref_option().cloned().unwrap_or_default(),
+        description: s.description.as_ref_option().cloned(),
+        access_token_validity_seconds: s
+            .access_token_validity_seconds
+            .as_option()
+            .unwrap_or(rules::DEFAULT_VALIDITY),
+        registered_redirect_uri: strings(&s.registered_redirect_uris),
+        authorized_grant_type: s
+            .authorized_grant_type
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default(),
+        scope: strings(&s.scopes),
+        role_divisions: role_refs(&s.roles)
+            .into_iter()
+            .map(|r| RoleDivision {
+                role_id: r.role_id,
+                division_id: r.division_id,
+            })
+            .collect(),
+        state: s
+            .state
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_else(|| rules::DEFAULT_STATE.into()),
+    }
+}
+
+fn answered_roles(c: &OAuthClient) -> Vec<RoleRef> {
+    c.role_divisions
+        .iter()
+        .flatten()
+        .map(|r| RoleRef {
+            role_id: r.role_id.clone(),
+            division_id: r.division_id.clone(),
+        })
+        .collect()
+}
+
+/// A string set from the API, keeping the prior null-vs-empty choice when
+/// the API has nothing.
+fn set_from_api(
+    prior: &Value<BTreeSet<Value<String>>>,
+    answered: &Option<Vec<String>>,
+) -> Value<BTreeSet<Value<String>>> {
+    let items: BTreeSet<Value<String>> = answered
+        .iter()
+        .flatten()
+        .cloned()
+        .map(Value::Value)
+        .collect();
+    if items.is_empty() && !matches!(prior, Value::Value(p) if !p.is_empty()) {
+        return prior
+            .clone()
+            .as_option()
+            .map(Value::Value)
+            .unwrap_or(Value::Null);
+    }
+    Value::Value(items)
+}
+
+/// State after a read: what Genesys has, expressed the way the prior state
+/// (the user's configuration) expressed it where both mean the same.
+fn state_from_api(prior: &ClientState, c: &OAuthClient) -> ClientState {
+    let description = match (&c.description, &prior.description) {
+        (Some(d), _) if !d.is_empty() => Value::Value(d.clone()),
+        (_, Value::Value(p)) if p.is_empty() => Value::Value(String::new()),
+        _ => Value::Null,
+    };
+    ClientState {
+        id: Value::Value(c.id.clone()),
+        name: Value::Value(c.name.clone()),
+        description,
+        access_token_validity_seconds: Value::Value(
+            c.access_token_validity_seconds
+                .unwrap_or(rules::DEFAULT_VALIDITY),
+        ),
+        registered_redirect_uris: set_from_api(
+            &prior.registered_redirect_uris,
+            &c.registered_redirect_uri,
+        ),
+        authorized_grant_type: Value::Value(rules::grant_type_for_state(
+            prior
+                .authorized_grant_type
+                .as_ref_option()
+                .map(String::as_str),
+            &c.authorized_grant_type,
+        )),
+        scopes: set_from_api(&prior.scopes, &c.scope),
+        roles: Value::Value(
+            answered_roles(c)
+                .into_iter()
+                .map(|r| RoleBlock {
+                    role_id: Value::Value(r.role_id),
+                    division_id: r.division_id.map(Value::Value).unwrap_or(Value::Null),
+                })
+                .collect(),
+        ),
+        state: Value::Value(
+            c.state
+                .clone()
+                .unwrap_or_else(|| rules::DEFAULT_STATE.into()),
+        ),
+        client_id: Value::Value(c.id.clone()),
+        date_created: c
+            .date_created
+            .clone()
+            .map(Value::Value)
+            .unwrap_or(Value::Null),
+    }
+}
+
+/// State after create or update: the plan, with what only the answer knows.
+fn state_after_apply(planned: &ClientState, c: &OAuthClient) -> ClientState {
+    ClientState {
+        id: Value::Value(c.id.clone()),
+        client_id: Value::Value(c.id.clone()),
+        date_created: c
+            .date_created
+            .clone()
+            .map(Value::Value)
+            .unwrap_or(Value::Null),
+        roles: plan_roles(&planned.roles, &answered_roles(c)).map(|set| {
+            set.into_iter()
+                .map(|r| RoleBlock {
+                    division_id: if r.division_id.is_unknown() {
+                        Value::Null
+                    } else {
+                        r.division_id
+                    },
+                    ..r
+                })
+                .collect()
+        }),
+        ..planned.clone()
+    }
+}
+
+#[async_trait]
+impl Resource for OAuthClientResource {
+    type State<'a> = Value<ClientState>;
+    type PrivateState<'a> = ValueEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(Schema {
+            version: 0,
+            block: Block {
+                version: 0,
+                description: Description::markdown(
+                    "A Genesys Cloud OAuth client. The client secret Genesys returns at creation is discarded: use `genesyscloud_oauth_client_vault_secret` to obtain a secret and keep it in Vault.",
+                ),
+                attributes: map! {
+                    "id" => attr(Str, Computed, "The OAuth client id."),
+                    "name" => attr(Str, Required, "Client name (Genesys Cloud allows duplicates)."),
+                    "description" => attr(Str, Optional, "Free-text description."),
+                    "access_token_validity_seconds" => attr(Number, OptionalComputed, "Lifetime of the tokens the client obtains, 300 to 38880000 seconds. Default 86400."),
+                    "registered_redirect_uris" => attr(string_set(), Optional, "Redirect URIs (code and token grants)."),
+                    "authorized_grant_type" => attr(Str, Required, "One of `CODE`, `TOKEN`, `SAML2BEARER`, `SAML2-BEARER`, `PASSWORD`, `CLIENT-CREDENTIALS`."),
+                    "scopes" => attr(string_set(), Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
+                    "state" => attr(Str, OptionalComputed, "`active` (default), `disabled` or `inactive`."),
+                    "client_id" => attr(Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
+                    "date_created" => attr(Str, Computed, "Creation time (ISO-8601)."),
+                },
+                blocks: map! {
+                    "roles" => NestedBlock::Set(roles_block(false)),
+                },
+                deprecated: false,
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        let Value::Value(c) = config else {
+            return Some(());
+        };
+        let checks = [
+            c.name.as_ref_option().map(|v| rules::check_name(v)),
+            c.authorized_grant_type
+                .as_ref_option()
+                .map(|v| rules::check_grant_type(v)),
+            c.access_token_validity_seconds
+                .as_option()
+                .map(rules::check_validity),
+            c.state.as_ref_option().map(|v| rules::check_state(v)),
+        ];
+        for error in checks.into_iter().flatten().filter_map(Result::err) {
+            field_error(diags, error);
+        }
+        for role in c.roles.iter().flatten() {
+            if matches!(&role.role_id, Value::Value(r) if r.trim().is_empty()) {
+                diags.error(
+                    "Empty role_id",
+                    "Each roles block needs a role id.",
+                    AttributePath::new("roles"),
+                );
+            }
+        }
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let Value::Value(prior) = state else {
+            return Some((Value::Null, private_state));
+        };
+        let id = prior.id.as_ref_option()?.clone();
+        let genesys = self.shared.genesys(diags)?;
+        match genesys.get_client(&id).await {
+            Ok(Some(c)) if !c.is_deleted() => {
+                Some((Value::Value(state_from_api(&prior, &c)), private_state))
+            }
+            Ok(_) => {
+                tracing::info!(client_id = %id, "OAuth client is gone from Genesys Cloud; removing it from state");
+                Some((Value::Null, private_state))
+            }
+            Err(e) => {
+                genesys_error(diags, "Could not read OAuth client", &e);
+                None
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let Value::Value(mut planned) = proposed else {
+            return Some((proposed, Value::Null));
+        };
+        let config = config.as_option().unwrap_or_default();
+        planned.id = Value::Unknown;
+        planned.client_id = Value::Unknown;
+        planned.date_created = Value::Unknown;
+        apply_defaults(&mut planned, &config);
+        planned.roles = plan_roles(&config.roles, &[]);
+        Some((Value::Value(planned), Value::Null))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        config: Self::State<'a>,
+        prior_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let (Value::Value(prior), Value::Value(mut planned)) = (prior, proposed) else {
+            return Some((Value::Null, prior_private, vec![]));
+        };
+        let config = config.as_option().unwrap_or_default();
+        apply_defaults(&mut planned, &config);
+        planned.roles = plan_roles(&config.roles, &role_refs(&prior.roles));
+        planned.id = prior.id.clone();
+        planned.client_id = prior.client_id.clone();
+        planned.date_created = prior.date_created.clone();
+        Some((Value::Value(planned), prior_private, vec![]))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        prior_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(prior_private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        planned_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let Value::Value(planned) = planned else {
+            return None;
+        };
+        let genesys = self.shared.genesys(diags)?;
+        match genesys.create_client(&request_from(&planned)).await {
+            Ok(created) => {
+                // The secret in `created` is zeroized when it goes out of scope
+                // here: this resource never keeps it.
+                let state = state_after_apply(&planned, &created.client);
+                if created.adopted {
+                    diags.root_warning(
+                        "OAuth client adopted after a lost answer",
+                        format!(
+                            "Genesys Cloud did not confirm the create, but client {} with this name was found and is now managed here (no duplicate was made).",
+                            created.client.id
+                        ),
+                    );
+                }
+                Some((Value::Value(state), planned_private))
+            }
+            Err(e) => {
+                genesys_error(diags, "Could not create OAuth client", &e);
+                None
+            }
+        }
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        planned_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let (Value::Value(prior), Value::Value(planned)) = (prior, planned) else {
+            return None;
+        };
+        let id = prior.id.as_ref_option()?.clone();
+        let genesys = self.shared.genesys(diags)?;
+        match genesys.update_client(&id, &request_from(&planned)).await {
+            Ok(c) => Some((
+                Value::Value(state_after_apply(&planned, &c)),
+                planned_private,
+            )),
+            Err(e) => {
+                genesys_error(diags, "Could not update OAuth client", &e);
+                None
+            }
+        }
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        _planned_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        let Value::Value(prior) = prior else {
+            return Some(());
+        };
+        let id = prior.id.as_ref_option()?.clone();
+        let genesys = self.shared.genesys(diags)?;
+        match genesys.delete_client(&id).await {
+            Ok(()) => Some(()),
+            Err(e) => {
+                genesys_error(diags, "Could not delete OAuth client", &e);
+                None
+            }
+        }
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if id.trim().is_empty() {
+            diags.root_error(
+                "Invalid import id",
+                "Import a genesyscloud_oauth_client by its client id.",
+            );
+            return None;
+        }
+        let state = ClientState {
+            id: Value::Value(id.trim().to_string()),
+            ..Default::default()
+        };
+        Some((Value::Value(state), Value::Null))
+    }
+}
+
+/// Defaults of optional+computed attributes, applied when the configuration
+/// leaves them out (also when they are removed from it later).
+fn apply_defaults(planned: &mut ClientState, config: &ClientState) {
+    if config.access_token_validity_seconds.is_null() {
+        planned.access_token_validity_seconds = Value::Value(rules::DEFAULT_VALIDITY);
+    }
+    if config.state.is_null() {
+        planned.state = Value::Value(rules::DEFAULT_STATE.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api_client() -> OAuthClient {
+        serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "n", "authorizedGrantType": "SAML2-BEARER", "state": "active",
+            "accessTokenValiditySeconds": 600, "registeredRedirectUri": [], "scope": [],
+            "roleDivisions": [{"roleId": "r1", "divisionId": "home"}], "dateCreated": "2026-01-01T00:00:00.000Z"
+        }))
+        .expect("valid")
+    }
+
+    #[test]
+    fn read_keeps_the_users_spelling_and_null_sets() {
+        let prior = ClientState {
+            authorized_grant_type: Value::Value("SAML2BEARER".into()),
+            ..Default::default()
+        };
+        let s = state_from_api(&prior, &api_client());
+        assert_eq!(s.authorized_grant_type, Value::Value("SAML2BEARER".into()));
+        assert_eq!(s.registered_redirect_uris, Value::Null);
+        assert_eq!(s.description, Value::Null);
+        assert_eq!(s.access_token_validity_seconds, Value::Value(600));
+    }
+
+    #[test]
+    fn roles_left_to_genesys_plan_unknown_then_take_the_answer() {
+        let config: Value<BTreeSet<RoleBlock>> = Value::Value(
+            [RoleBlock {
+                role_id: Value::Value("r1".into()),
+                division_id: Value::Null,
+            }]
+            .into_iter()
+            .collect(),
+        );
+        let planned = plan_roles(&config, &[]);
+        assert!(planned.iter().flatten().all(|r| r.division_id.is_unknown()));
+        let after = state_after_apply(
+            &ClientState {
+                roles: planned,
+                ..Default::default()
+            },
+            &api_client(),
+        );
+        assert!(after
+            .roles
+            .iter()
+            .flatten()
+            .all(|r| r.division_id == Value::Value("home".into())));
+    }
+}

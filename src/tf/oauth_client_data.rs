@@ -1,0 +1,165 @@
+//! `data "genesyscloud_oauth_client"`: look a client up by name.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{
+    AttributeConstraint::{Computed, Required},
+    AttributeType::{self, Number, String as Str},
+    Block, Description, Schema,
+};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{map, AttributePath, DataSource, Diagnostics};
+
+use super::diag::genesys_error;
+use super::provider::Shared;
+use super::schema::{attr, string_set};
+
+/// The data source.
+pub struct OAuthClientDataSource {
+    shared: Arc<Shared>,
+}
+
+impl OAuthClientDataSource {
+    /// A data source using the provider's shared clients.
+    pub fn new(shared: Arc<Shared>) -> Self {
+        OAuthClientDataSource { shared }
+    }
+}
+
+/// A role as the data source reports it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct RoleObject {
+    role_id: Value<String>,
+    division_id: Value<String>,
+}
+
+/// Data source state.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientData {
+    name: Value<String>,
+    id: Value<String>,
+    client_id: Value<String>,
+    description: Value<String>,
+    authorized_grant_type: Value<String>,
+    access_token_validity_seconds: Value<i64>,
+    registered_redirect_uris: Value<BTreeSet<String>>,
+    scopes: Value<BTreeSet<String>>,
+    roles: Value<BTreeSet<RoleObject>>,
+    state: Value<String>,
+}
+
+#[async_trait]
+impl DataSource for OAuthClientDataSource {
+    type State<'a> = ClientData;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        let role_type = AttributeType::Set(Box::new(AttributeType::Object(map! {
+            "role_id" => AttributeType::String,
+            "division_id" => AttributeType::String,
+        })));
+        Some(Schema {
+            version: 0,
+            block: Block {
+                version: 0,
+                description: Description::markdown("Looks up an existing Genesys Cloud OAuth client by name. Never exposes its secret."),
+                attributes: map! {
+                    "name" => attr(Str, Required, "Exact name of the client. Exactly one client (not being deleted) must have it."),
+                    "id" => attr(Str, Computed, "The OAuth client id."),
+                    "client_id" => attr(Str, Computed, "The OAuth client id (same as `id`)."),
+                    "description" => attr(Str, Computed, "Description."),
+                    "authorized_grant_type" => attr(Str, Computed, "Grant type."),
+                    "access_token_validity_seconds" => attr(Number, Computed, "Token lifetime in seconds."),
+                    "registered_redirect_uris" => attr(string_set(), Computed, "Redirect URIs."),
+                    "scopes" => attr(string_set(), Computed, "Scopes."),
+                    "roles" => attr(role_type, Computed, "Roles with their divisions."),
+                    "state" => attr(Str, Computed, "`active`, `disabled` or `inactive`."),
+                },
+                blocks: Default::default(),
+                deprecated: false,
+            },
+        })
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        let name = config.name.as_ref_option()?.clone();
+        let genesys = self.shared.genesys(diags)?;
+        let mut found = match genesys.find_clients_by_name(&name).await {
+            Ok(found) => found,
+            Err(e) => {
+                genesys_error(diags, "Could not list OAuth clients", &e);
+                return None;
+            }
+        };
+        let c = match found.len() {
+            1 => found.remove(0),
+            0 => {
+                diags.error(
+                    "OAuth client not found",
+                    format!("No OAuth client is named {name:?}."),
+                    AttributePath::new("name"),
+                );
+                return None;
+            }
+            n => {
+                let ids: Vec<_> = found.iter().map(|c| c.id.as_str()).collect();
+                diags.error(
+                    "Ambiguous OAuth client name",
+                    format!(
+                        "{n} OAuth clients are named {name:?} ({}); rename one, or use its id.",
+                        ids.join(", ")
+                    ),
+                    AttributePath::new("name"),
+                );
+                return None;
+            }
+        };
+        Some(ClientData {
+            name: Value::Value(c.name.clone()),
+            id: Value::Value(c.id.clone()),
+            client_id: Value::Value(c.id.clone()),
+            description: c
+                .description
+                .clone()
+                .map(Value::Value)
+                .unwrap_or(Value::Null),
+            authorized_grant_type: Value::Value(c.authorized_grant_type.clone()),
+            access_token_validity_seconds: c
+                .access_token_validity_seconds
+                .map(Value::Value)
+                .unwrap_or(Value::Null),
+            registered_redirect_uris: Value::Value(
+                c.registered_redirect_uri
+                    .clone()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect(),
+            ),
+            scopes: Value::Value(c.scope.clone().unwrap_or_default().into_iter().collect()),
+            roles: Value::Value(
+                c.role_divisions
+                    .iter()
+                    .flatten()
+                    .map(|r| RoleObject {
+                        role_id: Value::Value(r.role_id.clone()),
+                        division_id: r
+                            .division_id
+                            .clone()
+                            .map(Value::Value)
+                            .unwrap_or(Value::Null),
+                    })
+                    .collect(),
+            ),
+            state: c.state.clone().map(Value::Value).unwrap_or(Value::Null),
+        })
+    }
+}

@@ -1,0 +1,189 @@
+//! The provider: its configuration schema, and the configured clients shared
+//! with every resource.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{
+    AttributeConstraint::Optional, AttributeType, Block, Description, Schema,
+};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+
+use super::diag::config_error;
+use super::oauth_client::OAuthClientResource;
+use super::oauth_client_data::OAuthClientDataSource;
+use super::schema::{attr, sensitive};
+use crate::config::{self, ProviderInput};
+use crate::genesys::GenesysClient;
+use crate::secret::Secret;
+
+/// What `configure` produced, shared with resources and data sources.
+#[derive(Default)]
+pub struct Shared {
+    genesys: RwLock<Option<Arc<GenesysClient>>>,
+}
+
+impl Shared {
+    /// The Genesys client, or an error diagnostic when the provider was not
+    /// configured (Terraform always configures before any read or apply).
+    pub fn genesys(&self, diags: &mut Diagnostics) -> Option<Arc<GenesysClient>> {
+        let client = self
+            .genesys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if client.is_none() {
+            diags.root_error_short("The genesyscloud provider is not configured");
+        }
+        client
+    }
+}
+
+/// The `genesyscloud` provider.
+#[derive(Default)]
+pub struct GenesysProvider {
+    shared: Arc<Shared>,
+}
+
+/// A sensitive string as Terraform sends it. Deserializes straight into a
+/// [`Secret`]; serializes as `***` (provider configuration is never sent back).
+#[derive(Debug, Clone)]
+pub struct SensitiveString(pub Secret);
+
+impl<'de> Deserialize<'de> for SensitiveString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Secret::deserialize(d).map(SensitiveString)
+    }
+}
+
+impl Serialize for SensitiveString {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("***")
+    }
+}
+
+/// Provider block attributes.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProviderConfig {
+    oauthclient_id: Value<String>,
+    oauthclient_secret: Value<SensitiveString>,
+    aws_region: Value<String>,
+    base_url: Value<String>,
+    access_token: Value<SensitiveString>,
+    max_retries: Value<i64>,
+    retry_deadline_seconds: Value<i64>,
+    request_timeout_seconds: Value<i64>,
+}
+
+impl ProviderConfig {
+    fn input(self) -> ProviderInput {
+        ProviderInput {
+            oauthclient_id: self.oauthclient_id.as_option(),
+            oauthclient_secret: self.oauthclient_secret.as_option().map(|s| s.0),
+            aws_region: self.aws_region.as_option(),
+            base_url: self.base_url.as_option(),
+            access_token: self.access_token.as_option().map(|s| s.0),
+            max_retries: self.max_retries.as_option(),
+            retry_deadline_seconds: self.retry_deadline_seconds.as_option(),
+            request_timeout_seconds: self.request_timeout_seconds.as_option(),
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for GenesysProvider {
+    type Config<'a> = ProviderConfig;
+    type MetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        use AttributeType::{Number, String};
+        Some(Schema {
+            version: 0,
+            block: Block {
+                version: 0,
+                description: Description::markdown(
+                    "Manages Genesys Cloud OAuth clients and keeps their secrets in HashiCorp Vault, never in Terraform state.",
+                ),
+                attributes: map! {
+                    "oauthclient_id" => attr(String, Optional, "Client id of the OAuth client (client-credentials grant) the provider authenticates with. Environment: `GENESYSCLOUD_OAUTHCLIENT_ID`, then `GENESYS_ADMIN_CLIENT_ID`."),
+                    "oauthclient_secret" => sensitive(String, Optional, "Secret of that OAuth client. Environment: `GENESYSCLOUD_OAUTHCLIENT_SECRET`, then `GENESYS_ADMIN_CLIENT_SECRET`."),
+                    "aws_region" => attr(String, Optional, "Genesys Cloud region, e.g. `us-east-1`, `eu-west-1`, `ap-southeast-2`. Environment: `GENESYSCLOUD_REGION`. Default `us-east-1`."),
+                    "base_url" => attr(String, Optional, "API root URL, overriding the region (the login host is derived by replacing `api.` with `login.`). Environment: `GENESYS_BASE_URL`."),
+                    "access_token" => sensitive(String, Optional, "A ready access token to use instead of client credentials (it is not refreshed). Environment: `GENESYSCLOUD_ACCESS_TOKEN`."),
+                    "max_retries" => attr(Number, Optional, "Retries of one API call after throttling (429), server errors (5xx) or lost connections. 0..100, default 10."),
+                    "retry_deadline_seconds" => attr(Number, Optional, "No retry of an API call starts later than this many seconds after its first attempt. 1..3600, default 300."),
+                    "request_timeout_seconds" => attr(Number, Optional, "Timeout of one HTTP attempt in seconds. 1..600, default 16."),
+                },
+                blocks: Default::default(),
+                deprecated: false,
+            },
+        })
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+        for e in config::check_static(&config.input()) {
+            config_error(diags, e);
+        }
+        Some(())
+    }
+
+    async fn configure<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        terraform_version: String,
+        config: Self::Config<'a>,
+    ) -> Option<()> {
+        let env = |name: &str| std::env::var(name).ok();
+        let settings = match config::resolve(&config.input(), &env, crate::user_agent()) {
+            Ok(s) => s,
+            Err(errors) => {
+                for e in errors {
+                    config_error(diags, e);
+                }
+                return None;
+            }
+        };
+        tracing::info!(
+            version = crate::VERSION,
+            terraform_version,
+            api = %settings.endpoints.api,
+            "provider configured"
+        );
+        match GenesysClient::new(settings) {
+            Ok(client) => {
+                *self
+                    .shared
+                    .genesys
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(client));
+                Some(())
+            }
+            Err(e) => {
+                diags.root_error("Cannot set up the Genesys Cloud client", e.to_string());
+                None
+            }
+        }
+    }
+
+    fn get_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        Some(map! {
+            "oauth_client" => OAuthClientResource::new(self.shared.clone()),
+        })
+    }
+
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        Some(map! {
+            "oauth_client" => OAuthClientDataSource::new(self.shared.clone()),
+        })
+    }
+}
