@@ -1,0 +1,632 @@
+//! The one request handler: faults, authentication, routing, answers.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use base64::Engine;
+use serde_json::{json, Value};
+
+use crate::faults::{self, FaultKind, FaultRule};
+use crate::state::{now_iso, random_token, StoredClient};
+use crate::Shared;
+
+const GRANT_TYPES: &[&str] = &[
+    "CODE",
+    "TOKEN",
+    "SAML2BEARER",
+    "SAML2-BEARER",
+    "PASSWORD",
+    "CLIENT-CREDENTIALS",
+];
+const CLIENTS: &str = "/api/v2/oauth/clients";
+
+/// Answers every request.
+pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let method = req.method().as_str().to_ascii_uppercase();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let headers = req.headers().clone();
+    let correlation = uuid::Uuid::new_v4().to_string();
+    let Ok(body) = to_bytes(req.into_body(), 1 << 20).await else {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too.large",
+            "Request body too large",
+            &correlation,
+            None,
+        );
+    };
+    if path.starts_with("/__emulator/") {
+        return admin(&shared, &method, &path, &body, &correlation);
+    }
+
+    let faults = {
+        let mut inner = shared.lock();
+        inner.requests.push((method.clone(), path.clone()));
+        faults::take(&mut inner.faults, &method, &path)
+    };
+    let mut drop_answer = false;
+    for fault in faults {
+        match fault {
+            FaultKind::Latency { millis } => {
+                tokio::time::sleep(Duration::from_millis(millis)).await
+            }
+            FaultKind::DropResponse => drop_answer = true,
+            FaultKind::Status429 { retry_after_secs } => {
+                let mut r = error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too.many.requests.retry.after",
+                    "Rate limit exceeded the maximum. Retry the request in [{retryAfter}] seconds",
+                    &correlation,
+                    None,
+                );
+                if let Ok(v) = retry_after_secs.to_string().parse() {
+                    r.headers_mut().insert("Retry-After", v);
+                }
+                return r;
+            }
+            FaultKind::Status500 => {
+                return error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal.server.error",
+                    "The server encountered an unexpected condition",
+                    &correlation,
+                    None,
+                )
+            }
+            FaultKind::Status501 => {
+                return error(
+                    StatusCode::NOT_IMPLEMENTED,
+                    "not.implemented",
+                    "Not implemented",
+                    &correlation,
+                    None,
+                )
+            }
+            FaultKind::Status503 => {
+                return error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "service.unavailable",
+                    "Service temporarily unavailable",
+                    &correlation,
+                    None,
+                )
+            }
+            FaultKind::TokenThrottle => {
+                return reply(
+                    StatusCode::BAD_REQUEST,
+                    json!({"error": "invalid_request", "error_description": "rate limit exceeded"}),
+                    &correlation,
+                )
+            }
+        }
+    }
+
+    let answer = if path == "/oauth/token" && method == "POST" {
+        token(&shared, &headers, &body, &correlation)
+    } else if path.starts_with("/api/v2/") {
+        match authenticate(&shared, &headers) {
+            true => route(&shared, &method, &path, &query, &body, &correlation),
+            false => error(
+                StatusCode::UNAUTHORIZED,
+                "bad.credentials",
+                "Invalid login credentials.",
+                &correlation,
+                None,
+            ),
+        }
+    } else {
+        error(
+            StatusCode::NOT_FOUND,
+            "not.found",
+            "The requested resource was not found",
+            &correlation,
+            None,
+        )
+    };
+    if drop_answer {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service.unavailable",
+            "Service temporarily unavailable",
+            &correlation,
+            None,
+        );
+    }
+    answer
+}
+
+fn reply(status: StatusCode, body: Value, correlation: &str) -> Response {
+    let mut builder = Response::builder()
+        .status(status)
+        .header("ININ-Correlation-Id", correlation);
+    if !body.is_null() {
+        builder = builder.header("Content-Type", "application/json");
+    }
+    let bytes = if body.is_null() {
+        Vec::new()
+    } else {
+        body.to_string().into_bytes()
+    };
+    builder
+        .body(Body::from(bytes))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+fn error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    correlation: &str,
+    field: Option<&str>,
+) -> Response {
+    let details: Vec<Value> = field
+        .map(|f| vec![json!({"errorCode": code, "fieldName": f})])
+        .unwrap_or_default();
+    reply(
+        status,
+        json!({
+            "message": message,
+            "code": code,
+            "status": status.as_u16(),
+            "messageWithParams": message,
+            "messageParams": {},
+            "contextId": correlation,
+            "details": details,
+            "errors": [],
+        }),
+        correlation,
+    )
+}
+
+fn bad_request(message: &str, field: &str, correlation: &str) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "bad.request",
+        message,
+        correlation,
+        Some(field),
+    )
+}
+
+/// `POST /oauth/token` (client credentials, Basic auth).
+fn token(shared: &Shared, headers: &HeaderMap, body: &[u8], correlation: &str) -> Response {
+    let form = String::from_utf8_lossy(body);
+    let grant = form
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "grant_type")
+        .map(|(_, v)| v.to_string());
+    if grant.as_deref() != Some("client_credentials") {
+        return reply(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"}),
+            correlation,
+        );
+    }
+    let credentials = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| {
+            s.split_once(':')
+                .map(|(i, p)| (i.to_string(), p.to_string()))
+        });
+    let Some((id, secret)) = credentials else {
+        return reply(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "invalid_client", "error_description": "client authentication is required"}),
+            correlation,
+        );
+    };
+    let mut inner = shared.lock();
+    inner.expire();
+    let admin = id == shared.config.admin_client_id && secret == shared.config.admin_client_secret;
+    let client = inner.clients.get(&id).is_some_and(|c| {
+        c.authorized_grant_type == "CLIENT-CREDENTIALS" && c.state == "active" && c.secret == secret
+    });
+    if !admin && !client {
+        return reply(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "invalid_client", "error_description": "authentication failed"}),
+            correlation,
+        );
+    }
+    let token = random_token(48);
+    let lifetime = shared.config.token_lifetime;
+    inner
+        .tokens
+        .insert(token.clone(), Instant::now() + lifetime);
+    inner.issued_tokens.push(token.clone());
+    reply(
+        StatusCode::OK,
+        json!({"access_token": token, "token_type": "bearer", "expires_in": lifetime.as_secs()}),
+        correlation,
+    )
+}
+
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> bool {
+    let Some(token) = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    let inner = shared.lock();
+    inner
+        .tokens
+        .get(token.trim())
+        .is_some_and(|exp| *exp > Instant::now())
+}
+
+fn route(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: &str,
+    body: &[u8],
+    correlation: &str,
+) -> Response {
+    let rest = path.strip_prefix(CLIENTS);
+    let segments: Vec<&str> = match rest {
+        Some("") | Some("/") => vec![],
+        Some(r) if r.starts_with('/') => r[1..].split('/').collect(),
+        _ => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "not.found",
+                "The requested resource was not found",
+                correlation,
+                None,
+            )
+        }
+    };
+    match (method, segments.as_slice()) {
+        ("GET", []) => list(shared, query, correlation),
+        ("POST", []) => create(shared, body, correlation),
+        ("GET", [id]) => get(shared, id, correlation),
+        ("PUT", [id]) => update(shared, id, body, correlation),
+        ("DELETE", [id]) => delete(shared, id, correlation),
+        ("POST", [id, "secret"]) => {
+            let regenerated = shared.lock().regenerate(id);
+            match regenerated {
+                Some(_) => get_with_secret(shared, id, correlation),
+                None => not_found(id, correlation),
+            }
+        }
+        _ => error(
+            StatusCode::NOT_FOUND,
+            "not.found",
+            "The requested resource was not found",
+            correlation,
+            None,
+        ),
+    }
+}
+
+fn not_found(id: &str, correlation: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "not.found",
+        &format!("OAuth client {id} not found"),
+        correlation,
+        None,
+    )
+}
+
+fn query_number(query: &str, key: &str) -> Result<Option<u64>, ()> {
+    match query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+    {
+        None => Ok(None),
+        Some((_, v)) => v.parse().map(Some).map_err(|_| ()),
+    }
+}
+
+fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
+    let (Ok(size), Ok(number)) = (
+        query_number(query, "pageSize"),
+        query_number(query, "pageNumber"),
+    ) else {
+        return bad_request(
+            "pageSize and pageNumber must be numbers",
+            "pageSize",
+            correlation,
+        );
+    };
+    let size = size.unwrap_or(25);
+    let number = number.unwrap_or(1).max(1);
+    if size == 0 || size > 100 {
+        return bad_request(
+            "pageSize must be between 1 and 100",
+            "pageSize",
+            correlation,
+        );
+    }
+    let all = shared.lock().ordered();
+    let total = all.len() as u64;
+    let page_count = total.div_ceil(size).max(1);
+    let start = ((number - 1) * size) as usize;
+    let entities: Vec<Value> = all
+        .iter()
+        .skip(start)
+        .take(size as usize)
+        .map(|c| c.to_json(false))
+        .collect();
+    let uri = |n: u64| format!("{CLIENTS}?pageSize={size}&pageNumber={n}");
+    let mut v = json!({
+        "entities": entities,
+        "pageSize": size,
+        "pageNumber": number,
+        "total": total,
+        "pageCount": page_count,
+        "firstUri": uri(1),
+        "selfUri": uri(number),
+        "lastUri": uri(page_count),
+    });
+    if number < page_count {
+        v["nextUri"] = json!(uri(number + 1));
+    }
+    if number > 1 {
+        v["previousUri"] = json!(uri(number - 1));
+    }
+    reply(StatusCode::OK, v, correlation)
+}
+
+/// A validated OAuthClientRequest.
+struct ClientRequest {
+    name: String,
+    description: Option<String>,
+    validity: i64,
+    redirect: Vec<String>,
+    role_ids: Vec<String>,
+    grant: String,
+    scope: Vec<String>,
+    roles: Vec<(String, String)>,
+    state: String,
+}
+
+fn strings(body: &Value, field: &'static str) -> Result<Vec<String>, &'static str> {
+    match body.get(field) {
+        None | Some(Value::Null) => Ok(vec![]),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string).ok_or(field))
+            .collect(),
+        Some(_) => Err(field),
+    }
+}
+
+fn parse_request(shared: &Shared, body: &[u8]) -> Result<ClientRequest, (String, &'static str)> {
+    let body: Value = serde_json::from_slice(body)
+        .map_err(|_| ("The request body is not valid JSON".to_string(), "body"))?;
+    let name = body
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if name.trim().is_empty() {
+        return Err(("The name is required".into(), "name"));
+    }
+    let grant = body
+        .get("authorizedGrantType")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !GRANT_TYPES.contains(&grant) {
+        return Err((
+            format!("Invalid authorizedGrantType {grant:?}"),
+            "authorizedGrantType",
+        ));
+    }
+    let grant = if grant == "SAML2BEARER" {
+        "SAML2-BEARER"
+    } else {
+        grant
+    }
+    .to_string();
+    let validity = match body.get("accessTokenValiditySeconds") {
+        None | Some(Value::Null) => 86_400,
+        Some(v) => v.as_i64().ok_or((
+            "accessTokenValiditySeconds must be an integer".to_string(),
+            "accessTokenValiditySeconds",
+        ))?,
+    };
+    if !(300..=38_880_000).contains(&validity) {
+        return Err((
+            "accessTokenValiditySeconds must be between 300 and 38880000".into(),
+            "accessTokenValiditySeconds",
+        ));
+    }
+    let state = body
+        .get("state")
+        .and_then(Value::as_str)
+        .unwrap_or("active")
+        .to_string();
+    if !["active", "disabled", "inactive"].contains(&state.as_str()) {
+        return Err((format!("Invalid state {state:?}"), "state"));
+    }
+    let bad = |f: &'static str| (format!("{f} must be an array of strings"), f);
+    let roles = match body.get("roleDivisions") {
+        None | Some(Value::Null) => vec![],
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| {
+                let role = i
+                    .get("roleId")
+                    .and_then(Value::as_str)
+                    .filter(|r| !r.is_empty())?;
+                let division = i
+                    .get("divisionId")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&shared.config.home_division);
+                Some((role.to_string(), division.to_string()))
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or((
+                "Each roleDivisions entry needs a roleId".to_string(),
+                "roleDivisions",
+            ))?,
+        Some(_) => return Err(("roleDivisions must be an array".into(), "roleDivisions")),
+    };
+    Ok(ClientRequest {
+        name,
+        description: body
+            .get("description")
+            .and_then(Value::as_str)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+        validity,
+        redirect: strings(&body, "registeredRedirectUri").map_err(bad)?,
+        role_ids: strings(&body, "roleIds").map_err(bad)?,
+        grant,
+        scope: strings(&body, "scope").map_err(bad)?,
+        roles,
+        state,
+    })
+}
+
+fn apply_request(c: &mut StoredClient, r: ClientRequest) {
+    c.name = r.name;
+    c.description = r.description;
+    c.access_token_validity_seconds = r.validity;
+    c.registered_redirect_uri = r.redirect;
+    c.role_ids = r.role_ids;
+    c.authorized_grant_type = r.grant;
+    c.scope = r.scope;
+    c.role_divisions = r.roles;
+    c.state = r.state;
+    c.date_modified = now_iso();
+}
+
+fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
+    let request = match parse_request(shared, body) {
+        Ok(r) => r,
+        Err((message, field)) => return bad_request(&message, field, correlation),
+    };
+    let mut inner = shared.lock();
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = now_iso();
+    let mut client = StoredClient {
+        id: id.clone(),
+        name: String::new(),
+        description: None,
+        access_token_validity_seconds: 0,
+        registered_redirect_uri: vec![],
+        role_ids: vec![],
+        authorized_grant_type: String::new(),
+        scope: vec![],
+        role_divisions: vec![],
+        state: String::new(),
+        secret: inner.new_secret(),
+        date_created: now,
+        date_modified: String::new(),
+        gone_at: None,
+    };
+    apply_request(&mut client, request);
+    let answer = client.to_json(true);
+    inner.clients.insert(id.clone(), client);
+    inner.order.push(id);
+    reply(StatusCode::OK, answer, correlation)
+}
+
+fn get(shared: &Shared, id: &str, correlation: &str) -> Response {
+    let mut inner = shared.lock();
+    inner.expire();
+    match inner.clients.get(id) {
+        Some(c) => reply(StatusCode::OK, c.to_json(false), correlation),
+        None => not_found(id, correlation),
+    }
+}
+
+fn get_with_secret(shared: &Shared, id: &str, correlation: &str) -> Response {
+    match shared.lock().clients.get(id) {
+        Some(c) => reply(StatusCode::OK, c.to_json(true), correlation),
+        None => not_found(id, correlation),
+    }
+}
+
+fn update(shared: &Shared, id: &str, body: &[u8], correlation: &str) -> Response {
+    let request = match parse_request(shared, body) {
+        Ok(r) => r,
+        Err((message, field)) => return bad_request(&message, field, correlation),
+    };
+    let mut inner = shared.lock();
+    inner.expire();
+    match inner.clients.get_mut(id) {
+        Some(c) if c.state != "deleted" => {
+            apply_request(c, request);
+            reply(StatusCode::OK, c.to_json(false), correlation)
+        }
+        _ => not_found(id, correlation),
+    }
+}
+
+fn delete(shared: &Shared, id: &str, correlation: &str) -> Response {
+    let linger = shared.config.delete_linger;
+    let mut inner = shared.lock();
+    inner.expire();
+    let Some(c) = inner.clients.get_mut(id).filter(|c| c.state != "deleted") else {
+        return not_found(id, correlation);
+    };
+    if c.state != "inactive" {
+        return bad_request(
+            "The OAuth client must be inactive before it can be deleted",
+            "state",
+            correlation,
+        );
+    }
+    if linger.is_zero() {
+        inner.clients.remove(id);
+    } else {
+        c.state = "deleted".into();
+        c.date_modified = now_iso();
+        c.gone_at = Some(Instant::now() + linger);
+    }
+    reply(StatusCode::NO_CONTENT, Value::Null, correlation)
+}
+
+/// `/__emulator/state` (GET) and `/__emulator/faults` (POST a rule, DELETE all).
+fn admin(shared: &Shared, method: &str, path: &str, body: &[u8], correlation: &str) -> Response {
+    match (method, path) {
+        ("GET", "/__emulator/state") => {
+            let mut inner = shared.lock();
+            let clients: Vec<Value> = inner.ordered().iter().map(|c| c.to_json(true)).collect();
+            reply(
+                StatusCode::OK,
+                json!({"clients": clients, "issued_secrets": inner.issued_secrets, "issued_tokens": inner.issued_tokens}),
+                correlation,
+            )
+        }
+        ("POST", "/__emulator/faults") => match serde_json::from_slice::<FaultRule>(body) {
+            Ok(rule) => {
+                shared.lock().faults.push(rule);
+                reply(StatusCode::NO_CONTENT, Value::Null, correlation)
+            }
+            Err(e) => bad_request(&format!("invalid fault rule: {e}"), "body", correlation),
+        },
+        ("DELETE", "/__emulator/faults") => {
+            shared.lock().faults.clear();
+            reply(StatusCode::NO_CONTENT, Value::Null, correlation)
+        }
+        _ => error(
+            StatusCode::NOT_FOUND,
+            "not.found",
+            "Unknown emulator endpoint",
+            correlation,
+            None,
+        ),
+    }
+}

@@ -1,0 +1,193 @@
+//! An emulator of the Genesys Cloud Platform API parts the provider uses:
+//! the client-credentials token endpoint and `/api/v2/oauth/clients`, with
+//! the documented JSON shapes, error bodies and `ININ-Correlation-Id`
+//! headers, plus fault injection and inspection for tests.
+//!
+//! One server answers both the login host's `/oauth/token` and the API
+//! host's `/api/v2/...` paths. Requests are routed by hand in one handler so
+//! that every request passes the same fault rules.
+
+mod api;
+mod faults;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use faults::{FaultKind, FaultRule};
+pub use state::StoredClient;
+
+use state::Inner;
+
+/// Emulator settings.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Client id of the admin client the provider authenticates with.
+    pub admin_client_id: String,
+    /// Its secret.
+    pub admin_client_secret: String,
+    /// Lifetime of issued access tokens.
+    pub token_lifetime: Duration,
+    /// How long a deleted client is still answered, with state `deleted`.
+    pub delete_linger: Duration,
+    /// Division id used when a role is granted without one.
+    pub home_division: String,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            admin_client_id: "emulator-admin".into(),
+            admin_client_secret: "emulator-admin-secret".into(),
+            token_lifetime: Duration::from_secs(86_400),
+            delete_linger: Duration::ZERO,
+            home_division: "3b9f3e1c-0d3e-4a43-9f2e-5d7c1a2b4c6d".into(),
+        }
+    }
+}
+
+/// Shared between the handler and the handle.
+pub(crate) struct Shared {
+    pub config: EmulatorConfig,
+    pub inner: Mutex<Inner>,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Emulator {
+    /// Starts on 127.0.0.1 with a free port, on the current tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        Self::start_on(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts on the given address, on the current tokio runtime.
+    pub async fn start_on(config: EmulatorConfig, addr: SocketAddr) -> std::io::Result<Emulator> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            config,
+            inner: Mutex::new(Inner::default()),
+        });
+        let app = axum::Router::new()
+            .fallback(api::handle)
+            .with_state(shared.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Emulator {
+            shared,
+            addr,
+            shutdown: Some(tx),
+            runtime: None,
+        })
+    }
+
+    /// Starts on a runtime of its own (for plain `#[test]` functions that
+    /// run blocking subprocesses).
+    pub fn start_blocking(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let mut emulator = runtime.block_on(Self::start(config))?;
+        emulator.runtime = Some(runtime);
+        Ok(emulator)
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Adds a fault rule (rules are tried in the order added).
+    pub fn inject(&self, rule: FaultRule) {
+        self.shared.lock().faults.push(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// Every client, including those lingering as deleted.
+    pub fn clients(&self) -> Vec<StoredClient> {
+        let mut inner = self.shared.lock();
+        inner.expire();
+        inner.clients.values().cloned().collect()
+    }
+
+    /// Every client secret the emulator ever issued (create and regenerate).
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.shared.lock().issued_secrets.clone()
+    }
+
+    /// Every access token the emulator ever issued.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.lock().issued_tokens.clone()
+    }
+
+    /// Requests served whose method is `method` and path starts with `prefix`.
+    pub fn request_count(&self, method: &str, prefix: &str) -> usize {
+        self.shared
+            .lock()
+            .requests
+            .iter()
+            .filter(|(m, p)| m.eq_ignore_ascii_case(method) && p.starts_with(prefix))
+            .count()
+    }
+
+    /// Deletes a client behind Terraform's back. False when unknown.
+    pub fn delete_client(&self, id: &str) -> bool {
+        self.shared.lock().clients.remove(id).is_some()
+    }
+
+    /// Regenerates a client's secret behind Terraform's back; returns it.
+    pub fn regenerate_secret(&self, id: &str) -> Option<String> {
+        self.shared.lock().regenerate(id)
+    }
+
+    /// Changes a client's description behind Terraform's back.
+    pub fn set_description(&self, id: &str, description: &str) -> bool {
+        match self.shared.lock().clients.get_mut(id) {
+            Some(c) => {
+                c.description = Some(description.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(Duration::from_secs(2));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! `genesys-emulator`: the emulator as a process, for the demo.
+//!
+//! Prints one line, `listening on http://127.0.0.1:PORT`, to stdout, writes
+//! the base URL to `--port-file` if given, and runs until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use genesys_emulator::{Emulator, EmulatorConfig};
+
+const USAGE: &str = "usage: genesys-emulator [--listen ADDR] [--admin-client-id ID] [--admin-client-secret SECRET] \
+[--token-lifetime-secs N] [--delete-linger-secs N] [--port-file PATH]";
+
+fn parse(args: Vec<String>) -> Result<(EmulatorConfig, SocketAddr, Option<String>), String> {
+    let mut config = EmulatorConfig::default();
+    let mut listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut port_file = None;
+    let mut it = args.into_iter();
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--listen" => listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?,
+            "--admin-client-id" => config.admin_client_id = value()?,
+            "--admin-client-secret" => config.admin_client_secret = value()?,
+            "--token-lifetime-secs" => {
+                config.token_lifetime = Duration::from_secs(
+                    value()?
+                        .parse()
+                        .map_err(|e| format!("--token-lifetime-secs: {e}"))?,
+                )
+            }
+            "--delete-linger-secs" => {
+                config.delete_linger = Duration::from_secs(
+                    value()?
+                        .parse()
+                        .map_err(|e| format!("--delete-linger-secs: {e}"))?,
+                )
+            }
+            "--port-file" => port_file = Some(value()?),
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok((config, listen, port_file))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (config, listen, port_file) = match parse(std::env::args().skip(1).collect()) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let emulator = match Emulator::start_on(config, listen).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("genesys-emulator: cannot listen on {listen}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("listening on {}", emulator.base_url());
+    if let Some(path) = port_file {
+        if let Err(e) = std::fs::write(&path, emulator.base_url()) {
+            eprintln!("genesys-emulator: cannot write {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("genesys-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    drop(emulator);
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,150 @@
+//! What the emulated organization holds.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use base64::Engine;
+use rand::RngCore;
+use serde_json::{json, Value};
+
+use crate::faults::FaultRule;
+
+/// One OAuth client as the emulator stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredClient {
+    /// Client id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Token lifetime.
+    pub access_token_validity_seconds: i64,
+    /// Redirect URIs.
+    pub registered_redirect_uri: Vec<String>,
+    /// Deprecated role ids.
+    pub role_ids: Vec<String>,
+    /// Grant type, as answered (`SAML2-BEARER`, never `SAML2BEARER`).
+    pub authorized_grant_type: String,
+    /// Scopes.
+    pub scope: Vec<String>,
+    /// (role id, division id).
+    pub role_divisions: Vec<(String, String)>,
+    /// active, disabled, inactive or deleted.
+    pub state: String,
+    /// The current secret (the only one the token endpoint accepts).
+    pub secret: String,
+    /// ISO-8601 creation time.
+    pub date_created: String,
+    /// ISO-8601 modification time.
+    pub date_modified: String,
+    /// While lingering as deleted: when it disappears.
+    pub(crate) gone_at: Option<Instant>,
+}
+
+impl StoredClient {
+    /// JSON as GET answers it, with the secret only when `with_secret`.
+    pub fn to_json(&self, with_secret: bool) -> Value {
+        let mut v = json!({
+            "id": self.id,
+            "name": self.name,
+            "accessTokenValiditySeconds": self.access_token_validity_seconds,
+            "registeredRedirectUri": self.registered_redirect_uri,
+            "roleIds": self.role_ids,
+            "authorizedGrantType": self.authorized_grant_type,
+            "scope": self.scope,
+            "roleDivisions": self.role_divisions.iter().map(|(r, d)| json!({"roleId": r, "divisionId": d})).collect::<Vec<_>>(),
+            "state": self.state,
+            "dateCreated": self.date_created,
+            "dateModified": self.date_modified,
+            "createdBy": {"id": "emulator-admin-user", "selfUri": "/api/v2/users/emulator-admin-user"},
+            "modifiedBy": {"id": "emulator-admin-user", "selfUri": "/api/v2/users/emulator-admin-user"},
+            "selfUri": format!("/api/v2/oauth/clients/{}", self.id),
+        });
+        if let Some(d) = &self.description {
+            v["description"] = json!(d);
+        }
+        if self.state == "deleted" {
+            v["dateToDelete"] = json!(self.date_modified);
+        }
+        if with_secret {
+            v["secret"] = json!(self.secret);
+        }
+        v
+    }
+}
+
+/// Mutable state behind the server's mutex.
+#[derive(Default)]
+pub(crate) struct Inner {
+    /// Clients by id, in creation order of their ids' insertion.
+    pub clients: BTreeMap<String, StoredClient>,
+    /// Creation order.
+    pub order: Vec<String>,
+    /// Valid access tokens and their expiry.
+    pub tokens: HashMap<String, Instant>,
+    /// Every secret issued.
+    pub issued_secrets: Vec<String>,
+    /// Every token issued.
+    pub issued_tokens: Vec<String>,
+    /// Fault rules.
+    pub faults: Vec<FaultRule>,
+    /// (method, path) of every request.
+    pub requests: Vec<(String, String)>,
+}
+
+impl Inner {
+    /// Drops clients whose deletion has completed.
+    pub fn expire(&mut self) {
+        let now = Instant::now();
+        self.clients
+            .retain(|_, c| c.gone_at.is_none_or(|t| t > now));
+        let clients = &self.clients;
+        self.order.retain(|id| clients.contains_key(id));
+    }
+
+    /// Issues and records a new secret.
+    pub fn new_secret(&mut self) -> String {
+        let s = random_token(32);
+        self.issued_secrets.push(s.clone());
+        s
+    }
+
+    /// Regenerates a client's secret.
+    pub fn regenerate(&mut self, id: &str) -> Option<String> {
+        self.expire();
+        if self.clients.get(id).is_none_or(|c| c.state == "deleted") {
+            return None;
+        }
+        let secret = self.new_secret();
+        let client = self.clients.get_mut(id)?;
+        client.secret = secret.clone();
+        client.date_modified = now_iso();
+        Some(secret)
+    }
+
+    /// Clients in creation order.
+    pub fn ordered(&mut self) -> Vec<StoredClient> {
+        self.expire();
+        self.order
+            .iter()
+            .filter_map(|id| self.clients.get(id).cloned())
+            .collect()
+    }
+}
+
+/// URL-safe random text of `bytes` random bytes.
+pub(crate) fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// Now as Genesys formats times: `2026-11-22T23:00:00.000Z`.
+pub(crate) fn now_iso() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    now.format(&format).unwrap_or_default()
+}

@@ -1,0 +1,266 @@
+//! The emulator answers as the Platform API does.
+
+use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
+use serde_json::{json, Value};
+
+async fn start() -> (Emulator, reqwest::Client, String) {
+    let emu = Emulator::start(EmulatorConfig::default())
+        .await
+        .expect("start");
+    let http = reqwest::Client::new();
+    let token = token(&http, &emu, "emulator-admin", "emulator-admin-secret")
+        .await
+        .expect("admin token");
+    (emu, http, token)
+}
+
+async fn token(
+    http: &reqwest::Client,
+    emu: &Emulator,
+    id: &str,
+    secret: &str,
+) -> Result<String, u16> {
+    let r = http
+        .post(format!("{}/oauth/token", emu.base_url()))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("send");
+    let status = r.status().as_u16();
+    let body: Value = r.json().await.expect("json");
+    body["access_token"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or(status)
+}
+
+async fn call(
+    http: &reqwest::Client,
+    emu: &Emulator,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value, reqwest::header::HeaderMap) {
+    let mut req = http
+        .request(method, format!("{}{}", emu.base_url(), path))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.expect("send");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let text = r.text().await.expect("text");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        headers,
+    )
+}
+
+#[tokio::test]
+async fn create_answers_the_secret_and_get_never_does() {
+    let (emu, http, t) = start().await;
+    let (status, created, headers) = call(&http, &emu, &t, reqwest::Method::POST, "/api/v2/oauth/clients",
+        Some(json!({"name": "ci", "authorizedGrantType": "CLIENT-CREDENTIALS", "roleDivisions": [{"roleId": "r"}]}))).await;
+    assert_eq!(status, 200);
+    assert!(headers.contains_key("inin-correlation-id"));
+    let secret = created["secret"].as_str().expect("secret").to_string();
+    assert_eq!(created["accessTokenValiditySeconds"], 86400);
+    assert!(created["roleDivisions"][0]["divisionId"].is_string());
+    let id = created["id"].as_str().expect("id").to_string();
+    let (_, got, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::GET,
+        &format!("/api/v2/oauth/clients/{id}"),
+        None,
+    )
+    .await;
+    assert!(got.get("secret").is_none());
+    // The client's own credentials work; after a regenerate only the new ones do.
+    assert!(token(&http, &emu, &id, &secret).await.is_ok());
+    let (_, regen, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        &format!("/api/v2/oauth/clients/{id}/secret"),
+        None,
+    )
+    .await;
+    let new_secret = regen["secret"].as_str().expect("new secret");
+    assert_eq!(token(&http, &emu, &id, &secret).await, Err(401));
+    assert!(token(&http, &emu, &id, new_secret).await.is_ok());
+    assert_eq!(emu.issued_secrets().len(), 2);
+}
+
+#[tokio::test]
+async fn validation_paging_and_delete_rules() {
+    let (emu, http, t) = start().await;
+    let (status, err, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        "/api/v2/oauth/clients",
+        Some(json!({"name": "x", "authorizedGrantType": "CODE", "accessTokenValiditySeconds": 10})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(err["details"][0]["fieldName"], "accessTokenValiditySeconds");
+    let (_, saml, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        "/api/v2/oauth/clients",
+        Some(json!({"name": "s", "authorizedGrantType": "SAML2BEARER"})),
+    )
+    .await;
+    assert_eq!(saml["authorizedGrantType"], "SAML2-BEARER");
+    for i in 0..4 {
+        call(
+            &http,
+            &emu,
+            &t,
+            reqwest::Method::POST,
+            "/api/v2/oauth/clients",
+            Some(json!({"name": format!("c{i}"), "authorizedGrantType": "CODE"})),
+        )
+        .await;
+    }
+    let (_, p1, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::GET,
+        "/api/v2/oauth/clients?pageSize=2&pageNumber=1",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (p1["total"].as_u64(), p1["pageCount"].as_u64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(
+        p1["nextUri"],
+        "/api/v2/oauth/clients?pageSize=2&pageNumber=2"
+    );
+    let (_, p3, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::GET,
+        "/api/v2/oauth/clients?pageSize=2&pageNumber=3",
+        None,
+    )
+    .await;
+    assert!(p3.get("nextUri").is_none());
+    assert_eq!(p3["entities"].as_array().map(Vec::len), Some(1));
+
+    let id = saml["id"].as_str().expect("id");
+    let path = format!("/api/v2/oauth/clients/{id}");
+    let (status, _, _) = call(&http, &emu, &t, reqwest::Method::DELETE, &path, None).await;
+    assert_eq!(status, 400, "an active client cannot be deleted");
+    let mut body = saml.clone();
+    body["state"] = json!("inactive");
+    assert_eq!(
+        call(&http, &emu, &t, reqwest::Method::PUT, &path, Some(body))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        call(&http, &emu, &t, reqwest::Method::DELETE, &path, None)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        call(&http, &emu, &t, reqwest::Method::GET, &path, None)
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn faults_and_expired_tokens() {
+    let emu = Emulator::start(EmulatorConfig {
+        token_lifetime: std::time::Duration::from_millis(300),
+        ..Default::default()
+    })
+    .await
+    .expect("start");
+    let http = reqwest::Client::new();
+    let t = token(&http, &emu, "emulator-admin", "emulator-admin-secret")
+        .await
+        .expect("token");
+    emu.inject(
+        FaultRule::new(FaultKind::Status429 {
+            retry_after_secs: 3,
+        })
+        .path("/api/v2")
+        .times(1),
+    );
+    let (status, body, headers) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::GET,
+        "/api/v2/oauth/clients",
+        None,
+    )
+    .await;
+    assert_eq!(status, 429);
+    assert_eq!(
+        headers.get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("3")
+    );
+    assert_eq!(body["code"], "too.many.requests.retry.after");
+    emu.inject(
+        FaultRule::new(FaultKind::DropResponse)
+            .method("POST")
+            .path("/api/v2/oauth/clients")
+            .times(1),
+    );
+    let (status, _, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        "/api/v2/oauth/clients",
+        Some(json!({"name": "d", "authorizedGrantType": "CODE"})),
+    )
+    .await;
+    assert_eq!(status, 503);
+    assert_eq!(emu.clients().len(), 1, "the dropped create still happened");
+    emu.inject(
+        FaultRule::new(FaultKind::TokenThrottle)
+            .path("/oauth/token")
+            .times(1),
+    );
+    assert_eq!(
+        token(&http, &emu, "emulator-admin", "emulator-admin-secret").await,
+        Err(400)
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(
+        call(
+            &http,
+            &emu,
+            &t,
+            reqwest::Method::GET,
+            "/api/v2/oauth/clients",
+            None
+        )
+        .await
+        .0,
+        401
+    );
+    assert!(emu.request_count("GET", "/api/v2/oauth/clients") >= 2);
+}
