@@ -5,17 +5,24 @@
 //! - [`genesys`]: the Genesys Cloud API client (OAuth clients, token endpoint);
 //! - [`retry`]: the one place retries are decided;
 //! - [`secret`]: the type secrets travel in;
+//! - [`sink`]: regenerate, write to Vault, verify: the only code holding a secret;
+//! - [`vault`]: the Vault KV client (where the Vault write is);
+//! - [`hashing`]: the secret hash kept in state;
 //! - [`config`]: provider configuration from attributes and environment;
 //! - [`plan`]: validation and plan rules of each resource;
 //! - [`tf`]: the thin glue to the Terraform plugin protocol (`tf-provider`).
 
 pub mod config;
 pub mod genesys;
+pub mod hashing;
+pub mod http;
 pub mod logging;
 pub mod plan;
 pub mod retry;
 pub mod secret;
+pub mod sink;
 pub mod tf;
+pub mod vault;
 
 /// Provider version, from Cargo.toml at build time.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

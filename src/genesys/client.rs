@@ -11,6 +11,7 @@ use super::error::{ApiError, ErrorBody, GenesysError, TokenErrorBody};
 use super::model::{ClientPage, ClientWithSecret, OAuthClient, OAuthClientRequest, TokenResponse};
 use super::region::Endpoints;
 use super::token::TokenCache;
+use crate::http::transport_failure;
 use crate::retry::{parse_retry_after, Decision, Failure, GiveUpReason, RetryPolicy};
 use crate::secret::Secret;
 
@@ -616,8 +617,7 @@ pub struct CreatedClient {
 }
 
 fn client_path(id: &str) -> String {
-    let encoded = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
-    format!("/api/v2/oauth/clients/{encoded}")
+    format!("/api/v2/oauth/clients/{}", crate::http::encode_segment(id))
 }
 
 fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, GenesysError> {
@@ -640,17 +640,6 @@ fn status_text(status: StatusCode) -> String {
         .canonical_reason()
         .map(str::to_string)
         .unwrap_or_else(|| format!("HTTP {}", status.as_u16()))
-}
-
-/// Maps a transport error to what retrying it means.
-pub(crate) fn transport_failure(e: &reqwest::Error) -> Failure {
-    if e.is_builder() || e.is_redirect() {
-        Failure::Permanent
-    } else if e.is_connect() {
-        Failure::NotSent
-    } else {
-        Failure::NoAnswer
-    }
 }
 
 /// Maps an HTTP error status to what retrying it means.

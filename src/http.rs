@@ -1,0 +1,49 @@
+//! Small pieces shared by the Genesys and Vault HTTP clients.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::retry::Failure;
+
+/// Characters escaped in a URL path segment: all but RFC 3986 unreserved.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Escapes one path segment (an id, a KV path element).
+pub fn encode_segment(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// Escapes each `/`-separated segment of a path, keeping the separators.
+pub fn encode_path(path: &str) -> String {
+    path.split('/')
+        .map(encode_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Maps a transport error to what retrying it means: a connection that
+/// was never made is safe to retry; anything later may have reached the server.
+pub fn transport_failure(e: &reqwest::Error) -> Failure {
+    if e.is_builder() || e.is_redirect() {
+        Failure::Permanent
+    } else if e.is_connect() {
+        Failure::NotSent
+    } else {
+        Failure::NoAnswer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreserved_characters_stay_and_the_rest_is_escaped() {
+        assert_eq!(encode_segment("88ecdf3c-afb5_x.y~z"), "88ecdf3c-afb5_x.y~z");
+        assert_eq!(encode_segment("a/b c?"), "a%2Fb%20c%3F");
+        assert_eq!(encode_path("genesys/oauth/a b"), "genesys/oauth/a%20b");
+    }
+}
