@@ -1,0 +1,28 @@
+# The demo module: a client-credentials OAuth client for a CI pipeline.
+# Provider settings come from the environment (GENESYS_BASE_URL,
+# GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET).
+terraform {
+  required_providers {
+    genesyscloud = {
+      source = "genesys-vault/genesyscloud"
+    }
+  }
+}
+
+provider "genesyscloud" {}
+
+resource "genesyscloud_oauth_client" "ci" {
+  name                          = "ci-pipeline"
+  description                   = "Deploys flows from CI"
+  authorized_grant_type         = "CLIENT-CREDENTIALS"
+  access_token_validity_seconds = 3600
+
+  roles {
+    role_id     = "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11"
+    division_id = "*"
+  }
+}
+
+output "client_id" {
+  value = genesyscloud_oauth_client.ci.client_id
+}

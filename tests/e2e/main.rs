@@ -1,0 +1,5 @@
+//! End-to-end tests: the real Terraform CLI, the provider binary installed
+//! from a filesystem mirror, and the Genesys Cloud emulator (in process).
+
+mod harness;
+mod oauth_client;
