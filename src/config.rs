@@ -8,6 +8,7 @@ use crate::genesys::region::{region_names, DEFAULT_REGION};
 use crate::genesys::{ClientSettings, Credentials, Endpoints};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::vault::VaultSettings;
 
 /// Provider attributes as written (`None` when not set).
 #[derive(Debug, Default, Clone)]
@@ -183,6 +184,123 @@ pub fn resolve(
     }
 }
 
+/// The provider's `vault { … }` block as written.
+#[derive(Debug, Default, Clone)]
+pub struct VaultInput {
+    /// `address`.
+    pub address: Option<String>,
+    /// `token`.
+    pub token: Option<Secret>,
+    /// `namespace`.
+    pub namespace: Option<String>,
+    /// `ca_cert_file`.
+    pub ca_cert_file: Option<String>,
+    /// `skip_tls_verify`.
+    pub skip_tls_verify: Option<bool>,
+}
+
+/// Resolves the Vault settings: block attributes, then `VAULT_ADDR` (or the
+/// seed tutorial's `VAULT_ADDRESS`), `VAULT_TOKEN` (else `~/.vault-token`),
+/// `VAULT_NAMESPACE`, `VAULT_CACERT`, `VAULT_SKIP_VERIFY`. `Ok(None)` when no
+/// address is configured anywhere: Vault is then unavailable, which only
+/// matters to the secret sinks.
+pub fn resolve_vault(
+    input: &VaultInput,
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<std::path::PathBuf>,
+    retry: RetryPolicy,
+    request_timeout: Duration,
+    user_agent: String,
+) -> Result<Option<VaultSettings>, Vec<ConfigError>> {
+    let from_env = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| env(n).filter(|v| !v.trim().is_empty()))
+    };
+    let Some(address) = input
+        .address
+        .clone()
+        .or_else(|| from_env(&["VAULT_ADDR", "VAULT_ADDRESS"]))
+    else {
+        return Ok(None);
+    };
+    let mut errors = Vec::new();
+    let address = match url::Url::parse(address.trim()) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Some(u),
+        _ => {
+            errors.push(ConfigError {
+                attribute: "vault.address",
+                summary: "Invalid Vault address".into(),
+                detail: format!("{address:?} is not an http(s) URL, e.g. https://vault.example.com:8200 (from vault.address, VAULT_ADDR or VAULT_ADDRESS)."),
+            });
+            None
+        }
+    };
+    let token = input
+        .token
+        .clone()
+        .filter(|t| !t.is_empty())
+        .or_else(|| from_env(&["VAULT_TOKEN"]).map(Secret::new))
+        .or_else(|| {
+            let file = home?.join(".vault-token");
+            let text = std::fs::read_to_string(file).ok()?;
+            let token = text.trim();
+            (!token.is_empty()).then(|| Secret::new(token))
+        });
+    if token.is_none() {
+        errors.push(ConfigError {
+            attribute: "vault.token",
+            summary: "Missing Vault token".into(),
+            detail: "Set vault.token, the VAULT_TOKEN environment variable, or ~/.vault-token."
+                .into(),
+        });
+    }
+    let ca_file = input
+        .ca_cert_file
+        .clone()
+        .or_else(|| from_env(&["VAULT_CACERT"]));
+    let ca_cert_pem = match ca_file {
+        None => None,
+        Some(file) => match std::fs::read(&file) {
+            Ok(pem) => Some(pem),
+            Err(e) => {
+                errors.push(ConfigError {
+                    attribute: "vault.ca_cert_file",
+                    summary: "Cannot read the Vault CA certificate".into(),
+                    detail: format!("{file}: {e} (from vault.ca_cert_file or VAULT_CACERT)."),
+                });
+                None
+            }
+        },
+    };
+    let skip_tls_verify = input.skip_tls_verify.unwrap_or_else(|| {
+        from_env(&["VAULT_SKIP_VERIFY"]).is_some_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "t" | "yes"
+            )
+        })
+    });
+    let namespace = input
+        .namespace
+        .clone()
+        .or_else(|| from_env(&["VAULT_NAMESPACE"]))
+        .filter(|n| !n.trim().is_empty());
+    match (address, token) {
+        (Some(address), Some(token)) if errors.is_empty() => Ok(Some(VaultSettings {
+            address,
+            token,
+            namespace,
+            ca_cert_pem,
+            skip_tls_verify,
+            retry,
+            request_timeout,
+            user_agent,
+        })),
+        _ => Err(errors),
+    }
+}
+
 fn unknown_region(region: &str, attribute: &'static str) -> ConfigError {
     ConfigError {
         attribute,
@@ -286,6 +404,60 @@ mod tests {
             ]
         );
         assert!(errors[0].detail.contains("eu-central-2"));
+    }
+
+    #[test]
+    fn vault_settings_come_from_block_environment_or_token_file() {
+        let none = resolve_vault(
+            &VaultInput::default(),
+            &env_of(&[]),
+            None,
+            RetryPolicy::default(),
+            Duration::from_secs(5),
+            "ua".into(),
+        );
+        assert!(matches!(none, Ok(None)));
+
+        let home = tempfile::tempdir().expect("tempdir");
+        std::fs::write(home.path().join(".vault-token"), "file-token\n").expect("write");
+        let env = env_of(&[
+            ("VAULT_ADDRESS", "http://127.0.0.1:8200"),
+            ("VAULT_NAMESPACE", "team/"),
+            ("VAULT_SKIP_VERIFY", "true"),
+        ]);
+        let s = resolve_vault(
+            &VaultInput::default(),
+            &env,
+            Some(home.path().to_path_buf()),
+            RetryPolicy::default(),
+            Duration::from_secs(5),
+            "ua".into(),
+        )
+        .expect("valid")
+        .expect("configured");
+        assert_eq!(s.token.expose(), "file-token");
+        assert_eq!(s.namespace.as_deref(), Some("team/"));
+        assert!(s.skip_tls_verify);
+
+        let input = VaultInput {
+            address: Some("vault:8200".into()),
+            ca_cert_file: Some("/nonexistent/ca.pem".into()),
+            ..Default::default()
+        };
+        let errors = resolve_vault(
+            &input,
+            &env_of(&[]),
+            None,
+            RetryPolicy::default(),
+            Duration::from_secs(5),
+            "ua".into(),
+        )
+        .expect_err("invalid");
+        let attrs: Vec<_> = errors.iter().map(|e| e.attribute).collect();
+        assert_eq!(
+            attrs,
+            vec!["vault.address", "vault.token", "vault.ca_cert_file"]
+        );
     }
 
     #[test]

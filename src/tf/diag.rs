@@ -12,8 +12,13 @@ pub fn field_error(diags: &mut Diagnostics, e: FieldError) {
 }
 
 /// A provider configuration problem, on its attribute.
+/// `vault.token` points into the first (only) `vault` block.
 pub fn config_error(diags: &mut Diagnostics, e: ConfigError) {
-    diags.error(e.summary, e.detail, AttributePath::new(e.attribute));
+    let path = match e.attribute.split_once('.') {
+        Some((block, attr)) => AttributePath::new(block).index(0).attribute(attr),
+        None => AttributePath::new(e.attribute),
+    };
+    diags.error(e.summary, e.detail, path);
 }
 
 /// A Genesys API failure. When Genesys names a field we know, the diagnostic

@@ -7,5 +7,6 @@ mod oauth_client;
 mod oauth_client_data;
 mod provider;
 mod schema;
+mod vault_secret;
 
 pub use provider::GenesysProvider;

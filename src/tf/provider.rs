@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{
-    AttributeConstraint::Optional, AttributeType, Block, Description, Schema,
+    AttributeConstraint::Optional, AttributeType, Block, Description, NestedBlock, Schema,
 };
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicResource, Provider};
@@ -16,14 +16,17 @@ use super::diag::config_error;
 use super::oauth_client::OAuthClientResource;
 use super::oauth_client_data::OAuthClientDataSource;
 use super::schema::{attr, sensitive};
-use crate::config::{self, ProviderInput};
+use super::vault_secret::VaultSecretResource;
+use crate::config::{self, ProviderInput, VaultInput};
 use crate::genesys::GenesysClient;
 use crate::secret::Secret;
+use crate::vault::VaultClient;
 
 /// What `configure` produced, shared with resources and data sources.
 #[derive(Default)]
 pub struct Shared {
     genesys: RwLock<Option<Arc<GenesysClient>>>,
+    vault: RwLock<Option<Arc<VaultClient>>>,
 }
 
 impl Shared {
@@ -37,6 +40,18 @@ impl Shared {
             .clone();
         if client.is_none() {
             diags.root_error_short("The genesyscloud provider is not configured");
+        }
+        client
+    }
+
+    /// The Vault client, or an error diagnostic saying how to configure one.
+    pub fn vault(&self, diags: &mut Diagnostics) -> Option<Arc<VaultClient>> {
+        let client = self.vault.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if client.is_none() {
+            diags.root_error(
+                "Vault is not configured",
+                "The secret sinks need Vault: set vault { address } in the provider block or VAULT_ADDR, and a token (vault.token, VAULT_TOKEN or ~/.vault-token).",
+            );
         }
         client
     }
@@ -77,9 +92,41 @@ pub struct ProviderConfig {
     max_retries: Value<i64>,
     retry_deadline_seconds: Value<i64>,
     request_timeout_seconds: Value<i64>,
+    #[serde(with = "tf_provider::value::serde_as_vec")]
+    vault: Value<VaultBlock>,
+}
+
+/// The provider's `vault { … }` block.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VaultBlock {
+    address: Value<String>,
+    token: Value<SensitiveString>,
+    namespace: Value<String>,
+    ca_cert_file: Value<String>,
+    skip_tls_verify: Value<bool>,
+}
+
+impl VaultBlock {
+    fn input(&self) -> VaultInput {
+        VaultInput {
+            address: self.address.as_ref_option().cloned(),
+            token: self.token.as_ref_option().map(|s| s.0.clone()),
+            namespace: self.namespace.as_ref_option().cloned(),
+            ca_cert_file: self.ca_cert_file.as_ref_option().cloned(),
+            skip_tls_verify: self.skip_tls_verify.as_option(),
+        }
+    }
 }
 
 impl ProviderConfig {
+    fn vault_input(&self) -> VaultInput {
+        self.vault
+            .as_ref_option()
+            .map(VaultBlock::input)
+            .unwrap_or_default()
+    }
+
     fn input(self) -> ProviderInput {
         ProviderInput {
             oauthclient_id: self.oauthclient_id.as_option(),
@@ -118,7 +165,21 @@ impl Provider for GenesysProvider {
                     "retry_deadline_seconds" => attr(Number, Optional, "No retry of an API call starts later than this many seconds after its first attempt. 1..3600, default 300."),
                     "request_timeout_seconds" => attr(Number, Optional, "Timeout of one HTTP attempt in seconds. 1..600, default 16."),
                 },
-                blocks: Default::default(),
+                blocks: map! {
+                    "vault" => NestedBlock::Optional(Block {
+                        version: 0,
+                        description: Description::markdown("Where the secret sinks write. Every attribute falls back to Vault's standard environment variables."),
+                        attributes: map! {
+                            "address" => attr(AttributeType::String, Optional, "Vault address, e.g. `https://vault.example.com:8200`. Environment: `VAULT_ADDR` (or `VAULT_ADDRESS`)."),
+                            "token" => sensitive(AttributeType::String, Optional, "Vault token. Environment: `VAULT_TOKEN`, else the file `~/.vault-token`."),
+                            "namespace" => attr(AttributeType::String, Optional, "Vault Enterprise / HCP Vault namespace, sent as `X-Vault-Namespace`. Environment: `VAULT_NAMESPACE`."),
+                            "ca_cert_file" => attr(AttributeType::String, Optional, "PEM file of the CA that signed Vault's certificate. Environment: `VAULT_CACERT`."),
+                            "skip_tls_verify" => attr(AttributeType::Bool, Optional, "Do not verify Vault's TLS certificate (testing only). Environment: `VAULT_SKIP_VERIFY`."),
+                        },
+                        blocks: Default::default(),
+                        deprecated: false,
+                    }),
+                },
                 deprecated: false,
             },
         })
@@ -138,6 +199,7 @@ impl Provider for GenesysProvider {
         config: Self::Config<'a>,
     ) -> Option<()> {
         let env = |name: &str| std::env::var(name).ok();
+        let vault_input = config.vault_input();
         let settings = match config::resolve(&config.input(), &env, crate::user_agent()) {
             Ok(s) => s,
             Err(errors) => {
@@ -153,20 +215,54 @@ impl Provider for GenesysProvider {
             api = %settings.endpoints.api,
             "provider configured"
         );
-        match GenesysClient::new(settings) {
-            Ok(client) => {
-                *self
-                    .shared
-                    .genesys
-                    .write()
-                    .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(client));
-                Some(())
+        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+        let vault_settings = match config::resolve_vault(
+            &vault_input,
+            &env,
+            home,
+            settings.retry.clone(),
+            settings.request_timeout,
+            crate::user_agent(),
+        ) {
+            Ok(v) => v,
+            Err(errors) => {
+                for e in errors {
+                    config_error(diags, e);
+                }
+                return None;
             }
+        };
+        let genesys = match GenesysClient::new(settings) {
+            Ok(client) => client,
             Err(e) => {
                 diags.root_error("Cannot set up the Genesys Cloud client", e.to_string());
-                None
+                return None;
+            }
+        };
+        *self
+            .shared
+            .genesys
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(genesys));
+        if let Some(vs) = vault_settings {
+            if vs.skip_tls_verify {
+                diags.root_warning(
+                    "Vault TLS verification is off",
+                    "skip_tls_verify (or VAULT_SKIP_VERIFY) is set: anyone on the network path can read the secrets written to Vault. Use ca_cert_file instead.",
+                );
+            }
+            match VaultClient::new(vs) {
+                Ok(v) => {
+                    *self.shared.vault.write().unwrap_or_else(|e| e.into_inner()) =
+                        Some(Arc::new(v))
+                }
+                Err(e) => {
+                    diags.root_error("Cannot set up the Vault client", e.to_string());
+                    return None;
+                }
             }
         }
+        Some(())
     }
 
     fn get_resources(
@@ -175,6 +271,7 @@ impl Provider for GenesysProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         Some(map! {
             "oauth_client" => OAuthClientResource::new(self.shared.clone()),
+            "oauth_client_vault_secret" => VaultSecretResource::new(self.shared.clone()),
         })
     }
 

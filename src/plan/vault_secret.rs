@@ -1,0 +1,318 @@
+//! Rules of `genesyscloud_oauth_client_vault_secret`: input checks, when to
+//! rotate, what counts as drift, who owns a Vault entry, and which
+//! check-and-set version a write must carry.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::oauth_client::FieldError;
+
+/// `custom_metadata` key marking entries this provider wrote.
+pub const MANAGED_BY_KEY: &str = "managed-by";
+/// Value of [`MANAGED_BY_KEY`].
+pub const MANAGED_BY_VALUE: &str = "terraform-provider-genesyscloud";
+/// `custom_metadata` key holding the OAuth client id.
+pub const CLIENT_ID_KEY: &str = "genesys-client-id";
+
+/// What destroying the sink does to the Vault entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDestroy {
+    /// Delete every version and the metadata (KV v1: delete the entry).
+    DeleteAll,
+    /// Soft-delete the latest version (recoverable with `undelete`).
+    SoftDelete,
+    /// Leave the entry as it is.
+    Retain,
+}
+
+impl OnDestroy {
+    /// Accepted spellings.
+    pub const NAMES: &'static [&'static str] = &["delete_all", "soft_delete", "retain"];
+
+    /// Parses the attribute.
+    pub fn parse(s: &str) -> Result<OnDestroy, FieldError> {
+        match s {
+            "delete_all" => Ok(OnDestroy::DeleteAll),
+            "soft_delete" => Ok(OnDestroy::SoftDelete),
+            "retain" => Ok(OnDestroy::Retain),
+            other => Err(FieldError {
+                attribute: "on_destroy",
+                summary: format!("Unsupported on_destroy {other:?}"),
+                detail: format!("on_destroy must be one of {}.", Self::NAMES.join(", ")),
+            }),
+        }
+    }
+}
+
+/// Checks a KV mount or path: no empty, `.` or `..` segments, no leading or
+/// trailing `/`.
+pub fn check_kv_path(attribute: &'static str, value: &str) -> Result<(), FieldError> {
+    let problem = if value.is_empty() {
+        Some("must not be empty")
+    } else if value.starts_with('/') || value.ends_with('/') {
+        Some("must not start or end with '/'")
+    } else if value.split('/').any(|s| s.is_empty()) {
+        Some("must not contain empty segments ('//')")
+    } else if value.split('/').any(|s| s == "." || s == "..") {
+        Some("must not contain '.' or '..' segments")
+    } else if value.chars().any(|c| c.is_control()) {
+        Some("must not contain control characters")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(FieldError {
+            attribute,
+            summary: format!("Invalid {attribute} {value:?}"),
+            detail: format!(
+                "{attribute} {p}, e.g. mount = \"secret\", path = \"genesys/oauth/ci\"."
+            ),
+        }),
+    }
+}
+
+/// Parses `rotation_period`: a duration such as `2160h`, `90d`, `1h30m`.
+pub fn parse_period(value: &str) -> Result<Duration, FieldError> {
+    let error = |why: String| FieldError {
+        attribute: "rotation_period",
+        summary: format!("Invalid rotation_period {value:?}"),
+        detail: format!("{why}. Use a duration such as \"2160h\", \"90d\" or \"1h30m\"."),
+    };
+    let d = humantime::parse_duration(value.trim()).map_err(|e| error(e.to_string()))?;
+    if d < Duration::from_secs(1) {
+        return Err(error("it must be at least one second".into()));
+    }
+    Ok(d)
+}
+
+/// RFC 3339 text of an instant, as kept in state.
+pub fn format_time(t: OffsetDateTime) -> String {
+    t.replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Parses a time kept in state.
+pub fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// When the next rotation is due.
+pub fn rotate_after(rotated_at: OffsetDateTime, period: Duration) -> OffsetDateTime {
+    rotated_at + period
+}
+
+/// What Vault holds at the sink's path, as far as drift is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Observed {
+    /// Latest version number (KV v2); `None` when the path does not exist.
+    pub current_version: Option<u64>,
+    /// False when the latest version is deleted or destroyed.
+    pub latest_live: bool,
+}
+
+/// Why the sink must be rewritten although its configuration did not change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repair {
+    /// Someone wrote a newer version than the one Terraform wrote.
+    Overwritten {
+        /// The version Terraform wrote.
+        written: u64,
+        /// The version Vault has now.
+        current: u64,
+    },
+    /// The latest version was deleted or destroyed.
+    LatestDeleted,
+    /// The path (all its versions) is gone.
+    PathGone,
+    /// Verify-on-read: the token endpoint rejected the credentials in Vault.
+    SecretRejected,
+}
+
+impl std::fmt::Display for Repair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Repair::Overwritten { written, current } => write!(
+                f,
+                "version {current} was written outside Terraform (Terraform wrote version {written})"
+            ),
+            Repair::LatestDeleted => f.write_str("the latest version was deleted or destroyed"),
+            Repair::PathGone => f.write_str("the entry no longer exists"),
+            Repair::SecretRejected => f.write_str("Genesys Cloud rejects the credentials stored there"),
+        }
+    }
+}
+
+/// Compares what Terraform wrote with what Vault holds.
+pub fn drift(written: Option<u64>, observed: Observed, secret_rejected: bool) -> Option<Repair> {
+    match observed.current_version {
+        None => return Some(Repair::PathGone),
+        Some(_) if !observed.latest_live => return Some(Repair::LatestDeleted),
+        Some(current) => {
+            if let Some(written) = written.filter(|w| *w != current) {
+                return Some(Repair::Overwritten { written, current });
+            }
+        }
+    }
+    secret_rejected.then_some(Repair::SecretRejected)
+}
+
+/// The check-and-set version of a write: 0 when the path is new, else the
+/// version observed (so a write that happened since is detected, not
+/// overwritten). KV v1 has no CAS (`None`).
+pub fn cas_for_write(observed: Option<Observed>) -> Option<u64> {
+    observed.map(|o| o.current_version.unwrap_or(0))
+}
+
+/// Whether an existing Vault entry was written by this provider for this
+/// client (then a new sink may take it over).
+pub fn owned_by(custom_metadata: &BTreeMap<String, String>, client_id: &str) -> bool {
+    custom_metadata.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
+        && custom_metadata.get(CLIENT_ID_KEY).map(String::as_str) == Some(client_id)
+}
+
+/// The custom metadata written with the secret: the user's, then ours
+/// (ours wins), plus the Terraform Cloud workspace and run when present.
+pub fn custom_metadata(
+    user: &BTreeMap<String, String>,
+    client_id: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> BTreeMap<String, String> {
+    let mut out = user.clone();
+    out.insert(MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into());
+    out.insert(CLIENT_ID_KEY.into(), client_id.into());
+    for (var, key) in [
+        ("TFC_WORKSPACE_NAME", "tfc-workspace"),
+        ("TFC_RUN_ID", "tfc-run-id"),
+        ("TFC_PROJECT_NAME", "tfc-project"),
+    ] {
+        if let Some(v) = env(var).filter(|v| !v.is_empty()) {
+            out.insert(key.into(), v);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kv_paths_are_checked_segment_by_segment() {
+        assert!(check_kv_path("path", "genesys/oauth/ci").is_ok());
+        for bad in ["", "/a", "a/", "a//b", "a/../b", "./a", "a\nb"] {
+            assert_eq!(
+                check_kv_path("path", bad).map_err(|e| e.attribute),
+                Err("path"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn periods_parse_like_go_durations_and_more() {
+        assert_eq!(
+            parse_period("2160h").ok(),
+            Some(Duration::from_secs(2160 * 3600))
+        );
+        assert_eq!(parse_period("1h30m").ok(), Some(Duration::from_secs(5400)));
+        assert_eq!(
+            parse_period("90d").ok(),
+            Some(Duration::from_secs(90 * 86400))
+        );
+        assert!(parse_period("soon").is_err());
+        assert!(parse_period("0s").is_err());
+    }
+
+    #[test]
+    fn drift_is_classified() {
+        let live = |v| Observed {
+            current_version: Some(v),
+            latest_live: true,
+        };
+        assert_eq!(drift(Some(2), live(2), false), None);
+        assert_eq!(
+            drift(Some(2), live(3), false),
+            Some(Repair::Overwritten {
+                written: 2,
+                current: 3
+            })
+        );
+        assert_eq!(
+            drift(
+                Some(2),
+                Observed {
+                    current_version: Some(2),
+                    latest_live: false
+                },
+                false
+            ),
+            Some(Repair::LatestDeleted)
+        );
+        assert_eq!(
+            drift(
+                Some(2),
+                Observed {
+                    current_version: None,
+                    latest_live: false
+                },
+                false
+            ),
+            Some(Repair::PathGone)
+        );
+        assert_eq!(drift(Some(2), live(2), true), Some(Repair::SecretRejected));
+        // Imported: nothing written yet, whatever is live is adopted.
+        assert_eq!(drift(None, live(7), false), None);
+    }
+
+    #[test]
+    fn cas_follows_what_was_observed() {
+        assert_eq!(cas_for_write(None), None);
+        assert_eq!(
+            cas_for_write(Some(Observed {
+                current_version: None,
+                latest_live: false
+            })),
+            Some(0)
+        );
+        assert_eq!(
+            cas_for_write(Some(Observed {
+                current_version: Some(4),
+                latest_live: false
+            })),
+            Some(4)
+        );
+    }
+
+    #[test]
+    fn ownership_and_metadata() {
+        let env = |k: &str| (k == "TFC_RUN_ID").then(|| "run-123".to_string());
+        let user: BTreeMap<String, String> = [
+            ("team".to_string(), "ops".to_string()),
+            (MANAGED_BY_KEY.to_string(), "me".to_string()),
+        ]
+        .into();
+        let md = custom_metadata(&user, "c1", &env);
+        assert_eq!(md.get("team").map(String::as_str), Some("ops"));
+        assert_eq!(md.get("tfc-run-id").map(String::as_str), Some("run-123"));
+        assert!(owned_by(&md, "c1"));
+        assert!(!owned_by(&md, "c2"));
+        assert!(!owned_by(&user, "c1"));
+    }
+
+    #[test]
+    fn times_round_trip_without_fractions() {
+        let t = OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("valid");
+        let text = format_time(t + Duration::from_millis(123));
+        assert_eq!(text, "2027-01-15T08:00:00Z");
+        assert_eq!(parse_time(&text), Some(t));
+        assert_eq!(
+            rotate_after(t, Duration::from_secs(60)),
+            t + Duration::from_secs(60)
+        );
+    }
+}

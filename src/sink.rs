@@ -1,0 +1,457 @@
+//! The secret sink: the only code that ever holds a client secret.
+//!
+//! A rotation regenerates the client's secret (the only moment Genesys Cloud
+//! returns one), writes it to Vault with check-and-set, labels the entry, and
+//! checks that the new credentials work. Everything that can be checked is
+//! checked *before* the regenerate (the Vault entry is ours or new, nobody
+//! wrote since the plan, the client exists), so that a refused write does not
+//! leave consumers with a secret that no longer works.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use tracing::{info, warn};
+
+use crate::genesys::{GenesysClient, GenesysError};
+use crate::hashing::secret_hash;
+use crate::plan::vault_secret::{self as rules, Observed};
+use crate::secret::Secret;
+use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
+
+/// Names of the keys written to the Vault entry (an empty name leaves the
+/// field out, except the secret, which is always written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyNames {
+    /// Key of the client id.
+    pub client_id: String,
+    /// Key of the client secret.
+    pub client_secret: String,
+    /// Key of the API base URL.
+    pub base_url: String,
+    /// Key of the token endpoint URL.
+    pub token_url: String,
+}
+
+/// What the sink writes, and where.
+#[derive(Debug, Clone)]
+pub struct SinkSpec {
+    /// OAuth client id.
+    pub client_id: String,
+    /// KV mount.
+    pub mount: String,
+    /// Path inside the mount.
+    pub path: String,
+    /// Key names.
+    pub keys: KeyNames,
+    /// Non-secret values written beside the credentials.
+    pub extra: BTreeMap<String, String>,
+    /// The user's custom metadata (ours is added).
+    pub custom_metadata: BTreeMap<String, String>,
+    /// Exchange the new credentials after writing them.
+    pub verify: bool,
+}
+
+/// The state a sink expected to find in Vault when the plan was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// A new sink: the path must be free, hold only deleted versions, or
+    /// hold an entry this provider wrote for the same client.
+    New,
+    /// An existing sink: Vault must still be as observed at plan time.
+    Observed(Observed),
+}
+
+/// The result of a rotation.
+#[derive(Debug)]
+pub struct Rotated {
+    /// KV v2 version written (`None` on KV v1).
+    pub version: Option<u64>,
+    /// Hash of the new secret.
+    pub hash: String,
+    /// When the secret was regenerated.
+    pub rotated_at: OffsetDateTime,
+    /// When the new credentials were seen to work; `None` if not verified.
+    pub verified_at: Option<OffsetDateTime>,
+    /// Set when verification was asked for and failed: the secret is in Vault
+    /// but Genesys Cloud does not accept it.
+    pub verify_error: Option<GenesysError>,
+}
+
+/// Why a sink operation failed. Never carries the secret.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// A Vault call failed before anything was changed.
+    #[error("{0}")]
+    Vault(#[from] VaultError),
+    /// A Genesys call failed before anything was changed.
+    #[error("{0}")]
+    Genesys(#[from] GenesysError),
+    /// The entry holds a live secret this provider did not write for this client.
+    #[error("Vault entry {mount}/{path} already holds a live secret (version {version}) that this provider did not write for OAuth client {client_id}; refusing to overwrite it. Import it (terraform import ... {client_id}:{mount}/{path}), delete it, or choose another path.")]
+    NotOurs {
+        /// Mount.
+        mount: String,
+        /// Path.
+        path: String,
+        /// Live version found (0 on KV v1).
+        version: u64,
+        /// The sink's client.
+        client_id: String,
+    },
+    /// Vault changed between plan and apply.
+    #[error("Vault entry {mount}/{path} changed since the plan (expected {expected}, found {found}); nothing was written and the secret was not rotated. Run plan again to see the change.")]
+    ChangedSincePlan {
+        /// Mount.
+        mount: String,
+        /// Path.
+        path: String,
+        /// What the plan saw.
+        expected: String,
+        /// What is there now.
+        found: String,
+    },
+    /// The OAuth client does not exist (any more).
+    #[error("OAuth client {0} does not exist in Genesys Cloud")]
+    ClientGone(String),
+    /// Verification needs the client-credentials grant.
+    #[error("OAuth client {client_id} uses grant type {grant}; only CLIENT-CREDENTIALS clients can be verified at the token endpoint. Set verify = false for this sink.")]
+    CannotVerify {
+        /// Client id.
+        client_id: String,
+        /// Its grant type.
+        grant: String,
+    },
+    /// The secret was regenerated but could not be stored.
+    #[error("the secret of OAuth client {client_id} was regenerated, but writing it to Vault at {mount}/{path} failed: {source}. The previous secret no longer works and the new one was discarded (nobody else ever held it): fix the cause and run apply again, which regenerates and writes a new secret.")]
+    WriteAfterRegenerate {
+        /// Client id.
+        client_id: String,
+        /// Mount.
+        mount: String,
+        /// Path.
+        path: String,
+        /// The Vault failure.
+        source: VaultError,
+    },
+}
+
+/// What Vault holds at the sink's path. KV v1 has no versions: an existing
+/// entry is reported as live version 0.
+pub async fn observe(
+    vault: &VaultClient,
+    mount: &str,
+    path: &str,
+) -> Result<(KvVersion, Observed), VaultError> {
+    let kv = vault.kv_version(mount).await?;
+    let observed = match kv {
+        KvVersion::V1 => {
+            let exists = vault.read_data(mount, path, None).await?.is_some();
+            Observed {
+                current_version: exists.then_some(0),
+                latest_live: exists,
+            }
+        }
+        KvVersion::V2 => match vault.read_metadata(mount, path).await? {
+            None => Observed {
+                current_version: None,
+                latest_live: false,
+            },
+            Some(md) => Observed {
+                current_version: Some(md.current_version),
+                latest_live: md.latest_is_live(),
+            },
+        },
+    };
+    Ok((kv, observed))
+}
+
+/// Checks, before anything changes, that writing to the entry is allowed, and
+/// returns the CAS version to write with.
+async fn preflight(
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    expect: Expect,
+) -> Result<Option<u64>, SinkError> {
+    let (mount, path) = (&spec.mount, &spec.path);
+    match vault.kv_version(mount).await? {
+        KvVersion::V1 => {
+            if expect == Expect::New {
+                if let Some(existing) = vault.read_data(mount, path, None).await? {
+                    let holder = existing
+                        .value(&spec.keys.client_id)
+                        .map(|s| s.expose().to_string());
+                    if holder.as_deref() != Some(spec.client_id.as_str()) {
+                        return Err(SinkError::NotOurs {
+                            mount: mount.clone(),
+                            path: path.clone(),
+                            version: 0,
+                            client_id: spec.client_id.clone(),
+                        });
+                    }
+                }
+            }
+            Ok(None)
+        }
+        KvVersion::V2 => {
+            let md = vault.read_metadata(mount, path).await?;
+            let now = Observed {
+                current_version: md.as_ref().map(|m| m.current_version),
+                latest_live: md.as_ref().is_some_and(|m| m.latest_is_live()),
+            };
+            match expect {
+                Expect::New => {
+                    if let Some(md) = &md {
+                        if md.latest_is_live()
+                            && !rules::owned_by(&md.custom_metadata, &spec.client_id)
+                        {
+                            return Err(SinkError::NotOurs {
+                                mount: mount.clone(),
+                                path: path.clone(),
+                                version: md.current_version,
+                                client_id: spec.client_id.clone(),
+                            });
+                        }
+                    }
+                }
+                Expect::Observed(seen) if seen != now => {
+                    return Err(SinkError::ChangedSincePlan {
+                        mount: mount.clone(),
+                        path: path.clone(),
+                        expected: describe(seen),
+                        found: describe(now),
+                    })
+                }
+                Expect::Observed(_) => {}
+            }
+            Ok(rules::cas_for_write(Some(now)))
+        }
+    }
+}
+
+fn describe(o: Observed) -> String {
+    match (o.current_version, o.latest_live) {
+        (None, _) => "no entry".into(),
+        (Some(v), true) => format!("version {v}"),
+        (Some(v), false) => format!("version {v}, deleted"),
+    }
+}
+
+/// The data written to the entry.
+fn entry(genesys: &GenesysClient, spec: &SinkSpec, secret: Secret) -> BTreeMap<String, KvValue> {
+    let mut data: BTreeMap<String, KvValue> = spec
+        .extra
+        .iter()
+        .map(|(k, v)| (k.clone(), KvValue::Plain(v.clone())))
+        .collect();
+    let api = genesys
+        .endpoints()
+        .api
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    for (key, value) in [
+        (&spec.keys.client_id, spec.client_id.clone()),
+        (&spec.keys.base_url, api),
+        (&spec.keys.token_url, genesys.token_url()),
+    ] {
+        if !key.is_empty() {
+            data.insert(key.clone(), KvValue::Plain(value));
+        }
+    }
+    data.insert(spec.keys.client_secret.clone(), KvValue::Secret(secret));
+    data
+}
+
+/// Regenerates the client's secret, stores it, labels the entry and
+/// (optionally) verifies it. See the module documentation for the order.
+pub async fn rotate(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    expect: Expect,
+) -> Result<Rotated, SinkError> {
+    let cas = preflight(vault, spec, expect).await?;
+    let client = genesys
+        .get_client(&spec.client_id)
+        .await?
+        .filter(|c| !c.is_deleted())
+        .ok_or_else(|| SinkError::ClientGone(spec.client_id.clone()))?;
+    let grant = crate::genesys::model::canonical_grant_type(&client.authorized_grant_type);
+    if spec.verify && grant != "CLIENT-CREDENTIALS" {
+        return Err(SinkError::CannotVerify {
+            client_id: spec.client_id.clone(),
+            grant,
+        });
+    }
+
+    let (_, secret) = genesys.regenerate_secret(&spec.client_id).await?;
+    let rotated_at = OffsetDateTime::now_utc();
+    let hash = secret_hash(&spec.client_id, &secret);
+    info!(client_id = %spec.client_id, mount = %spec.mount, path = %spec.path, "secret regenerated; writing it to Vault");
+
+    let write = vault
+        .write(
+            &spec.mount,
+            &spec.path,
+            &entry(genesys, spec, secret.clone()),
+            cas,
+        )
+        .await;
+    let version = match write {
+        Ok(outcome) => outcome.version,
+        Err(source) => {
+            return Err(SinkError::WriteAfterRegenerate {
+                client_id: spec.client_id.clone(),
+                mount: spec.mount.clone(),
+                path: spec.path.clone(),
+                source,
+            })
+        }
+    };
+    label(vault, spec).await?;
+
+    let (verified_at, verify_error) = if spec.verify {
+        match verify(genesys, &spec.client_id, &secret).await {
+            Ok(()) => (Some(OffsetDateTime::now_utc()), None),
+            Err(e) => (None, Some(e)),
+        }
+    } else {
+        (None, None)
+    };
+    Ok(Rotated {
+        version,
+        hash,
+        rotated_at,
+        verified_at,
+        verify_error,
+    })
+}
+
+/// Writes the entry's custom metadata (KV v2 only; no new version).
+pub async fn label(vault: &VaultClient, spec: &SinkSpec) -> Result<(), VaultError> {
+    if vault.kv_version(&spec.mount).await? == KvVersion::V2 {
+        let env = |k: &str| std::env::var(k).ok();
+        let md = rules::custom_metadata(&spec.custom_metadata, &spec.client_id, &env);
+        vault
+            .write_custom_metadata(&spec.mount, &spec.path, &md)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Rewrites the entry with new key names or extra values, keeping the secret
+/// (read back from Vault): no rotation. `old_keys` are the names the entry
+/// was written with.
+pub async fn rewrite(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    old_keys: &KeyNames,
+    expect: Expect,
+) -> Result<Option<u64>, SinkError> {
+    let cas = preflight(vault, spec, expect).await?;
+    let current = vault.read_data(&spec.mount, &spec.path, None).await?;
+    let secret = current
+        .as_ref()
+        .and_then(|d| d.value(&old_keys.client_secret))
+        .cloned()
+        .ok_or_else(|| SinkError::ChangedSincePlan {
+            mount: spec.mount.clone(),
+            path: spec.path.clone(),
+            expected: format!("a value under key {:?}", old_keys.client_secret),
+            found: "none".into(),
+        })?;
+    let outcome = vault
+        .write(&spec.mount, &spec.path, &entry(genesys, spec, secret), cas)
+        .await?;
+    label(vault, spec).await?;
+    Ok(outcome.version)
+}
+
+/// Exchanges the credentials at the token endpoint. A new secret can take a
+/// moment to be accepted everywhere, so a rejection is retried a few times
+/// (about 30 s in all) before it counts.
+pub async fn verify(
+    genesys: &GenesysClient,
+    client_id: &str,
+    secret: &Secret,
+) -> Result<(), GenesysError> {
+    let mut pause = Duration::from_millis(500);
+    let mut waited = Duration::ZERO;
+    loop {
+        match genesys
+            .exchange_token("verify the new client secret", client_id, secret)
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if e.is_rejected_credentials() && waited < Duration::from_secs(30) => {
+                warn!(
+                    client_id,
+                    "new credentials not accepted yet; waiting for propagation"
+                );
+                tokio::time::sleep(pause).await;
+                waited += pause;
+                pause = (pause * 2).min(Duration::from_secs(8));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Checks the credentials stored in Vault (verify-on-read). `Ok(false)` means
+/// Genesys Cloud rejects them; `Ok(true)` accepted; no entry counts as rejected.
+pub async fn stored_credentials_work(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+) -> Result<bool, SinkError> {
+    let Some(data) = vault.read_data(&spec.mount, &spec.path, None).await? else {
+        return Ok(false);
+    };
+    let Some(secret) = data.value(&spec.keys.client_secret) else {
+        return Ok(false);
+    };
+    match genesys
+        .exchange_token(
+            "check the credentials stored in Vault",
+            &spec.client_id,
+            secret,
+        )
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) if e.is_rejected_credentials() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Removes the entry as `on_destroy` says, unless someone else's secret is
+/// there now (then it is left alone and `false` is returned).
+pub async fn remove(
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    on_destroy: rules::OnDestroy,
+) -> Result<bool, SinkError> {
+    if on_destroy == rules::OnDestroy::Retain {
+        return Ok(true);
+    }
+    match vault.kv_version(&spec.mount).await? {
+        KvVersion::V1 => {
+            vault.delete_latest(&spec.mount, &spec.path).await?;
+        }
+        KvVersion::V2 => {
+            let Some(md) = vault.read_metadata(&spec.mount, &spec.path).await? else {
+                return Ok(true);
+            };
+            if !rules::owned_by(&md.custom_metadata, &spec.client_id) {
+                return Ok(false);
+            }
+            match on_destroy {
+                rules::OnDestroy::DeleteAll => vault.delete_all(&spec.mount, &spec.path).await?,
+                _ => vault.delete_latest(&spec.mount, &spec.path).await?,
+            }
+        }
+    }
+    Ok(true)
+}

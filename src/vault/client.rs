@@ -1,0 +1,622 @@
+//! Vault HTTP calls, each through the shared retry policy.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{json, Value};
+use tracing::{debug, warn};
+
+use super::error::VaultError;
+use crate::http::{encode_path, transport_failure};
+use crate::retry::{parse_retry_after, Decision, Failure, RetryPolicy};
+use crate::secret::Secret;
+
+/// Everything needed to reach Vault.
+#[derive(Debug, Clone)]
+pub struct VaultSettings {
+    /// `https://vault.example.com:8200`.
+    pub address: url::Url,
+    /// Token sent as `X-Vault-Token`.
+    pub token: Secret,
+    /// Sent as `X-Vault-Namespace` when set.
+    pub namespace: Option<String>,
+    /// Extra trusted CA (PEM).
+    pub ca_cert_pem: Option<Vec<u8>>,
+    /// Accept any certificate (testing only).
+    pub skip_tls_verify: bool,
+    /// Retry bounds.
+    pub retry: RetryPolicy,
+    /// Timeout of one HTTP attempt.
+    pub request_timeout: Duration,
+    /// Sent with every request.
+    pub user_agent: String,
+}
+
+/// KV engine version of a mount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KvVersion {
+    /// Unversioned.
+    V1,
+    /// Versioned, with metadata and check-and-set.
+    V2,
+}
+
+/// A value written to an entry.
+#[derive(Debug, Clone)]
+pub enum KvValue {
+    /// Not secret.
+    Plain(String),
+    /// Secret: exposed only into the request body.
+    Secret(Secret),
+}
+
+impl Serialize for KvValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            KvValue::Plain(v) => s.serialize_str(v),
+            KvValue::Secret(v) => s.serialize_str(v.expose()),
+        }
+    }
+}
+
+/// An entry's values, all kept as [`Secret`] (any of them may be one).
+#[derive(Debug, Default)]
+pub struct KvData {
+    values: BTreeMap<String, Secret>,
+}
+
+impl KvData {
+    /// The value under `key`.
+    pub fn value(&self, key: &str) -> Option<&Secret> {
+        self.values.get(key)
+    }
+}
+
+/// A KV v2 entry's metadata.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct KvMetadata {
+    /// Latest version number.
+    #[serde(default)]
+    pub current_version: u64,
+    /// Custom metadata.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub custom_metadata: BTreeMap<String, String>,
+    /// Per version: deletion time and destroyed flag.
+    #[serde(default)]
+    pub versions: BTreeMap<String, VersionInfo>,
+}
+
+/// One version's lifecycle.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VersionInfo {
+    /// Empty while the version is live.
+    #[serde(default)]
+    pub deletion_time: String,
+    /// True once destroyed.
+    #[serde(default)]
+    pub destroyed: bool,
+}
+
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+impl KvMetadata {
+    /// True when the latest version is neither deleted nor destroyed.
+    pub fn latest_is_live(&self) -> bool {
+        self.versions
+            .get(&self.current_version.to_string())
+            .is_some_and(|v| v.deletion_time.is_empty() && !v.destroyed)
+    }
+}
+
+/// Result of a write.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteOutcome {
+    /// The version written (KV v2 only).
+    pub version: Option<u64>,
+}
+
+/// A Vault client, shared by all operations; never prints its token.
+pub struct VaultClient {
+    http: reqwest::Client,
+    settings: VaultSettings,
+    kv_versions: Mutex<HashMap<String, KvVersion>>,
+}
+
+impl std::fmt::Debug for VaultClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultClient")
+            .field("address", &self.settings.address.as_str())
+            .field("namespace", &self.settings.namespace)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether an attempt may be repeated when its answer is lost.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    Safe,
+    Unsafe,
+}
+
+impl VaultClient {
+    /// Builds a client. No request is made until the first call.
+    pub fn new(settings: VaultSettings) -> Result<Self, VaultError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .timeout(settings.request_timeout)
+            .danger_accept_invalid_certs(settings.skip_tls_verify);
+        if let Some(pem) = &settings.ca_cert_pem {
+            for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                VaultError::Setup(format!(
+                    "the CA certificate is not valid PEM: {}",
+                    e.without_url()
+                ))
+            })? {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder
+            .build()
+            .map_err(|e| VaultError::Setup(e.without_url().to_string()))?;
+        Ok(VaultClient {
+            http,
+            settings,
+            kv_versions: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn request(&self, method: Method, api_path: &str) -> reqwest::RequestBuilder {
+        let url = format!(
+            "{}/v1/{}",
+            self.settings.address.as_str().trim_end_matches('/'),
+            api_path
+        );
+        let mut req = self
+            .http
+            .request(method, url)
+            .header("X-Vault-Token", self.settings.token.expose())
+            .header("X-Vault-Request", "true");
+        if let Some(ns) = &self.settings.namespace {
+            req = req.header("X-Vault-Namespace", ns);
+        }
+        req
+    }
+
+    /// One call with retries: 412, 429 and 5xx are retried, 4xx never.
+    /// Returns the status and body of the first answer that is not retried
+    /// (callers decide what a 404 means).
+    async fn send(
+        &self,
+        operation: &str,
+        method: Method,
+        api_path: &str,
+        body: Option<&Value>,
+        repeat: Repeat,
+    ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let mut req = self.request(method.clone(), api_path);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let (failure, error) = match req.send().await {
+                Err(e) => {
+                    let failure = transport_failure(&e);
+                    let detail = e.without_url().to_string();
+                    if repeat == Repeat::Unsafe && failure == Failure::NoAnswer {
+                        return Err(VaultError::Ambiguous {
+                            operation: operation.into(),
+                            detail,
+                        });
+                    }
+                    let error = VaultError::Transport {
+                        operation: operation.into(),
+                        detail,
+                        attempts: attempt,
+                    };
+                    (failure, error)
+                }
+                Ok(resp) => {
+                    let status = resp.status();
+                    let retry_after = resp
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string);
+                    debug!(operation, %method, api_path, status = status.as_u16(), attempt, "Vault answered");
+                    let bytes = resp.bytes().await.unwrap_or_default();
+                    let failure = match status.as_u16() {
+                        412 | 429 => Failure::Throttled {
+                            retry_after: parse_retry_after(retry_after.as_deref()),
+                        },
+                        501 => Failure::Permanent,
+                        500..=599 => Failure::ServerError,
+                        _ => return Ok((status, bytes)),
+                    };
+                    let error = if status == StatusCode::SERVICE_UNAVAILABLE {
+                        VaultError::Unavailable {
+                            operation: operation.into(),
+                            attempts: attempt,
+                        }
+                    } else {
+                        VaultError::Http {
+                            operation: operation.into(),
+                            status: status.as_u16(),
+                            messages: messages(&bytes),
+                            attempts: attempt,
+                        }
+                    };
+                    (failure, error)
+                }
+            };
+            match self
+                .settings
+                .retry
+                .decide(failure, attempt, started.elapsed())
+            {
+                Decision::RetryAfter(wait) => {
+                    warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "Vault call failed; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Decision::GiveUp(_) => return Err(error),
+            }
+        }
+    }
+
+    /// Maps a non-success answer of a finished call to an error.
+    fn failure(
+        operation: &str,
+        status: StatusCode,
+        body: &[u8],
+        capability: &'static str,
+        api_path: &str,
+    ) -> VaultError {
+        let text = messages(body);
+        match status.as_u16() {
+            403 => VaultError::PermissionDenied {
+                operation: operation.into(),
+                capability,
+                api_path: api_path.into(),
+            },
+            _ => VaultError::Http {
+                operation: operation.into(),
+                status: status.as_u16(),
+                messages: text,
+                attempts: 1,
+            },
+        }
+    }
+
+    /// The KV version of `mount` (cached). A 403/404 on the lookup is taken
+    /// as KV v1, as the Vault CLI does.
+    pub async fn kv_version(&self, mount: &str) -> Result<KvVersion, VaultError> {
+        if let Some(v) = self
+            .kv_versions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(mount)
+        {
+            return Ok(*v);
+        }
+        let operation = format!("look up the KV version of mount {mount}");
+        let api_path = format!("sys/internal/ui/mounts/{}", encode_path(mount));
+        let (status, body) = self
+            .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
+            .await?;
+        let version = match status.as_u16() {
+            200 => {
+                let v: Value = decode(&operation, &body)?;
+                match v["data"]["options"]["version"].as_str() {
+                    Some("2") => KvVersion::V2,
+                    _ => KvVersion::V1,
+                }
+            }
+            403 | 404 => KvVersion::V1,
+            _ => return Err(Self::failure(&operation, status, &body, "read", &api_path)),
+        };
+        self.kv_versions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(mount.to_string(), version);
+        Ok(version)
+    }
+
+    /// KV v2 metadata of an entry; `None` when it does not exist.
+    pub async fn read_metadata(
+        &self,
+        mount: &str,
+        path: &str,
+    ) -> Result<Option<KvMetadata>, VaultError> {
+        let operation = format!("read the metadata of {mount}/{path}");
+        let api_path = format!("{}/metadata/{}", encode_path(mount), encode_path(path));
+        let (status, body) = self
+            .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
+            .await?;
+        match status.as_u16() {
+            200 => {
+                #[derive(Deserialize)]
+                struct Wrapper {
+                    data: KvMetadata,
+                }
+                Ok(Some(decode::<Wrapper>(&operation, &body)?.data))
+            }
+            404 => Ok(None),
+            _ => Err(Self::failure(&operation, status, &body, "read", &api_path)),
+        }
+    }
+
+    /// The latest (or given) version's values; `None` when absent, deleted
+    /// or destroyed.
+    pub async fn read_data(
+        &self,
+        mount: &str,
+        path: &str,
+        version: Option<u64>,
+    ) -> Result<Option<KvData>, VaultError> {
+        let operation = format!("read {mount}/{path}");
+        let kv = self.kv_version(mount).await?;
+        let mut api_path = match kv {
+            KvVersion::V2 => format!("{}/data/{}", encode_path(mount), encode_path(path)),
+            KvVersion::V1 => format!("{}/{}", encode_path(mount), encode_path(path)),
+        };
+        if let (KvVersion::V2, Some(v)) = (kv, version) {
+            api_path.push_str(&format!("?version={v}"));
+        }
+        let (status, body) = self
+            .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
+            .await?;
+        match status.as_u16() {
+            200 => {
+                let v: Value = decode(&operation, &body)?;
+                let data = match kv {
+                    KvVersion::V2 => &v["data"]["data"],
+                    KvVersion::V1 => &v["data"],
+                };
+                let values = data
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| {
+                                let text = v
+                                    .as_str()
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| v.to_string());
+                                (k.clone(), Secret::new(text))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok(Some(KvData { values }))
+            }
+            404 => Ok(None),
+            _ => Err(Self::failure(&operation, status, &body, "read", &api_path)),
+        }
+    }
+
+    /// Writes an entry. On KV v2 with `cas`, Vault refuses the write unless
+    /// the entry's current version is `cas` (0: only if absent).
+    pub async fn write(
+        &self,
+        mount: &str,
+        path: &str,
+        data: &BTreeMap<String, KvValue>,
+        cas: Option<u64>,
+    ) -> Result<WriteOutcome, VaultError> {
+        let operation = format!("write {mount}/{path}");
+        let kv = self.kv_version(mount).await?;
+        let (api_path, body) = match kv {
+            KvVersion::V2 => {
+                let mut body = json!({ "data": data });
+                if let Some(cas) = cas {
+                    body["options"] = json!({ "cas": cas });
+                }
+                (
+                    format!("{}/data/{}", encode_path(mount), encode_path(path)),
+                    body,
+                )
+            }
+            KvVersion::V1 => (
+                format!("{}/{}", encode_path(mount), encode_path(path)),
+                json!(data),
+            ),
+        };
+        let (status, answer) = self
+            .send(
+                &operation,
+                Method::POST,
+                &api_path,
+                Some(&body),
+                Repeat::Unsafe,
+            )
+            .await?;
+        match status.as_u16() {
+            200 => {
+                let v: Value = decode(&operation, &answer)?;
+                Ok(WriteOutcome {
+                    version: v["data"]["version"].as_u64(),
+                })
+            }
+            204 => Ok(WriteOutcome { version: None }),
+            400 if messages(&answer).contains("check-and-set") => Err(VaultError::CasMismatch {
+                operation,
+                expected: cas.unwrap_or(0),
+            }),
+            _ => Err(Self::failure(
+                &operation,
+                status,
+                &answer,
+                "create/update",
+                &api_path,
+            )),
+        }
+    }
+
+    /// Replaces an entry's custom metadata (KV v2; makes no new version).
+    pub async fn write_custom_metadata(
+        &self,
+        mount: &str,
+        path: &str,
+        custom: &BTreeMap<String, String>,
+    ) -> Result<(), VaultError> {
+        let operation = format!("write the metadata of {mount}/{path}");
+        let api_path = format!("{}/metadata/{}", encode_path(mount), encode_path(path));
+        let body = json!({ "custom_metadata": custom });
+        let (status, answer) = self
+            .send(
+                &operation,
+                Method::POST,
+                &api_path,
+                Some(&body),
+                Repeat::Safe,
+            )
+            .await?;
+        match status.as_u16() {
+            200 | 204 => Ok(()),
+            _ => Err(Self::failure(
+                &operation,
+                status,
+                &answer,
+                "create/update",
+                &api_path,
+            )),
+        }
+    }
+
+    /// Soft-deletes the latest version (KV v2) or deletes the entry (KV v1).
+    pub async fn delete_latest(&self, mount: &str, path: &str) -> Result<(), VaultError> {
+        let api_path = match self.kv_version(mount).await? {
+            KvVersion::V2 => format!("{}/data/{}", encode_path(mount), encode_path(path)),
+            KvVersion::V1 => format!("{}/{}", encode_path(mount), encode_path(path)),
+        };
+        self.delete(&format!("delete {mount}/{path}"), &api_path)
+            .await
+    }
+
+    /// Deletes every version and the metadata (KV v2).
+    pub async fn delete_all(&self, mount: &str, path: &str) -> Result<(), VaultError> {
+        let api_path = format!("{}/metadata/{}", encode_path(mount), encode_path(path));
+        self.delete(&format!("delete all versions of {mount}/{path}"), &api_path)
+            .await
+    }
+
+    async fn delete(&self, operation: &str, api_path: &str) -> Result<(), VaultError> {
+        let (status, body) = self
+            .send(operation, Method::DELETE, api_path, None, Repeat::Safe)
+            .await?;
+        match status.as_u16() {
+            200 | 204 | 404 => Ok(()),
+            _ => Err(Self::failure(operation, status, &body, "delete", api_path)),
+        }
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, VaultError> {
+    serde_json::from_slice(body).map_err(|e| VaultError::Decode {
+        operation: operation.into(),
+        detail: format!("line {} column {}", e.line(), e.column()),
+    })
+}
+
+/// Vault's `{"errors": [...]}`, joined; never echoes request values.
+fn messages(body: &[u8]) -> String {
+    let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let list: Vec<String> = v["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if list.is_empty() {
+        "no error message".into()
+    } else {
+        list.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_values_serialize_only_into_the_body() {
+        let data: BTreeMap<String, KvValue> = [
+            ("client_id".to_string(), KvValue::Plain("c1".into())),
+            (
+                "client_secret".to_string(),
+                KvValue::Secret(Secret::new("s3cr3t-value")),
+            ),
+        ]
+        .into();
+        let body = json!({ "data": data, "options": {"cas": 0} });
+        assert_eq!(body["data"]["client_secret"], "s3cr3t-value");
+        assert_eq!(body["options"]["cas"], 0);
+        assert!(!format!("{data:?}").contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn metadata_knows_whether_the_latest_version_is_live() {
+        let md: KvMetadata = serde_json::from_value(json!({
+            "current_version": 2, "custom_metadata": null,
+            "versions": {"1": {"deletion_time": "", "destroyed": false}, "2": {"deletion_time": "2026-01-01T00:00:00Z", "destroyed": false}}
+        }))
+        .expect("valid");
+        assert!(!md.latest_is_live());
+        assert!(md.custom_metadata.is_empty());
+    }
+
+    #[test]
+    fn paths_are_encoded_per_segment_and_debug_hides_the_token() {
+        let client = VaultClient::new(VaultSettings {
+            address: url::Url::parse("http://127.0.0.1:8200").expect("url"),
+            token: Secret::new("hvs.very-secret-token"),
+            namespace: Some("team/".into()),
+            ca_cert_pem: None,
+            skip_tls_verify: false,
+            retry: RetryPolicy::default(),
+            request_timeout: Duration::from_secs(5),
+            user_agent: "ua".into(),
+        })
+        .expect("client");
+        assert!(!format!("{client:?}").contains("very-secret"));
+        let req = client
+            .request(Method::GET, "secret/data/x")
+            .build()
+            .expect("request");
+        assert_eq!(
+            req.headers()
+                .get("X-Vault-Namespace")
+                .and_then(|v| v.to_str().ok()),
+            Some("team/")
+        );
+        assert_eq!(req.url().as_str(), "http://127.0.0.1:8200/v1/secret/data/x");
+    }
+
+    #[test]
+    fn errors_name_path_and_capability_without_values() {
+        let e = VaultClient::failure(
+            "write secret/x",
+            StatusCode::FORBIDDEN,
+            br#"{"errors":["permission denied"]}"#,
+            "create/update",
+            "secret/data/x",
+        );
+        let text = e.to_string();
+        assert!(
+            text.contains("\"create/update\" on secret/data/x"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! Vault errors. None carries a token or a value written or read.
+
+/// What went wrong talking to Vault.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// 403: the token's policy lacks a capability (or the token is invalid).
+    #[error("{operation}: permission denied by Vault: the token's policy must grant \"{capability}\" on {api_path} (or the token is expired or invalid)")]
+    PermissionDenied {
+        /// What the provider was doing.
+        operation: String,
+        /// The capability needed.
+        capability: &'static str,
+        /// The API path, e.g. `secret/data/genesys/oauth/ci`.
+        api_path: String,
+    },
+    /// 503: sealed, or a standby that cannot serve.
+    #[error("{operation}: Vault is sealed or in standby (HTTP 503){}", attempts_note(*.attempts))]
+    Unavailable {
+        /// What the provider was doing.
+        operation: String,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The entry's version is not the one the write expected.
+    #[error("{operation}: check-and-set failed: the entry changed (expected version {expected}); nothing was overwritten")]
+    CasMismatch {
+        /// What the provider was doing.
+        operation: String,
+        /// The version the write expected (0 = absent).
+        expected: u64,
+    },
+    /// Any other error answer.
+    #[error("{operation}: Vault answered HTTP {status}: {messages}{}", attempts_note(*.attempts))]
+    Http {
+        /// What the provider was doing.
+        operation: String,
+        /// HTTP status.
+        status: u16,
+        /// Vault's `errors`, joined.
+        messages: String,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// No answer (connection refused, timeout).
+    #[error("{operation}: could not reach Vault: {detail}{}", attempts_note(*.attempts))]
+    Transport {
+        /// What the provider was doing.
+        operation: String,
+        /// The transport error, without URL.
+        detail: String,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// A write was sent but its answer was lost: it may or may not have
+    /// been stored. Not retried (a repeat could not tell the two apart).
+    #[error("{operation}: the write was sent but Vault's answer was lost ({detail}); it may or may not have been stored")]
+    Ambiguous {
+        /// What the provider was doing.
+        operation: String,
+        /// The transport error.
+        detail: String,
+    },
+    /// The answer was not the JSON expected.
+    #[error("{operation}: unexpected answer from Vault: {detail}")]
+    Decode {
+        /// What the provider was doing.
+        operation: String,
+        /// What was wrong (never the body).
+        detail: String,
+    },
+    /// The client could not be set up (bad CA file, …).
+    #[error("cannot set up the Vault client: {0}")]
+    Setup(String),
+}
+
+fn attempts_note(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
+}

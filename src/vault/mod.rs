@@ -1,0 +1,11 @@
+//! HashiCorp Vault / OpenBao KV client: the handful of endpoints the secret
+//! sinks use, written directly on reqwest so every header and body is ours
+//! (notably `cas` inside `options`, which some clients get wrong).
+
+mod client;
+mod error;
+
+pub use client::{
+    KvData, KvMetadata, KvValue, KvVersion, VaultClient, VaultSettings, WriteOutcome,
+};
+pub use error::VaultError;
