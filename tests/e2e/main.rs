@@ -3,3 +3,5 @@
 
 mod harness;
 mod oauth_client;
+mod vault;
+mod vault_secret;

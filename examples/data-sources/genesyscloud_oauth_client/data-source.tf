@@ -1,0 +1,3 @@
+data "genesyscloud_oauth_client" "ci" {
+  name = "ci-pipeline"
+}

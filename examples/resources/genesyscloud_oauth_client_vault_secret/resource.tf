@@ -1,0 +1,21 @@
+resource "genesyscloud_oauth_client" "ci" {
+  name                  = "ci-pipeline"
+  authorized_grant_type = "CLIENT-CREDENTIALS"
+  roles {
+    role_id     = "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11"
+    division_id = "*"
+  }
+}
+
+# The secret goes to Vault at secret/genesys/oauth/ci-pipeline; state keeps
+# only its hash and the KV version.
+resource "genesyscloud_oauth_client_vault_secret" "ci" {
+  client_id       = genesyscloud_oauth_client.ci.client_id
+  mount           = "secret"
+  path            = "genesys/oauth/${genesyscloud_oauth_client.ci.name}"
+  rotation_period = "2160h" # 90 days
+
+  custom_metadata = {
+    owner = "platform-team"
+  }
+}
