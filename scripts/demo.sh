@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The demo: starts the Genesys Cloud emulator, builds the provider, installs
-# it from a local Registry mirror, applies examples/demo with the real
-# Terraform CLI, and shows that no client secret reached the state.
+# The demo: starts the Genesys Cloud emulator and an OpenBao (Vault) dev
+# server, builds the provider, installs it from a local Registry mirror,
+# applies examples/demo with the real Terraform CLI, lets a consumer use the
+# credentials from Vault, and proves that no secret reached the state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -26,6 +27,15 @@ pids+=($!)
 for _ in $(seq 100); do [ -s "$work/emulator.url" ] && break; sleep 0.1; done
 base_url=$(cat "$work/emulator.url")
 echo "    emulator at $base_url"
+
+vault_token=$(python3 -c 'import secrets; print("demo-" + secrets.token_hex(12))')
+vault_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+echo "==> starting OpenBao (Vault) in dev mode"
+bao server -dev -dev-root-token-id="$vault_token" -dev-listen-address="127.0.0.1:$vault_port" >"$work/bao.log" 2>&1 &
+pids+=($!)
+export VAULT_ADDR=http://127.0.0.1:$vault_port VAULT_TOKEN=$vault_token
+for _ in $(seq 100); do python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1])" "$VAULT_ADDR/v1/sys/health" 2>/dev/null && break; sleep 0.2; done
+echo "    OpenBao at $VAULT_ADDR"
 
 echo "==> installing the provider into a local Registry mirror"
 version=$(scripts/package.sh target/release/terraform-provider-genesyscloud "$work/mirror")
@@ -52,16 +62,27 @@ terraform apply -no-color -auto-approve
 echo "==> terraform plan after apply (must be empty)"
 terraform plan -no-color -detailed-exitcode >/dev/null && echo "    no changes"
 
-echo "==> proof: the emulator issued secrets; none of them is in the state"
-python3 - "$base_url" terraform.tfstate <<'PY'
-import json, sys, urllib.request
-base, state_path = sys.argv[1:3]
-state = json.load(urllib.request.urlopen(base + "/__emulator/state"))
-secrets = state.get("issued_secrets", [])
-text = open(state_path).read()
-leaked = [s for s in secrets if s in text]
-print(f"    {len(secrets)} secret(s) issued by Genesys Cloud, {len(leaked)} found in terraform.tfstate")
-sys.exit(1 if leaked or not secrets else 0)
+vault_path=$(terraform output -raw vault_path)
+echo "==> the secret is in Vault at $vault_path, version $(terraform output -raw vault_version)"
+python3 "$root/examples/demo/consumer.py" "$vault_path"
+
+echo "==> proof: the secret is in Vault and in no Terraform file"
+python3 - "$base_url" "$VAULT_ADDR" "$VAULT_TOKEN" "$vault_path" <<'PY'
+import glob, json, sys, urllib.request
+base, vault, token, path = sys.argv[1:5]
+mount, rest = path.split("/", 1)
+req = urllib.request.Request(f"{vault}/v1/{mount}/data/{rest}", headers={"X-Vault-Token": token})
+in_vault = json.load(urllib.request.urlopen(req))["data"]["data"]["client_secret"]
+issued = json.load(urllib.request.urlopen(base + "/__emulator/state"))["issued_secrets"]
+files = [f for f in glob.glob("*") + glob.glob(".terraform/**/*", recursive=True) if f.endswith((".tfstate", ".tfstate.backup", ".tf"))]
+leaks = [f for f in files for s in issued if s in open(f, errors="ignore").read()]
+state = open("terraform.tfstate").read()
+print(f"    Vault holds the current secret ({len(in_vault)} characters); it is the one Genesys issued last: {in_vault == issued[-1]}")
+print(f"    grep of terraform.tfstate for it: {'FOUND' if in_vault in state else 'not found'}")
+print(f"    {len(issued)} secret(s) ever issued, {len(leaks)} occurrence(s) in {len(files)} Terraform file(s)")
+sys.exit(1 if leaks or in_vault in state or in_vault != issued[-1] else 0)
 PY
+echo "    state keeps only: $(python3 -c 'import json; r=[x for x in json.load(open("terraform.tfstate"))["resources"] if x["type"].endswith("vault_secret")][0]["instances"][0]["attributes"]; print("secret_hash =", r["secret_hash"], "vault_version =", r["vault_version"])')"
+
 echo "==> terraform destroy"
 terraform destroy -no-color -auto-approve | tail -n 1

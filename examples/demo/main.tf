@@ -26,3 +26,24 @@ resource "genesyscloud_oauth_client" "ci" {
 output "client_id" {
   value = genesyscloud_oauth_client.ci.client_id
 }
+
+# The secret goes straight from Genesys Cloud to Vault (VAULT_ADDR /
+# VAULT_TOKEN); state keeps only its hash and the KV version.
+resource "genesyscloud_oauth_client_vault_secret" "ci" {
+  client_id = genesyscloud_oauth_client.ci.client_id
+  mount     = "secret"
+  path      = "genesys/oauth/${genesyscloud_oauth_client.ci.name}"
+
+  rotation_period = "2160h"
+  custom_metadata = {
+    owner = "platform-team"
+  }
+}
+
+output "vault_path" {
+  value = genesyscloud_oauth_client_vault_secret.ci.id
+}
+
+output "vault_version" {
+  value = genesyscloud_oauth_client_vault_secret.ci.vault_version
+}
