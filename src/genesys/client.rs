@@ -148,12 +148,7 @@ impl GenesysClient {
             let (failure, error) = match sent {
                 Err(e) => (
                     transport_failure(&e),
-                    GenesysError::Transport {
-                        operation: operation.to_string(),
-                        detail: e.without_url().to_string(),
-                        attempts: attempt,
-                        gave_up: None,
-                    },
+                    GenesysError::transport(operation, e, attempt),
                 ),
                 Ok(resp) => {
                     let status = resp.status();
@@ -270,15 +265,7 @@ impl GenesysClient {
                 Err(e) => {
                     let failure = transport_failure(&e);
                     debug!(operation, attempt, ?failure, "request failed in transport");
-                    (
-                        failure,
-                        GenesysError::Transport {
-                            operation: operation.to_string(),
-                            detail: e.without_url().to_string(),
-                            attempts: attempt,
-                            gave_up: None,
-                        },
-                    )
+                    (failure, GenesysError::transport(operation, e, attempt))
                 }
                 Ok(resp) => {
                     let status = resp.status();
@@ -289,12 +276,7 @@ impl GenesysClient {
                         Ok(b) => b,
                         Err(e) => {
                             // The answer was cut off: treat it like no answer.
-                            let error = GenesysError::Transport {
-                                operation: operation.to_string(),
-                                detail: e.without_url().to_string(),
-                                attempts: attempt,
-                                gave_up: None,
-                            };
+                            let error = GenesysError::transport(operation, e, attempt);
                             match self
                                 .after_failure(Failure::NoAnswer, error, repeat, attempt, started)
                                 .await

@@ -84,6 +84,16 @@ impl GenesysError {
             if (*status == 400 || *status == 401) && (error == "invalid_client" || error == "unauthorized_client" || error == "invalid_grant"))
     }
 
+    /// A transport error (without the URL) after `attempts` attempts.
+    pub fn transport(operation: &str, e: reqwest::Error, attempts: u32) -> Self {
+        GenesysError::Transport {
+            operation: operation.to_string(),
+            detail: e.without_url().to_string(),
+            attempts,
+            gave_up: None,
+        }
+    }
+
     /// Builds a decode error from a serde_json error, keeping only its
     /// category and position (serde's message can quote the input).
     pub fn decode(operation: &str, err: &serde_json::Error) -> Self {

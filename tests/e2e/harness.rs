@@ -128,6 +128,16 @@ impl Tf {
         self.dir.path()
     }
 
+    /// Writes `main.tf` with these provider attributes.
+    pub fn write_config_with_provider(&self, provider_attrs: &str, body: &str) {
+        let header = provider_block().replace(
+            "provider \"genesyscloud\" {}",
+            &format!("provider \"genesyscloud\" {{\n{provider_attrs}\n}}"),
+        );
+        std::fs::write(self.path().join("main.tf"), format!("{header}\n{body}"))
+            .expect("write main.tf");
+    }
+
     /// Writes `main.tf` (the provider block is prepended).
     pub fn write_config(&self, body: &str) {
         std::fs::write(

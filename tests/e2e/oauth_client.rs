@@ -3,7 +3,7 @@
 use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
 
 use crate::harness::{
-    self, actions, assert_absent, text, validate_diagnostics, values, Tf, ADMIN_ID, ADMIN_SECRET,
+    actions, assert_absent, text, validate_diagnostics, values, Tf, ADMIN_ID, ADMIN_SECRET,
 };
 
 fn emulator() -> Emulator {
@@ -286,12 +286,10 @@ fn bad_input_is_reported_on_the_attribute() {
     }
 
     let region = Tf::new("http://127.0.0.1:9");
-    std::fs::write(
-        region.path().join("main.tf"),
-        harness::provider_block().replace("provider \"genesyscloud\" {}", "provider \"genesyscloud\" {\n  aws_region = \"mars-north-1\"\n}")
-            + "resource \"genesyscloud_oauth_client\" \"c\" {\n  name = \"c\"\n  authorized_grant_type = \"CODE\"\n}\n",
-    )
-    .expect("write");
+    region.write_config_with_provider(
+        "  aws_region = \"mars-north-1\"",
+        "resource \"genesyscloud_oauth_client\" \"c\" {\n  name = \"c\"\n  authorized_grant_type = \"CODE\"\n}\n",
+    );
     region.init();
     let diags = validate_diagnostics(&region);
     let d = diags
