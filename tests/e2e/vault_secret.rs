@@ -356,3 +356,47 @@ fn sinks_import_and_validate() {
     };
     assert!(on("path") && on("rotation_period"), "{diags:?}");
 }
+
+#[test]
+fn a_secret_reset_outside_terraform_is_repaired_and_a_sealed_vault_changes_nothing() {
+    let (emu, bao, tf) = setup();
+    tf.write_config(&seed("verify_on_read = true"));
+    tf.init();
+    tf.apply(&[]);
+    let id = client_id(&tf);
+    tf.assert_no_changes();
+
+    // Someone regenerates the secret in Genesys: the copy in Vault is dead.
+    emu.regenerate_secret(&id)
+        .expect("regenerated outside Terraform");
+    assert!(!token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    let plan = tf.plan_json(&[]);
+    assert_eq!(actions(&plan, SINK), ["update"]);
+    tf.apply_plan();
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    tf.assert_no_changes();
+
+    // A sealed Vault: a clear error, and the secret is not regenerated.
+    let before = emu
+        .clients()
+        .into_iter()
+        .find(|c| c.id == id)
+        .expect("client")
+        .secret;
+    let (status, v) = bao.call("PUT", "sys/seal", None);
+    assert_eq!(status, 204, "seal: {v}");
+    tf.write_config_with_provider(
+        "  max_retries = 1",
+        &seed("verify_on_read = true\n  rotation_triggers = { n = \"2\" }"),
+    );
+    let out = tf.run_raw(&["apply", "-no-color", "-auto-approve"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("sealed"), "{}", text(&out));
+    let after = emu
+        .clients()
+        .into_iter()
+        .find(|c| c.id == id)
+        .expect("client")
+        .secret;
+    assert_eq!(before, after);
+}
