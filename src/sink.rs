@@ -146,7 +146,7 @@ pub async fn observe(
     let kv = vault.kv_version(mount).await?;
     let observed = match kv {
         KvVersion::V1 => {
-            let exists = vault.read_data(mount, path, None).await?.is_some();
+            let exists = vault.read_data(mount, path).await?.is_some();
             Observed {
                 current_version: exists.then_some(0),
                 latest_live: exists,
@@ -177,7 +177,7 @@ async fn preflight(
     match vault.kv_version(mount).await? {
         KvVersion::V1 => {
             if expect == Expect::New {
-                if let Some(existing) = vault.read_data(mount, path, None).await? {
+                if let Some(existing) = vault.read_data(mount, path).await? {
                     let holder = existing
                         .value(&spec.keys.client_id)
                         .map(|s| s.expose().to_string());
@@ -351,7 +351,7 @@ pub async fn rewrite(
     expect: Expect,
 ) -> Result<Option<u64>, SinkError> {
     let cas = preflight(vault, spec, expect).await?;
-    let current = vault.read_data(&spec.mount, &spec.path, None).await?;
+    let current = vault.read_data(&spec.mount, &spec.path).await?;
     let secret = current
         .as_ref()
         .and_then(|d| d.value(&old_keys.client_secret))
@@ -406,7 +406,7 @@ pub async fn stored_credentials_work(
     vault: &VaultClient,
     spec: &SinkSpec,
 ) -> Result<bool, SinkError> {
-    let Some(data) = vault.read_data(&spec.mount, &spec.path, None).await? else {
+    let Some(data) = vault.read_data(&spec.mount, &spec.path).await? else {
         return Ok(false);
     };
     let Some(secret) = data.value(&spec.keys.client_secret) else {

@@ -356,23 +356,14 @@ impl VaultClient {
         }
     }
 
-    /// The latest (or given) version's values; `None` when absent, deleted
-    /// or destroyed.
-    pub async fn read_data(
-        &self,
-        mount: &str,
-        path: &str,
-        version: Option<u64>,
-    ) -> Result<Option<KvData>, VaultError> {
+    /// The latest version's values; `None` when absent, deleted or destroyed.
+    pub async fn read_data(&self, mount: &str, path: &str) -> Result<Option<KvData>, VaultError> {
         let operation = format!("read {mount}/{path}");
         let kv = self.kv_version(mount).await?;
-        let mut api_path = match kv {
+        let api_path = match kv {
             KvVersion::V2 => format!("{}/data/{}", encode_path(mount), encode_path(path)),
             KvVersion::V1 => format!("{}/{}", encode_path(mount), encode_path(path)),
         };
-        if let (KvVersion::V2, Some(v)) = (kv, version) {
-            api_path.push_str(&format!("?version={v}"));
-        }
         let (status, body) = self
             .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
             .await?;

@@ -117,19 +117,9 @@ impl Emulator {
         format!("http://{}", self.addr)
     }
 
-    /// The listening address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     /// Adds a fault rule (rules are tried in the order added).
     pub fn inject(&self, rule: FaultRule) {
         self.shared.lock().faults.push(rule);
-    }
-
-    /// Removes every fault rule.
-    pub fn clear_faults(&self) {
-        self.shared.lock().faults.clear();
     }
 
     /// Every client, including those lingering as deleted.
@@ -167,17 +157,6 @@ impl Emulator {
     /// Regenerates a client's secret behind Terraform's back; returns it.
     pub fn regenerate_secret(&self, id: &str) -> Option<String> {
         self.shared.lock().regenerate(id)
-    }
-
-    /// Changes a client's description behind Terraform's back.
-    pub fn set_description(&self, id: &str, description: &str) -> bool {
-        match self.shared.lock().clients.get_mut(id) {
-            Some(c) => {
-                c.description = Some(description.to_string());
-                true
-            }
-            None => false,
-        }
     }
 }
 
