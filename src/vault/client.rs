@@ -360,10 +360,7 @@ impl VaultClient {
     pub async fn read_data(&self, mount: &str, path: &str) -> Result<Option<KvData>, VaultError> {
         let operation = format!("read {mount}/{path}");
         let kv = self.kv_version(mount).await?;
-        let api_path = match kv {
-            KvVersion::V2 => format!("{}/data/{}", encode_path(mount), encode_path(path)),
-            KvVersion::V1 => format!("{}/{}", encode_path(mount), encode_path(path)),
-        };
+        let api_path = data_path(kv, mount, path);
         let (status, body) = self
             .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
             .await?;
@@ -406,21 +403,11 @@ impl VaultClient {
     ) -> Result<WriteOutcome, VaultError> {
         let operation = format!("write {mount}/{path}");
         let kv = self.kv_version(mount).await?;
-        let (api_path, body) = match kv {
-            KvVersion::V2 => {
-                let mut body = json!({ "data": data });
-                if let Some(cas) = cas {
-                    body["options"] = json!({ "cas": cas });
-                }
-                (
-                    format!("{}/data/{}", encode_path(mount), encode_path(path)),
-                    body,
-                )
-            }
-            KvVersion::V1 => (
-                format!("{}/{}", encode_path(mount), encode_path(path)),
-                json!(data),
-            ),
+        let api_path = data_path(kv, mount, path);
+        let body = match (kv, cas) {
+            (KvVersion::V2, Some(cas)) => json!({ "data": data, "options": { "cas": cas } }),
+            (KvVersion::V2, None) => json!({ "data": data }),
+            (KvVersion::V1, _) => json!(data),
         };
         let (status, answer) = self
             .send(
@@ -486,10 +473,7 @@ impl VaultClient {
 
     /// Soft-deletes the latest version (KV v2) or deletes the entry (KV v1).
     pub async fn delete_latest(&self, mount: &str, path: &str) -> Result<(), VaultError> {
-        let api_path = match self.kv_version(mount).await? {
-            KvVersion::V2 => format!("{}/data/{}", encode_path(mount), encode_path(path)),
-            KvVersion::V1 => format!("{}/{}", encode_path(mount), encode_path(path)),
-        };
+        let api_path = data_path(self.kv_version(mount).await?, mount, path);
         self.delete(&format!("delete {mount}/{path}"), &api_path)
             .await
     }
@@ -509,6 +493,15 @@ impl VaultClient {
             200 | 204 | 404 => Ok(()),
             _ => Err(Self::failure(operation, status, &body, "delete", api_path)),
         }
+    }
+}
+
+/// Where an entry's data lives: `<mount>/data/<path>` on KV v2,
+/// `<mount>/<path>` on KV v1.
+fn data_path(kv: KvVersion, mount: &str, path: &str) -> String {
+    match kv {
+        KvVersion::V2 => format!("{}/data/{}", encode_path(mount), encode_path(path)),
+        KvVersion::V1 => format!("{}/{}", encode_path(mount), encode_path(path)),
     }
 }
 
@@ -582,6 +575,8 @@ mod tests {
         })
         .expect("client");
         assert!(!format!("{client:?}").contains("very-secret"));
+        assert_eq!(data_path(KvVersion::V2, "secret", "a/b"), "secret/data/a/b");
+        assert_eq!(data_path(KvVersion::V1, "kv1", "a/b"), "kv1/a/b");
         let req = client
             .request(Method::GET, "secret/data/x")
             .build()
