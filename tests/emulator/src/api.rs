@@ -11,7 +11,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::faults::{self, FaultKind, FaultRule};
-use crate::state::{now_iso, random_token, StoredClient};
+use crate::state::{iso_in, now_iso, path_pattern, random_token, StoredClient};
 use crate::Shared;
 
 const GRANT_TYPES: &[&str] = &[
@@ -24,10 +24,18 @@ const GRANT_TYPES: &[&str] = &[
 ];
 const CLIENTS: &str = "/api/v2/oauth/clients";
 
-/// Answers every request.
+/// Answers every request, logging it to stderr when configured.
 pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let method = req.method().as_str().to_ascii_uppercase();
     let path = req.uri().path().to_string();
+    let response = serve(&shared, method.clone(), path.clone(), req).await;
+    if shared.config.log_requests {
+        eprintln!("{method} {path} -> {}", response.status().as_u16());
+    }
+    response
+}
+
+async fn serve(shared: &Shared, method: String, path: String, req: Request) -> Response {
     let query = req.uri().query().unwrap_or("").to_string();
     let headers = req.headers().clone();
     let correlation = uuid::Uuid::new_v4().to_string();
@@ -41,7 +49,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> R
         );
     };
     if path.starts_with("/__emulator/") {
-        return admin(&shared, &method, &path, &body, &correlation);
+        return admin(shared, &method, &path, &body, &correlation);
     }
 
     let faults = {
@@ -57,13 +65,19 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> R
             }
             FaultKind::DropResponse => drop_answer = true,
             FaultKind::Status429 { retry_after_secs } => {
-                let mut r = error(
-                    StatusCode::TOO_MANY_REQUESTS,
+                let status = StatusCode::TOO_MANY_REQUESTS;
+                let mut body = error_body(
+                    status,
                     "too.many.requests.retry.after",
                     "Rate limit exceeded the maximum. Retry the request in [{retryAfter}] seconds",
                     &correlation,
                     None,
                 );
+                body["messageWithParams"] = json!(format!(
+                    "Rate limit exceeded the maximum. Retry the request in [{retry_after_secs}] seconds"
+                ));
+                body["messageParams"] = json!({"retryAfter": retry_after_secs.to_string()});
+                let mut r = reply(status, body, &correlation);
                 if let Ok(v) = retry_after_secs.to_string().parse() {
                     r.headers_mut().insert("Retry-After", v);
                 }
@@ -107,10 +121,10 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> R
     }
 
     let answer = if path == "/oauth/token" && method == "POST" {
-        token(&shared, &headers, &body, &correlation)
+        token(shared, &headers, &body, &correlation)
     } else if path.starts_with("/api/v2/") {
-        match authenticate(&shared, &headers) {
-            true => route(&shared, &method, &path, &query, &body, &correlation),
+        match authenticate(shared, &headers) {
+            true => route(shared, &method, &path, &query, &body, &correlation),
             false => error(
                 StatusCode::UNAUTHORIZED,
                 "bad.credentials",
@@ -157,6 +171,29 @@ fn reply(status: StatusCode, body: Value, correlation: &str) -> Response {
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
+/// The Genesys error body.
+fn error_body(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    correlation: &str,
+    field: Option<&str>,
+) -> Value {
+    let details: Vec<Value> = field
+        .map(|f| vec![json!({"errorCode": code, "fieldName": f})])
+        .unwrap_or_default();
+    json!({
+        "message": message,
+        "code": code,
+        "status": status.as_u16(),
+        "messageWithParams": message,
+        "messageParams": {},
+        "contextId": correlation,
+        "details": details,
+        "errors": [],
+    })
+}
+
 fn error(
     status: StatusCode,
     code: &str,
@@ -164,21 +201,9 @@ fn error(
     correlation: &str,
     field: Option<&str>,
 ) -> Response {
-    let details: Vec<Value> = field
-        .map(|f| vec![json!({"errorCode": code, "fieldName": f})])
-        .unwrap_or_default();
     reply(
         status,
-        json!({
-            "message": message,
-            "code": code,
-            "status": status.as_u16(),
-            "messageWithParams": message,
-            "messageParams": {},
-            "contextId": correlation,
-            "details": details,
-            "errors": [],
-        }),
+        error_body(status, code, message, correlation, field),
         correlation,
     )
 }
@@ -593,20 +618,29 @@ fn delete(shared: &Shared, id: &str, correlation: &str) -> Response {
     } else {
         c.state = "deleted".into();
         c.date_modified = now_iso();
-        c.gone_at = Some(Instant::now() + linger);
+        c.gone_at = Some((Instant::now() + linger, iso_in(linger)));
     }
     reply(StatusCode::NO_CONTENT, Value::Null, correlation)
 }
 
-/// `/__emulator/state` (GET) and `/__emulator/faults` (POST a rule, DELETE all).
+/// `/__emulator/state` (GET: clients with secrets, issued secrets and tokens,
+/// request counts by `"METHOD pattern"`) and `/__emulator/faults` (POST a
+/// rule, DELETE all).
 fn admin(shared: &Shared, method: &str, path: &str, body: &[u8], correlation: &str) -> Response {
     match (method, path) {
         ("GET", "/__emulator/state") => {
             let mut inner = shared.lock();
             let clients: Vec<Value> = inner.ordered().iter().map(|c| c.to_json(true)).collect();
+            let mut requests = std::collections::BTreeMap::<String, usize>::new();
+            for (m, p) in &inner.requests {
+                *requests
+                    .entry(format!("{m} {}", path_pattern(p)))
+                    .or_default() += 1;
+            }
             reply(
                 StatusCode::OK,
-                json!({"clients": clients, "issued_secrets": inner.issued_secrets, "issued_tokens": inner.issued_tokens}),
+                json!({"clients": clients, "issued_secrets": inner.issued_secrets,
+                       "issued_tokens": inner.issued_tokens, "requests": requests}),
                 correlation,
             )
         }

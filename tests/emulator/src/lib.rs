@@ -33,6 +33,9 @@ pub struct EmulatorConfig {
     pub delete_linger: Duration,
     /// Division id used when a role is granted without one.
     pub home_division: String,
+    /// Log `METHOD path -> status` of every request to stderr (never
+    /// bodies, queries or headers, so no secret or token).
+    pub log_requests: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -43,6 +46,7 @@ impl Default for EmulatorConfig {
             token_lifetime: Duration::from_secs(86_400),
             delete_linger: Duration::ZERO,
             home_division: "3b9f3e1c-0d3e-4a43-9f2e-5d7c1a2b4c6d".into(),
+            log_requests: false,
         }
     }
 }

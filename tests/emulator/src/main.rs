@@ -1,7 +1,8 @@
 //! `genesys-emulator`: the emulator as a process, for the demo.
 //!
 //! Prints one line, `listening on http://127.0.0.1:PORT`, to stdout, writes
-//! the base URL to `--port-file` if given, and runs until SIGINT or SIGTERM.
+//! the base URL to `--port-file` if given, logs `METHOD path -> status` of
+//! every request to stderr, and runs until SIGINT or SIGTERM.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -13,7 +14,10 @@ const USAGE: &str = "usage: genesys-emulator [--listen ADDR] [--admin-client-id 
 [--token-lifetime-secs N] [--delete-linger-secs N] [--port-file PATH]";
 
 fn parse(args: Vec<String>) -> Result<(EmulatorConfig, SocketAddr, Option<String>), String> {
-    let mut config = EmulatorConfig::default();
+    let mut config = EmulatorConfig {
+        log_requests: true,
+        ..EmulatorConfig::default()
+    };
     let mut listen = SocketAddr::from(([127, 0, 0, 1], 0));
     let mut port_file = None;
     let mut it = args.into_iter();

@@ -9,6 +9,12 @@ use serde_json::{json, Value};
 
 use crate::faults::FaultRule;
 
+/// The user every client is created and modified by.
+static ADMIN_USER: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| {
+    json!({"id": "5f6e2a8c-1b7d-4c3e-9a0f-2d4b6c8e0a13", "name": "Emulator Admin",
+           "selfUri": "/api/v2/users/5f6e2a8c-1b7d-4c3e-9a0f-2d4b6c8e0a13"})
+});
+
 /// One OAuth client as the emulator stores it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredClient {
@@ -38,8 +44,9 @@ pub struct StoredClient {
     pub date_created: String,
     /// ISO-8601 modification time.
     pub date_modified: String,
-    /// While lingering as deleted: when it disappears.
-    pub(crate) gone_at: Option<Instant>,
+    /// While lingering as deleted: when it disappears, and that time as
+    /// `dateToDelete` answers it.
+    pub(crate) gone_at: Option<(Instant, String)>,
 }
 
 impl StoredClient {
@@ -57,15 +64,15 @@ impl StoredClient {
             "state": self.state,
             "dateCreated": self.date_created,
             "dateModified": self.date_modified,
-            "createdBy": {"id": "emulator-admin-user", "selfUri": "/api/v2/users/emulator-admin-user"},
-            "modifiedBy": {"id": "emulator-admin-user", "selfUri": "/api/v2/users/emulator-admin-user"},
+            "createdBy": ADMIN_USER.clone(),
+            "modifiedBy": ADMIN_USER.clone(),
             "selfUri": format!("/api/v2/oauth/clients/{}", self.id),
         });
         if let Some(d) = &self.description {
             v["description"] = json!(d);
         }
-        if self.state == "deleted" {
-            v["dateToDelete"] = json!(self.date_modified);
+        if let Some((_, date)) = &self.gone_at {
+            v["dateToDelete"] = json!(date);
         }
         if with_secret {
             v["secret"] = json!(self.secret);
@@ -93,12 +100,25 @@ pub(crate) struct Inner {
     pub requests: Vec<(String, String)>,
 }
 
+/// A request path with the client id replaced by `{id}`, e.g.
+/// `/api/v2/oauth/clients/{id}/secret`.
+pub(crate) fn path_pattern(path: &str) -> String {
+    const PREFIX: &str = "/api/v2/oauth/clients/";
+    match path.strip_prefix(PREFIX) {
+        Some(rest) if !rest.is_empty() => match rest.split_once('/') {
+            Some((_, tail)) => format!("{PREFIX}{{id}}/{tail}"),
+            None => format!("{PREFIX}{{id}}"),
+        },
+        _ => path.to_string(),
+    }
+}
+
 impl Inner {
     /// Drops clients whose deletion has completed.
     pub fn expire(&mut self) {
         let now = Instant::now();
         self.clients
-            .retain(|_, c| c.gone_at.is_none_or(|t| t > now));
+            .retain(|_, c| c.gone_at.as_ref().is_none_or(|(t, _)| *t > now));
         let clients = &self.clients;
         self.order.retain(|id| clients.contains_key(id));
     }
@@ -142,7 +162,12 @@ pub(crate) fn random_token(bytes: usize) -> String {
 
 /// Now as Genesys formats times: `2026-11-22T23:00:00.000Z`.
 pub(crate) fn now_iso() -> String {
-    let now = time::OffsetDateTime::now_utc();
+    iso_in(std::time::Duration::ZERO)
+}
+
+/// Now plus `later`, formatted as [`now_iso`].
+pub(crate) fn iso_in(later: std::time::Duration) -> String {
+    let now = time::OffsetDateTime::now_utc() + later;
     let format = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );

@@ -264,3 +264,72 @@ async fn faults_and_expired_tokens() {
     );
     assert!(emu.request_count("GET", "/api/v2/oauth/clients") >= 2);
 }
+
+#[tokio::test]
+async fn bad_credentials_linger_and_http_admin_endpoints() {
+    let emu = Emulator::start(EmulatorConfig {
+        delete_linger: std::time::Duration::from_millis(300),
+        ..Default::default()
+    })
+    .await
+    .expect("start");
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/oauth/token", emu.base_url()))
+        .basic_auth("emulator-admin", Some("wrong"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status().as_u16(), 401);
+    assert!(r.headers().contains_key("inin-correlation-id"));
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body["error"], "invalid_client");
+    let t = token(&http, &emu, "emulator-admin", "emulator-admin-secret")
+        .await
+        .expect("token");
+
+    // A fault injected over HTTP, as the demo's binary is driven.
+    let r = http
+        .post(format!("{}/__emulator/faults", emu.base_url()))
+        .json(&json!({"kind": "Status503", "method": "GET", "path_prefix": "/api/v2", "count": 1}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status().as_u16(), 204);
+    let list = "/api/v2/oauth/clients";
+    let (status, body, _) = call(&http, &emu, &t, reqwest::Method::GET, list, None).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (503, &json!("service.unavailable"))
+    );
+
+    let client = json!({"name": "gone", "authorizedGrantType": "CODE", "state": "inactive"});
+    let (_, created, _) = call(&http, &emu, &t, reqwest::Method::POST, list, Some(client)).await;
+    let path = format!("{list}/{}", created["id"].as_str().expect("id"));
+    let (status, _, _) = call(&http, &emu, &t, reqwest::Method::DELETE, &path, None).await;
+    assert_eq!(status, 204);
+    let (status, lingering, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    assert_eq!((status, &lingering["state"]), (200, &json!("deleted")));
+    assert!(lingering["dateToDelete"].is_string());
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(
+        call(&http, &emu, &t, reqwest::Method::GET, &path, None)
+            .await
+            .0,
+        404
+    );
+
+    let state: Value = http
+        .get(format!("{}/__emulator/state", emu.base_url()))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(state["requests"]["GET /api/v2/oauth/clients/{id}"], 2);
+    assert_eq!(state["requests"]["POST /oauth/token"], 2);
+    assert_eq!(state["issued_tokens"].as_array().map(Vec::len), Some(1));
+    assert_eq!(state["clients"].as_array().map(Vec::len), Some(0));
+}
