@@ -31,7 +31,7 @@ echo "    emulator at $base_url"
 vault_token=$(python3 -c 'import secrets; print("demo-" + secrets.token_hex(12))')
 vault_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "==> starting OpenBao (Vault) in dev mode"
-bao server -dev -dev-root-token-id="$vault_token" -dev-listen-address="127.0.0.1:$vault_port" >"$work/bao.log" 2>&1 &
+bao server -dev -dev-no-store-token -dev-root-token-id="$vault_token" -dev-listen-address="127.0.0.1:$vault_port" >"$work/bao.log" 2>&1 &
 pids+=($!)
 export VAULT_ADDR=http://127.0.0.1:$vault_port VAULT_TOKEN=$vault_token
 for _ in $(seq 100); do python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1])" "$VAULT_ADDR/v1/sys/health" 2>/dev/null && break; sleep 0.2; done

@@ -33,6 +33,9 @@ impl Bao {
             .args([
                 "server",
                 "-dev",
+                // Without this the dev server writes ~/.vault-token on the
+                // machine running the tests.
+                "-dev-no-store-token",
                 &format!("-dev-root-token-id={ROOT_TOKEN}"),
                 &format!("-dev-listen-address=127.0.0.1:{port}"),
             ])
