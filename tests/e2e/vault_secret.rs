@@ -121,6 +121,17 @@ fn seed_scenario_keeps_the_secret_in_vault_only() {
     );
 }
 
+/// The plan repairs the sink; after the apply Vault holds `version`, its
+/// secret works, and the next plans are empty.
+fn assert_repaired(tf: &Tf, bao: &Bao, emu: &Emulator, id: &str, version: u64) {
+    let plan = tf.plan_json(&[]);
+    assert_eq!(actions(&plan, SINK), ["update"]);
+    tf.apply_plan();
+    assert_eq!(bao.kv_metadata("secret", PATH)["current_version"], version);
+    assert!(token_works(&emu.base_url(), id, &stored_secret(bao)));
+    tf.assert_no_changes();
+}
+
 #[test]
 fn drift_in_vault_is_repaired() {
     let (emu, bao, tf) = setup();
@@ -135,32 +146,17 @@ fn drift_in_vault_is_repaired() {
         PATH,
         json!({"client_id": id, "client_secret": "hand-written"}),
     );
-    let plan = tf.plan_json(&[]);
-    assert_eq!(actions(&plan, SINK), ["update"]);
-    tf.apply_plan();
-    assert_eq!(bao.kv_metadata("secret", PATH)["current_version"], 3);
-    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
-    tf.assert_no_changes();
+    assert_repaired(&tf, &bao, &emu, &id, 3);
 
     // Latest version soft-deleted.
     let (status, _) = bao.call("DELETE", &format!("secret/data/{PATH}"), None);
     assert_eq!(status, 204);
-    let plan = tf.plan_json(&[]);
-    assert_eq!(actions(&plan, SINK), ["update"]);
-    tf.apply_plan();
-    assert_eq!(bao.kv_metadata("secret", PATH)["current_version"], 4);
-    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
-    tf.assert_no_changes();
+    assert_repaired(&tf, &bao, &emu, &id, 4);
 
     // The whole path deleted.
     let (status, _) = bao.call("DELETE", &format!("secret/metadata/{PATH}"), None);
     assert_eq!(status, 204);
-    let plan = tf.plan_json(&[]);
-    assert_eq!(actions(&plan, SINK), ["update"]);
-    tf.apply_plan();
-    assert_eq!(bao.kv_metadata("secret", PATH)["current_version"], 1);
-    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
-    tf.assert_no_changes();
+    assert_repaired(&tf, &bao, &emu, &id, 1);
 }
 
 #[test]

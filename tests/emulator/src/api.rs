@@ -101,15 +101,7 @@ async fn serve(shared: &Shared, method: String, path: String, req: Request) -> R
                     None,
                 )
             }
-            FaultKind::Status503 => {
-                return error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "service.unavailable",
-                    "Service temporarily unavailable",
-                    &correlation,
-                    None,
-                )
-            }
+            FaultKind::Status503 => return service_unavailable(&correlation),
             FaultKind::TokenThrottle => {
                 return reply(
                     StatusCode::BAD_REQUEST,
@@ -143,13 +135,7 @@ async fn serve(shared: &Shared, method: String, path: String, req: Request) -> R
         )
     };
     if drop_answer {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service.unavailable",
-            "Service temporarily unavailable",
-            &correlation,
-            None,
-        );
+        return service_unavailable(&correlation);
     }
     answer
 }
@@ -169,6 +155,17 @@ fn reply(status: StatusCode, body: Value, correlation: &str) -> Response {
     builder
         .body(Body::from(bytes))
         .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+/// The 503 of a fault, and of an answer the emulator pretends was lost.
+fn service_unavailable(correlation: &str) -> Response {
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service.unavailable",
+        "Service temporarily unavailable",
+        correlation,
+        None,
+    )
 }
 
 /// The Genesys error body.
