@@ -25,15 +25,50 @@ pub fn encode_path(path: &str) -> String {
 }
 
 /// Maps a transport error to what retrying it means: a connection that
-/// was never made is safe to retry; anything later may have reached the server.
+/// was never made is safe to retry; anything later may have reached the
+/// server. A TLS failure (untrusted or invalid certificate) is permanent:
+/// repeating the handshake cannot change the answer.
 pub fn transport_failure(e: &reqwest::Error) -> Failure {
-    if e.is_builder() || e.is_redirect() {
+    if e.is_builder() || e.is_redirect() || is_tls_failure(e) {
         Failure::Permanent
     } else if e.is_connect() {
         Failure::NotSent
     } else {
         Failure::NoAnswer
     }
+}
+
+/// True when rustls refused the connection somewhere in the error's chain.
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = source {
+        let inner_is_tls = s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .is_some_and(|inner| inner.is::<rustls::Error>());
+        if s.is::<rustls::Error>() || inner_is_tls {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// A transport error's text and its causes (the part that says *why*, e.g.
+/// "invalid peer certificate: UnknownIssuer"), without the URL.
+pub fn transport_detail(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let cause = s.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+        source = s.source();
+    }
+    text
 }
 
 #[cfg(test)]

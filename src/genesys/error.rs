@@ -88,7 +88,7 @@ impl GenesysError {
     pub fn transport(operation: &str, e: reqwest::Error, attempts: u32) -> Self {
         GenesysError::Transport {
             operation: operation.to_string(),
-            detail: e.without_url().to_string(),
+            detail: crate::http::transport_detail(e),
             attempts,
             gave_up: None,
         }

@@ -12,13 +12,24 @@ pub fn field_error(diags: &mut Diagnostics, e: FieldError) {
 }
 
 /// A provider configuration problem, on its attribute.
-/// `vault.token` points into the first (only) `vault` block.
 pub fn config_error(diags: &mut Diagnostics, e: ConfigError) {
-    let path = match e.attribute.split_once('.') {
-        Some((block, attr)) => AttributePath::new(block).index(0).attribute(attr),
-        None => AttributePath::new(e.attribute),
-    };
-    diags.error(e.summary, e.detail, path);
+    diags.error(e.summary, e.detail, config_path(e.attribute));
+}
+
+/// A provider configuration warning, on its attribute.
+pub fn config_warning(diags: &mut Diagnostics, e: ConfigError) {
+    diags.warning(e.summary, e.detail, config_path(e.attribute));
+}
+
+/// `vault.auth_login_jwt.role` → `vault[0].auth_login_jwt[0].role`: every
+/// segment but the last is a block of at most one.
+fn config_path(attribute: &'static str) -> AttributePath {
+    let mut segments = attribute.split('.');
+    let mut path = AttributePath::new(segments.next().unwrap_or(attribute));
+    for segment in segments {
+        path = path.index(0).attribute(segment);
+    }
+    path
 }
 
 /// A Genesys API failure. When Genesys names a field we know, the diagnostic

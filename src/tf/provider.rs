@@ -12,12 +12,14 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use super::diag::config_error;
+use super::diag::{config_error, config_warning};
 use super::oauth_client::OAuthClientResource;
 use super::oauth_client_data::OAuthClientDataSource;
 use super::schema::{attr, sensitive};
 use super::vault_secret::VaultSecretResource;
-use crate::config::{self, ProviderInput, VaultInput};
+use crate::config::{
+    self, AppRoleLoginInput, FromVaultInput, JwtLoginInput, ProviderInput, VaultInput,
+};
 use crate::genesys::GenesysClient;
 use crate::secret::Secret;
 use crate::vault::VaultClient;
@@ -50,7 +52,7 @@ impl Shared {
         if client.is_none() {
             diags.root_error(
                 "Vault is not configured",
-                "The secret sinks need Vault: set vault { address } in the provider block or VAULT_ADDR, and a token (vault.token, VAULT_TOKEN or ~/.vault-token).",
+                "The secret sinks need Vault: set vault { address } in the provider block or VAULT_ADDR, and a way to authenticate (vault.token, token_file, auth_login_jwt, auth_login_approle, VAULT_TOKEN or ~/.vault-token).",
             );
         }
         client
@@ -94,6 +96,37 @@ pub struct ProviderConfig {
     request_timeout_seconds: Value<i64>,
     #[serde(with = "tf_provider::value::serde_as_vec")]
     vault: Value<VaultBlock>,
+    #[serde(with = "tf_provider::value::serde_as_vec")]
+    oauthclient_from_vault: Value<FromVaultBlock>,
+}
+
+/// The provider's `oauthclient_from_vault { … }` block.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FromVaultBlock {
+    mount: Value<String>,
+    path: Value<String>,
+    client_id_key: Value<String>,
+    client_secret_key: Value<String>,
+}
+
+/// `vault { auth_login_jwt { … } }`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JwtLoginBlock {
+    mount: Value<String>,
+    role: Value<String>,
+    jwt: Value<SensitiveString>,
+    tag: Value<String>,
+}
+
+/// `vault { auth_login_approle { … } }`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppRoleLoginBlock {
+    mount: Value<String>,
+    role_id: Value<SensitiveString>,
+    secret_id: Value<SensitiveString>,
 }
 
 /// The provider's `vault { … }` block.
@@ -105,16 +138,43 @@ pub struct VaultBlock {
     namespace: Value<String>,
     ca_cert_file: Value<String>,
     skip_tls_verify: Value<bool>,
+    token_file: Value<String>,
+    #[serde(with = "tf_provider::value::serde_as_vec")]
+    auth_login_jwt: Value<JwtLoginBlock>,
+    #[serde(with = "tf_provider::value::serde_as_vec")]
+    auth_login_approle: Value<AppRoleLoginBlock>,
+}
+
+fn text(v: &Value<String>) -> Option<String> {
+    v.as_ref_option().cloned()
+}
+
+fn secret(v: &Value<SensitiveString>) -> Option<Secret> {
+    v.as_ref_option().map(|s| s.0.clone())
 }
 
 impl VaultBlock {
     fn input(&self) -> VaultInput {
         VaultInput {
-            address: self.address.as_ref_option().cloned(),
-            token: self.token.as_ref_option().map(|s| s.0.clone()),
-            namespace: self.namespace.as_ref_option().cloned(),
-            ca_cert_file: self.ca_cert_file.as_ref_option().cloned(),
+            address: text(&self.address),
+            token: secret(&self.token),
+            token_file: text(&self.token_file),
+            namespace: text(&self.namespace),
+            ca_cert_file: text(&self.ca_cert_file),
             skip_tls_verify: self.skip_tls_verify.as_option(),
+            auth_login_jwt: self.auth_login_jwt.as_ref_option().map(|b| JwtLoginInput {
+                mount: text(&b.mount),
+                role: text(&b.role),
+                jwt: secret(&b.jwt),
+                tag: text(&b.tag),
+            }),
+            auth_login_approle: self.auth_login_approle.as_ref_option().map(|b| {
+                AppRoleLoginInput {
+                    mount: text(&b.mount),
+                    role_id: secret(&b.role_id),
+                    secret_id: secret(&b.secret_id),
+                }
+            }),
         }
     }
 }
@@ -137,6 +197,14 @@ impl ProviderConfig {
             max_retries: self.max_retries.as_option(),
             retry_deadline_seconds: self.retry_deadline_seconds.as_option(),
             request_timeout_seconds: self.request_timeout_seconds.as_option(),
+            oauthclient_from_vault: self.oauthclient_from_vault.as_ref_option().map(|b| {
+                FromVaultInput {
+                    mount: text(&b.mount),
+                    path: text(&b.path),
+                    client_id_key: text(&b.client_id_key),
+                    client_secret_key: text(&b.client_secret_key),
+                }
+            }),
         }
     }
 }
@@ -147,6 +215,7 @@ impl Provider for GenesysProvider {
     type MetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        use tf_provider::schema::AttributeConstraint::Required;
         use AttributeType::{Number, String};
         Some(Schema {
             version: 0,
@@ -174,7 +243,44 @@ impl Provider for GenesysProvider {
                             "token" => sensitive(AttributeType::String, Optional, "Vault token. Environment: `VAULT_TOKEN`, else the file `~/.vault-token`."),
                             "namespace" => attr(AttributeType::String, Optional, "Vault Enterprise / HCP Vault namespace, sent as `X-Vault-Namespace`. Environment: `VAULT_NAMESPACE`."),
                             "ca_cert_file" => attr(AttributeType::String, Optional, "PEM file of the CA that signed Vault's certificate. Environment: `VAULT_CACERT`."),
-                            "skip_tls_verify" => attr(AttributeType::Bool, Optional, "Do not verify Vault's TLS certificate (testing only). Environment: `VAULT_SKIP_VERIFY`."),
+                            "skip_tls_verify" => attr(AttributeType::Bool, Optional, "Do not verify Vault's TLS certificate (testing only; the provider warns). Environment: `VAULT_SKIP_VERIFY`."),
+                            "token_file" => attr(AttributeType::String, Optional, "File holding a Vault token, read at configuration: HCP Terraform's dynamic credentials for several configurations write one (`var.tfc_vault_dynamic_credentials.default.token_filename`). Environment: `GENESYSCLOUD_VAULT_TOKEN_FILE` (after `VAULT_TOKEN`)."),
+                        },
+                        blocks: map! {
+                            "auth_login_jwt" => NestedBlock::Optional(Block {
+                                version: 0,
+                                description: Description::markdown("Log in with a JWT (`POST /v1/auth/<mount>/login`), e.g. HCP Terraform's workload identity token. The token obtained is renewed while the provider runs and re-obtained when it expires."),
+                                attributes: map! {
+                                    "mount" => attr(AttributeType::String, Optional, "Path of the JWT auth method. Default `jwt`."),
+                                    "role" => attr(AttributeType::String, Required, "Vault role to log in as."),
+                                    "jwt" => sensitive(AttributeType::String, Optional, "The JWT. Environment: `TFC_WORKLOAD_IDENTITY_TOKEN`, or `TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>` when `tag` is set."),
+                                    "tag" => attr(AttributeType::String, Optional, "Tag of an HCP Terraform workload identity token (`TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG>`): the JWT is then read from `TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>`."),
+                                },
+                                blocks: Default::default(),
+                                deprecated: false,
+                            }),
+                            "auth_login_approle" => NestedBlock::Optional(Block {
+                                version: 0,
+                                description: Description::markdown("Log in with AppRole (`POST /v1/auth/<mount>/login`). The token obtained is renewed while the provider runs and re-obtained when it expires."),
+                                attributes: map! {
+                                    "mount" => attr(AttributeType::String, Optional, "Path of the AppRole auth method. Default `approle`."),
+                                    "role_id" => sensitive(AttributeType::String, Optional, "Role ID. Environment: `GENESYSCLOUD_VAULT_ROLE_ID`."),
+                                    "secret_id" => sensitive(AttributeType::String, Optional, "Secret ID. Environment: `GENESYSCLOUD_VAULT_SECRET_ID`."),
+                                },
+                                blocks: Default::default(),
+                                deprecated: false,
+                            }),
+                        },
+                        deprecated: false,
+                    }),
+                    "oauthclient_from_vault" => NestedBlock::Optional(Block {
+                        version: 0,
+                        description: Description::markdown("Read the provider's own client credentials from a Vault KV entry (v1 or v2) at configuration, instead of `oauthclient_id`/`oauthclient_secret`: a Terraform Cloud workspace then needs only Vault access. Needs the `vault` block (or `VAULT_ADDR`)."),
+                        attributes: map! {
+                            "mount" => attr(AttributeType::String, Optional, "KV mount. Default `secret`."),
+                            "path" => attr(AttributeType::String, Required, "Entry path within the mount, e.g. `genesys/oauth/terraform-admin`."),
+                            "client_id_key" => attr(AttributeType::String, Optional, "Key holding the client id. Default `client_id` (as a secret sink writes it)."),
+                            "client_secret_key" => attr(AttributeType::String, Optional, "Key holding the client secret. Default `client_secret`."),
                         },
                         blocks: Default::default(),
                         deprecated: false,
@@ -200,7 +306,58 @@ impl Provider for GenesysProvider {
     ) -> Option<()> {
         let env = |name: &str| std::env::var(name).ok();
         let vault_input = config.vault_input();
-        let settings = match config::resolve(&config.input(), &env, crate::user_agent()) {
+        let input = config.input();
+        let (retry, request_timeout) = config::transport(&input);
+        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+        let vault = match config::resolve_vault(
+            &vault_input,
+            &env,
+            home,
+            retry,
+            request_timeout,
+            crate::user_agent(),
+        ) {
+            Ok(None) => None,
+            Ok(Some(resolved)) => {
+                for w in resolved.warnings {
+                    config_warning(diags, w);
+                }
+                match VaultClient::new(resolved.settings) {
+                    Ok(v) => Some(Arc::new(v)),
+                    Err(e) => {
+                        diags.root_error("Cannot set up the Vault client", e.to_string());
+                        return None;
+                    }
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    config_error(diags, e);
+                }
+                return None;
+            }
+        };
+        let from_vault = match (&input.oauthclient_from_vault, &vault) {
+            (None, _) => None,
+            (Some(_), None) => {
+                diags.error(
+                    "oauthclient_from_vault needs Vault",
+                    "Configure Vault: vault { address } or VAULT_ADDR, and a way to authenticate.",
+                    tf_provider::AttributePath::new("oauthclient_from_vault"),
+                );
+                return None;
+            }
+            (Some(location), Some(vault)) => {
+                match config::credentials_from_vault(vault, location).await {
+                    Ok(credentials) => Some(credentials),
+                    Err(e) => {
+                        config_error(diags, e);
+                        return None;
+                    }
+                }
+            }
+        };
+        let settings = match config::resolve(&input, &env, crate::user_agent(), from_vault) {
             Ok(s) => s,
             Err(errors) => {
                 for e in errors {
@@ -213,25 +370,9 @@ impl Provider for GenesysProvider {
             version = crate::VERSION,
             terraform_version,
             api = %settings.endpoints.api,
+            vault = ?vault,
             "provider configured"
         );
-        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-        let vault_settings = match config::resolve_vault(
-            &vault_input,
-            &env,
-            home,
-            settings.retry.clone(),
-            settings.request_timeout,
-            crate::user_agent(),
-        ) {
-            Ok(v) => v,
-            Err(errors) => {
-                for e in errors {
-                    config_error(diags, e);
-                }
-                return None;
-            }
-        };
         let genesys = match GenesysClient::new(settings) {
             Ok(client) => client,
             Err(e) => {
@@ -244,24 +385,7 @@ impl Provider for GenesysProvider {
             .genesys
             .write()
             .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(genesys));
-        if let Some(vs) = vault_settings {
-            if vs.skip_tls_verify {
-                diags.root_warning(
-                    "Vault TLS verification is off",
-                    "skip_tls_verify (or VAULT_SKIP_VERIFY) is set: anyone on the network path can read the secrets written to Vault. Use ca_cert_file instead.",
-                );
-            }
-            match VaultClient::new(vs) {
-                Ok(v) => {
-                    *self.shared.vault.write().unwrap_or_else(|e| e.into_inner()) =
-                        Some(Arc::new(v))
-                }
-                Err(e) => {
-                    diags.root_error("Cannot set up the Vault client", e.to_string());
-                    return None;
-                }
-            }
-        }
+        *self.shared.vault.write().unwrap_or_else(|e| e.into_inner()) = vault;
         Some(())
     }
 

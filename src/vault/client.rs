@@ -1,7 +1,7 @@
 //! Vault HTTP calls, each through the shared retry policy.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
 use tracing::{debug, warn};
 
+use super::auth::{Session, VaultAuth};
 use super::error::VaultError;
-use crate::http::{encode_path, transport_failure};
+use crate::http::{encode_path, transport_detail, transport_failure};
 use crate::retry::{parse_retry_after, Decision, Failure, RetryPolicy};
 use crate::secret::Secret;
 
@@ -19,8 +20,8 @@ use crate::secret::Secret;
 pub struct VaultSettings {
     /// `https://vault.example.com:8200`.
     pub address: url::Url,
-    /// Token sent as `X-Vault-Token`.
-    pub token: Secret,
+    /// How the token is obtained.
+    pub auth: VaultAuth,
     /// Sent as `X-Vault-Namespace` when set.
     pub namespace: Option<String>,
     /// Extra trusted CA (PEM).
@@ -126,23 +127,34 @@ pub struct WriteOutcome {
 
 /// A Vault client, shared by all operations; never prints its token.
 pub struct VaultClient {
-    http: reqwest::Client,
-    settings: VaultSettings,
+    transport: Transport,
+    session: Arc<Session>,
     kv_versions: Mutex<HashMap<String, KvVersion>>,
+}
+
+/// The HTTP side of the client: address, namespace, retries. Cheap to
+/// clone (the background token renewal holds one).
+#[derive(Clone)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    address: url::Url,
+    namespace: Option<String>,
+    retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for VaultClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VaultClient")
-            .field("address", &self.settings.address.as_str())
-            .field("namespace", &self.settings.namespace)
+            .field("address", &self.transport.address.as_str())
+            .field("namespace", &self.transport.namespace)
+            .field("auth", &self.session.describe())
             .finish_non_exhaustive()
     }
 }
 
 /// Whether an attempt may be repeated when its answer is lost.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Repeat {
+pub(crate) enum Repeat {
     Safe,
     Unsafe,
 }
@@ -168,32 +180,18 @@ impl VaultClient {
             .build()
             .map_err(|e| VaultError::Setup(e.without_url().to_string()))?;
         Ok(VaultClient {
-            http,
-            settings,
+            transport: Transport {
+                http,
+                address: settings.address,
+                namespace: settings.namespace,
+                retry: settings.retry,
+            },
+            session: Session::new(settings.auth),
             kv_versions: Mutex::new(HashMap::new()),
         })
     }
 
-    fn request(&self, method: Method, api_path: &str) -> reqwest::RequestBuilder {
-        let url = format!(
-            "{}/v1/{}",
-            self.settings.address.as_str().trim_end_matches('/'),
-            api_path
-        );
-        let mut req = self
-            .http
-            .request(method, url)
-            .header("X-Vault-Token", self.settings.token.expose())
-            .header("X-Vault-Request", "true");
-        if let Some(ns) = &self.settings.namespace {
-            req = req.header("X-Vault-Namespace", ns);
-        }
-        req
-    }
-
-    /// One call with retries: 412, 429 and 5xx are retried, 4xx never.
-    /// Returns the status and body of the first answer that is not retried
-    /// (callers decide what a 404 means).
+    /// A call with the session's token (obtained on first use).
     async fn send(
         &self,
         operation: &str,
@@ -202,76 +200,10 @@ impl VaultClient {
         body: Option<&Value>,
         repeat: Repeat,
     ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let mut req = self.request(method.clone(), api_path);
-            if let Some(b) = body {
-                req = req.json(b);
-            }
-            let (failure, error) = match req.send().await {
-                Err(e) => {
-                    let failure = transport_failure(&e);
-                    let detail = e.without_url().to_string();
-                    if repeat == Repeat::Unsafe && failure == Failure::NoAnswer {
-                        return Err(VaultError::Ambiguous {
-                            operation: operation.into(),
-                            detail,
-                        });
-                    }
-                    let error = VaultError::Transport {
-                        operation: operation.into(),
-                        detail,
-                        attempts: attempt,
-                    };
-                    (failure, error)
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    let retry_after = resp
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string);
-                    debug!(operation, %method, api_path, status = status.as_u16(), attempt, "Vault answered");
-                    let bytes = resp.bytes().await.unwrap_or_default();
-                    let failure = match status.as_u16() {
-                        412 | 429 => Failure::Throttled {
-                            retry_after: parse_retry_after(retry_after.as_deref()),
-                        },
-                        501 => Failure::Permanent,
-                        500..=599 => Failure::ServerError,
-                        _ => return Ok((status, bytes)),
-                    };
-                    let error = if status == StatusCode::SERVICE_UNAVAILABLE {
-                        VaultError::Unavailable {
-                            operation: operation.into(),
-                            attempts: attempt,
-                        }
-                    } else {
-                        VaultError::Http {
-                            operation: operation.into(),
-                            status: status.as_u16(),
-                            messages: messages(&bytes),
-                            attempts: attempt,
-                        }
-                    };
-                    (failure, error)
-                }
-            };
-            match self
-                .settings
-                .retry
-                .decide(failure, attempt, started.elapsed())
-            {
-                Decision::RetryAfter(wait) => {
-                    warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "Vault call failed; retrying");
-                    tokio::time::sleep(wait).await;
-                }
-                Decision::GiveUp(_) => return Err(error),
-            }
-        }
+        let token = self.session.token(&self.transport).await?;
+        self.transport
+            .send(operation, method, api_path, body, Some(&token), repeat)
+            .await
     }
 
     /// Maps a non-success answer of a finished call to an error.
@@ -496,6 +428,112 @@ impl VaultClient {
     }
 }
 
+impl Transport {
+    fn request(
+        &self,
+        method: Method,
+        api_path: &str,
+        token: Option<&Secret>,
+    ) -> reqwest::RequestBuilder {
+        let url = format!(
+            "{}/v1/{}",
+            self.address.as_str().trim_end_matches('/'),
+            api_path
+        );
+        let mut req = self
+            .http
+            .request(method, url)
+            .header("X-Vault-Request", "true");
+        if let Some(token) = token {
+            req = req.header("X-Vault-Token", token.expose());
+        }
+        if let Some(ns) = &self.namespace {
+            req = req.header("X-Vault-Namespace", ns);
+        }
+        req
+    }
+
+    /// One call with retries: 412, 429 and 5xx are retried, 4xx never.
+    /// Returns the status and body of the first answer that is not retried
+    /// (callers decide what a 404 means).
+    pub(crate) async fn send(
+        &self,
+        operation: &str,
+        method: Method,
+        api_path: &str,
+        body: Option<&Value>,
+        token: Option<&Secret>,
+        repeat: Repeat,
+    ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let mut req = self.request(method.clone(), api_path, token);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let (failure, error) = match req.send().await {
+                Err(e) => {
+                    let failure = transport_failure(&e);
+                    let detail = transport_detail(e);
+                    if repeat == Repeat::Unsafe && failure == Failure::NoAnswer {
+                        return Err(VaultError::Ambiguous {
+                            operation: operation.into(),
+                            detail,
+                        });
+                    }
+                    let error = VaultError::Transport {
+                        operation: operation.into(),
+                        detail,
+                        attempts: attempt,
+                    };
+                    (failure, error)
+                }
+                Ok(resp) => {
+                    let status = resp.status();
+                    let retry_after = resp
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string);
+                    debug!(operation, %method, api_path, status = status.as_u16(), attempt, "Vault answered");
+                    let bytes = resp.bytes().await.unwrap_or_default();
+                    let failure = match status.as_u16() {
+                        412 | 429 => Failure::Throttled {
+                            retry_after: parse_retry_after(retry_after.as_deref()),
+                        },
+                        501 => Failure::Permanent,
+                        500..=599 => Failure::ServerError,
+                        _ => return Ok((status, bytes)),
+                    };
+                    let error = if status == StatusCode::SERVICE_UNAVAILABLE {
+                        VaultError::Unavailable {
+                            operation: operation.into(),
+                            attempts: attempt,
+                        }
+                    } else {
+                        VaultError::Http {
+                            operation: operation.into(),
+                            status: status.as_u16(),
+                            messages: messages(&bytes),
+                            attempts: attempt,
+                        }
+                    };
+                    (failure, error)
+                }
+            };
+            match self.retry.decide(failure, attempt, started.elapsed()) {
+                Decision::RetryAfter(wait) => {
+                    warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "Vault call failed; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Decision::GiveUp(_) => return Err(error),
+            }
+        }
+    }
+}
+
 /// Where an entry's data lives: `<mount>/data/<path>` on KV v2,
 /// `<mount>/<path>` on KV v1.
 fn data_path(kv: KvVersion, mount: &str, path: &str) -> String {
@@ -513,7 +551,7 @@ fn decode<T: serde::de::DeserializeOwned>(operation: &str, body: &[u8]) -> Resul
 }
 
 /// Vault's `{"errors": [...]}`, joined; never echoes request values.
-fn messages(body: &[u8]) -> String {
+pub(crate) fn messages(body: &[u8]) -> String {
     let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let list: Vec<String> = v["errors"]
         .as_array()
@@ -565,7 +603,10 @@ mod tests {
     fn paths_are_encoded_per_segment_and_debug_hides_the_token() {
         let client = VaultClient::new(VaultSettings {
             address: url::Url::parse("http://127.0.0.1:8200").expect("url"),
-            token: Secret::new("hvs.very-secret-token"),
+            auth: VaultAuth::Token {
+                token: Secret::new("hvs.very-secret-token"),
+                source: "VAULT_TOKEN".into(),
+            },
             namespace: Some("team/".into()),
             ca_cert_pem: None,
             skip_tls_verify: false,
@@ -577,8 +618,10 @@ mod tests {
         assert!(!format!("{client:?}").contains("very-secret"));
         assert_eq!(data_path(KvVersion::V2, "secret", "a/b"), "secret/data/a/b");
         assert_eq!(data_path(KvVersion::V1, "kv1", "a/b"), "kv1/a/b");
+        let token = Secret::new("hvs.very-secret-token");
         let req = client
-            .request(Method::GET, "secret/data/x")
+            .transport
+            .request(Method::GET, "secret/data/x", Some(&token))
             .build()
             .expect("request");
         assert_eq!(

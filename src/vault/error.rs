@@ -68,6 +68,16 @@ pub enum VaultError {
         /// What was wrong (never the body).
         detail: String,
     },
+    /// The provider could not authenticate to Vault.
+    #[error("Vault authentication with {method} failed: {problem}. {fix}")]
+    Auth {
+        /// The method and its mount, e.g. `auth_login_jwt (mount "jwt", role "ci")`.
+        method: String,
+        /// What Vault said or what went wrong.
+        problem: String,
+        /// What to check or change.
+        fix: String,
+    },
     /// The client could not be set up (bad CA file, …).
     #[error("cannot set up the Vault client: {0}")]
     Setup(String),

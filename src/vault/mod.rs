@@ -2,9 +2,11 @@
 //! sinks use, written directly on reqwest so every header and body is ours
 //! (notably `cas` inside `options`, which some clients get wrong).
 
+mod auth;
 mod client;
 mod error;
 
+pub use auth::VaultAuth;
 pub use client::{
     KvData, KvMetadata, KvValue, KvVersion, VaultClient, VaultSettings, WriteOutcome,
 };
