@@ -39,8 +39,7 @@ pub fn terraform() -> PathBuf {
 pub fn cli_config() -> &'static Path {
     static CONFIG: OnceLock<PathBuf> = OnceLock::new();
     CONFIG.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-mirror");
-        let _ = std::fs::remove_dir_all(&root);
+        let root = mirror_root();
         let mirror = root.join("mirror");
         let dir = mirror.join("registry.terraform.io").join(NAMESPACE).join("genesyscloud");
         std::fs::create_dir_all(&dir).expect("create mirror dir");
@@ -58,6 +57,27 @@ pub fn cli_config() -> &'static Path {
         .expect("write CLI config");
         config
     })
+}
+
+/// This test process's own mirror directory (two test runs at once must not
+/// share one). Directories left by runs that have ended are removed.
+fn mirror_root() -> PathBuf {
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    if let Ok(entries) = std::fs::read_dir(&tmp) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let stale = name
+                .strip_prefix("e2e-mirror-")
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if stale {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let root = tmp.join(format!("e2e-mirror-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    root
 }
 
 fn pack_zip(binary: &Path, zip_path: &Path) {

@@ -5,4 +5,5 @@ mod examples;
 mod harness;
 mod oauth_client;
 mod vault;
+mod vault_auth;
 mod vault_secret;

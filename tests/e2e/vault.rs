@@ -12,10 +12,13 @@ pub const ROOT_TOKEN: &str = "e2e-root-token-7c2f9a";
 /// A running OpenBao dev server.
 pub struct Bao {
     child: Child,
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS).
     pub addr: String,
     rt: tokio::runtime::Runtime,
     http: reqwest::Client,
+    /// The CA file of a `-dev-tls` server (in `_tls_dir`).
+    pub ca_file: Option<std::path::PathBuf>,
+    _tls_dir: Option<tempfile::TempDir>,
 }
 
 fn free_port() -> u16 {
@@ -28,17 +31,33 @@ fn free_port() -> u16 {
 impl Bao {
     /// Starts a dev server (KV v2 at `secret/`).
     pub fn start() -> Bao {
+        Bao::start_with(false)
+    }
+
+    /// Starts a dev server that serves TLS with a CA of its own
+    /// (`-dev-tls`); the CA file is [`Bao::ca_file`].
+    pub fn start_tls() -> Bao {
+        Bao::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Bao {
         let port = free_port();
+        let tls_dir = tls.then(|| tempfile::tempdir().expect("tls dir"));
+        let mut args = vec![
+            "server".to_string(),
+            "-dev".into(),
+            // Without this the dev server writes ~/.vault-token on the
+            // machine running the tests.
+            "-dev-no-store-token".into(),
+            format!("-dev-root-token-id={ROOT_TOKEN}"),
+            format!("-dev-listen-address=127.0.0.1:{port}"),
+        ];
+        if let Some(dir) = &tls_dir {
+            args.push("-dev-tls".into());
+            args.push(format!("-dev-tls-cert-dir={}", dir.path().display()));
+        }
         let child = Command::new("bao")
-            .args([
-                "server",
-                "-dev",
-                // Without this the dev server writes ~/.vault-token on the
-                // machine running the tests.
-                "-dev-no-store-token",
-                &format!("-dev-root-token-id={ROOT_TOKEN}"),
-                &format!("-dev-listen-address=127.0.0.1:{port}"),
-            ])
+            .args(&args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -47,13 +66,27 @@ impl Bao {
             .enable_all()
             .build()
             .expect("runtime");
-        let bao = Bao {
+        let scheme = if tls { "https" } else { "http" };
+        let ca_file = tls_dir.as_ref().map(|d| d.path().join("vault-ca.pem"));
+        let mut bao = Bao {
             child,
-            addr: format!("http://127.0.0.1:{port}"),
+            addr: format!("{scheme}://127.0.0.1:{port}"),
             rt,
             http: reqwest::Client::new(),
+            ca_file: ca_file.clone(),
+            _tls_dir: tls_dir,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
+        if let Some(ca) = &ca_file {
+            while !ca.is_file() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let pem = std::fs::read(ca).expect("dev-tls CA file");
+            bao.http = reqwest::Client::builder()
+                .add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("CA"))
+                .build()
+                .expect("TLS client");
+        }
         while Instant::now() < deadline {
             if let Ok((200, _)) = bao.try_call("GET", "sys/health", None, ROOT_TOKEN) {
                 return bao;
@@ -70,6 +103,17 @@ impl Bao {
         body: Option<Value>,
         token: &str,
     ) -> Result<(u16, Value), reqwest::Error> {
+        self.try_call_in(None, method, path, body, token)
+    }
+
+    fn try_call_in(
+        &self,
+        namespace: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        token: &str,
+    ) -> Result<(u16, Value), reqwest::Error> {
         let url = format!("{}/v1/{path}", self.addr);
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         self.rt.block_on(async {
@@ -77,6 +121,9 @@ impl Bao {
                 .http
                 .request(method, url)
                 .header("X-Vault-Token", token);
+            if let Some(ns) = namespace {
+                req = req.header("X-Vault-Namespace", ns);
+            }
             if let Some(b) = body {
                 req = req.json(&b);
             }
@@ -91,6 +138,48 @@ impl Bao {
     pub fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         self.try_call(method, path, body, ROOT_TOKEN)
             .expect("OpenBao call")
+    }
+
+    /// A call with the root token inside a namespace.
+    pub fn call_in(
+        &self,
+        namespace: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        self.try_call_in(Some(namespace), method, path, body, ROOT_TOKEN)
+            .expect("OpenBao call")
+    }
+
+    /// Writes an ACL policy.
+    pub fn policy(&self, name: &str, hcl: &str) {
+        let (status, v) = self.call(
+            "POST",
+            &format!("sys/policies/acl/{name}"),
+            Some(json!({ "policy": hcl })),
+        );
+        assert!(status == 204 || status == 200, "policy {name}: {v}");
+    }
+
+    /// Creates a token (`auth/token/create` body as given); returns it.
+    pub fn token(&self, body: Value) -> String {
+        let (status, v) = self.call("POST", "auth/token/create", Some(body));
+        assert_eq!(status, 200, "token create: {v}");
+        v["auth"]["client_token"]
+            .as_str()
+            .expect("token")
+            .to_string()
+    }
+
+    /// Enables an auth method at `auth/<path>`.
+    pub fn enable_auth(&self, path: &str, kind: &str) {
+        let (status, v) = self.call(
+            "POST",
+            &format!("sys/auth/{path}"),
+            Some(json!({ "type": kind })),
+        );
+        assert!(status == 204 || status == 200, "enable auth {kind}: {v}");
     }
 
     /// KV v2 data of the latest version (`Null` when none is live).

@@ -22,7 +22,7 @@ fn setup() -> (Emulator, Bao, Tf) {
 }
 
 /// The seed scenario: a client-credentials client and its sink.
-fn seed(extra_sink: &str) -> String {
+pub(crate) fn seed(extra_sink: &str) -> String {
     format!(
         r#"
 resource "genesyscloud_oauth_client" "ci" {{
@@ -43,17 +43,17 @@ resource "genesyscloud_oauth_client_vault_secret" "ci" {{
     )
 }
 
-const SINK: &str = "genesyscloud_oauth_client_vault_secret.ci";
-const PATH: &str = "genesys/oauth/ci-pipeline";
+pub(crate) const SINK: &str = "genesyscloud_oauth_client_vault_secret.ci";
+pub(crate) const PATH: &str = "genesys/oauth/ci-pipeline";
 
-fn client_id(tf: &Tf) -> String {
+pub(crate) fn client_id(tf: &Tf) -> String {
     values(&tf.state_json(), "genesyscloud_oauth_client.ci")["id"]
         .as_str()
         .expect("id")
         .to_string()
 }
 
-fn stored_secret(bao: &Bao) -> String {
+pub(crate) fn stored_secret(bao: &Bao) -> String {
     bao.kv_data("secret", PATH)["client_secret"]
         .as_str()
         .unwrap_or_default()

@@ -1,0 +1,382 @@
+//! Getting to Vault the way Terraform Cloud runs do: JWT (workload identity)
+//! and AppRole logins, token files, expired and renewable tokens, TLS with a
+//! private CA, namespaces, and the provider's own credentials read from Vault.
+//! Every scenario runs against a real OpenBao.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use ed25519_dalek::{Signer, SigningKey};
+use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
+use serde_json::{json, Value};
+
+use crate::harness::{assert_absent, text, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::vault::{token_works, Bao, ROOT_TOKEN};
+use crate::vault_secret::{client_id, seed, stored_secret, PATH};
+
+/// The least a sink needs on a KV v2 mount `secret/` under `genesys/oauth/`.
+const SINK_POLICY: &str = r#"
+path "secret/data/genesys/oauth/*" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+path "secret/metadata/genesys/oauth/*" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+path "secret/data/genesys/admin" {
+  capabilities = ["read"]
+}
+"#;
+
+/// An emulator, an OpenBao (plain or TLS) with the sink policy, and a
+/// working directory whose environment holds no Vault token at all (HOME is
+/// the directory itself, so no `~/.vault-token` either).
+fn setup(bao: Bao) -> (Emulator, Bao, Tf) {
+    let emu = Emulator::start_blocking(EmulatorConfig {
+        admin_client_id: ADMIN_ID.into(),
+        admin_client_secret: ADMIN_SECRET.into(),
+        ..Default::default()
+    })
+    .expect("start emulator");
+    bao.policy("genesys-sink", SINK_POLICY);
+    let mut tf = Tf::new(&emu.base_url());
+    let home = tf.path().to_string_lossy().to_string();
+    tf.env("HOME", &home).env("VAULT_ADDR", &bao.addr);
+    (emu, bao, tf)
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// A key pair of the test's own, standing in for HCP Terraform's signer.
+struct Issuer {
+    key: SigningKey,
+}
+
+impl Issuer {
+    fn new() -> Issuer {
+        Issuer {
+            key: SigningKey::from_bytes(&rand::random::<[u8; 32]>()),
+        }
+    }
+
+    /// The public key as PEM (SubjectPublicKeyInfo of an Ed25519 key).
+    fn public_pem(&self) -> String {
+        let mut der = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        der.extend_from_slice(&self.key.verifying_key().to_bytes());
+        format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            STANDARD.encode(der)
+        )
+    }
+
+    /// A workload identity token shaped like HCP Terraform's.
+    fn token(&self, workspace: &str) -> String {
+        let header = json!({"alg": "EdDSA", "typ": "JWT"});
+        let t = now();
+        let claims = json!({
+            "iss": "https://app.terraform.io",
+            "aud": "vault.workload.identity",
+            "sub": format!("organization:acme:project:genesys:workspace:{workspace}:run_phase:apply"),
+            "terraform_organization_name": "acme",
+            "terraform_workspace_name": workspace,
+            "terraform_run_phase": "apply",
+            "iat": t,
+            "nbf": t - 5,
+            "exp": t + 600,
+        });
+        let signing_input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let signature = self.key.sign(signing_input.as_bytes());
+        format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(signature.to_bytes())
+        )
+    }
+}
+
+/// JWT auth at `auth/jwt` trusting `issuer`, with a role for one workspace.
+fn enable_jwt(bao: &Bao, issuer: &Issuer) {
+    bao.enable_auth("jwt", "jwt");
+    let (status, v) = bao.call(
+        "POST",
+        "auth/jwt/config",
+        Some(json!({
+            "jwt_validation_pubkeys": [issuer.public_pem()],
+            "jwt_supported_algs": ["EdDSA"],
+            "bound_issuer": "https://app.terraform.io",
+        })),
+    );
+    assert!(status == 204 || status == 200, "jwt config: {v}");
+    let (status, v) = bao.call(
+        "POST",
+        "auth/jwt/role/tfc-genesys",
+        Some(json!({
+            "role_type": "jwt",
+            "bound_audiences": ["vault.workload.identity"],
+            "user_claim": "sub",
+            "bound_claims": {"terraform_workspace_name": "genesys-prod"},
+            "token_policies": ["genesys-sink"],
+            "token_ttl": "20m",
+        })),
+    );
+    assert!(status == 204 || status == 200, "jwt role: {v}");
+}
+
+#[test]
+fn a_sink_applies_with_only_a_workload_identity_token() {
+    let (emu, bao, mut tf) = setup(Bao::start());
+    let issuer = Issuer::new();
+    enable_jwt(&bao, &issuer);
+    let jwt = issuer.token("genesys-prod");
+    tf.env("TFC_WORKLOAD_IDENTITY_TOKEN", &jwt)
+        .env("TF_LOG", "trace");
+    let vault = "vault {\n  auth_login_jwt {\n    role = \"tfc-genesys\"\n  }\n}";
+    tf.write_config_with_provider(vault, &seed(""));
+    tf.init();
+    let out = tf.apply(&[]);
+    let id = client_id(&tf);
+    assert!(
+        token_works(&emu.base_url(), &id, &stored_secret(&bao)),
+        "the secret written after a JWT login works"
+    );
+    let mut needles = emu.issued_secrets();
+    needles.push(jwt.clone());
+    needles.push(ADMIN_SECRET.into());
+    assert_absent("TF_LOG=trace output", &text(&out), &needles);
+    assert_absent("state", &tf.state_text(), &needles);
+
+    // A JWT for another workspace: refused, and the error names the
+    // method, the mount, the role and what to check.
+    tf.unset("TF_LOG")
+        .env("TFC_WORKLOAD_IDENTITY_TOKEN", &issuer.token("someone-else"));
+    let out = tf.run_raw(&["plan", "-no-color", "-refresh=true"]);
+    let msg = text(&out);
+    assert!(!out.status.success(), "a foreign workspace must not log in");
+    assert!(
+        msg.contains("auth_login_jwt (mount \"jwt\", role \"tfc-genesys\")")
+            && msg.contains("bound_claims"),
+        "{msg}"
+    );
+    assert_absent("the refusal", &msg, &[issuer.token("someone-else")]);
+}
+
+#[test]
+fn approle_login_and_its_refusal() {
+    let (emu, bao, mut tf) = setup(Bao::start());
+    bao.enable_auth("approle", "approle");
+    let (status, v) = bao.call(
+        "POST",
+        "auth/approle/role/genesys",
+        Some(json!({"token_policies": ["genesys-sink"], "token_ttl": "10m"})),
+    );
+    assert!(status == 204 || status == 200, "approle role: {v}");
+    let (_, v) = bao.call("GET", "auth/approle/role/genesys/role-id", None);
+    let role_id = v["data"]["role_id"].as_str().expect("role id").to_string();
+    let (_, v) = bao.call("POST", "auth/approle/role/genesys/secret-id", None);
+    let secret_id = v["data"]["secret_id"]
+        .as_str()
+        .expect("secret id")
+        .to_string();
+
+    tf.env("GENESYSCLOUD_VAULT_ROLE_ID", &role_id)
+        .env("GENESYSCLOUD_VAULT_SECRET_ID", &secret_id);
+    tf.write_config_with_provider("vault {\n  auth_login_approle {}\n}", &seed(""));
+    tf.init();
+    tf.apply(&[]);
+    let id = client_id(&tf);
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+
+    tf.env(
+        "GENESYSCLOUD_VAULT_SECRET_ID",
+        "00000000-0000-0000-0000-000000000000",
+    );
+    let out = tf.run_raw(&["plan", "-no-color"]);
+    let msg = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        msg.contains("auth_login_approle (mount \"approle\")") && msg.contains("secret_id"),
+        "{msg}"
+    );
+    assert_absent("the refusal", &msg, &[secret_id]);
+}
+
+#[test]
+fn a_token_file_and_credentials_from_vault_need_no_other_secret() {
+    let (emu, bao, mut tf) = setup(Bao::start());
+    bao.kv_put(
+        "secret",
+        "genesys/admin",
+        json!({"client_id": ADMIN_ID, "client_secret": ADMIN_SECRET}),
+    );
+    let token = bao.token(json!({"policies": ["genesys-sink"], "ttl": "10m"}));
+    let file = tf.path().join("vault-token");
+    std::fs::write(&file, format!("{token}\n")).expect("write token file");
+    tf.unset("GENESYSCLOUD_OAUTHCLIENT_ID")
+        .unset("GENESYSCLOUD_OAUTHCLIENT_SECRET")
+        .env("TF_LOG", "trace");
+    let provider = format!(
+        "oauthclient_from_vault {{\n  path = \"genesys/admin\"\n}}\nvault {{\n  token_file = \"{}\"\n}}",
+        file.display()
+    );
+    tf.write_config_with_provider(&provider, &seed(""));
+    tf.init();
+    let out = tf.apply(&[]);
+    let id = client_id(&tf);
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    let mut needles = emu.issued_secrets();
+    needles.extend(emu.issued_tokens());
+    needles.push(ADMIN_SECRET.into());
+    needles.push(token.clone());
+    assert_absent("TF_LOG=trace output", &text(&out), &needles);
+    tf.unset("TF_LOG");
+    tf.assert_no_changes();
+
+    // The admin secret in Vault plus the one in the block: a configuration
+    // error on the direct attribute, caught by validate.
+    let both = format!("oauthclient_id = \"x\"\n{provider}");
+    tf.write_config_with_provider(&both, &seed(""));
+    let out = tf.run_raw(&["validate", "-json"]);
+    let diags: Value = serde_json::from_slice(&out.stdout).expect("validate JSON");
+    let hit = diags["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|d| {
+            d["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("oauthclient_id conflicts with oauthclient_from_vault"))
+        });
+    assert!(hit, "{diags}");
+
+    // A path with no entry: the error points at oauthclient_from_vault.path.
+    let missing = provider.replace("genesys/admin", "genesys/oauth/nobody");
+    tf.write_config_with_provider(&missing, &seed(""));
+    let out = tf.run_raw(&["plan", "-no-color"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("No Vault entry at secret/genesys/oauth/nobody"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn an_expired_token_is_reported_and_a_renewable_one_outlives_a_slow_apply() {
+    let (emu, bao, mut tf) = setup(Bao::start());
+    tf.write_config_with_provider("request_timeout_seconds = 60", &seed(""));
+    tf.init();
+
+    let expired = bao.token(json!({"policies": ["genesys-sink"], "ttl": "1s"}));
+    std::thread::sleep(Duration::from_secs(3));
+    tf.env("VAULT_TOKEN", &expired);
+    let out = tf.run_raw(&["apply", "-no-color", "-auto-approve"]);
+    let msg = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        msg.contains("Vault token from VAULT_TOKEN") && msg.contains("expired"),
+        "{msg}"
+    );
+    assert_absent("the refusal", &msg, &[expired]);
+    // Nothing half-done: the client may exist, but no secret was
+    // regenerated for a sink that could not reach Vault.
+    assert!(emu.issued_secrets().len() <= emu.clients().len());
+
+    // A token that lives 8 s unless renewed, and a regenerate that takes
+    // 12 s: the write after it succeeds only if the token was renewed.
+    emu.inject(
+        FaultRule::new(FaultKind::Latency { millis: 12_000 })
+            .method("POST")
+            .path("/api/v2/oauth/clients/")
+            .times(1),
+    );
+    let renewable = bao.token(json!({
+        "policies": ["genesys-sink"], "ttl": "8s", "explicit_max_ttl": "10m", "renewable": true
+    }));
+    tf.env("VAULT_TOKEN", &renewable).env("TF_LOG", "debug");
+    let out = tf.apply(&[]);
+    let id = client_id(&tf);
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    let log = text(&out);
+    assert!(
+        log.contains("Vault token renewed"),
+        "the token must have been renewed during the apply:\n{}",
+        log.lines()
+            .filter(|l| l.contains("Vault") || l.contains("vault"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn tls_with_a_private_ca_and_a_namespace() {
+    let (emu, bao, mut tf) = setup(Bao::start_tls());
+    let ca = bao.ca_file.clone().expect("CA file");
+    let (status, v) = bao.call("POST", "sys/namespaces/team", Some(json!({})));
+    assert_eq!(status, 200, "namespaces are part of OpenBao 2.3+: {v}");
+    let (status, v) = bao.call_in(
+        "team",
+        "POST",
+        "sys/mounts/secret",
+        Some(json!({"type": "kv", "options": {"version": "2"}})),
+    );
+    assert!(status == 204 || status == 200, "mount in namespace: {v}");
+    let (status, v) = bao.call_in(
+        "team",
+        "POST",
+        "sys/policies/acl/genesys-sink",
+        Some(json!({ "policy": SINK_POLICY })),
+    );
+    assert!(status == 204 || status == 200, "policy in namespace: {v}");
+    let (_, v) = bao.call_in(
+        "team",
+        "POST",
+        "auth/token/create",
+        Some(json!({"policies": ["genesys-sink"], "ttl": "10m"})),
+    );
+    let token = v["auth"]["client_token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+
+    tf.env("VAULT_TOKEN", &token)
+        .env("VAULT_NAMESPACE", "team")
+        .env("VAULT_CACERT", &ca.to_string_lossy());
+    tf.write_config(&seed(""));
+    tf.init();
+    tf.apply(&[]);
+    let id = client_id(&tf);
+    let (status, v) = bao.call_in("team", "GET", &format!("secret/data/{PATH}"), None);
+    assert_eq!(status, 200, "{v}");
+    let secret = v["data"]["data"]["client_secret"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(token_works(&emu.base_url(), &id, secret));
+    assert!(
+        bao.kv_data("secret", PATH).is_null(),
+        "nothing lands in the root namespace"
+    );
+
+    // HCP Terraform's way of passing the CA: base64 PEM in the environment.
+    let pem = std::fs::read(&ca).expect("read CA");
+    tf.unset("VAULT_CACERT")
+        .env("TFC_VAULT_ENCODED_CACERT", &STANDARD.encode(pem));
+    tf.assert_no_changes();
+
+    // No CA at all: the certificate is refused and the error says so.
+    tf.unset("TFC_VAULT_ENCODED_CACERT");
+    let out = tf.run_raw(&["plan", "-no-color"]);
+    assert!(!out.status.success());
+    let msg = text(&out).to_lowercase();
+    assert!(msg.contains("certificate") || msg.contains("tls"), "{msg}");
+    assert_absent("the failure", &text(&out), &[token, ROOT_TOKEN.into()]);
+}
