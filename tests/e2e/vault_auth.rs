@@ -104,7 +104,9 @@ impl Issuer {
     }
 }
 
-/// JWT auth at `auth/jwt` trusting `issuer`, with a role for one workspace.
+/// JWT auth at `auth/jwt` trusting `issuer`, with a role for one workspace
+/// whose tokens live 20 minutes, and a role `tfc-short` whose tokens end
+/// after 4 seconds whatever is done (max TTL).
 fn enable_jwt(bao: &Bao, issuer: &Issuer) {
     bao.enable_auth("jwt", "jwt");
     let (status, v) = bao.call(
@@ -130,6 +132,20 @@ fn enable_jwt(bao: &Bao, issuer: &Issuer) {
         })),
     );
     assert!(status == 204 || status == 200, "jwt role: {v}");
+    let (status, v) = bao.call(
+        "POST",
+        "auth/jwt/role/tfc-short",
+        Some(json!({
+            "role_type": "jwt",
+            "bound_audiences": ["vault.workload.identity"],
+            "user_claim": "sub",
+            "bound_claims": {"terraform_workspace_name": "genesys-prod"},
+            "token_policies": ["genesys-sink"],
+            "token_ttl": "4s",
+            "token_max_ttl": "4s",
+        })),
+    );
+    assert!(status == 204 || status == 200, "short jwt role: {v}");
 }
 
 #[test]
@@ -168,6 +184,33 @@ fn a_sink_applies_with_only_a_workload_identity_token() {
         "{msg}"
     );
     assert_absent("the refusal", &msg, &[issuer.token("someone-else")]);
+}
+
+#[test]
+fn a_login_token_that_expires_mid_apply_is_obtained_again() {
+    let (emu, bao, mut tf) = setup(Bao::start());
+    let issuer = Issuer::new();
+    enable_jwt(&bao, &issuer);
+    tf.env("TFC_WORKLOAD_IDENTITY_TOKEN", &issuer.token("genesys-prod"))
+        .env("TF_LOG", "debug");
+    // The token ends 4 s after login; the regenerate takes 10 s, so the
+    // write after it needs a new login.
+    emu.inject(
+        FaultRule::new(FaultKind::Latency { millis: 10_000 })
+            .method("POST")
+            .path("/api/v2/oauth/clients/")
+            .times(1),
+    );
+    let provider = "request_timeout_seconds = 60\nvault {\n  auth_login_jwt {\n    role = \"tfc-short\"\n  }\n}";
+    tf.write_config_with_provider(provider, &seed(""));
+    tf.init();
+    let out = tf.apply(&[]);
+    let id = client_id(&tf);
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    assert!(
+        text(&out).contains("Vault token expired; logging in again"),
+        "the provider must have logged in again"
+    );
 }
 
 #[test]
