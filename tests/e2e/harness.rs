@@ -1,5 +1,6 @@
 //! Drives the real Terraform CLI against the provider binary, installed the
-//! way users get it: a Registry-style zip in a filesystem mirror.
+//! way users get it: the release zip, made by the project's packaging
+//! command, in a filesystem mirror.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -34,33 +35,54 @@ pub fn terraform() -> PathBuf {
     );
 }
 
-/// Builds (once per test run) the filesystem mirror and CLI config file.
-/// Returns the CLI config path.
-pub fn cli_config() -> &'static Path {
-    static CONFIG: OnceLock<PathBuf> = OnceLock::new();
-    CONFIG.get_or_init(|| {
+/// Where this test process packs the provider.
+pub struct Packaged {
+    /// The release assets, named as GoReleaser names them.
+    pub dist: PathBuf,
+    /// The CLI configuration that points Terraform at the mirror.
+    pub cli_config: PathBuf,
+}
+
+/// Packs the provider binary (once per test run) with the project's own
+/// packaging command, `scripts/package.sh`, into release assets and a
+/// filesystem mirror, and writes a CLI config that installs from it.
+pub fn packaged() -> &'static Packaged {
+    static PACKAGED: OnceLock<Packaged> = OnceLock::new();
+    PACKAGED.get_or_init(|| {
         let root = mirror_root();
+        let dist = root.join("dist");
         let mirror = root.join("mirror");
-        let dir = mirror.join("registry.terraform.io").join(NAMESPACE).join("genesyscloud");
-        std::fs::create_dir_all(&dir).expect("create mirror dir");
-        let zip_path = dir.join(format!("terraform-provider-genesyscloud_{VERSION}_linux_amd64.zip"));
-        pack_zip(Path::new(env!("CARGO_BIN_EXE_terraform-provider-genesyscloud")), &zip_path);
-        let config = root.join("terraform.tfrc");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/package.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg("--binary")
+            .arg(env!("CARGO_BIN_EXE_terraform-provider-genesyscloud"))
+            .arg("--dist")
+            .arg(&dist)
+            .arg("--mirror")
+            .arg(&mirror)
+            .arg("--namespace")
+            .arg(NAMESPACE)
+            .output()
+            .expect("run scripts/package.sh");
+        assert!(out.status.success(), "scripts/package.sh failed:\n{}", text(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), VERSION);
+        let cli_config = root.join("terraform.tfrc");
         let source = format!("registry.terraform.io/{NAMESPACE}/genesyscloud");
         std::fs::write(
-            &config,
+            &cli_config,
             format!(
                 "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{source}\"]\n  }}\n  direct {{\n    exclude = [\"{source}\"]\n  }}\n}}\n",
                 mirror.display()
             ),
         )
         .expect("write CLI config");
-        config
+        Packaged { dist, cli_config }
     })
 }
 
-/// This test process's own mirror directory (two test runs at once must not
-/// share one). Directories left by runs that have ended are removed.
+/// This test process's own packaging directory (two test runs at once must
+/// not share one). Directories left by runs that have ended are removed.
 fn mirror_root() -> PathBuf {
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     if let Ok(entries) = std::fs::read_dir(&tmp) {
@@ -78,23 +100,6 @@ fn mirror_root() -> PathBuf {
     let root = tmp.join(format!("e2e-mirror-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     root
-}
-
-fn pack_zip(binary: &Path, zip_path: &Path) {
-    use std::io::Write;
-    let bytes = std::fs::read(binary).expect("read provider binary");
-    let file = std::fs::File::create(zip_path).expect("create zip");
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .unix_permissions(0o755);
-    zip.start_file(
-        format!("terraform-provider-genesyscloud_v{VERSION}"),
-        options,
-    )
-    .expect("zip entry");
-    zip.write_all(&bytes).expect("zip write");
-    zip.finish().expect("zip finish");
 }
 
 /// The provider block every test configuration starts with.
@@ -172,7 +177,7 @@ impl Tf {
         let mut cmd = Command::new(terraform());
         cmd.args(args)
             .current_dir(self.path())
-            .env("TF_CLI_CONFIG_FILE", cli_config())
+            .env("TF_CLI_CONFIG_FILE", &packaged().cli_config)
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")
             .env("CHECKPOINT_DISABLE", "1")

@@ -4,6 +4,7 @@
 mod examples;
 mod harness;
 mod oauth_client;
+mod packaging;
 mod vault;
 mod vault_auth;
 mod vault_secret;
