@@ -24,8 +24,12 @@ pub mod sink;
 pub mod tf;
 pub mod vault;
 
-/// Provider version, from Cargo.toml at build time.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Provider version, fixed at build time: `PROVIDER_VERSION` when the
+/// release build sets it (GoReleaser, from the tag), else Cargo.toml's.
+pub const VERSION: &str = match option_env!("PROVIDER_VERSION") {
+    Some(v) => v,
+    None => env!("CARGO_PKG_VERSION"),
+};
 
 /// The User-Agent sent with every request.
 pub fn user_agent() -> String {

@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    std::panic::set_hook(Box::new(report_panic));
     // tf-provider attaches a captured backtrace to every diagnostic when
     // RUST_BACKTRACE is set in the user's shell; diagnostics are for people.
     // This runs before any thread exists, so changing the environment is sound.
@@ -39,4 +40,25 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Release builds abort on panic (see Cargo.toml): say what happened in one
+/// line on stderr, which Terraform prints under "Stack trace from the
+/// plugin". No backtrace, and nothing but the panic's own message, which
+/// never holds a secret (secrets format as `***`).
+fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let message = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    let place = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    eprintln!(
+        "terraform-provider-genesyscloud {}: internal error{place}: {message}. This is a bug; please report it with the Terraform command that led to it.",
+        terraform_provider_genesyscloud::VERSION
+    );
 }
