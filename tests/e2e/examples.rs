@@ -15,6 +15,18 @@ fn example_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
 #[test]
 fn every_example_validates() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -28,8 +40,28 @@ fn every_example_validates() {
         let body = std::fs::read_to_string(&file).expect("read example");
         let tf = Tf::new("http://127.0.0.1:9");
         if body.contains("required_providers") {
-            // A complete configuration (the demo module): used as it is.
-            std::fs::write(tf.path().join("main.tf"), &body).expect("write");
+            // A complete configuration (the demo, the module): validated in
+            // place within a copy of examples/, so relative module sources
+            // resolve as they do for users.
+            copy_tree(&root, &tf.path().join("examples"));
+            let dir = file
+                .parent()
+                .and_then(|d| d.strip_prefix(&root).ok())
+                .expect("example dir");
+            let chdir = format!("-chdir=examples/{}", dir.display());
+            for args in [
+                vec![chdir.as_str(), "init", "-no-color"],
+                vec![chdir.as_str(), "validate", "-no-color"],
+            ] {
+                let out = tf.run_raw(&args);
+                assert!(
+                    out.status.success(),
+                    "{} does not validate:\n{}",
+                    file.display(),
+                    text(&out)
+                );
+            }
+            continue;
         } else if body.trim_start().starts_with("provider ") {
             tf.write_config_with_provider("", "");
             let header = std::fs::read_to_string(tf.path().join("main.tf")).expect("read");
