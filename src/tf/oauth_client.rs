@@ -70,7 +70,7 @@ pub fn roles_block(computed_only: bool) -> Block {
             "A role granted to a client-credentials client, in one division.",
         ),
         attributes: map! {
-            "role_id" => attr(Str, role, "Role id."),
+            "role_id" => attr(Str, role, "Id of a Genesys Cloud authorization role (Admin > Roles, or `GET /api/v2/authorization/roles`). The provider's own admin client must be allowed to grant it."),
             "division_id" => attr(Str, division, "Division id; `*` means all divisions. When left out, Genesys Cloud uses the home division."),
         },
         blocks: Default::default(),
@@ -295,7 +295,7 @@ impl Resource for OAuthClientResource {
                     "registered_redirect_uris" => attr(string_set(), Optional, "Redirect URIs (code and token grants)."),
                     "authorized_grant_type" => attr(Str, Required, "One of `CODE`, `TOKEN`, `SAML2BEARER`, `SAML2-BEARER`, `PASSWORD`, `CLIENT-CREDENTIALS`."),
                     "scopes" => attr(string_set(), Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
-                    "state" => attr(Str, OptionalComputed, "`active` (default), `disabled` or `inactive`."),
+                    "state" => attr(Str, OptionalComputed, "`active` (default), `disabled` or `inactive`. A client that is not active gets no new tokens; its existing tokens run out."),
                     "client_id" => attr(Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
                     "date_created" => attr(Str, Computed, "Creation time (ISO-8601)."),
                 },

@@ -264,8 +264,8 @@ impl Provider for GenesysProvider {
                                 description: Description::markdown("Log in with AppRole (`POST /v1/auth/<mount>/login`). The token obtained is renewed while the provider runs and re-obtained when it expires."),
                                 attributes: map! {
                                     "mount" => attr(AttributeType::String, Optional, "Path of the AppRole auth method. Default `approle`."),
-                                    "role_id" => sensitive(AttributeType::String, Optional, "Role ID. Environment: `GENESYSCLOUD_VAULT_ROLE_ID`."),
-                                    "secret_id" => sensitive(AttributeType::String, Optional, "Secret ID. Environment: `GENESYSCLOUD_VAULT_SECRET_ID`."),
+                                    "role_id" => sensitive(AttributeType::String, Optional, "Role ID of the AppRole (`vault read auth/<mount>/role/<role>/role-id`). Environment: `GENESYSCLOUD_VAULT_ROLE_ID`."),
+                                    "secret_id" => sensitive(AttributeType::String, Optional, "A secret ID of that role (`vault write -f auth/<mount>/role/<role>/secret-id`); secret IDs may expire or be limited in uses. Environment: `GENESYSCLOUD_VAULT_SECRET_ID`."),
                                 },
                                 blocks: Default::default(),
                                 deprecated: false,

@@ -263,7 +263,7 @@ impl Resource for VaultSecretResource {
                     "Obtains a Genesys Cloud OAuth client's secret at the only moment Genesys returns it (regenerating it), writes it to HashiCorp Vault KV, and keeps only a salted hash and the Vault version in state.",
                 ),
                 attributes: map! {
-                    "id" => attr(Str, Computed, "`<mount>/<path>`."),
+                    "id" => attr(Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
                     "client_id" => attr(Str, Required, "Id of the OAuth client whose secret is kept. Changing it replaces the sink."),
                     "mount" => attr(Str, Required, "KV mount (v1 or v2), e.g. `secret`. Changing it replaces the sink."),
                     "path" => attr(Str, Required, "Path inside the mount, e.g. `genesys/oauth/ci`. No leading or trailing `/`, no empty, `.` or `..` segments. Changing it replaces the sink."),
