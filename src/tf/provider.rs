@@ -237,7 +237,7 @@ impl Provider for GenesysProvider {
                 blocks: map! {
                     "vault" => NestedBlock::Optional(Block {
                         version: 0,
-                        description: Description::markdown("Where the secret sinks write. Every attribute falls back to Vault's standard environment variables."),
+                        description: Description::markdown("The Vault (or OpenBao) the secret sinks write to and `oauthclient_from_vault` reads from, and how the provider authenticates to it. Attributes fall back to Vault's standard environment variables; an empty block (or none) works with `VAULT_ADDR` and `VAULT_TOKEN`, as HCP Terraform's dynamic credentials set them."),
                         attributes: map! {
                             "address" => attr(AttributeType::String, Optional, "Vault address, e.g. `https://vault.example.com:8200`. Environment: `VAULT_ADDR` (or `VAULT_ADDRESS`)."),
                             "token" => sensitive(AttributeType::String, Optional, "Vault token. Environment: `VAULT_TOKEN`, else the file `~/.vault-token`."),
