@@ -107,6 +107,9 @@ pub struct Lease {
     pub ttl: Option<Duration>,
     /// Whether `renew-self` can extend it.
     pub renewable: bool,
+    /// The TTL a renewal grants while the token is below its max TTL
+    /// (`creation_ttl` of a lookup, the lease of a login).
+    pub full: Option<Duration>,
 }
 
 impl Lease {
@@ -115,6 +118,7 @@ impl Lease {
         Lease {
             ttl: positive_secs(&data["ttl"]),
             renewable: data["renewable"].as_bool().unwrap_or(false),
+            full: positive_secs(&data["creation_ttl"]),
         }
     }
 
@@ -123,6 +127,7 @@ impl Lease {
         Lease {
             ttl: positive_secs(&auth["lease_duration"]),
             renewable: auth["renewable"].as_bool().unwrap_or(false),
+            full: positive_secs(&auth["lease_duration"]),
         }
     }
 
@@ -149,11 +154,53 @@ fn positive_secs(v: &Value) -> Option<Duration> {
 struct Held {
     token: Secret,
     expires_at: Option<Instant>,
+    renewable: bool,
+    /// See [`Lease::full`].
+    full_ttl: Option<Duration>,
+    /// The last renewal granted less than `full_ttl`: the max TTL is near,
+    /// renewing cannot keep the token alive much longer.
+    capped: bool,
 }
 
 impl Held {
+    /// True when the token ends within `need` from `now`.
+    fn ends_within(&self, now: Instant, need: Duration) -> bool {
+        self.expires_at.is_some_and(|at| now + need >= at)
+    }
+
     fn expired(&self, now: Instant) -> bool {
-        self.expires_at.is_some_and(|at| now + EXPIRY_MARGIN >= at)
+        self.ends_within(now, EXPIRY_MARGIN)
+    }
+
+    /// True when background renewal can keep the token alive.
+    fn renews(&self) -> bool {
+        self.renewable && !self.capped
+    }
+}
+
+/// What to do with the token held when a caller needs it to last `need`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// It lasts: use it.
+    Use,
+    /// A given token that can still be renewed: renew it now.
+    Renew,
+    /// A login method: log in again.
+    Login,
+    /// A given token that cannot last that long.
+    TooShort,
+}
+
+/// The decision [`Session::token_lasting`] makes. Pure, for the tests.
+fn plan(held: &Held, now: Instant, need: Duration, login_method: bool) -> Plan {
+    if !held.ends_within(now, need.max(EXPIRY_MARGIN)) {
+        Plan::Use
+    } else if login_method {
+        Plan::Login
+    } else if held.renews() && !held.expired(now) {
+        Plan::Renew
+    } else {
+        Plan::TooShort
     }
 }
 
@@ -205,29 +252,87 @@ impl Session {
     /// The token to send now. The first call looks the token up or logs in;
     /// later calls reuse it until it expires.
     pub async fn token(self: &Arc<Self>, transport: &Transport) -> Result<Secret, VaultError> {
+        self.token_lasting(transport, EXPIRY_MARGIN).await
+    }
+
+    /// A token that will still be valid `need` from now: renewed or
+    /// obtained again if needed, else an error saying so. Called before an
+    /// operation that must not stop half-way (regenerate, then write).
+    pub async fn token_lasting(
+        self: &Arc<Self>,
+        transport: &Transport,
+        need: Duration,
+    ) -> Result<Secret, VaultError> {
+        let login_method = !matches!(self.auth, VaultAuth::Token { .. });
+        let mut renewed = false;
         let mut held = self.held.lock().await;
         if let Some(h) = held.as_ref() {
-            if !h.expired(Instant::now()) {
-                return Ok(h.token.clone());
+            match plan(h, Instant::now(), need, login_method) {
+                Plan::Use => return Ok(h.token.clone()),
+                Plan::Login => {
+                    info!(method = %self.auth.describe(), "Vault token expired or about to; logging in again")
+                }
+                Plan::Renew => {
+                    drop(held);
+                    let lease = self.renew(transport).await?;
+                    debug!(
+                        ttl_s = lease.ttl.map(|t| t.as_secs()),
+                        "Vault token renewed before a long operation"
+                    );
+                    held = self.held.lock().await;
+                    renewed = true;
+                }
+                Plan::TooShort => return Err(self.too_short(h, need)),
             }
-            if let VaultAuth::Token { .. } = self.auth {
-                return Err(self.auth.error(
-                    "the token's TTL has run out and Vault would not renew it any further (it reached its max TTL or is not renewable)",
-                ));
+        }
+        if renewed {
+            if let Some(h) = held.as_ref() {
+                // Renewed and not capped: the background renewal keeps it
+                // alive for as long as it is needed.
+                let lasts = !h.ends_within(Instant::now(), need) || h.renews();
+                return if lasts {
+                    Ok(h.token.clone())
+                } else {
+                    Err(self.too_short(h, need))
+                };
             }
-            info!(method = %self.auth.describe(), "Vault token expired; logging in again");
         }
         let (token, lease) = self.obtain(transport).await?;
         let now = Instant::now();
-        *held = Some(Held {
+        let fresh = Held {
             token: token.clone(),
             expires_at: lease.ttl.map(|ttl| now + ttl),
-        });
+            renewable: lease.renewable,
+            full_ttl: lease.full,
+            capped: false,
+        };
+        if !login_method && fresh.ends_within(now, need.max(EXPIRY_MARGIN)) && !fresh.renewable {
+            return Err(self.too_short(&fresh, need));
+        }
+        *held = Some(fresh);
         drop(held);
         if let Some(after) = lease.renew_after() {
             self.start_renewer(transport.clone(), after);
         }
         Ok(token)
+    }
+
+    /// The error for a given token that ends too soon.
+    fn too_short(&self, held: &Held, need: Duration) -> VaultError {
+        let now = Instant::now();
+        if held.expired(now) {
+            return self.auth.error(
+                "the token's TTL has run out and Vault would not renew it any further (it reached its max TTL or is not renewable)",
+            );
+        }
+        let left = held
+            .expires_at
+            .map(|at| at.saturating_duration_since(now).as_secs())
+            .unwrap_or(0);
+        self.auth.error(format!(
+            "the token expires in {left} s and cannot be renewed, too soon for an operation that needs {} s of Vault access (regenerate a secret, then write it); nothing was changed",
+            need.as_secs()
+        ))
     }
 
     /// Looks a given token up, or logs in.
@@ -338,6 +443,7 @@ impl Session {
             return Ok(Lease {
                 ttl: None,
                 renewable: false,
+                full: None,
             });
         };
         let (status, body) = transport
@@ -360,6 +466,11 @@ impl Session {
         let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         let lease = Lease::from_auth(&v["auth"]);
         h.expires_at = lease.ttl.map(|ttl| Instant::now() + ttl);
+        h.renewable = lease.renewable;
+        h.capped = match (lease.ttl, h.full_ttl) {
+            (Some(granted), Some(full)) => granted + MIN_RENEWABLE_TTL < full,
+            _ => false,
+        };
         Ok(lease)
     }
 }
@@ -394,14 +505,18 @@ mod tests {
 
     #[test]
     fn leases_come_from_lookup_and_login_answers() {
-        let root = Lease::from_lookup(&json!({"ttl": 0, "renewable": false}));
+        let root = Lease::from_lookup(&json!({"ttl": 0, "renewable": false, "creation_ttl": 0}));
         assert_eq!(
             root,
             Lease {
                 ttl: None,
-                renewable: false
+                renewable: false,
+                full: None
             }
         );
+        let aged =
+            Lease::from_lookup(&json!({"ttl": 100, "renewable": true, "creation_ttl": 3600}));
+        assert_eq!(aged.full, Some(Duration::from_secs(3600)));
         assert_eq!(root.renew_after(), None);
 
         let short = Lease::from_auth(&json!({"lease_duration": 30, "renewable": true}));
@@ -414,24 +529,58 @@ mod tests {
         assert_eq!(at_max.renew_after(), None);
     }
 
+    fn held(now: Instant, left: Option<Duration>, renewable: bool) -> Held {
+        Held {
+            token: Secret::new("t"),
+            expires_at: left.map(|l| now + l),
+            renewable,
+            full_ttl: left,
+            capped: false,
+        }
+    }
+
     #[test]
     fn held_tokens_expire_with_a_margin() {
         let now = Instant::now();
-        let h = Held {
-            token: Secret::new("t"),
-            expires_at: Some(now + Duration::from_millis(500)),
-        };
-        assert!(h.expired(now));
-        let h = Held {
-            token: Secret::new("t"),
-            expires_at: Some(now + Duration::from_secs(60)),
-        };
-        assert!(!h.expired(now));
-        let forever = Held {
-            token: Secret::new("t"),
-            expires_at: None,
-        };
-        assert!(!forever.expired(now));
+        assert!(held(now, Some(Duration::from_millis(500)), false).expired(now));
+        assert!(!held(now, Some(Duration::from_secs(60)), false).expired(now));
+        assert!(!held(now, None, false).expired(now));
+    }
+
+    #[test]
+    fn a_token_must_outlast_what_is_about_to_happen() {
+        let now = Instant::now();
+        let minute = Duration::from_secs(60);
+        let short = Some(Duration::from_secs(20));
+        assert_eq!(plan(&held(now, None, false), now, minute, false), Plan::Use);
+        assert_eq!(
+            plan(&held(now, Some(minute * 5), false), now, minute, false),
+            Plan::Use
+        );
+        assert_eq!(
+            plan(&held(now, short, true), now, minute, false),
+            Plan::Renew
+        );
+        assert_eq!(
+            plan(&held(now, short, false), now, minute, false),
+            Plan::TooShort
+        );
+        assert_eq!(
+            plan(&held(now, short, false), now, minute, true),
+            Plan::Login
+        );
+        let mut at_max = held(now, short, true);
+        at_max.capped = true;
+        assert_eq!(plan(&at_max, now, minute, false), Plan::TooShort);
+        let gone = Some(Duration::from_millis(10));
+        assert_eq!(
+            plan(&held(now, gone, true), now, minute, false),
+            Plan::TooShort
+        );
+        assert_eq!(
+            plan(&held(now, short, false), now, Duration::from_secs(1), false),
+            Plan::Use
+        );
     }
 
     #[test]

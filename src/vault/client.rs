@@ -191,6 +191,16 @@ impl VaultClient {
         })
     }
 
+    /// Makes sure the token will still be valid `need` from now (renewing it
+    /// or logging in again if it can), so an operation that must not stop
+    /// half-way does not start with a token about to end.
+    pub async fn ensure_token_lasts(&self, need: Duration) -> Result<(), VaultError> {
+        self.session
+            .token_lasting(&self.transport, need)
+            .await
+            .map(drop)
+    }
+
     /// A call with the session's token (obtained on first use).
     async fn send(
         &self,

@@ -208,7 +208,7 @@ fn a_login_token_that_expires_mid_apply_is_obtained_again() {
     let id = client_id(&tf);
     assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
     assert!(
-        text(&out).contains("Vault token expired; logging in again"),
+        text(&out).contains("logging in again"),
         "the provider must have logged in again"
     );
 }
@@ -333,6 +333,21 @@ fn an_expired_token_is_reported_and_a_renewable_one_outlives_a_slow_apply() {
     // Nothing half-done: the client may exist, but no secret was
     // regenerated for a sink that could not reach Vault.
     assert!(emu.issued_secrets().len() <= emu.clients().len());
+
+    // A token that ends in 20 s and cannot be renewed: the rotation does not
+    // start (the old secret keeps working), and the error says why.
+    let regenerates = emu.request_count("POST", "/api/v2/oauth/clients/");
+    let fixed = bao.token(json!({"policies": ["genesys-sink"], "ttl": "20s", "renewable": false}));
+    tf.env("VAULT_TOKEN", &fixed);
+    let out = tf.run_raw(&["apply", "-no-color", "-auto-approve"]);
+    let msg = text(&out);
+    assert!(!out.status.success());
+    assert!(msg.contains("cannot be renewed, too soon"), "{msg}");
+    assert_eq!(
+        emu.request_count("POST", "/api/v2/oauth/clients/"),
+        regenerates,
+        "no secret may be regenerated with a Vault token about to end"
+    );
 
     // A token that lives 8 s unless renewed, and a regenerate that takes
     // 12 s: the write after it succeeds only if the token was renewed.
