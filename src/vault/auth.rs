@@ -249,6 +249,23 @@ impl Session {
         self.auth.describe()
     }
 
+    /// After a 403 with `token`: a login method drops it (unless another
+    /// call already replaced it), so the next [`Session::token`] logs in
+    /// again. Returns false for a given token, which cannot be replaced.
+    pub async fn forget_login_token(&self, token: &Secret) -> bool {
+        if let VaultAuth::Token { .. } = self.auth {
+            return false;
+        }
+        let mut held = self.held.lock().await;
+        if held
+            .as_ref()
+            .is_some_and(|h| h.token.expose() == token.expose())
+        {
+            *held = None;
+        }
+        true
+    }
+
     /// The token to send now. The first call looks the token up or logs in;
     /// later calls reuse it until it expires.
     pub async fn token(self: &Arc<Self>, transport: &Transport) -> Result<Secret, VaultError> {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 use super::auth::{Session, VaultAuth};
 use super::error::VaultError;
@@ -201,7 +201,10 @@ impl VaultClient {
             .map(drop)
     }
 
-    /// A call with the session's token (obtained on first use).
+    /// A call with the session's token (obtained on first use). A login
+    /// method's token refused with 403 (revoked before its TTL ended) is
+    /// replaced by a new login and the call made once more: a 403 means
+    /// Vault did nothing, so even a write may be repeated.
     async fn send(
         &self,
         operation: &str,
@@ -210,6 +213,25 @@ impl VaultClient {
         body: Option<&Value>,
         repeat: Repeat,
     ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
+        let token = self.session.token(&self.transport).await?;
+        let answer = self
+            .transport
+            .send(
+                operation,
+                method.clone(),
+                api_path,
+                body,
+                Some(&token),
+                repeat,
+            )
+            .await?;
+        if answer.0 != StatusCode::FORBIDDEN || !self.session.forget_login_token(&token).await {
+            return Ok(answer);
+        }
+        info!(
+            operation,
+            "Vault refused the login token; logging in again and retrying once"
+        );
         let token = self.session.token(&self.transport).await?;
         self.transport
             .send(operation, method, api_path, body, Some(&token), repeat)

@@ -172,6 +172,34 @@ impl Bao {
             .to_string()
     }
 
+    /// Revokes every token but the root token (as an operator would after a
+    /// leak); returns how many were revoked.
+    pub fn revoke_all_but_root(&self) -> usize {
+        let (status, v) = self.call("LIST", "auth/token/accessors", None);
+        assert_eq!(status, 200, "list accessors: {v}");
+        let mut revoked = 0;
+        for accessor in v["data"]["keys"].as_array().into_iter().flatten() {
+            let (_, info) = self.call(
+                "POST",
+                "auth/token/lookup-accessor",
+                Some(json!({ "accessor": accessor })),
+            );
+            let is_root = info["data"]["policies"]
+                .as_array()
+                .is_some_and(|p| p.iter().any(|p| p == "root"));
+            if !is_root {
+                let (status, v) = self.call(
+                    "POST",
+                    "auth/token/revoke-accessor",
+                    Some(json!({ "accessor": accessor })),
+                );
+                assert!(status == 204 || status == 200, "revoke: {v}");
+                revoked += 1;
+            }
+        }
+        revoked
+    }
+
     /// Enables an auth method at `auth/<path>`.
     pub fn enable_auth(&self, path: &str, kind: &str) {
         let (status, v) = self.call(

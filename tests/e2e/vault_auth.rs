@@ -214,6 +214,41 @@ fn a_login_token_that_expires_mid_apply_is_obtained_again() {
 }
 
 #[test]
+fn a_revoked_login_token_is_replaced_by_a_new_login() {
+    let (emu, bao, mut tf) = setup(Bao::start());
+    let issuer = Issuer::new();
+    enable_jwt(&bao, &issuer);
+    tf.env("TFC_WORKLOAD_IDENTITY_TOKEN", &issuer.token("genesys-prod"))
+        .env("TF_LOG", "debug");
+    emu.inject(
+        FaultRule::new(FaultKind::Latency { millis: 8_000 })
+            .method("POST")
+            .path("/api/v2/oauth/clients/")
+            .times(1),
+    );
+    let provider = "request_timeout_seconds = 60\nvault {\n  auth_login_jwt {\n    role = \"tfc-genesys\"\n  }\n}";
+    tf.write_config_with_provider(provider, &seed(""));
+    tf.init();
+    // The apply logs in before the regenerate, which takes 8 s; an operator
+    // revokes every token in the middle of it.
+    let out = std::thread::scope(|scope| {
+        let revoker = scope.spawn(|| {
+            std::thread::sleep(Duration::from_secs(6));
+            bao.revoke_all_but_root()
+        });
+        let out = tf.apply(&[]);
+        assert!(revoker.join().expect("revoker") > 0, "a token was revoked");
+        out
+    });
+    let id = client_id(&tf);
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    assert!(
+        text(&out).contains("Vault refused the login token; logging in again"),
+        "the write must have been retried with a new login"
+    );
+}
+
+#[test]
 fn approle_login_and_its_refusal() {
     let (emu, bao, mut tf) = setup(Bao::start());
     bao.enable_auth("approle", "approle");
