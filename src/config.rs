@@ -423,7 +423,7 @@ pub fn resolve_vault(
                 warnings.push(ConfigError {
                     attribute: "vault.address",
                     summary: "Vault is reached over plain http".into(),
-                    detail: format!("{} is not a loopback address: the Vault token and every secret written travel unencrypted. Use https.", u.as_str()),
+                    detail: format!("{} is not a loopback address: the Vault token and every secret written travel unencrypted. Use https.", crate::http::without_credentials(&u)),
                 });
             }
             Some(u)
@@ -591,19 +591,27 @@ fn jwt_login(
             detail: format!("Name the Vault role of the JWT auth method at auth/{mount} that the run logs in as."),
         });
     }
-    let variable = match input
+    // HCP Terraform names the variable after the tag as written; the
+    // upper-case form is the shell convention, tried second.
+    let variables = match input
         .tag
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        Some(tag) => format!("TFC_WORKLOAD_IDENTITY_TOKEN_{}", tag.to_ascii_uppercase()),
-        None => "TFC_WORKLOAD_IDENTITY_TOKEN".into(),
+        Some(tag) => vec![
+            format!("TFC_WORKLOAD_IDENTITY_TOKEN_{tag}"),
+            format!("TFC_WORKLOAD_IDENTITY_TOKEN_{}", tag.to_ascii_uppercase()),
+        ],
+        None => vec!["TFC_WORKLOAD_IDENTITY_TOKEN".to_string()],
     };
-    let jwt = input
-        .jwt
-        .filter(|j| !j.is_empty())
-        .or_else(|| from_env(&variable).map(|j| Secret::new(j.trim())));
+    let variable = variables[0].clone();
+    let jwt = input.jwt.filter(|j| !j.is_empty()).or_else(|| {
+        variables
+            .iter()
+            .find_map(|v| from_env(v))
+            .map(|j| Secret::new(j.trim()))
+    });
     match jwt {
         Some(jwt) => Ok(VaultAuth::Jwt { mount, role, jwt }),
         None => Err(ConfigError {
@@ -909,6 +917,25 @@ mod tests {
         let r = vault(&VaultInput::default(), &env).expect("valid");
         assert!(
             matches!(&r.settings.auth, VaultAuth::Token { source, .. } if source == "VAULT_TOKEN")
+        );
+
+        // HCP Terraform keeps the tag as written in the variable's name.
+        let mixed = VaultInput {
+            auth_login_jwt: Some(JwtLoginInput {
+                role: Some("sink".into()),
+                tag: Some("Vault".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let env = [
+            ("VAULT_ADDR", "https://vault.example.com"),
+            ("TFC_WORKLOAD_IDENTITY_TOKEN_Vault", "as-written"),
+            ("TFC_WORKLOAD_IDENTITY_TOKEN_VAULT", "upper"),
+        ];
+        let r = vault(&mixed, &env).expect("valid");
+        assert!(
+            matches!(&r.settings.auth, VaultAuth::Jwt { jwt, .. } if jwt.expose() == "as-written")
         );
     }
 

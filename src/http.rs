@@ -38,6 +38,14 @@ pub fn transport_failure(e: &reqwest::Error) -> Failure {
     }
 }
 
+/// A URL fit for messages and logs: any `user:password@` part removed.
+pub fn without_credentials(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string()
+}
+
 /// True when rustls refused the connection somewhere in the error's chain.
 fn is_tls_failure(e: &reqwest::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
@@ -74,6 +82,12 @@ pub fn transport_detail(e: reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_in_messages_lose_their_credentials() {
+        let url = url::Url::parse("https://ops:hunter2@vault.example.com:8200/").expect("url");
+        assert_eq!(without_credentials(&url), "https://vault.example.com:8200/");
+    }
 
     #[test]
     fn unreserved_characters_stay_and_the_rest_is_escaped() {

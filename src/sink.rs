@@ -19,10 +19,6 @@ use crate::plan::vault_secret::{self as rules, Observed};
 use crate::secret::Secret;
 use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
 
-/// How long the Vault token must still be valid before a rotation starts:
-/// after the regenerate, the old secret is dead until the write succeeds.
-pub const ROTATION_VAULT_HEADROOM: Duration = Duration::from_secs(60);
-
 /// Names of the keys written to the Vault entry (an empty name leaves the
 /// field out, except the secret, which is always written).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,7 +272,6 @@ pub async fn rotate(
     expect: Expect,
 ) -> Result<Rotated, SinkError> {
     let cas = preflight(vault, spec, expect).await?;
-    vault.ensure_token_lasts(ROTATION_VAULT_HEADROOM).await?;
     let client = genesys
         .get_client(&spec.client_id)
         .await?
@@ -290,6 +285,9 @@ pub async fn rotate(
         });
     }
 
+    // From the regenerate on, the old secret is dead until the write lands:
+    // the Vault token must outlast both calls, retries included.
+    vault.ensure_token_lasts(2).await?;
     let (_, secret) = genesys.regenerate_secret(&spec.client_id).await?;
     let rotated_at = OffsetDateTime::now_utc();
     let hash = secret_hash(&spec.client_id, &secret);

@@ -249,11 +249,27 @@ impl Session {
         self.auth.describe()
     }
 
-    /// After a 403 with `token`: a login method drops it (unless another
-    /// call already replaced it), so the next [`Session::token`] logs in
-    /// again. Returns false for a given token, which cannot be replaced.
-    pub async fn forget_login_token(&self, token: &Secret) -> bool {
+    /// After a 403 with `token`: when the token itself is no longer valid
+    /// (its `lookup-self` is refused too: revoked early), a login method
+    /// drops it (unless another call already replaced it), so the next
+    /// [`Session::token`] logs in again, and this returns true. A 403 from
+    /// the policy alone, or with a given token, returns false: a new login
+    /// would change nothing (and could use up a single-use AppRole secret ID).
+    pub async fn forget_login_token(&self, transport: &Transport, token: &Secret) -> bool {
         if let VaultAuth::Token { .. } = self.auth {
+            return false;
+        }
+        let lookup = transport
+            .send(
+                "check the Vault token",
+                Method::GET,
+                "auth/token/lookup-self",
+                None,
+                Some(token),
+                Repeat::Safe,
+            )
+            .await;
+        if matches!(lookup, Ok((status, _)) if status.is_success()) {
             return false;
         }
         let mut held = self.held.lock().await;
@@ -296,6 +312,12 @@ impl Session {
                         ttl_s = lease.ttl.map(|t| t.as_secs()),
                         "Vault token renewed before a long operation"
                     );
+                    // The background renewal may have given up earlier:
+                    // it is what keeps this token alive from here on.
+                    match lease.renew_after() {
+                        Some(after) => self.start_renewer(transport.clone(), after),
+                        None => self.stop_renewer(),
+                    }
                     held = self.held.lock().await;
                     renewed = true;
                 }
@@ -328,8 +350,9 @@ impl Session {
         }
         *held = Some(fresh);
         drop(held);
-        if let Some(after) = lease.renew_after() {
-            self.start_renewer(transport.clone(), after);
+        match lease.renew_after() {
+            Some(after) => self.start_renewer(transport.clone(), after),
+            None => self.stop_renewer(),
         }
         Ok(token)
     }
@@ -347,7 +370,7 @@ impl Session {
             .map(|at| at.saturating_duration_since(now).as_secs())
             .unwrap_or(0);
         self.auth.error(format!(
-            "the token expires in {left} s and cannot be renewed, too soon for an operation that needs {} s of Vault access (regenerate a secret, then write it); nothing was changed",
+            "the token expires in {left} s and cannot be renewed, too soon for an operation that may need {} s of Vault access (regenerate a secret, then write it, with retries); nothing was changed. Use a renewable token or a login method, or lower retry_deadline_seconds",
             need.as_secs()
         ))
     }
@@ -376,7 +399,7 @@ impl Session {
                         Ok((token.clone(), lease))
                     }
                     403 => Err(self.auth.error(
-                        "Vault rejected the token at auth/token/lookup-self (HTTP 403): it is expired, revoked, or was issued by another Vault or namespace",
+                        "Vault rejected the token at auth/token/lookup-self (HTTP 403): it is expired, revoked, or was issued by another Vault or namespace (or its policies lack \"read\" on auth/token/lookup-self, which Vault's default policy grants)",
                     )),
                     s => Err(self.auth.error(format!(
                         "auth/token/lookup-self answered HTTP {s}: {}",
@@ -439,6 +462,18 @@ impl Session {
         Ok((Secret::new(token), lease))
     }
 
+    /// Stops the background renewal (the current token needs none).
+    fn stop_renewer(&self) {
+        if let Some(old) = self
+            .renewer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            old.abort();
+        }
+    }
+
     /// Starts (or restarts) the background renewal of the current token.
     fn start_renewer(self: &Arc<Self>, transport: Transport, first: Duration) {
         let weak = Arc::downgrade(self);
@@ -453,10 +488,10 @@ impl Session {
         }
     }
 
-    /// One `renew-self`; updates the expiry. Returns the new lease.
+    /// One `renew-self` of the current token; updates its expiry. The lock
+    /// is not held during the call, so other Vault calls go on meanwhile.
     async fn renew(&self, transport: &Transport) -> Result<Lease, VaultError> {
-        let mut held = self.held.lock().await;
-        let Some(h) = held.as_mut() else {
+        let Some(token) = self.held.lock().await.as_ref().map(|h| h.token.clone()) else {
             return Ok(Lease {
                 ttl: None,
                 renewable: false,
@@ -469,10 +504,11 @@ impl Session {
                 Method::POST,
                 "auth/token/renew-self",
                 Some(&json!({})),
-                Some(&h.token),
+                Some(&token),
                 Repeat::Safe,
             )
-            .await?;
+            .await
+            .map_err(|e| self.auth.error(e.to_string()))?;
         if !status.is_success() {
             return Err(self.auth.error(format!(
                 "auth/token/renew-self answered HTTP {}: {}",
@@ -481,14 +517,30 @@ impl Session {
             )));
         }
         let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        if !v["auth"]["lease_duration"].is_u64() {
+            return Err(self
+                .auth
+                .error("the answer of auth/token/renew-self holds no auth.lease_duration"));
+        }
         let lease = Lease::from_auth(&v["auth"]);
-        h.expires_at = lease.ttl.map(|ttl| Instant::now() + ttl);
-        h.renewable = lease.renewable;
-        h.capped = match (lease.ttl, h.full_ttl) {
-            (Some(granted), Some(full)) => granted + MIN_RENEWABLE_TTL < full,
-            _ => false,
-        };
+        let mut held = self.held.lock().await;
+        // A new login may have replaced the token meanwhile: leave it be.
+        if let Some(h) = held.as_mut().filter(|h| h.token.expose() == token.expose()) {
+            h.expires_at = lease.ttl.map(|ttl| Instant::now() + ttl);
+            h.renewable = lease.renewable;
+            h.capped = match (lease.ttl, h.full_ttl) {
+                (Some(granted), Some(full)) => granted + MIN_RENEWABLE_TTL < full,
+                _ => false,
+            };
+        }
         Ok(lease)
+    }
+
+    /// Time left on the current token (`None`: none held, or no expiry).
+    async fn time_left(&self) -> Option<Duration> {
+        let held = self.held.lock().await;
+        let at = held.as_ref()?.expires_at?;
+        Some(at.saturating_duration_since(Instant::now()))
     }
 }
 
@@ -509,8 +561,19 @@ async fn renew_loop(session: Weak<Session>, transport: Transport, first: Duratio
                 }
             }
             Err(e) => {
-                warn!(error = %e, "could not renew the Vault token; it will be re-obtained or reported when it expires");
-                return;
+                // Try again while the token still has time; a login method
+                // logs in again once it has expired, a given token then
+                // ends with a clear error.
+                match s.time_left().await {
+                    Some(left) if left >= MIN_RENEWABLE_TTL * 2 => {
+                        warn!(error = %e, retry_in_s = (left / 3).as_secs(), "could not renew the Vault token; trying again");
+                        wait = left / 3;
+                    }
+                    _ => {
+                        warn!(error = %e, "could not renew the Vault token; it will be re-obtained or reported when it expires");
+                        return;
+                    }
+                }
             }
         }
     }

@@ -140,12 +140,16 @@ pub(crate) struct Transport {
     address: url::Url,
     namespace: Option<String>,
     retry: RetryPolicy,
+    request_timeout: Duration,
 }
 
 impl std::fmt::Debug for VaultClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VaultClient")
-            .field("address", &self.transport.address.as_str())
+            .field(
+                "address",
+                &crate::http::without_credentials(&self.transport.address),
+            )
             .field("namespace", &self.transport.namespace)
             .field("auth", &self.session.describe())
             .finish_non_exhaustive()
@@ -167,12 +171,18 @@ impl VaultClient {
             .timeout(settings.request_timeout)
             .danger_accept_invalid_certs(settings.skip_tls_verify);
         if let Some(pem) = &settings.ca_cert_pem {
-            for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
                 VaultError::Setup(format!(
                     "the CA certificate is not valid PEM: {}",
                     e.without_url()
                 ))
-            })? {
+            })?;
+            if certs.is_empty() {
+                return Err(VaultError::Setup(
+                    "the CA file (ca_cert_file, VAULT_CACERT or TFC_VAULT_ENCODED_CACERT) holds no PEM certificate".into(),
+                ));
+            }
+            for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
         }
@@ -185,16 +195,20 @@ impl VaultClient {
                 address: settings.address,
                 namespace: settings.namespace,
                 retry: settings.retry,
+                request_timeout: settings.request_timeout,
             },
             session: Session::new(settings.auth),
             kv_versions: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Makes sure the token will still be valid `need` from now (renewing it
-    /// or logging in again if it can), so an operation that must not stop
-    /// half-way does not start with a token about to end.
-    pub async fn ensure_token_lasts(&self, need: Duration) -> Result<(), VaultError> {
+    /// Makes sure the token will still be valid for `calls` more calls, each
+    /// as long as the retry policy allows (deadline plus one last attempt),
+    /// renewing it or logging in again if it can: an operation that must not
+    /// stop half-way (regenerate, then write) does not start with a token
+    /// about to end.
+    pub async fn ensure_token_lasts(&self, calls: u32) -> Result<(), VaultError> {
+        let need = (self.transport.retry.deadline + self.transport.request_timeout) * calls;
         self.session
             .token_lasting(&self.transport, need)
             .await
@@ -202,9 +216,9 @@ impl VaultClient {
     }
 
     /// A call with the session's token (obtained on first use). A login
-    /// method's token refused with 403 (revoked before its TTL ended) is
-    /// replaced by a new login and the call made once more: a 403 means
-    /// Vault did nothing, so even a write may be repeated.
+    /// method's token refused with 403 that turns out to be revoked (before
+    /// its TTL ended) is replaced by a new login and the call made once more:
+    /// a 403 means Vault did nothing, so even a write may be repeated.
     async fn send(
         &self,
         operation: &str,
@@ -225,7 +239,12 @@ impl VaultClient {
                 repeat,
             )
             .await?;
-        if answer.0 != StatusCode::FORBIDDEN || !self.session.forget_login_token(&token).await {
+        if answer.0 != StatusCode::FORBIDDEN
+            || !self
+                .session
+                .forget_login_token(&self.transport, &token)
+                .await
+        {
             return Ok(answer);
         }
         info!(
