@@ -80,6 +80,17 @@ fn goreleaser_and_the_packaging_command_name_assets_alike() {
         .filter_map(Yaml::as_str)
         .collect();
     assert_eq!(targets, TARGETS.into_iter().collect());
+    let flags: Vec<&str> = build["flags"]
+        .as_vec()
+        .into_iter()
+        .flatten()
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert!(
+        flags.contains(&"--package=terraform-provider-genesyscloud")
+            && flags.contains(&"--release"),
+        "GoReleaser's Rust builder needs --package in a workspace, and a release build: {flags:?}"
+    );
     let wrapper = text(&build["tool"], "builds[0].tool");
     assert!(
         Path::new(env!("CARGO_MANIFEST_DIR"))
