@@ -203,6 +203,19 @@ impl Tf {
         out
     }
 
+    /// Runs terraform and fails the test, with its output, if it succeeds
+    /// (the scenarios that must be refused).
+    pub fn run_failing(&self, args: &[&str]) -> Output {
+        let out = self.run_raw(args);
+        assert!(
+            !out.status.success(),
+            "terraform {} should have failed:\n{}",
+            args.join(" "),
+            text(&out)
+        );
+        out
+    }
+
     /// `terraform init`.
     pub fn init(&self) {
         self.run(&["init", "-no-color"]);

@@ -176,16 +176,13 @@ fn import_round_trips() {
         a["roles"]
     );
 
-    let bad = third.run_raw(&[
+    // Importing a missing client must fail.
+    third.run_failing(&[
         "import",
         "-no-color",
         "genesyscloud_oauth_client.saml",
         "no-such-client",
     ]);
-    assert!(
-        !bad.status.success(),
-        "importing a missing client must fail"
-    );
     first.destroy();
 }
 
@@ -208,8 +205,7 @@ fn data_source_finds_by_name_and_reports_ambiguity() {
     let missing = Tf::new(&emu.base_url());
     missing.write_config("data \"genesyscloud_oauth_client\" \"x\" {\n  name = \"nobody\"\n}\n");
     missing.init();
-    let out = missing.run_raw(&["plan", "-no-color"]);
-    assert!(!out.status.success());
+    let out = missing.run_failing(&["plan", "-no-color"]);
     let shown = text(&out);
     assert!(
         shown.contains("OAuth client not found") && shown.contains("name = \"nobody\""),
@@ -221,8 +217,7 @@ fn data_source_finds_by_name_and_reports_ambiguity() {
     twin.write_config("resource \"genesyscloud_oauth_client\" \"twin\" {\n  name = \"ci-pipeline\"\n  authorized_grant_type = \"CODE\"\n}\n");
     twin.init();
     twin.apply(&[]);
-    let out = tf.run_raw(&["plan", "-no-color"]);
-    assert!(!out.status.success());
+    let out = tf.run_failing(&["plan", "-no-color"]);
     assert!(
         text(&out).contains("Ambiguous OAuth client name"),
         "{}",
@@ -318,9 +313,7 @@ fn bad_input_is_reported_on_the_attribute() {
     creds.env("RUST_BACKTRACE", "1");
     creds.write_config("resource \"genesyscloud_oauth_client\" \"c\" {\n  name = \"c\"\n  authorized_grant_type = \"CODE\"\n}\n");
     creds.init();
-    let out = creds.run_raw(&["plan", "-no-color"]);
-    let shown = text(&out);
-    assert!(!out.status.success());
+    let shown = text(&creds.run_failing(&["plan", "-no-color"]));
     assert!(
         shown.contains("Missing oauthclient_id") && shown.contains("GENESYS_ADMIN_CLIENT_ID"),
         "{shown}"

@@ -152,21 +152,29 @@ impl Bao {
             .expect("OpenBao call")
     }
 
-    /// Writes an ACL policy.
-    pub fn policy(&self, name: &str, hcl: &str) {
-        let (status, v) = self.call(
-            "POST",
-            &format!("sys/policies/acl/{name}"),
-            Some(json!({ "policy": hcl })),
-        );
-        assert!(status == 204 || status == 200, "policy {name}: {v}");
+    /// A write with the root token (in `namespace` when given) that must
+    /// succeed (200 or 204); returns the answer.
+    pub fn write(&self, namespace: Option<&str>, path: &str, body: Value) -> Value {
+        let (status, v) = self
+            .try_call_in(namespace, "POST", path, Some(body), ROOT_TOKEN)
+            .expect("OpenBao call");
+        assert!(status == 204 || status == 200, "POST {path}: {v}");
+        v
     }
 
-    /// Creates a token (`auth/token/create` body as given); returns it.
-    pub fn token(&self, body: Value) -> String {
-        let (status, v) = self.call("POST", "auth/token/create", Some(body));
-        assert_eq!(status, 200, "token create: {v}");
-        v["auth"]["client_token"]
+    /// Writes an ACL policy.
+    pub fn policy(&self, name: &str, hcl: &str) {
+        self.write(
+            None,
+            &format!("sys/policies/acl/{name}"),
+            json!({ "policy": hcl }),
+        );
+    }
+
+    /// Creates a token (`auth/token/create` body as given), in `namespace`
+    /// when given; returns it.
+    pub fn token(&self, namespace: Option<&str>, body: Value) -> String {
+        self.write(namespace, "auth/token/create", body)["auth"]["client_token"]
             .as_str()
             .expect("token")
             .to_string()
@@ -188,12 +196,11 @@ impl Bao {
                 .as_array()
                 .is_some_and(|p| p.iter().any(|p| p == "root"));
             if !is_root {
-                let (status, v) = self.call(
-                    "POST",
+                self.write(
+                    None,
                     "auth/token/revoke-accessor",
-                    Some(json!({ "accessor": accessor })),
+                    json!({ "accessor": accessor }),
                 );
-                assert!(status == 204 || status == 200, "revoke: {v}");
                 revoked += 1;
             }
         }
@@ -202,12 +209,7 @@ impl Bao {
 
     /// Enables an auth method at `auth/<path>`.
     pub fn enable_auth(&self, path: &str, kind: &str) {
-        let (status, v) = self.call(
-            "POST",
-            &format!("sys/auth/{path}"),
-            Some(json!({ "type": kind })),
-        );
-        assert!(status == 204 || status == 200, "enable auth {kind}: {v}");
+        self.write(None, &format!("sys/auth/{path}"), json!({ "type": kind }));
     }
 
     /// KV v2 data of the latest version (`Null` when none is live).
@@ -243,25 +245,19 @@ impl Bao {
 
     /// Enables a KV v1 mount.
     pub fn enable_kv1(&self, mount: &str) {
-        let (status, v) = self.call(
-            "POST",
+        self.write(
+            None,
             &format!("sys/mounts/{mount}"),
-            Some(json!({"type": "kv", "options": {"version": "1"}})),
+            json!({"type": "kv", "options": {"version": "1"}}),
         );
-        assert!(status == 204 || status == 200, "enable kv1: {v}");
     }
 
     /// A token with only the `default` policy (no KV access).
     pub fn weak_token(&self) -> String {
-        let (_, v) = self.call(
-            "POST",
-            "auth/token/create",
-            Some(json!({"policies": ["default"], "no_default_policy": false})),
-        );
-        v["auth"]["client_token"]
-            .as_str()
-            .expect("token")
-            .to_string()
+        self.token(
+            None,
+            json!({"policies": ["default"], "no_default_policy": false}),
+        )
     }
 }
 

@@ -9,9 +9,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use ed25519_dalek::{Signer, SigningKey};
 use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::harness::{assert_absent, text, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::harness::{assert_absent, text, validate_diagnostics, Tf, ADMIN_ID, ADMIN_SECRET};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 use crate::vault_secret::{client_id, seed, stored_secret, PATH};
 
@@ -109,43 +109,32 @@ impl Issuer {
 /// after 4 seconds whatever is done (max TTL).
 fn enable_jwt(bao: &Bao, issuer: &Issuer) {
     bao.enable_auth("jwt", "jwt");
-    let (status, v) = bao.call(
-        "POST",
+    bao.write(
+        None,
         "auth/jwt/config",
-        Some(json!({
+        json!({
             "jwt_validation_pubkeys": [issuer.public_pem()],
             "jwt_supported_algs": ["EdDSA"],
             "bound_issuer": "https://app.terraform.io",
-        })),
+        }),
     );
-    assert!(status == 204 || status == 200, "jwt config: {v}");
-    let (status, v) = bao.call(
-        "POST",
-        "auth/jwt/role/tfc-genesys",
-        Some(json!({
+    for (role, ttl, max_ttl) in [
+        ("tfc-genesys", "20m", None),
+        ("tfc-short", "4s", Some("4s")),
+    ] {
+        let mut body = json!({
             "role_type": "jwt",
             "bound_audiences": ["vault.workload.identity"],
             "user_claim": "sub",
             "bound_claims": {"terraform_workspace_name": "genesys-prod"},
             "token_policies": ["genesys-sink"],
-            "token_ttl": "20m",
-        })),
-    );
-    assert!(status == 204 || status == 200, "jwt role: {v}");
-    let (status, v) = bao.call(
-        "POST",
-        "auth/jwt/role/tfc-short",
-        Some(json!({
-            "role_type": "jwt",
-            "bound_audiences": ["vault.workload.identity"],
-            "user_claim": "sub",
-            "bound_claims": {"terraform_workspace_name": "genesys-prod"},
-            "token_policies": ["genesys-sink"],
-            "token_ttl": "4s",
-            "token_max_ttl": "4s",
-        })),
-    );
-    assert!(status == 204 || status == 200, "short jwt role: {v}");
+            "token_ttl": ttl,
+        });
+        if let Some(max) = max_ttl {
+            body["token_max_ttl"] = json!(max);
+        }
+        bao.write(None, &format!("auth/jwt/role/{role}"), body);
+    }
 }
 
 #[test]
@@ -175,9 +164,8 @@ fn a_sink_applies_with_only_a_workload_identity_token() {
     // method, the mount, the role and what to check.
     tf.unset("TF_LOG")
         .env("TFC_WORKLOAD_IDENTITY_TOKEN", &issuer.token("someone-else"));
-    let out = tf.run_raw(&["plan", "-no-color", "-refresh=true"]);
-    let msg = text(&out);
-    assert!(!out.status.success(), "a foreign workspace must not log in");
+    // A foreign workspace must not log in.
+    let msg = text(&tf.run_failing(&["plan", "-no-color", "-refresh=true"]));
     assert!(
         msg.contains("auth_login_jwt (mount \"jwt\", role \"tfc-genesys\")")
             && msg.contains("bound_claims"),
@@ -186,24 +174,35 @@ fn a_sink_applies_with_only_a_workload_identity_token() {
     assert_absent("the refusal", &msg, &[issuer.token("someone-else")]);
 }
 
-#[test]
-fn a_login_token_that_expires_mid_apply_is_obtained_again() {
+/// A JWT-authenticated seed configuration, initialised, whose next
+/// regenerate takes `regenerate_ms` (debug logs on, to see the logins).
+fn slow_regenerate_with_jwt_role(role: &str, regenerate_ms: u64) -> (Emulator, Bao, Tf) {
     let (emu, bao, mut tf) = setup(Bao::start());
     let issuer = Issuer::new();
     enable_jwt(&bao, &issuer);
     tf.env("TFC_WORKLOAD_IDENTITY_TOKEN", &issuer.token("genesys-prod"))
         .env("TF_LOG", "debug");
+    emu.inject(
+        FaultRule::new(FaultKind::Latency {
+            millis: regenerate_ms,
+        })
+        .method("POST")
+        .path("/api/v2/oauth/clients/")
+        .times(1),
+    );
+    let provider = format!(
+        "request_timeout_seconds = 60\nvault {{\n  auth_login_jwt {{\n    role = \"{role}\"\n  }}\n}}"
+    );
+    tf.write_config_with_provider(&provider, &seed(""));
+    tf.init();
+    (emu, bao, tf)
+}
+
+#[test]
+fn a_login_token_that_expires_mid_apply_is_obtained_again() {
     // The token ends 4 s after login; the regenerate takes 10 s, so the
     // write after it needs a new login.
-    emu.inject(
-        FaultRule::new(FaultKind::Latency { millis: 10_000 })
-            .method("POST")
-            .path("/api/v2/oauth/clients/")
-            .times(1),
-    );
-    let provider = "request_timeout_seconds = 60\nvault {\n  auth_login_jwt {\n    role = \"tfc-short\"\n  }\n}";
-    tf.write_config_with_provider(provider, &seed(""));
-    tf.init();
+    let (emu, bao, tf) = slow_regenerate_with_jwt_role("tfc-short", 10_000);
     let out = tf.apply(&[]);
     let id = client_id(&tf);
     assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
@@ -215,20 +214,7 @@ fn a_login_token_that_expires_mid_apply_is_obtained_again() {
 
 #[test]
 fn a_revoked_login_token_is_replaced_by_a_new_login() {
-    let (emu, bao, mut tf) = setup(Bao::start());
-    let issuer = Issuer::new();
-    enable_jwt(&bao, &issuer);
-    tf.env("TFC_WORKLOAD_IDENTITY_TOKEN", &issuer.token("genesys-prod"))
-        .env("TF_LOG", "debug");
-    emu.inject(
-        FaultRule::new(FaultKind::Latency { millis: 8_000 })
-            .method("POST")
-            .path("/api/v2/oauth/clients/")
-            .times(1),
-    );
-    let provider = "request_timeout_seconds = 60\nvault {\n  auth_login_jwt {\n    role = \"tfc-genesys\"\n  }\n}";
-    tf.write_config_with_provider(provider, &seed(""));
-    tf.init();
+    let (emu, bao, tf) = slow_regenerate_with_jwt_role("tfc-genesys", 8_000);
     // The apply logs in before the regenerate, which takes 8 s; an operator
     // revokes every token in the middle of it.
     let out = std::thread::scope(|scope| {
@@ -252,12 +238,11 @@ fn a_revoked_login_token_is_replaced_by_a_new_login() {
 fn approle_login_and_its_refusal() {
     let (emu, bao, mut tf) = setup(Bao::start());
     bao.enable_auth("approle", "approle");
-    let (status, v) = bao.call(
-        "POST",
+    bao.write(
+        None,
         "auth/approle/role/genesys",
-        Some(json!({"token_policies": ["genesys-sink"], "token_ttl": "10m"})),
+        json!({"token_policies": ["genesys-sink"], "token_ttl": "10m"}),
     );
-    assert!(status == 204 || status == 200, "approle role: {v}");
     let (_, v) = bao.call("GET", "auth/approle/role/genesys/role-id", None);
     let role_id = v["data"]["role_id"].as_str().expect("role id").to_string();
     let (_, v) = bao.call("POST", "auth/approle/role/genesys/secret-id", None);
@@ -278,9 +263,7 @@ fn approle_login_and_its_refusal() {
         "GENESYSCLOUD_VAULT_SECRET_ID",
         "00000000-0000-0000-0000-000000000000",
     );
-    let out = tf.run_raw(&["plan", "-no-color"]);
-    let msg = text(&out);
-    assert!(!out.status.success());
+    let msg = text(&tf.run_failing(&["plan", "-no-color"]));
     assert!(
         msg.contains("auth_login_approle (mount \"approle\")") && msg.contains("secret_id"),
         "{msg}"
@@ -296,7 +279,7 @@ fn a_token_file_and_credentials_from_vault_need_no_other_secret() {
         "genesys/admin",
         json!({"client_id": ADMIN_ID, "client_secret": ADMIN_SECRET}),
     );
-    let token = bao.token(json!({"policies": ["genesys-sink"], "ttl": "10m"}));
+    let token = bao.token(None, json!({"policies": ["genesys-sink"], "ttl": "10m"}));
     let file = tf.path().join("vault-token");
     std::fs::write(&file, format!("{token}\n")).expect("write token file");
     tf.unset("GENESYSCLOUD_OAUTHCLIENT_ID")
@@ -323,24 +306,18 @@ fn a_token_file_and_credentials_from_vault_need_no_other_secret() {
     // error on the direct attribute, caught by validate.
     let both = format!("oauthclient_id = \"x\"\n{provider}");
     tf.write_config_with_provider(&both, &seed(""));
-    let out = tf.run_raw(&["validate", "-json"]);
-    let diags: Value = serde_json::from_slice(&out.stdout).expect("validate JSON");
-    let hit = diags["diagnostics"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|d| {
-            d["summary"]
-                .as_str()
-                .is_some_and(|s| s.contains("oauthclient_id conflicts with oauthclient_from_vault"))
-        });
-    assert!(hit, "{diags}");
+    let diags = validate_diagnostics(&tf);
+    let hit = diags.iter().any(|d| {
+        d["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("oauthclient_id conflicts with oauthclient_from_vault"))
+    });
+    assert!(hit, "{diags:?}");
 
     // A path with no entry: the error points at oauthclient_from_vault.path.
     let missing = provider.replace("genesys/admin", "genesys/oauth/nobody");
     tf.write_config_with_provider(&missing, &seed(""));
-    let out = tf.run_raw(&["plan", "-no-color"]);
-    assert!(!out.status.success());
+    let out = tf.run_failing(&["plan", "-no-color"]);
     assert!(
         text(&out).contains("No Vault entry at secret/genesys/oauth/nobody"),
         "{}",
@@ -354,12 +331,10 @@ fn an_expired_token_is_reported_and_a_renewable_one_outlives_a_slow_apply() {
     tf.write_config_with_provider("request_timeout_seconds = 60", &seed(""));
     tf.init();
 
-    let expired = bao.token(json!({"policies": ["genesys-sink"], "ttl": "1s"}));
+    let expired = bao.token(None, json!({"policies": ["genesys-sink"], "ttl": "1s"}));
     std::thread::sleep(Duration::from_secs(3));
     tf.env("VAULT_TOKEN", &expired);
-    let out = tf.run_raw(&["apply", "-no-color", "-auto-approve"]);
-    let msg = text(&out);
-    assert!(!out.status.success());
+    let msg = text(&tf.run_failing(&["apply", "-no-color", "-auto-approve"]));
     assert!(
         msg.contains("Vault token from VAULT_TOKEN") && msg.contains("expired"),
         "{msg}"
@@ -372,11 +347,12 @@ fn an_expired_token_is_reported_and_a_renewable_one_outlives_a_slow_apply() {
     // A token that ends in 20 s and cannot be renewed: the rotation does not
     // start (the old secret keeps working), and the error says why.
     let regenerates = emu.request_count("POST", "/api/v2/oauth/clients/");
-    let fixed = bao.token(json!({"policies": ["genesys-sink"], "ttl": "20s", "renewable": false}));
+    let fixed = bao.token(
+        None,
+        json!({"policies": ["genesys-sink"], "ttl": "20s", "renewable": false}),
+    );
     tf.env("VAULT_TOKEN", &fixed);
-    let out = tf.run_raw(&["apply", "-no-color", "-auto-approve"]);
-    let msg = text(&out);
-    assert!(!out.status.success());
+    let msg = text(&tf.run_failing(&["apply", "-no-color", "-auto-approve"]));
     assert!(msg.contains("cannot be renewed, too soon"), "{msg}");
     assert_eq!(
         emu.request_count("POST", "/api/v2/oauth/clients/"),
@@ -392,9 +368,12 @@ fn an_expired_token_is_reported_and_a_renewable_one_outlives_a_slow_apply() {
             .path("/api/v2/oauth/clients/")
             .times(1),
     );
-    let renewable = bao.token(json!({
-        "policies": ["genesys-sink"], "ttl": "8s", "explicit_max_ttl": "10m", "renewable": true
-    }));
+    let renewable = bao.token(
+        None,
+        json!({
+            "policies": ["genesys-sink"], "ttl": "8s", "explicit_max_ttl": "10m", "renewable": true
+        }),
+    );
     tf.env("VAULT_TOKEN", &renewable).env("TF_LOG", "debug");
     let out = tf.apply(&[]);
     let id = client_id(&tf);
@@ -416,30 +395,20 @@ fn tls_with_a_private_ca_and_a_namespace() {
     let ca = bao.ca_file.clone().expect("CA file");
     let (status, v) = bao.call("POST", "sys/namespaces/team", Some(json!({})));
     assert_eq!(status, 200, "namespaces are part of OpenBao 2.3+: {v}");
-    let (status, v) = bao.call_in(
-        "team",
-        "POST",
+    bao.write(
+        Some("team"),
         "sys/mounts/secret",
-        Some(json!({"type": "kv", "options": {"version": "2"}})),
+        json!({"type": "kv", "options": {"version": "2"}}),
     );
-    assert!(status == 204 || status == 200, "mount in namespace: {v}");
-    let (status, v) = bao.call_in(
-        "team",
-        "POST",
+    bao.write(
+        Some("team"),
         "sys/policies/acl/genesys-sink",
-        Some(json!({ "policy": SINK_POLICY })),
+        json!({ "policy": SINK_POLICY }),
     );
-    assert!(status == 204 || status == 200, "policy in namespace: {v}");
-    let (_, v) = bao.call_in(
-        "team",
-        "POST",
-        "auth/token/create",
-        Some(json!({"policies": ["genesys-sink"], "ttl": "10m"})),
+    let token = bao.token(
+        Some("team"),
+        json!({"policies": ["genesys-sink"], "ttl": "10m"}),
     );
-    let token = v["auth"]["client_token"]
-        .as_str()
-        .expect("token")
-        .to_string();
 
     tf.env("VAULT_TOKEN", &token)
         .env("VAULT_NAMESPACE", "team")
@@ -467,8 +436,7 @@ fn tls_with_a_private_ca_and_a_namespace() {
 
     // No CA at all: the certificate is refused and the error says so.
     tf.unset("TFC_VAULT_ENCODED_CACERT");
-    let out = tf.run_raw(&["plan", "-no-color"]);
-    assert!(!out.status.success());
+    let out = tf.run_failing(&["plan", "-no-color"]);
     let msg = text(&out).to_lowercase();
     assert!(msg.contains("certificate") || msg.contains("tls"), "{msg}");
     assert_absent("the failure", &text(&out), &[token, ROOT_TOKEN.into()]);

@@ -227,8 +227,7 @@ fn a_write_between_plan_and_apply_is_not_overwritten() {
     tf.write_config(&seed("rotation_triggers = { n = \"2\" }"));
     tf.plan_json(&[]);
     bao.kv_put("secret", PATH, json!({"client_secret": "someone-else"}));
-    let out = tf.run_raw(&["apply", "-no-color", "tfplan"]);
-    assert!(!out.status.success());
+    let out = tf.run_failing(&["apply", "-no-color", "tfplan"]);
     assert!(
         text(&out).contains("changed since the plan"),
         "{}",
@@ -278,8 +277,7 @@ fn foreign_secrets_and_missing_permissions_are_refused_clearly() {
     bao.kv_put("secret", PATH, json!({"client_secret": "not-ours"}));
     tf.write_config(&seed(""));
     tf.init();
-    let out = tf.run_raw(&["apply", "-no-color", "-auto-approve"]);
-    assert!(!out.status.success());
+    let out = tf.run_failing(&["apply", "-no-color", "-auto-approve"]);
     assert!(
         text(&out).contains("refusing to overwrite"),
         "{}",
@@ -304,8 +302,7 @@ fn foreign_secrets_and_missing_permissions_are_refused_clearly() {
         .expect("client")
         .secret;
     tf.env("VAULT_TOKEN", &bao.weak_token());
-    let out = tf.run_raw(&["apply", "-no-color", "-auto-approve"]);
-    assert!(!out.status.success());
+    let out = tf.run_failing(&["apply", "-no-color", "-auto-approve"]);
     let shown = text(&out);
     assert!(
         shown.contains("permission denied")
@@ -395,8 +392,7 @@ fn a_secret_reset_outside_terraform_is_repaired_and_a_sealed_vault_changes_nothi
         "  max_retries = 1",
         &seed("verify_on_read = true\n  rotation_triggers = { n = \"2\" }"),
     );
-    let out = tf.run_raw(&["apply", "-no-color", "-auto-approve"]);
-    assert!(!out.status.success());
+    let out = tf.run_failing(&["apply", "-no-color", "-auto-approve"]);
     assert!(text(&out).contains("sealed"), "{}", text(&out));
     let after = emu
         .clients()
