@@ -252,16 +252,7 @@ impl Session {
         if let VaultAuth::Token { .. } = self.auth {
             return false;
         }
-        let lookup = transport
-            .send(
-                "check the Vault token",
-                Method::GET,
-                "auth/token/lookup-self",
-                None,
-                Some(token),
-                Repeat::Safe,
-            )
-            .await;
+        let lookup = lookup_self(transport, token).await;
         if matches!(lookup, Ok((status, _)) if status.is_success()) {
             return false;
         }
@@ -290,7 +281,6 @@ impl Session {
         need: Duration,
     ) -> Result<Secret, VaultError> {
         let login_method = !matches!(self.auth, VaultAuth::Token { .. });
-        let mut renewed = false;
         let mut held = self.held.lock().await;
         if let Some(h) = held.as_ref() {
             match plan(h, Instant::now(), need, login_method) {
@@ -307,26 +297,20 @@ impl Session {
                     );
                     // The background renewal may have given up earlier:
                     // it is what keeps this token alive from here on.
-                    match lease.renew_after() {
-                        Some(after) => self.start_renewer(transport.clone(), after),
-                        None => self.stop_renewer(),
-                    }
+                    self.keep_renewing(transport, &lease);
                     held = self.held.lock().await;
-                    renewed = true;
+                    if let Some(h) = held.as_ref() {
+                        // Renewed and not capped: the background renewal
+                        // keeps it alive for as long as it is needed.
+                        let lasts = !h.ends_within(Instant::now(), need) || h.renews();
+                        return if lasts {
+                            Ok(h.token.clone())
+                        } else {
+                            Err(self.too_short(h, need))
+                        };
+                    }
                 }
                 Plan::TooShort => return Err(self.too_short(h, need)),
-            }
-        }
-        if renewed {
-            if let Some(h) = held.as_ref() {
-                // Renewed and not capped: the background renewal keeps it
-                // alive for as long as it is needed.
-                let lasts = !h.ends_within(Instant::now(), need) || h.renews();
-                return if lasts {
-                    Ok(h.token.clone())
-                } else {
-                    Err(self.too_short(h, need))
-                };
             }
         }
         let (token, lease) = self.obtain(transport).await?;
@@ -343,11 +327,17 @@ impl Session {
         }
         *held = Some(fresh);
         drop(held);
+        self.keep_renewing(transport, &lease);
+        Ok(token)
+    }
+
+    /// Renews `lease`'s token in the background when it can be renewed,
+    /// else stops any renewal left from an earlier token.
+    fn keep_renewing(self: &Arc<Self>, transport: &Transport, lease: &Lease) {
         match lease.renew_after() {
             Some(after) => self.start_renewer(transport.clone(), after),
             None => self.stop_renewer(),
         }
-        Ok(token)
     }
 
     /// The error for a given token that ends too soon.
@@ -372,16 +362,7 @@ impl Session {
     async fn obtain(&self, transport: &Transport) -> Result<(Secret, Lease), VaultError> {
         match &self.auth {
             VaultAuth::Token { token, .. } => {
-                let op = "look up the Vault token";
-                let (status, body) = transport
-                    .send(
-                        op,
-                        Method::GET,
-                        "auth/token/lookup-self",
-                        None,
-                        Some(token),
-                        Repeat::Safe,
-                    )
+                let (status, body) = lookup_self(transport, token)
                     .await
                     .map_err(|e| self.auth.error(e.to_string()))?;
                 match status.as_u16() {
@@ -535,6 +516,24 @@ impl Session {
         let at = held.as_ref()?.expires_at?;
         Some(at.saturating_duration_since(Instant::now()))
     }
+}
+
+/// `GET auth/token/lookup-self` with `token`: its TTL, or a refusal when it
+/// is no longer valid.
+async fn lookup_self(
+    transport: &Transport,
+    token: &Secret,
+) -> Result<(reqwest::StatusCode, bytes::Bytes), VaultError> {
+    transport
+        .send(
+            "look up the Vault token",
+            Method::GET,
+            "auth/token/lookup-self",
+            None,
+            Some(token),
+            Repeat::Safe,
+        )
+        .await
 }
 
 /// Renews the token two thirds into each TTL until it cannot be renewed any
