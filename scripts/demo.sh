@@ -62,6 +62,7 @@ echo "==> terraform apply"
 terraform apply -no-color -auto-approve
 echo "==> terraform plan after apply (must be empty)"
 terraform plan -no-color -detailed-exitcode >/dev/null && echo "    no changes"
+terraform plan -refresh-only -no-color -detailed-exitcode >/dev/null && echo "    refresh-only: no changes"
 
 vault_path=$(terraform output -raw vault_path)
 echo "==> the secret is in Vault at $vault_path, version $(terraform output -raw vault_version)"
