@@ -12,6 +12,7 @@
 //! - [`plan`]: validation and plan rules of each resource;
 //! - [`tf`]: the thin glue to the Terraform plugin protocol (`tf-provider`).
 
+pub mod attribute_error;
 pub mod config;
 pub mod genesys;
 pub mod hashing;

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
+use crate::attribute_error::AttributeError;
 use crate::genesys::model::canonical_grant_type;
 
 /// Grant types the API accepts.
@@ -23,21 +24,10 @@ pub const CLIENT_STATES: &[&str] = &["active", "disabled", "inactive"];
 /// State when none is configured.
 pub const DEFAULT_STATE: &str = "active";
 
-/// A problem with one attribute's value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    /// Attribute name in the Terraform schema.
-    pub attribute: &'static str,
-    /// One-line summary.
-    pub summary: String,
-    /// What is allowed.
-    pub detail: String,
-}
-
 /// Checks a client name.
-pub fn check_name(name: &str) -> Result<(), FieldError> {
+pub fn check_name(name: &str) -> Result<(), AttributeError> {
     if name.trim().is_empty() {
-        return Err(FieldError {
+        return Err(AttributeError {
             attribute: "name",
             summary: "Empty OAuth client name".into(),
             detail: "name must contain at least one non-blank character.".into(),
@@ -47,11 +37,11 @@ pub fn check_name(name: &str) -> Result<(), FieldError> {
 }
 
 /// Checks a grant type (exact spelling, as the API is case-sensitive).
-pub fn check_grant_type(grant: &str) -> Result<(), FieldError> {
+pub fn check_grant_type(grant: &str) -> Result<(), AttributeError> {
     if GRANT_TYPES.contains(&grant) {
         return Ok(());
     }
-    Err(FieldError {
+    Err(AttributeError {
         attribute: "authorized_grant_type",
         summary: format!("Unsupported grant type {grant:?}"),
         detail: format!(
@@ -62,11 +52,11 @@ pub fn check_grant_type(grant: &str) -> Result<(), FieldError> {
 }
 
 /// Checks a token lifetime.
-pub fn check_validity(seconds: i64) -> Result<(), FieldError> {
+pub fn check_validity(seconds: i64) -> Result<(), AttributeError> {
     if VALIDITY_RANGE.contains(&seconds) {
         return Ok(());
     }
-    Err(FieldError {
+    Err(AttributeError {
         attribute: "access_token_validity_seconds",
         summary: format!("Token validity {seconds} is out of range"),
         detail: format!(
@@ -78,11 +68,11 @@ pub fn check_validity(seconds: i64) -> Result<(), FieldError> {
 }
 
 /// Checks a client state.
-pub fn check_state(state: &str) -> Result<(), FieldError> {
+pub fn check_state(state: &str) -> Result<(), AttributeError> {
     if CLIENT_STATES.contains(&state) {
         return Ok(());
     }
-    Err(FieldError {
+    Err(AttributeError {
         attribute: "state",
         summary: format!("Unsupported client state {state:?}"),
         detail: format!("state must be one of {}.", CLIENT_STATES.join(", ")),

@@ -2,28 +2,23 @@
 
 use tf_provider::{AttributePath, Diagnostics};
 
-use crate::config::ConfigError;
+use crate::attribute_error::AttributeError;
 use crate::genesys::GenesysError;
-use crate::plan::oauth_client::{attribute_for_api_field, FieldError};
+use crate::plan::oauth_client::attribute_for_api_field;
 
-/// An input problem, on its attribute.
-pub fn field_error(diags: &mut Diagnostics, e: FieldError) {
-    diags.error(e.summary, e.detail, AttributePath::new(e.attribute));
+/// An input problem, as an error on its attribute.
+pub fn attribute_error(diags: &mut Diagnostics, e: AttributeError) {
+    diags.error(e.summary, e.detail, path_of(e.attribute));
 }
 
-/// A provider configuration problem, on its attribute.
-pub fn config_error(diags: &mut Diagnostics, e: ConfigError) {
-    diags.error(e.summary, e.detail, config_path(e.attribute));
-}
-
-/// A provider configuration warning, on its attribute.
-pub fn config_warning(diags: &mut Diagnostics, e: ConfigError) {
-    diags.warning(e.summary, e.detail, config_path(e.attribute));
+/// An input problem worth a warning, on its attribute.
+pub fn attribute_warning(diags: &mut Diagnostics, e: AttributeError) {
+    diags.warning(e.summary, e.detail, path_of(e.attribute));
 }
 
 /// `vault.auth_login_jwt.role` → `vault[0].auth_login_jwt[0].role`: every
 /// segment but the last is a block of at most one.
-fn config_path(attribute: &'static str) -> AttributePath {
+fn path_of(attribute: &'static str) -> AttributePath {
     let mut segments = attribute.split('.');
     let mut path = AttributePath::new(segments.next().unwrap_or(attribute));
     for segment in segments {

@@ -1,0 +1,52 @@
+//! Environment lookups with one rule for every variable the provider reads:
+//! unset, empty and all-blank mean the same (not set), and a value is used
+//! without its surrounding whitespace.
+
+/// A view of the process environment (or a test's map of it).
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    lookup: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+impl<'a> Env<'a> {
+    /// Reads variables through `lookup` (e.g. `|n| std::env::var(n).ok()`).
+    pub fn new(lookup: &'a (dyn Fn(&str) -> Option<String> + Sync)) -> Env<'a> {
+        Env { lookup }
+    }
+
+    /// The variable's trimmed value; `None` when unset or blank.
+    pub fn var(&self, name: &str) -> Option<String> {
+        (self.lookup)(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The first of `names` that is set (see [`Env::var`]).
+    pub fn first(&self, names: &[&str]) -> Option<String> {
+        names.iter().find_map(|n| self.var(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_is_unset_and_values_are_trimmed() {
+        let lookup = |n: &str| match n {
+            "EMPTY" => Some(String::new()),
+            "BLANK" => Some("  \t".into()),
+            "SET" => Some(" value\n".into()),
+            _ => None,
+        };
+        let env = Env::new(&lookup);
+        assert_eq!(env.var("EMPTY"), None);
+        assert_eq!(env.var("BLANK"), None);
+        assert_eq!(env.var("MISSING"), None);
+        assert_eq!(env.var("SET").as_deref(), Some("value"));
+        assert_eq!(
+            env.first(&["EMPTY", "BLANK", "SET"]).as_deref(),
+            Some("value")
+        );
+    }
+}

@@ -1,0 +1,456 @@
+//! The Genesys Cloud side of the provider configuration: region or base URL,
+//! and the credentials the provider authenticates with (attributes, then the
+//! official provider's and the seed tutorial's environment variables, or an
+//! entry in Vault KV).
+
+use crate::attribute_error::AttributeError;
+use crate::genesys::region::{region_names, DEFAULT_REGION};
+use crate::genesys::{ClientSettings, Credentials, Endpoints};
+use crate::secret::Secret;
+use crate::vault::{KvPath, VaultClient};
+
+use super::env::Env;
+use super::transport::TransportInput;
+
+/// Provider attributes outside the `vault` block, as written (`None` when
+/// not set).
+#[derive(Debug, Default, Clone)]
+pub struct ProviderInput {
+    /// `oauthclient_id`.
+    pub oauthclient_id: Option<String>,
+    /// `oauthclient_secret`.
+    pub oauthclient_secret: Option<Secret>,
+    /// `aws_region`.
+    pub aws_region: Option<String>,
+    /// `base_url`.
+    pub base_url: Option<String>,
+    /// `access_token`.
+    pub access_token: Option<Secret>,
+    /// `max_retries`, `retry_deadline_seconds`, `request_timeout_seconds`.
+    pub transport: TransportInput,
+    /// `oauthclient_from_vault { … }`.
+    pub oauthclient_from_vault: Option<FromVaultInput>,
+}
+
+/// The provider's `oauthclient_from_vault { … }` block: where in Vault KV the
+/// provider's own client credentials are kept.
+#[derive(Debug, Default, Clone)]
+pub struct FromVaultInput {
+    /// KV mount (default `secret`).
+    pub mount: Option<String>,
+    /// Entry path within the mount.
+    pub path: Option<String>,
+    /// Key of the client id (default `client_id`).
+    pub client_id_key: Option<String>,
+    /// Key of the client secret (default `client_secret`).
+    pub client_secret_key: Option<String>,
+}
+
+/// Where `oauthclient_from_vault` points, defaults filled in.
+#[derive(Debug, Clone)]
+pub struct FromVaultLocation {
+    /// Mount and path of the entry.
+    pub entry: KvPath,
+    /// Key of the client id.
+    pub client_id_key: String,
+    /// Key of the client secret.
+    pub client_secret_key: String,
+}
+
+impl FromVaultInput {
+    /// Mount, path and keys with their defaults; an error on the attribute
+    /// that is malformed.
+    pub fn location(&self) -> Result<FromVaultLocation, Vec<AttributeError>> {
+        let mut errors = Vec::new();
+        let entry = KvPath::checked(
+            self.mount.as_deref().unwrap_or("secret"),
+            self.path.as_deref().unwrap_or_default(),
+            [
+                "oauthclient_from_vault.mount",
+                "oauthclient_from_vault.path",
+            ],
+        )
+        .map_err(|e| errors.extend(e))
+        .ok();
+        let mut key = |value: &Option<String>, default: &str, attribute: &'static str| {
+            let value = value.clone().unwrap_or_else(|| default.into());
+            if value.trim().is_empty() {
+                errors.push(AttributeError::new(
+                    attribute,
+                    format!("{attribute} is empty"),
+                    "Name the key of the entry that holds the value, or leave the attribute out for the default.",
+                ));
+            }
+            value
+        };
+        let client_id_key = key(
+            &self.client_id_key,
+            "client_id",
+            "oauthclient_from_vault.client_id_key",
+        );
+        let client_secret_key = key(
+            &self.client_secret_key,
+            "client_secret",
+            "oauthclient_from_vault.client_secret_key",
+        );
+        match entry {
+            Some(entry) if errors.is_empty() => Ok(FromVaultLocation {
+                entry,
+                client_id_key,
+                client_secret_key,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Environment variables read for each attribute, first match wins.
+pub const ENV_CLIENT_ID: &[&str] = &["GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYS_ADMIN_CLIENT_ID"];
+/// See [`ENV_CLIENT_ID`].
+pub const ENV_CLIENT_SECRET: &[&str] = &[
+    "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+    "GENESYS_ADMIN_CLIENT_SECRET",
+];
+/// See [`ENV_CLIENT_ID`].
+pub const ENV_REGION: &[&str] = &["GENESYSCLOUD_REGION"];
+/// See [`ENV_CLIENT_ID`].
+pub const ENV_BASE_URL: &[&str] = &["GENESYS_BASE_URL"];
+/// See [`ENV_CLIENT_ID`].
+pub const ENV_ACCESS_TOKEN: &[&str] = &["GENESYSCLOUD_ACCESS_TOKEN"];
+
+/// Checks what can be checked without the environment (used by
+/// `terraform validate`): region name, URL shape, numeric ranges.
+pub fn check_static(input: &ProviderInput) -> Vec<AttributeError> {
+    let mut errors = Vec::new();
+    if let Some(region) = &input.aws_region {
+        if Endpoints::for_region(region).is_none() {
+            errors.push(unknown_region(region));
+        }
+    }
+    if let Some(url) = &input.base_url {
+        if let Err(e) = Endpoints::for_base_url(url) {
+            errors.push(bad_base_url(e));
+        }
+    }
+    if let Some(from_vault) = &input.oauthclient_from_vault {
+        errors.extend(check_from_vault(input, from_vault));
+    }
+    errors.extend(input.transport.check());
+    errors
+}
+
+/// `oauthclient_from_vault` excludes the direct credentials, and its mount
+/// and path must be well formed.
+fn check_from_vault(input: &ProviderInput, from_vault: &FromVaultInput) -> Vec<AttributeError> {
+    let mut errors = Vec::new();
+    for (attribute, set) in [
+        ("oauthclient_id", input.oauthclient_id.is_some()),
+        ("oauthclient_secret", input.oauthclient_secret.is_some()),
+        ("access_token", input.access_token.is_some()),
+    ] {
+        if set {
+            errors.push(AttributeError::new(
+                attribute,
+                format!("{attribute} conflicts with oauthclient_from_vault"),
+                format!("The provider's credentials come either from {attribute} or from Vault (oauthclient_from_vault), not both: remove one of them."),
+            ));
+        }
+    }
+    errors.extend(from_vault.location().err().unwrap_or_default());
+    errors
+}
+
+/// Reads the provider's own client credentials from Vault
+/// (`oauthclient_from_vault`), KV v1 or v2.
+pub async fn credentials_from_vault(
+    vault: &VaultClient,
+    from_vault: &FromVaultInput,
+) -> Result<Credentials, AttributeError> {
+    let FromVaultLocation {
+        entry,
+        client_id_key,
+        client_secret_key,
+    } = from_vault
+        .location()
+        .map_err(|mut errors| errors.remove(0))?;
+    let data = vault
+        .read_data(&entry)
+        .await
+        .map_err(|e| {
+            AttributeError::new(
+                "oauthclient_from_vault",
+                "Cannot read the provider's credentials from Vault",
+                e.to_string(),
+            )
+        })?
+        .ok_or_else(|| {
+            AttributeError::new(
+                "oauthclient_from_vault.path",
+                format!("No Vault entry at {entry}"),
+                format!("oauthclient_from_vault points at {entry}, which does not exist (or its latest version is deleted). Write the admin client's {client_id_key} and {client_secret_key} there, or fix mount and path."),
+            )
+        })?;
+    let value = |key: &str, attribute: &'static str| {
+        data.value(key)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .ok_or_else(|| {
+                AttributeError::new(
+                    attribute,
+                    format!("Vault entry {entry} has no key {key:?}"),
+                    format!("Set {attribute} to the key that holds the value, or add {key:?} to the entry."),
+                )
+            })
+    };
+    let client_id = value(&client_id_key, "oauthclient_from_vault.client_id_key")?;
+    let client_secret = value(
+        &client_secret_key,
+        "oauthclient_from_vault.client_secret_key",
+    )?;
+    Ok(Credentials::ClientCredentials {
+        client_id: client_id.expose().to_string(),
+        client_secret,
+    })
+}
+
+/// Resolves the attributes and the environment into client settings.
+/// `from_vault` carries the credentials read by [`credentials_from_vault`]
+/// when `oauthclient_from_vault` is set; they replace the direct ones.
+pub fn resolve(
+    input: &ProviderInput,
+    env: Env<'_>,
+    user_agent: String,
+    from_vault: Option<Credentials>,
+) -> Result<ClientSettings, Vec<AttributeError>> {
+    let mut errors = check_static(input);
+
+    let base_url = input.base_url.clone().or_else(|| env.first(ENV_BASE_URL));
+    let region = input.aws_region.clone().or_else(|| env.first(ENV_REGION));
+    let endpoints = match (&base_url, &region) {
+        (Some(url), _) => Endpoints::for_base_url(url).map_err(|e| {
+            if input.base_url.is_none() {
+                errors.push(bad_base_url(format!("{e} (from GENESYS_BASE_URL)")));
+            }
+        }),
+        (None, Some(region)) => Endpoints::for_region(region).ok_or_else(|| {
+            if input.aws_region.is_none() {
+                errors.push(unknown_region(region));
+            }
+        }),
+        (None, None) => Endpoints::for_region(DEFAULT_REGION).ok_or(()),
+    };
+
+    let access_token = input
+        .access_token
+        .clone()
+        .or_else(|| env.first(ENV_ACCESS_TOKEN).map(Secret::new));
+    let credentials = match (from_vault, access_token) {
+        (Some(credentials), _) => Some(credentials),
+        (None, Some(token)) => Some(Credentials::AccessToken(token)),
+        (None, None) => {
+            let id = input
+                .oauthclient_id
+                .clone()
+                .or_else(|| env.first(ENV_CLIENT_ID));
+            let secret = input
+                .oauthclient_secret
+                .clone()
+                .filter(|s| !s.is_empty())
+                .or_else(|| env.first(ENV_CLIENT_SECRET).map(Secret::new));
+            if id.is_none() {
+                errors.push(missing("oauthclient_id", ENV_CLIENT_ID));
+            }
+            if secret.is_none() {
+                errors.push(missing("oauthclient_secret", ENV_CLIENT_SECRET));
+            }
+            match (id, secret) {
+                (Some(client_id), Some(client_secret)) => Some(Credentials::ClientCredentials {
+                    client_id,
+                    client_secret,
+                }),
+                _ => None,
+            }
+        }
+    };
+
+    let (retry, request_timeout) = input.transport.resolve();
+
+    match (endpoints, credentials) {
+        (Ok(endpoints), Some(credentials)) if errors.is_empty() => Ok(ClientSettings {
+            endpoints,
+            credentials,
+            retry,
+            request_timeout,
+            user_agent,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn unknown_region(region: &str) -> AttributeError {
+    AttributeError::new(
+        "aws_region",
+        format!("Unknown Genesys Cloud region {region:?}"),
+        format!(
+            "aws_region (or GENESYSCLOUD_REGION) must be one of: {}.",
+            region_names()
+        ),
+    )
+}
+
+fn bad_base_url(problem: String) -> AttributeError {
+    AttributeError::new(
+        "base_url",
+        "Invalid base_url",
+        format!("{problem}. base_url is the API's root, e.g. https://api.mypurecloud.com."),
+    )
+}
+
+fn missing(attribute: &'static str, env: &[&str]) -> AttributeError {
+    AttributeError::new(
+        attribute,
+        format!("Missing {attribute}"),
+        format!(
+            "Set {attribute} in the provider block or one of the environment variables {}, or set access_token, or read both from Vault with oauthclient_from_vault.",
+            env.join(", ")
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::transport::TransportInput;
+    use std::collections::HashMap;
+    use std::time::Duration;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn environment_fills_what_attributes_leave_out() {
+        let env = env_of(&[
+            ("GENESYS_ADMIN_CLIENT_ID", "id-from-seed"),
+            ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "s"),
+            ("GENESYSCLOUD_REGION", "eu-west-1"),
+        ]);
+        let s =
+            resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
+        assert_eq!(s.endpoints.api.as_str(), "https://api.mypurecloud.ie/");
+        match s.credentials {
+            Credentials::ClientCredentials { client_id, .. } => {
+                assert_eq!(client_id, "id-from-seed")
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(s.request_timeout, Duration::from_secs(16));
+    }
+
+    #[test]
+    fn attributes_win_and_base_url_overrides_region() {
+        let env = env_of(&[
+            ("GENESYSCLOUD_OAUTHCLIENT_ID", "env-id"),
+            ("GENESYS_BASE_URL", "http://127.0.0.1:9"),
+        ]);
+        let input = ProviderInput {
+            oauthclient_id: Some("attr-id".into()),
+            oauthclient_secret: Some(Secret::new("s")),
+            aws_region: Some("ap-south-1".into()),
+            transport: TransportInput {
+                max_retries: Some(2),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let s = resolve(&input, Env::new(&env), "ua".into(), None).expect("valid");
+        assert_eq!(s.endpoints.api.as_str(), "http://127.0.0.1:9/");
+        assert_eq!(s.retry.max_retries, 2);
+        assert!(
+            matches!(s.credentials, Credentials::ClientCredentials { ref client_id, .. } if client_id == "attr-id")
+        );
+    }
+
+    #[test]
+    fn problems_name_their_attribute() {
+        let input = ProviderInput {
+            aws_region: Some("mars-1".into()),
+            base_url: Some("::nope".into()),
+            transport: TransportInput {
+                request_timeout_seconds: Some(0),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let errors =
+            resolve(&input, Env::new(&env_of(&[])), "ua".into(), None).expect_err("invalid");
+        let attrs: Vec<_> = errors.iter().map(|e| e.attribute).collect();
+        assert_eq!(
+            attrs,
+            vec![
+                "aws_region",
+                "base_url",
+                "request_timeout_seconds",
+                "oauthclient_id",
+                "oauthclient_secret"
+            ]
+        );
+        assert!(errors[0].detail.contains("eu-central-2"));
+    }
+
+    #[test]
+    fn an_access_token_needs_no_client_credentials() {
+        let env = env_of(&[("GENESYSCLOUD_ACCESS_TOKEN", "tok")]);
+        let s =
+            resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
+        assert!(matches!(s.credentials, Credentials::AccessToken(_)));
+        assert_eq!(s.endpoints.api.as_str(), "https://api.mypurecloud.com/");
+    }
+
+    #[test]
+    fn credentials_from_vault_exclude_the_direct_ones() {
+        let input = ProviderInput {
+            oauthclient_secret: Some(Secret::new("s")),
+            oauthclient_from_vault: Some(FromVaultInput {
+                path: Some("genesys//admin".into()),
+                client_id_key: Some(" ".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let attrs: Vec<_> = check_static(&input).iter().map(|e| e.attribute).collect();
+        assert_eq!(
+            attrs,
+            vec![
+                "oauthclient_secret",
+                "oauthclient_from_vault.path",
+                "oauthclient_from_vault.client_id_key"
+            ]
+        );
+        let from_vault = Credentials::ClientCredentials {
+            client_id: "admin".into(),
+            client_secret: Secret::new("from-vault"),
+        };
+        let input = ProviderInput {
+            oauthclient_from_vault: Some(FromVaultInput {
+                path: Some("genesys/admin".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let s = resolve(
+            &input,
+            Env::new(&env_of(&[])),
+            "ua".into(),
+            Some(from_vault),
+        )
+        .expect("valid");
+        assert!(
+            matches!(s.credentials, Credentials::ClientCredentials { ref client_id, .. } if client_id == "admin")
+        );
+    }
+}

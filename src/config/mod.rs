@@ -1,0 +1,19 @@
+//! Provider configuration, split by service: attributes first, then
+//! environment variables, then defaults. Every problem is an
+//! [`AttributeError`](crate::attribute_error::AttributeError) naming the
+//! attribute to fix.
+//!
+//! - [`env`]: the one rule for reading environment variables;
+//! - [`transport`]: retries and timeouts, shared by both API clients;
+//! - [`genesys`]: region, base URL and the provider's own credentials;
+//! - [`vault`]: the `vault` block (address, authentication, TLS).
+
+pub mod env;
+pub mod genesys;
+pub mod transport;
+pub mod vault;
+
+pub use env::Env;
+pub use genesys::{FromVaultInput, ProviderInput};
+pub use transport::TransportInput;
+pub use vault::{AppRoleLoginInput, JwtLoginInput, ResolvedVault, VaultInput};

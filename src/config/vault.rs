@@ -1,0 +1,584 @@
+//! The `vault { … }` block: where Vault is, how the provider authenticates
+//! to it (the first method set in the block, else the environment), and
+//! which CAs it trusts. Every problem names the attribute to fix.
+
+use std::time::Duration;
+
+use crate::attribute_error::AttributeError;
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+use crate::vault::{VaultAuth, VaultSettings};
+
+use super::env::Env;
+
+/// The provider's `vault { … }` block as written.
+#[derive(Debug, Default, Clone)]
+pub struct VaultInput {
+    /// `address`.
+    pub address: Option<String>,
+    /// `token`.
+    pub token: Option<Secret>,
+    /// `token_file`.
+    pub token_file: Option<String>,
+    /// `namespace`.
+    pub namespace: Option<String>,
+    /// `ca_cert_file`.
+    pub ca_cert_file: Option<String>,
+    /// `skip_tls_verify`.
+    pub skip_tls_verify: Option<bool>,
+    /// `auth_login_jwt { … }`.
+    pub auth_login_jwt: Option<JwtLoginInput>,
+    /// `auth_login_approle { … }`.
+    pub auth_login_approle: Option<AppRoleLoginInput>,
+}
+
+/// `vault { auth_login_jwt { … } }` as written.
+#[derive(Debug, Default, Clone)]
+pub struct JwtLoginInput {
+    /// Auth mount (default `jwt`).
+    pub mount: Option<String>,
+    /// Vault role.
+    pub role: Option<String>,
+    /// The JWT; else `TFC_WORKLOAD_IDENTITY_TOKEN[_<TAG>]`.
+    pub jwt: Option<Secret>,
+    /// Tag of HCP Terraform's `TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG>`.
+    pub tag: Option<String>,
+}
+
+/// `vault { auth_login_approle { … } }` as written.
+#[derive(Debug, Default, Clone)]
+pub struct AppRoleLoginInput {
+    /// Auth mount (default `approle`).
+    pub mount: Option<String>,
+    /// Role ID; else `GENESYSCLOUD_VAULT_ROLE_ID`.
+    pub role_id: Option<Secret>,
+    /// Secret ID; else `GENESYSCLOUD_VAULT_SECRET_ID`.
+    pub secret_id: Option<Secret>,
+}
+
+/// Vault settings, and the warnings the configuration deserves.
+#[derive(Debug)]
+pub struct ResolvedVault {
+    /// What the Vault client is built from.
+    pub settings: VaultSettings,
+    /// Not errors, but worth the user's attention (shown as warnings).
+    pub warnings: Vec<AttributeError>,
+}
+
+/// The order in which the block's methods are tried: the first one set wins.
+const AUTH_ORDER: [&str; 4] = [
+    "vault.token",
+    "vault.token_file",
+    "vault.auth_login_jwt",
+    "vault.auth_login_approle",
+];
+
+/// Resolves the Vault settings: block attributes, then `VAULT_ADDR` (or the
+/// seed tutorial's `VAULT_ADDRESS`), `VAULT_NAMESPACE`, `VAULT_CACERT`,
+/// `TFC_VAULT_ENCODED_CACERT`, `VAULT_SKIP_VERIFY`. `Ok(None)` when no
+/// address is configured anywhere: Vault is then unavailable, which only
+/// matters to the secret sinks and `oauthclient_from_vault`.
+///
+/// The token: the first method set in the block (`token`, `token_file`,
+/// `auth_login_jwt`, `auth_login_approle`), else `VAULT_TOKEN`, else the file
+/// named by `GENESYSCLOUD_VAULT_TOKEN_FILE`, else `~/.vault-token`.
+pub fn resolve_vault(
+    input: &VaultInput,
+    env: Env<'_>,
+    home: Option<std::path::PathBuf>,
+    retry: RetryPolicy,
+    request_timeout: Duration,
+    user_agent: String,
+) -> Result<Option<ResolvedVault>, Vec<AttributeError>> {
+    let Some(address) = input
+        .address
+        .clone()
+        .or_else(|| env.first(&["VAULT_ADDR", "VAULT_ADDRESS"]))
+    else {
+        return Ok(None);
+    };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let address = match url::Url::parse(address.trim()) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {
+            if u.scheme() == "http" && !is_loopback(&u) {
+                warnings.push(AttributeError {
+                    attribute: "vault.address",
+                    summary: "Vault is reached over plain http".into(),
+                    detail: format!("{} is not a loopback address: the Vault token and every secret written travel unencrypted. Use https.", crate::http::without_credentials(&u)),
+                });
+            }
+            Some(u)
+        }
+        _ => {
+            errors.push(AttributeError {
+                attribute: "vault.address",
+                summary: "Invalid Vault address".into(),
+                detail: format!("{address:?} is not an http(s) URL, e.g. https://vault.example.com:8200 (from vault.address, VAULT_ADDR or VAULT_ADDRESS)."),
+            });
+            None
+        }
+    };
+    let auth = match resolve_auth(input, env, home) {
+        Ok((auth, shadowed)) => {
+            warnings.extend(shadowed);
+            Some(auth)
+        }
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let ca_cert_pem = match ca_certificates(input, env) {
+        Ok(pem) => pem,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let skip_tls_verify = input.skip_tls_verify.unwrap_or_else(|| {
+        env.var("VAULT_SKIP_VERIFY").is_some_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "t" | "yes"
+            )
+        })
+    });
+    if skip_tls_verify {
+        warnings.push(AttributeError {
+            attribute: "vault.skip_tls_verify",
+            summary: "Vault TLS verification is OFF".into(),
+            detail: "skip_tls_verify (or VAULT_SKIP_VERIFY) is set: anyone on the network path can impersonate Vault and read the token and every secret written. Use ca_cert_file (or VAULT_CACERT, TFC_VAULT_ENCODED_CACERT) instead.".into(),
+        });
+    }
+    let namespace = input
+        .namespace
+        .clone()
+        .or_else(|| env.var("VAULT_NAMESPACE"))
+        .filter(|n| !n.trim().is_empty());
+    match (address, auth) {
+        (Some(address), Some(auth)) if errors.is_empty() => Ok(Some(ResolvedVault {
+            settings: VaultSettings {
+                address,
+                auth,
+                namespace,
+                ca_cert_pem,
+                skip_tls_verify,
+                retry,
+                request_timeout,
+                user_agent,
+            },
+            warnings,
+        })),
+        _ => Err(errors),
+    }
+}
+
+/// Picks the authentication method. Returns it with one warning per method
+/// that was also set in the block but loses to an earlier one.
+fn resolve_auth(
+    input: &VaultInput,
+    env: Env<'_>,
+    home: Option<std::path::PathBuf>,
+) -> Result<(VaultAuth, Vec<AttributeError>), AttributeError> {
+    let set = [
+        input.token.as_ref().is_some_and(|t| !t.is_empty()),
+        input.token_file.is_some(),
+        input.auth_login_jwt.is_some(),
+        input.auth_login_approle.is_some(),
+    ];
+    let chosen = set.iter().position(|s| *s);
+    let shadowed = match chosen {
+        Some(first) => (first + 1..AUTH_ORDER.len())
+            .filter(|i| set[*i])
+            .map(|i| AttributeError {
+                attribute: AUTH_ORDER[i],
+                summary: format!("{} is ignored", AUTH_ORDER[i]),
+                detail: format!(
+                    "{} is also set and comes first (order: token, token_file, auth_login_jwt, auth_login_approle). Remove the one you do not use.",
+                    AUTH_ORDER[first]
+                ),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let auth = match chosen {
+        Some(0) => VaultAuth::Token {
+            token: input.token.clone().unwrap_or_else(|| Secret::new("")),
+            source: "vault.token".into(),
+        },
+        Some(1) => token_from_file(
+            input.token_file.as_deref().unwrap_or_default(),
+            "vault.token_file",
+        )?,
+        Some(2) => jwt_login(input.auth_login_jwt.as_ref(), env)?,
+        Some(3) => approle_login(input.auth_login_approle.as_ref(), env)?,
+        _ => {
+            if let Some(token) = env.var("VAULT_TOKEN") {
+                VaultAuth::Token {
+                    token: Secret::new(token),
+                    source: "VAULT_TOKEN".into(),
+                }
+            } else if let Some(file) = env.var("GENESYSCLOUD_VAULT_TOKEN_FILE") {
+                token_from_file(&file, "vault.token_file")?
+            } else if let Some(auth) = home
+                .map(|h| h.join(".vault-token"))
+                .and_then(|f| token_from_file(&f.to_string_lossy(), "vault.token").ok())
+            {
+                auth
+            } else {
+                return Err(AttributeError {
+                    attribute: "vault.token",
+                    summary: "No way to authenticate to Vault".into(),
+                    detail: "Set one of vault.token, vault.token_file, an auth_login_jwt or auth_login_approle block, the VAULT_TOKEN environment variable, or ~/.vault-token. In HCP Terraform, enable Vault dynamic credentials (TFC_VAULT_PROVIDER_AUTH) or set TFC_WORKLOAD_IDENTITY_AUDIENCE and use auth_login_jwt.".into(),
+                });
+            }
+        }
+    };
+    Ok((auth, shadowed))
+}
+
+/// A token kept in a file (HCP Terraform's dynamic credentials for several
+/// configurations, `~/.vault-token`).
+fn token_from_file(file: &str, attribute: &'static str) -> Result<VaultAuth, AttributeError> {
+    let problem = match std::fs::read_to_string(file) {
+        Ok(text) if !text.trim().is_empty() => {
+            return Ok(VaultAuth::Token {
+                token: Secret::new(text.trim()),
+                source: format!("token file {file}"),
+            })
+        }
+        Ok(_) => "the file is empty".to_string(),
+        Err(e) => e.to_string(),
+    };
+    Err(AttributeError {
+        attribute,
+        summary: "Cannot read the Vault token file".into(),
+        detail: format!("{file}: {problem}. In HCP Terraform, pass var.tfc_vault_dynamic_credentials.default.token_filename (or .aliases[\"<alias>\"].token_filename)."),
+    })
+}
+
+fn jwt_login(input: Option<&JwtLoginInput>, env: Env<'_>) -> Result<VaultAuth, AttributeError> {
+    let input = input.cloned().unwrap_or_default();
+    let mount = input.mount.unwrap_or_else(|| "jwt".into());
+    let role = input.role.unwrap_or_default();
+    if role.trim().is_empty() {
+        return Err(AttributeError {
+            attribute: "vault.auth_login_jwt.role",
+            summary: "auth_login_jwt needs a role".into(),
+            detail: format!("Name the Vault role of the JWT auth method at auth/{mount} that the run logs in as."),
+        });
+    }
+    // HCP Terraform names the variable after the tag as written; the
+    // upper-case form is the shell convention, tried second.
+    let variables = match input
+        .tag
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(tag) => vec![
+            format!("TFC_WORKLOAD_IDENTITY_TOKEN_{tag}"),
+            format!("TFC_WORKLOAD_IDENTITY_TOKEN_{}", tag.to_ascii_uppercase()),
+        ],
+        None => vec!["TFC_WORKLOAD_IDENTITY_TOKEN".to_string()],
+    };
+    let variable = variables[0].clone();
+    let jwt = input
+        .jwt
+        .filter(|j| !j.is_empty())
+        .or_else(|| variables.iter().find_map(|v| env.var(v)).map(Secret::new));
+    match jwt {
+        Some(jwt) => Ok(VaultAuth::Jwt { mount, role, jwt }),
+        None => Err(AttributeError {
+            attribute: "vault.auth_login_jwt.jwt",
+            summary: format!("auth_login_jwt (mount \"{mount}\") has no JWT"),
+            detail: format!("Set jwt, or run where {variable} is set: in HCP Terraform, set the workspace variable {} to the audience the Vault role expects.", variable.replace("TOKEN", "AUDIENCE")),
+        }),
+    }
+}
+
+fn approle_login(
+    input: Option<&AppRoleLoginInput>,
+    env: Env<'_>,
+) -> Result<VaultAuth, AttributeError> {
+    let input = input.cloned().unwrap_or_default();
+    let mount = input.mount.unwrap_or_else(|| "approle".into());
+    let pick = |value: Option<Secret>, variable: &str, attribute: &'static str| {
+        value
+            .filter(|v| !v.is_empty())
+            .or_else(|| env.var(variable).map(Secret::new))
+            .ok_or_else(|| AttributeError {
+                attribute,
+                summary: format!(
+                    "auth_login_approle (mount \"{mount}\") has no {}",
+                    attribute.rsplit('.').next().unwrap_or(attribute)
+                ),
+                detail: format!("Set {attribute} or the environment variable {variable}."),
+            })
+    };
+    let role_id = pick(
+        input.role_id,
+        "GENESYSCLOUD_VAULT_ROLE_ID",
+        "vault.auth_login_approle.role_id",
+    )?;
+    let secret_id = pick(
+        input.secret_id,
+        "GENESYSCLOUD_VAULT_SECRET_ID",
+        "vault.auth_login_approle.secret_id",
+    )?;
+    Ok(VaultAuth::AppRole {
+        mount,
+        role_id,
+        secret_id,
+    })
+}
+
+/// Extra CAs: `ca_cert_file` (or `VAULT_CACERT`) and HCP Terraform's
+/// `TFC_VAULT_ENCODED_CACERT` (base64 of a PEM bundle), both when both set.
+fn ca_certificates(input: &VaultInput, env: Env<'_>) -> Result<Option<Vec<u8>>, AttributeError> {
+    use base64::Engine as _;
+    let mut pem = Vec::new();
+    if let Some(file) = input
+        .ca_cert_file
+        .clone()
+        .or_else(|| env.var("VAULT_CACERT"))
+    {
+        let bytes = std::fs::read(&file).map_err(|e| AttributeError {
+            attribute: "vault.ca_cert_file",
+            summary: "Cannot read the Vault CA certificate".into(),
+            detail: format!("{file}: {e} (from vault.ca_cert_file or VAULT_CACERT)."),
+        })?;
+        pem.extend_from_slice(&bytes);
+        pem.push(b'\n');
+    }
+    if let Some(encoded) = env.var("TFC_VAULT_ENCODED_CACERT") {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(|e| AttributeError {
+                attribute: "vault.ca_cert_file",
+                summary: "TFC_VAULT_ENCODED_CACERT is not valid base64".into(),
+                detail: format!(
+                    "{e}. It must hold the base64 encoding of the PEM CA certificate of Vault."
+                ),
+            })?;
+        pem.extend_from_slice(&bytes);
+    }
+    Ok((!pem.is_empty()).then_some(pem))
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn vault_settings_come_from_block_environment_or_token_file() {
+        let none = resolve_vault(
+            &VaultInput::default(),
+            Env::new(&env_of(&[])),
+            None,
+            RetryPolicy::default(),
+            Duration::from_secs(5),
+            "ua".into(),
+        );
+        assert!(matches!(none, Ok(None)));
+
+        let home = tempfile::tempdir().expect("tempdir");
+        std::fs::write(home.path().join(".vault-token"), "file-token\n").expect("write");
+        let env = env_of(&[
+            ("VAULT_ADDRESS", "http://127.0.0.1:8200"),
+            ("VAULT_NAMESPACE", "team/"),
+            ("VAULT_SKIP_VERIFY", "true"),
+        ]);
+        let s = resolve_vault(
+            &VaultInput::default(),
+            Env::new(&env),
+            Some(home.path().to_path_buf()),
+            RetryPolicy::default(),
+            Duration::from_secs(5),
+            "ua".into(),
+        )
+        .expect("valid")
+        .expect("configured");
+        assert!(
+            matches!(&s.settings.auth, VaultAuth::Token { token, .. } if token.expose() == "file-token")
+        );
+        assert_eq!(s.settings.namespace.as_deref(), Some("team/"));
+        assert!(s.settings.skip_tls_verify);
+        let warned: Vec<_> = s.warnings.iter().map(|w| w.attribute).collect();
+        assert_eq!(warned, vec!["vault.skip_tls_verify"]);
+
+        let input = VaultInput {
+            address: Some("vault:8200".into()),
+            ca_cert_file: Some("/nonexistent/ca.pem".into()),
+            ..Default::default()
+        };
+        let errors = resolve_vault(
+            &input,
+            Env::new(&env_of(&[])),
+            None,
+            RetryPolicy::default(),
+            Duration::from_secs(5),
+            "ua".into(),
+        )
+        .expect_err("invalid");
+        let attrs: Vec<_> = errors.iter().map(|e| e.attribute).collect();
+        assert_eq!(
+            attrs,
+            vec!["vault.address", "vault.token", "vault.ca_cert_file"]
+        );
+    }
+
+    fn vault(
+        input: &VaultInput,
+        env: &[(&str, &str)],
+    ) -> Result<ResolvedVault, Vec<AttributeError>> {
+        resolve_vault(
+            input,
+            Env::new(&env_of(env)),
+            None,
+            RetryPolicy::default(),
+            Duration::from_secs(5),
+            "ua".into(),
+        )
+        .map(|v| v.expect("configured"))
+    }
+
+    #[test]
+    fn the_first_method_set_in_the_block_wins_over_the_environment() {
+        let input = VaultInput {
+            auth_login_jwt: Some(JwtLoginInput {
+                role: Some("sink".into()),
+                tag: Some("vault".into()),
+                ..Default::default()
+            }),
+            auth_login_approle: Some(AppRoleLoginInput::default()),
+            ..Default::default()
+        };
+        let env = [
+            ("VAULT_ADDR", "https://vault.example.com"),
+            ("VAULT_TOKEN", "ambient"),
+            ("TFC_WORKLOAD_IDENTITY_TOKEN", "untagged"),
+            ("TFC_WORKLOAD_IDENTITY_TOKEN_VAULT", "tagged-jwt"),
+        ];
+        let r = vault(&input, &env).expect("valid");
+        match &r.settings.auth {
+            VaultAuth::Jwt { mount, role, jwt } => {
+                assert_eq!((mount.as_str(), role.as_str()), ("jwt", "sink"));
+                assert_eq!(jwt.expose(), "tagged-jwt");
+            }
+            other => panic!("expected a JWT login, got {other:?}"),
+        }
+        let warned: Vec<_> = r.warnings.iter().map(|w| w.attribute).collect();
+        assert_eq!(warned, vec!["vault.auth_login_approle"]);
+
+        let r = vault(&VaultInput::default(), &env).expect("valid");
+        assert!(
+            matches!(&r.settings.auth, VaultAuth::Token { source, .. } if source == "VAULT_TOKEN")
+        );
+
+        // HCP Terraform keeps the tag as written in the variable's name.
+        let mixed = VaultInput {
+            auth_login_jwt: Some(JwtLoginInput {
+                role: Some("sink".into()),
+                tag: Some("Vault".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let env = [
+            ("VAULT_ADDR", "https://vault.example.com"),
+            ("TFC_WORKLOAD_IDENTITY_TOKEN_Vault", "as-written"),
+            ("TFC_WORKLOAD_IDENTITY_TOKEN_VAULT", "upper"),
+        ];
+        let r = vault(&mixed, &env).expect("valid");
+        assert!(
+            matches!(&r.settings.auth, VaultAuth::Jwt { jwt, .. } if jwt.expose() == "as-written")
+        );
+    }
+
+    #[test]
+    fn login_methods_say_what_is_missing_on_their_attribute() {
+        let env = [("VAULT_ADDR", "http://127.0.0.1:8200")];
+        let jwt = VaultInput {
+            auth_login_jwt: Some(JwtLoginInput {
+                mount: Some("tfc".into()),
+                role: Some("r".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let errors = vault(&jwt, &env).expect_err("no JWT");
+        assert_eq!(errors[0].attribute, "vault.auth_login_jwt.jwt");
+        assert!(
+            errors[0].detail.contains("TFC_WORKLOAD_IDENTITY_AUDIENCE"),
+            "{:?}",
+            errors[0]
+        );
+
+        let approle = VaultInput {
+            auth_login_approle: Some(AppRoleLoginInput {
+                role_id: Some(Secret::new("rid")),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let errors = vault(&approle, &env).expect_err("no secret id");
+        assert_eq!(errors[0].attribute, "vault.auth_login_approle.secret_id");
+        let env_sid = [
+            ("VAULT_ADDR", "http://127.0.0.1:8200"),
+            ("GENESYSCLOUD_VAULT_SECRET_ID", "sid"),
+        ];
+        let r = vault(&approle, &env_sid).expect("valid");
+        assert!(matches!(&r.settings.auth, VaultAuth::AppRole { mount, .. } if mount == "approle"));
+
+        let file = VaultInput {
+            token_file: Some("/nonexistent/token".into()),
+            ..Default::default()
+        };
+        let errors = vault(&file, &env).expect_err("missing file");
+        assert_eq!(errors[0].attribute, "vault.token_file");
+        assert!(errors[0].detail.contains("tfc_vault_dynamic_credentials"));
+    }
+
+    #[test]
+    fn tls_settings_accept_encoded_cas_and_warn_about_plain_http() {
+        use base64::Engine as _;
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        let encoded = base64::engine::general_purpose::STANDARD.encode(pem);
+        let env = [
+            ("VAULT_ADDR", "http://vault.internal:8200"),
+            ("VAULT_TOKEN", "t"),
+            ("TFC_VAULT_ENCODED_CACERT", encoded.as_str()),
+        ];
+        let r = vault(&VaultInput::default(), &env).expect("valid");
+        assert_eq!(r.settings.ca_cert_pem.as_deref(), Some(pem.as_bytes()));
+        assert_eq!(r.warnings[0].attribute, "vault.address");
+
+        let env = [
+            ("VAULT_ADDR", "http://localhost:8200"),
+            ("VAULT_TOKEN", "t"),
+            ("TFC_VAULT_ENCODED_CACERT", "not base64!"),
+        ];
+        let errors = vault(&VaultInput::default(), &env).expect_err("bad base64");
+        assert!(errors[0].summary.contains("TFC_VAULT_ENCODED_CACERT"));
+    }
+}
