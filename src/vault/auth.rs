@@ -13,8 +13,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tracing::{debug, info, warn};
 
-use super::client::{messages, Repeat, Transport};
 use super::error::VaultError;
+use super::transport::{messages, Repeat, Transport};
 use crate::secret::Secret;
 
 /// The method that yields the provider's Vault token.

@@ -2,17 +2,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
-use tracing::{debug, info, warn};
+use tracing::info;
 
 use super::auth::{Session, VaultAuth};
 use super::error::VaultError;
-use crate::http::{encode_path, transport_detail, transport_failure};
-use crate::retry::{parse_retry_after, Decision, Failure, RetryPolicy};
+use super::kv_path::KvPath;
+use super::transport::{messages, Repeat, Transport};
+use crate::http::encode_path;
+use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
 /// Everything needed to reach Vault.
@@ -132,17 +134,6 @@ pub struct VaultClient {
     kv_versions: Mutex<HashMap<String, KvVersion>>,
 }
 
-/// The HTTP side of the client: address, namespace, retries. Cheap to
-/// clone (the background token renewal holds one).
-#[derive(Clone)]
-pub(crate) struct Transport {
-    http: reqwest::Client,
-    address: url::Url,
-    namespace: Option<String>,
-    retry: RetryPolicy,
-    request_timeout: Duration,
-}
-
 impl std::fmt::Debug for VaultClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VaultClient")
@@ -156,47 +147,20 @@ impl std::fmt::Debug for VaultClient {
     }
 }
 
-/// Whether an attempt may be repeated when its answer is lost.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Repeat {
-    Safe,
-    Unsafe,
-}
-
 impl VaultClient {
     /// Builds a client. No request is made until the first call.
     pub fn new(settings: VaultSettings) -> Result<Self, VaultError> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .timeout(settings.request_timeout)
-            .danger_accept_invalid_certs(settings.skip_tls_verify);
-        if let Some(pem) = &settings.ca_cert_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                VaultError::Setup(format!(
-                    "the CA certificate is not valid PEM: {}",
-                    e.without_url()
-                ))
-            })?;
-            if certs.is_empty() {
-                return Err(VaultError::Setup(
-                    "the CA file (ca_cert_file, VAULT_CACERT or TFC_VAULT_ENCODED_CACERT) holds no PEM certificate".into(),
-                ));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let http = builder
-            .build()
-            .map_err(|e| VaultError::Setup(e.without_url().to_string()))?;
+        let transport = Transport::new(
+            settings.address,
+            settings.namespace,
+            settings.ca_cert_pem.as_deref(),
+            settings.skip_tls_verify,
+            settings.retry,
+            settings.request_timeout,
+            &settings.user_agent,
+        )?;
         Ok(VaultClient {
-            transport: Transport {
-                http,
-                address: settings.address,
-                namespace: settings.namespace,
-                retry: settings.retry,
-                request_timeout: settings.request_timeout,
-            },
+            transport,
             session: Session::new(settings.auth),
             kv_versions: Mutex::new(HashMap::new()),
         })
@@ -316,13 +280,9 @@ impl VaultClient {
     }
 
     /// KV v2 metadata of an entry; `None` when it does not exist.
-    pub async fn read_metadata(
-        &self,
-        mount: &str,
-        path: &str,
-    ) -> Result<Option<KvMetadata>, VaultError> {
-        let operation = format!("read the metadata of {mount}/{path}");
-        let api_path = format!("{}/metadata/{}", encode_path(mount), encode_path(path));
+    pub async fn read_metadata(&self, entry: &KvPath) -> Result<Option<KvMetadata>, VaultError> {
+        let operation = format!("read the metadata of {entry}");
+        let api_path = metadata_path(entry);
         let (status, body) = self
             .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
             .await?;
@@ -340,10 +300,10 @@ impl VaultClient {
     }
 
     /// The latest version's values; `None` when absent, deleted or destroyed.
-    pub async fn read_data(&self, mount: &str, path: &str) -> Result<Option<KvData>, VaultError> {
-        let operation = format!("read {mount}/{path}");
-        let kv = self.kv_version(mount).await?;
-        let api_path = data_path(kv, mount, path);
+    pub async fn read_data(&self, entry: &KvPath) -> Result<Option<KvData>, VaultError> {
+        let operation = format!("read {entry}");
+        let kv = self.kv_version(entry.mount()).await?;
+        let api_path = data_path(kv, entry);
         let (status, body) = self
             .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
             .await?;
@@ -379,14 +339,13 @@ impl VaultClient {
     /// the entry's current version is `cas` (0: only if absent).
     pub async fn write(
         &self,
-        mount: &str,
-        path: &str,
+        entry: &KvPath,
         data: &BTreeMap<String, KvValue>,
         cas: Option<u64>,
     ) -> Result<WriteOutcome, VaultError> {
-        let operation = format!("write {mount}/{path}");
-        let kv = self.kv_version(mount).await?;
-        let api_path = data_path(kv, mount, path);
+        let operation = format!("write {entry}");
+        let kv = self.kv_version(entry.mount()).await?;
+        let api_path = data_path(kv, entry);
         let body = match (kv, cas) {
             (KvVersion::V2, Some(cas)) => json!({ "data": data, "options": { "cas": cas } }),
             (KvVersion::V2, None) => json!({ "data": data }),
@@ -426,12 +385,11 @@ impl VaultClient {
     /// Replaces an entry's custom metadata (KV v2; makes no new version).
     pub async fn write_custom_metadata(
         &self,
-        mount: &str,
-        path: &str,
+        entry: &KvPath,
         custom: &BTreeMap<String, String>,
     ) -> Result<(), VaultError> {
-        let operation = format!("write the metadata of {mount}/{path}");
-        let api_path = format!("{}/metadata/{}", encode_path(mount), encode_path(path));
+        let operation = format!("write the metadata of {entry}");
+        let api_path = metadata_path(entry);
         let body = json!({ "custom_metadata": custom });
         let (status, answer) = self
             .send(
@@ -455,17 +413,18 @@ impl VaultClient {
     }
 
     /// Soft-deletes the latest version (KV v2) or deletes the entry (KV v1).
-    pub async fn delete_latest(&self, mount: &str, path: &str) -> Result<(), VaultError> {
-        let api_path = data_path(self.kv_version(mount).await?, mount, path);
-        self.delete(&format!("delete {mount}/{path}"), &api_path)
-            .await
+    pub async fn delete_latest(&self, entry: &KvPath) -> Result<(), VaultError> {
+        let api_path = data_path(self.kv_version(entry.mount()).await?, entry);
+        self.delete(&format!("delete {entry}"), &api_path).await
     }
 
     /// Deletes every version and the metadata (KV v2).
-    pub async fn delete_all(&self, mount: &str, path: &str) -> Result<(), VaultError> {
-        let api_path = format!("{}/metadata/{}", encode_path(mount), encode_path(path));
-        self.delete(&format!("delete all versions of {mount}/{path}"), &api_path)
-            .await
+    pub async fn delete_all(&self, entry: &KvPath) -> Result<(), VaultError> {
+        self.delete(
+            &format!("delete all versions of {entry}"),
+            &metadata_path(entry),
+        )
+        .await
     }
 
     async fn delete(&self, operation: &str, api_path: &str) -> Result<(), VaultError> {
@@ -479,119 +438,23 @@ impl VaultClient {
     }
 }
 
-impl Transport {
-    fn request(
-        &self,
-        method: Method,
-        api_path: &str,
-        token: Option<&Secret>,
-    ) -> reqwest::RequestBuilder {
-        let url = format!(
-            "{}/v1/{}",
-            self.address.as_str().trim_end_matches('/'),
-            api_path
-        );
-        let mut req = self
-            .http
-            .request(method, url)
-            .header("X-Vault-Request", "true");
-        if let Some(token) = token {
-            req = req.header("X-Vault-Token", token.expose());
-        }
-        if let Some(ns) = &self.namespace {
-            req = req.header("X-Vault-Namespace", ns);
-        }
-        req
-    }
-
-    /// One call with retries: 412, 429 and 5xx are retried, 4xx never.
-    /// Returns the status and body of the first answer that is not retried
-    /// (callers decide what a 404 means).
-    pub(crate) async fn send(
-        &self,
-        operation: &str,
-        method: Method,
-        api_path: &str,
-        body: Option<&Value>,
-        token: Option<&Secret>,
-        repeat: Repeat,
-    ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let mut req = self.request(method.clone(), api_path, token);
-            if let Some(b) = body {
-                req = req.json(b);
-            }
-            let (failure, error) = match req.send().await {
-                Err(e) => {
-                    let failure = transport_failure(&e);
-                    let detail = transport_detail(e);
-                    if repeat == Repeat::Unsafe && failure == Failure::NoAnswer {
-                        return Err(VaultError::Ambiguous {
-                            operation: operation.into(),
-                            detail,
-                        });
-                    }
-                    let error = VaultError::Transport {
-                        operation: operation.into(),
-                        detail,
-                        attempts: attempt,
-                    };
-                    (failure, error)
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    let retry_after = resp
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string);
-                    debug!(operation, %method, api_path, status = status.as_u16(), attempt, "Vault answered");
-                    let bytes = resp.bytes().await.unwrap_or_default();
-                    let failure = match status.as_u16() {
-                        412 | 429 => Failure::Throttled {
-                            retry_after: parse_retry_after(retry_after.as_deref()),
-                        },
-                        501 => Failure::Permanent,
-                        500..=599 => Failure::ServerError,
-                        _ => return Ok((status, bytes)),
-                    };
-                    let error = if status == StatusCode::SERVICE_UNAVAILABLE {
-                        VaultError::Unavailable {
-                            operation: operation.into(),
-                            attempts: attempt,
-                        }
-                    } else {
-                        VaultError::Http {
-                            operation: operation.into(),
-                            status: status.as_u16(),
-                            messages: messages(&bytes),
-                            attempts: attempt,
-                        }
-                    };
-                    (failure, error)
-                }
-            };
-            match self.retry.decide(failure, attempt, started.elapsed()) {
-                Decision::RetryAfter(wait) => {
-                    warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "Vault call failed; retrying");
-                    tokio::time::sleep(wait).await;
-                }
-                Decision::GiveUp(_) => return Err(error),
-            }
-        }
+/// Where an entry's data lives: `<mount>/data/<path>` on KV v2,
+/// `<mount>/<path>` on KV v1.
+fn data_path(kv: KvVersion, entry: &KvPath) -> String {
+    let (mount, path) = (encode_path(entry.mount()), encode_path(entry.path()));
+    match kv {
+        KvVersion::V2 => format!("{mount}/data/{path}"),
+        KvVersion::V1 => format!("{mount}/{path}"),
     }
 }
 
-/// Where an entry's data lives: `<mount>/data/<path>` on KV v2,
-/// `<mount>/<path>` on KV v1.
-fn data_path(kv: KvVersion, mount: &str, path: &str) -> String {
-    match kv {
-        KvVersion::V2 => format!("{}/data/{}", encode_path(mount), encode_path(path)),
-        KvVersion::V1 => format!("{}/{}", encode_path(mount), encode_path(path)),
-    }
+/// Where a KV v2 entry's metadata lives: `<mount>/metadata/<path>`.
+fn metadata_path(entry: &KvPath) -> String {
+    format!(
+        "{}/metadata/{}",
+        encode_path(entry.mount()),
+        encode_path(entry.path())
+    )
 }
 
 fn decode<T: serde::de::DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, VaultError> {
@@ -599,24 +462,6 @@ fn decode<T: serde::de::DeserializeOwned>(operation: &str, body: &[u8]) -> Resul
         operation: operation.into(),
         detail: format!("line {} column {}", e.line(), e.column()),
     })
-}
-
-/// Vault's `{"errors": [...]}`, joined; never echoes request values.
-pub(crate) fn messages(body: &[u8]) -> String {
-    let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let list: Vec<String> = v["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|m| m.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    if list.is_empty() {
-        "no error message".into()
-    } else {
-        list.join("; ")
-    }
 }
 
 #[cfg(test)]
@@ -667,8 +512,12 @@ mod tests {
         })
         .expect("client");
         assert!(!format!("{client:?}").contains("very-secret"));
-        assert_eq!(data_path(KvVersion::V2, "secret", "a/b"), "secret/data/a/b");
-        assert_eq!(data_path(KvVersion::V1, "kv1", "a/b"), "kv1/a/b");
+        let entry = |m, p| KvPath::checked(m, p, ["mount", "path"]).expect("valid");
+        assert_eq!(
+            data_path(KvVersion::V2, &entry("secret", "a/b")),
+            "secret/data/a/b"
+        );
+        assert_eq!(data_path(KvVersion::V1, &entry("kv1", "a/b")), "kv1/a/b");
         let token = Secret::new("hvs.very-secret-token");
         let req = client
             .transport

@@ -5,9 +5,12 @@
 mod auth;
 mod client;
 mod error;
+mod kv_path;
+mod transport;
 
 pub use auth::VaultAuth;
 pub use client::{
     KvData, KvMetadata, KvValue, KvVersion, VaultClient, VaultSettings, WriteOutcome,
 };
 pub use error::VaultError;
+pub use kv_path::KvPath;

@@ -1,0 +1,199 @@
+//! The HTTP side of the Vault client: address, namespace, TLS trust and the
+//! retry loop every Vault call goes through. It knows nothing of tokens'
+//! origin (the caller passes one) nor of KV: `auth` and `client` build on it.
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tracing::{debug, warn};
+
+use super::error::VaultError;
+use crate::http::{transport_detail, transport_failure};
+use crate::retry::{parse_retry_after, Decision, Failure, RetryPolicy};
+use crate::secret::Secret;
+
+/// The HTTP side of the client: address, namespace, retries. Cheap to
+/// clone (the background token renewal holds one).
+#[derive(Clone)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    pub(crate) address: url::Url,
+    pub(crate) namespace: Option<String>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) request_timeout: Duration,
+}
+
+/// Whether an attempt may be repeated when its answer is lost.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repeat {
+    Safe,
+    Unsafe,
+}
+
+impl Transport {
+    /// An HTTP client for `address`, trusting `ca_cert_pem` besides the
+    /// system roots. No request is made.
+    pub(crate) fn new(
+        address: url::Url,
+        namespace: Option<String>,
+        ca_cert_pem: Option<&[u8]>,
+        skip_tls_verify: bool,
+        retry: RetryPolicy,
+        request_timeout: Duration,
+        user_agent: &str,
+    ) -> Result<Transport, VaultError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .timeout(request_timeout)
+            .danger_accept_invalid_certs(skip_tls_verify);
+        if let Some(pem) = ca_cert_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                VaultError::Setup(format!(
+                    "the CA certificate is not valid PEM: {}",
+                    e.without_url()
+                ))
+            })?;
+            if certs.is_empty() {
+                return Err(VaultError::Setup(
+                    "the CA file (ca_cert_file, VAULT_CACERT or TFC_VAULT_ENCODED_CACERT) holds no PEM certificate".into(),
+                ));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder
+            .build()
+            .map_err(|e| VaultError::Setup(e.without_url().to_string()))?;
+        Ok(Transport {
+            http,
+            address,
+            namespace,
+            retry,
+            request_timeout,
+        })
+    }
+
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        api_path: &str,
+        token: Option<&Secret>,
+    ) -> reqwest::RequestBuilder {
+        let url = format!(
+            "{}/v1/{}",
+            self.address.as_str().trim_end_matches('/'),
+            api_path
+        );
+        let mut req = self
+            .http
+            .request(method, url)
+            .header("X-Vault-Request", "true");
+        if let Some(token) = token {
+            req = req.header("X-Vault-Token", token.expose());
+        }
+        if let Some(ns) = &self.namespace {
+            req = req.header("X-Vault-Namespace", ns);
+        }
+        req
+    }
+
+    /// One call with retries: 412, 429 and 5xx are retried, 4xx never.
+    /// Returns the status and body of the first answer that is not retried
+    /// (callers decide what a 404 means).
+    pub(crate) async fn send(
+        &self,
+        operation: &str,
+        method: Method,
+        api_path: &str,
+        body: Option<&Value>,
+        token: Option<&Secret>,
+        repeat: Repeat,
+    ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let mut req = self.request(method.clone(), api_path, token);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let (failure, error) = match req.send().await {
+                Err(e) => {
+                    let failure = transport_failure(&e);
+                    let detail = transport_detail(e);
+                    if repeat == Repeat::Unsafe && failure == Failure::NoAnswer {
+                        return Err(VaultError::Ambiguous {
+                            operation: operation.into(),
+                            detail,
+                        });
+                    }
+                    let error = VaultError::Transport {
+                        operation: operation.into(),
+                        detail,
+                        attempts: attempt,
+                    };
+                    (failure, error)
+                }
+                Ok(resp) => {
+                    let status = resp.status();
+                    let retry_after = resp
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string);
+                    debug!(operation, %method, api_path, status = status.as_u16(), attempt, "Vault answered");
+                    let bytes = resp.bytes().await.unwrap_or_default();
+                    let failure = match status.as_u16() {
+                        412 | 429 => Failure::Throttled {
+                            retry_after: parse_retry_after(retry_after.as_deref()),
+                        },
+                        501 => Failure::Permanent,
+                        500..=599 => Failure::ServerError,
+                        _ => return Ok((status, bytes)),
+                    };
+                    let error = if status == StatusCode::SERVICE_UNAVAILABLE {
+                        VaultError::Unavailable {
+                            operation: operation.into(),
+                            attempts: attempt,
+                        }
+                    } else {
+                        VaultError::Http {
+                            operation: operation.into(),
+                            status: status.as_u16(),
+                            messages: messages(&bytes),
+                            attempts: attempt,
+                        }
+                    };
+                    (failure, error)
+                }
+            };
+            match self.retry.decide(failure, attempt, started.elapsed()) {
+                Decision::RetryAfter(wait) => {
+                    warn!(%error, attempt, wait_ms = wait.as_millis() as u64, "Vault call failed; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Decision::GiveUp(_) => return Err(error),
+            }
+        }
+    }
+}
+
+/// Vault's `{"errors": [...]}`, joined; never echoes request values.
+pub(crate) fn messages(body: &[u8]) -> String {
+    let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let list: Vec<String> = v["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if list.is_empty() {
+        "no error message".into()
+    } else {
+        list.join("; ")
+    }
+}
