@@ -15,9 +15,10 @@ use tracing::{info, warn};
 
 use crate::genesys::{GenesysClient, GenesysError};
 use crate::hashing::secret_hash;
-use crate::plan::vault_secret::{self as rules, Observed};
+use crate::plan;
+use crate::plan::sink::{Observed, OnDestroy};
 use crate::secret::Secret;
-use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
+use crate::vault::{KvPath, KvValue, KvVersion, VaultClient, VaultError};
 
 /// Names of the keys written to the Vault entry (an empty name leaves the
 /// field out, except the secret, which is always written).
@@ -38,10 +39,8 @@ pub struct KeyNames {
 pub struct SinkSpec {
     /// OAuth client id.
     pub client_id: String,
-    /// KV mount.
-    pub mount: String,
-    /// Path inside the mount.
-    pub path: String,
+    /// Where the entry is.
+    pub entry: KvPath,
     /// Key names.
     pub keys: KeyNames,
     /// Non-secret values written beside the credentials.
@@ -88,24 +87,20 @@ pub enum SinkError {
     #[error("{0}")]
     Genesys(#[from] GenesysError),
     /// The entry holds a live secret this provider did not write for this client.
-    #[error("Vault entry {mount}/{path} already holds a live secret (version {version}) that this provider did not write for OAuth client {client_id}; refusing to overwrite it. Import it (terraform import ... {client_id}:{mount}/{path}), delete it, or choose another path.")]
+    #[error("Vault entry {entry} already holds a live secret (version {version}) that this provider did not write for OAuth client {client_id}; refusing to overwrite it. Import it (terraform import ... {client_id}:{entry}), delete it, or choose another path.")]
     NotOurs {
-        /// Mount.
-        mount: String,
-        /// Path.
-        path: String,
+        /// The entry.
+        entry: KvPath,
         /// Live version found (0 on KV v1).
         version: u64,
         /// The sink's client.
         client_id: String,
     },
     /// Vault changed between plan and apply.
-    #[error("Vault entry {mount}/{path} changed since the plan (expected {expected}, found {found}); nothing was written and the secret was not rotated. Run plan again to see the change.")]
+    #[error("Vault entry {entry} changed since the plan (expected {expected}, found {found}); nothing was written and the secret was not rotated. Run plan again to see the change.")]
     ChangedSincePlan {
-        /// Mount.
-        mount: String,
-        /// Path.
-        path: String,
+        /// The entry.
+        entry: KvPath,
         /// What the plan saw.
         expected: String,
         /// What is there now.
@@ -123,14 +118,12 @@ pub enum SinkError {
         grant: String,
     },
     /// The secret was regenerated but could not be stored.
-    #[error("the secret of OAuth client {client_id} was regenerated, but writing it to Vault at {mount}/{path} failed: {source}. The previous secret no longer works and the new one was discarded (nobody else ever held it): fix the cause and run apply again, which regenerates and writes a new secret.")]
+    #[error("the secret of OAuth client {client_id} was regenerated, but writing it to Vault at {entry} failed: {source}. The previous secret no longer works and the new one was discarded (nobody else ever held it): fix the cause and run apply again, which regenerates and writes a new secret.")]
     WriteAfterRegenerate {
         /// Client id.
         client_id: String,
-        /// Mount.
-        mount: String,
-        /// Path.
-        path: String,
+        /// The entry.
+        entry: KvPath,
         /// The Vault failure.
         source: VaultError,
     },
@@ -140,19 +133,18 @@ pub enum SinkError {
 /// entry is reported as live version 0.
 pub async fn observe(
     vault: &VaultClient,
-    mount: &str,
-    path: &str,
+    entry: &KvPath,
 ) -> Result<(KvVersion, Observed), VaultError> {
-    let kv = vault.kv_version(mount).await?;
+    let kv = vault.kv_version(entry.mount()).await?;
     let observed = match kv {
         KvVersion::V1 => {
-            let exists = vault.read_data(mount, path).await?.is_some();
+            let exists = vault.read_data(entry).await?.is_some();
             Observed {
                 current_version: exists.then_some(0),
                 latest_live: exists,
             }
         }
-        KvVersion::V2 => match vault.read_metadata(mount, path).await? {
+        KvVersion::V2 => match vault.read_metadata(entry).await? {
             None => Observed {
                 current_version: None,
                 latest_live: false,
@@ -173,18 +165,17 @@ async fn preflight(
     spec: &SinkSpec,
     expect: Expect,
 ) -> Result<Option<u64>, SinkError> {
-    let (mount, path) = (&spec.mount, &spec.path);
-    match vault.kv_version(mount).await? {
+    let entry = &spec.entry;
+    match vault.kv_version(entry.mount()).await? {
         KvVersion::V1 => {
             if expect == Expect::New {
-                if let Some(existing) = vault.read_data(mount, path).await? {
+                if let Some(existing) = vault.read_data(entry).await? {
                     let holder = existing
                         .value(&spec.keys.client_id)
                         .map(|s| s.expose().to_string());
                     if holder.as_deref() != Some(spec.client_id.as_str()) {
                         return Err(SinkError::NotOurs {
-                            mount: mount.clone(),
-                            path: path.clone(),
+                            entry: entry.clone(),
                             version: 0,
                             client_id: spec.client_id.clone(),
                         });
@@ -194,7 +185,7 @@ async fn preflight(
             Ok(None)
         }
         KvVersion::V2 => {
-            let md = vault.read_metadata(mount, path).await?;
+            let md = vault.read_metadata(entry).await?;
             let now = Observed {
                 current_version: md.as_ref().map(|m| m.current_version),
                 latest_live: md.as_ref().is_some_and(|m| m.latest_is_live()),
@@ -203,11 +194,10 @@ async fn preflight(
                 Expect::New => {
                     if let Some(md) = &md {
                         if md.latest_is_live()
-                            && !rules::owned_by(&md.custom_metadata, &spec.client_id)
+                            && !plan::sink::owned_by(&md.custom_metadata, &spec.client_id)
                         {
                             return Err(SinkError::NotOurs {
-                                mount: mount.clone(),
-                                path: path.clone(),
+                                entry: entry.clone(),
                                 version: md.current_version,
                                 client_id: spec.client_id.clone(),
                             });
@@ -216,15 +206,14 @@ async fn preflight(
                 }
                 Expect::Observed(seen) if seen != now => {
                     return Err(SinkError::ChangedSincePlan {
-                        mount: mount.clone(),
-                        path: path.clone(),
+                        entry: entry.clone(),
                         expected: describe(seen),
                         found: describe(now),
                     })
                 }
                 Expect::Observed(_) => {}
             }
-            Ok(rules::cas_for_write(Some(now)))
+            Ok(plan::sink::cas_for_write(Some(now)))
         }
     }
 }
@@ -291,23 +280,17 @@ pub async fn rotate(
     let (_, secret) = genesys.regenerate_secret(&spec.client_id).await?;
     let rotated_at = OffsetDateTime::now_utc();
     let hash = secret_hash(&spec.client_id, &secret);
-    info!(client_id = %spec.client_id, mount = %spec.mount, path = %spec.path, "secret regenerated; writing it to Vault");
+    info!(client_id = %spec.client_id, entry = %spec.entry, "secret regenerated; writing it to Vault");
 
     let write = vault
-        .write(
-            &spec.mount,
-            &spec.path,
-            &entry(genesys, spec, secret.clone()),
-            cas,
-        )
+        .write(&spec.entry, &entry(genesys, spec, secret.clone()), cas)
         .await;
     let version = match write {
         Ok(outcome) => outcome.version,
         Err(source) => {
             return Err(SinkError::WriteAfterRegenerate {
                 client_id: spec.client_id.clone(),
-                mount: spec.mount.clone(),
-                path: spec.path.clone(),
+                entry: spec.entry.clone(),
                 source,
             })
         }
@@ -333,12 +316,10 @@ pub async fn rotate(
 
 /// Writes the entry's custom metadata (KV v2 only; no new version).
 pub async fn label(vault: &VaultClient, spec: &SinkSpec) -> Result<(), VaultError> {
-    if vault.kv_version(&spec.mount).await? == KvVersion::V2 {
+    if vault.kv_version(spec.entry.mount()).await? == KvVersion::V2 {
         let env = |k: &str| std::env::var(k).ok();
-        let md = rules::custom_metadata(&spec.custom_metadata, &spec.client_id, &env);
-        vault
-            .write_custom_metadata(&spec.mount, &spec.path, &md)
-            .await?;
+        let md = plan::sink::custom_metadata(&spec.custom_metadata, &spec.client_id, &env);
+        vault.write_custom_metadata(&spec.entry, &md).await?;
     }
     Ok(())
 }
@@ -354,19 +335,18 @@ pub async fn rewrite(
     expect: Expect,
 ) -> Result<Option<u64>, SinkError> {
     let cas = preflight(vault, spec, expect).await?;
-    let current = vault.read_data(&spec.mount, &spec.path).await?;
+    let current = vault.read_data(&spec.entry).await?;
     let secret = current
         .as_ref()
         .and_then(|d| d.value(&old_keys.client_secret))
         .cloned()
         .ok_or_else(|| SinkError::ChangedSincePlan {
-            mount: spec.mount.clone(),
-            path: spec.path.clone(),
+            entry: spec.entry.clone(),
             expected: format!("a value under key {:?}", old_keys.client_secret),
             found: "none".into(),
         })?;
     let outcome = vault
-        .write(&spec.mount, &spec.path, &entry(genesys, spec, secret), cas)
+        .write(&spec.entry, &entry(genesys, spec, secret), cas)
         .await?;
     label(vault, spec).await?;
     Ok(outcome.version)
@@ -409,7 +389,7 @@ pub async fn stored_credentials_work(
     vault: &VaultClient,
     spec: &SinkSpec,
 ) -> Result<bool, SinkError> {
-    let Some(data) = vault.read_data(&spec.mount, &spec.path).await? else {
+    let Some(data) = vault.read_data(&spec.entry).await? else {
         return Ok(false);
     };
     let Some(secret) = data.value(&spec.keys.client_secret) else {
@@ -434,25 +414,25 @@ pub async fn stored_credentials_work(
 pub async fn remove(
     vault: &VaultClient,
     spec: &SinkSpec,
-    on_destroy: rules::OnDestroy,
+    on_destroy: OnDestroy,
 ) -> Result<bool, SinkError> {
-    if on_destroy == rules::OnDestroy::Retain {
+    if on_destroy == OnDestroy::Retain {
         return Ok(true);
     }
-    match vault.kv_version(&spec.mount).await? {
+    match vault.kv_version(spec.entry.mount()).await? {
         KvVersion::V1 => {
-            vault.delete_latest(&spec.mount, &spec.path).await?;
+            vault.delete_latest(&spec.entry).await?;
         }
         KvVersion::V2 => {
-            let Some(md) = vault.read_metadata(&spec.mount, &spec.path).await? else {
+            let Some(md) = vault.read_metadata(&spec.entry).await? else {
                 return Ok(true);
             };
-            if !rules::owned_by(&md.custom_metadata, &spec.client_id) {
+            if !plan::sink::owned_by(&md.custom_metadata, &spec.client_id) {
                 return Ok(false);
             }
             match on_destroy {
-                rules::OnDestroy::DeleteAll => vault.delete_all(&spec.mount, &spec.path).await?,
-                _ => vault.delete_latest(&spec.mount, &spec.path).await?,
+                OnDestroy::DeleteAll => vault.delete_all(&spec.entry).await?,
+                _ => vault.delete_latest(&spec.entry).await?,
             }
         }
     }

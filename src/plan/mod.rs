@@ -3,4 +3,4 @@
 //! `crate::tf` converts and calls in.
 
 pub mod oauth_client;
-pub mod vault_secret;
+pub mod sink;

@@ -2,11 +2,12 @@
 //! plain modules. Schemas live here; decisions live in `crate::plan`,
 //! `crate::config` and the API clients.
 
+mod clients;
 mod diag;
 mod oauth_client;
 mod oauth_client_data;
 mod provider;
 mod schema;
-mod vault_secret;
+mod sink;
 
 pub use provider::GenesysProvider;

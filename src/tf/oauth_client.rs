@@ -2,7 +2,7 @@
 //! `crate::plan::oauth_client`, API calls in `crate::genesys`.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -14,21 +14,22 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
-use super::diag::{field_error, genesys_error};
-use super::provider::Shared;
-use super::schema::{attr, string_set};
+use super::clients::Clients;
+use super::diag::{attribute_error, genesys_error};
+use super::schema::{attr, string_set, Attr, Attrs};
 use crate::genesys::{OAuthClient, OAuthClientRequest, RoleDivision};
-use crate::plan::oauth_client::{self as rules, RoleRef};
+use crate::plan;
+use crate::plan::oauth_client::RoleRef;
 
 /// The resource.
 pub struct OAuthClientResource {
-    shared: Arc<Shared>,
+    clients: Arc<Clients>,
 }
 
 impl OAuthClientResource {
-    /// A resource using the provider's shared clients.
-    pub fn new(shared: Arc<Shared>) -> Self {
-        OAuthClientResource { shared }
+    /// A resource using the provider's configured clients.
+    pub fn new(clients: Arc<Clients>) -> Self {
+        OAuthClientResource { clients }
     }
 }
 
@@ -115,7 +116,7 @@ fn plan_roles(
     let (unresolved, resolved): (Vec<_>, Vec<_>) =
         configured.into_iter().partition(|r| !r.role_id.is_value());
     let refs = role_refs(&Value::Value(resolved.into_iter().collect()));
-    let mut out: BTreeSet<RoleBlock> = rules::carry_prior_divisions(&refs, known)
+    let mut out: BTreeSet<RoleBlock> = plan::oauth_client::carry_prior_divisions(&refs, known)
         .into_iter()
         .map(|r| RoleBlock {
             role_id: Value::Value(r.role_id),
@@ -140,7 +141,7 @@ fn request_from(s: &ClientState) -> OAuthClientRequest {
         access_token_validity_seconds: s
             .access_token_validity_seconds
             .as_option()
-            .unwrap_or(rules::DEFAULT_VALIDITY),
+            .unwrap_or(plan::oauth_client::DEFAULT_VALIDITY),
         registered_redirect_uri: strings(&s.registered_redirect_uris),
         authorized_grant_type: s
             .authorized_grant_type
@@ -159,7 +160,7 @@ fn request_from(s: &ClientState) -> OAuthClientRequest {
             .state
             .as_ref_option()
             .cloned()
-            .unwrap_or_else(|| rules::DEFAULT_STATE.into()),
+            .unwrap_or_else(|| plan::oauth_client::DEFAULT_STATE.into()),
     }
 }
 
@@ -210,13 +211,13 @@ fn state_from_api(prior: &ClientState, c: &OAuthClient) -> ClientState {
         description,
         access_token_validity_seconds: Value::Value(
             c.access_token_validity_seconds
-                .unwrap_or(rules::DEFAULT_VALIDITY),
+                .unwrap_or(plan::oauth_client::DEFAULT_VALIDITY),
         ),
         registered_redirect_uris: set_from_api(
             &prior.registered_redirect_uris,
             &c.registered_redirect_uri,
         ),
-        authorized_grant_type: Value::Value(rules::grant_type_for_state(
+        authorized_grant_type: Value::Value(plan::oauth_client::grant_type_for_state(
             prior
                 .authorized_grant_type
                 .as_ref_option()
@@ -236,7 +237,7 @@ fn state_from_api(prior: &ClientState, c: &OAuthClient) -> ClientState {
         state: Value::Value(
             c.state
                 .clone()
-                .unwrap_or_else(|| rules::DEFAULT_STATE.into()),
+                .unwrap_or_else(|| plan::oauth_client::DEFAULT_STATE.into()),
         ),
         client_id: Value::Value(c.id.clone()),
         date_created: c
@@ -273,6 +274,25 @@ fn state_after_apply(planned: &ClientState, c: &OAuthClient) -> ClientState {
     }
 }
 
+/// The resource's attributes (the `roles` block is [`roles_block`]), with
+/// their default rules.
+static ATTRIBUTES: LazyLock<Attrs<ClientState>> = LazyLock::new(|| {
+    Attrs::new(vec![
+        Attr::new("id", Str, Computed, "The OAuth client id."),
+        Attr::new("name", Str, Required, "Client name (Genesys Cloud allows duplicates)."),
+        Attr::new("description", Str, Optional, "Free-text description."),
+        Attr::new("access_token_validity_seconds", Number, OptionalComputed, "Lifetime of the tokens the client obtains, 300 to 38880000 seconds.")
+            .default(|s: &mut ClientState| &mut s.access_token_validity_seconds, plan::oauth_client::DEFAULT_VALIDITY),
+        Attr::new("registered_redirect_uris", string_set(), Optional, "Redirect URIs (code and token grants)."),
+        Attr::new("authorized_grant_type", Str, Required, "One of `CODE`, `TOKEN`, `SAML2BEARER`, `SAML2-BEARER`, `PASSWORD`, `CLIENT-CREDENTIALS`."),
+        Attr::new("scopes", string_set(), Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
+        Attr::new("state", Str, OptionalComputed, "`active`, `disabled` or `inactive`. A client that is not active gets no new tokens; its existing tokens run out.")
+            .default(|s: &mut ClientState| &mut s.state, plan::oauth_client::DEFAULT_STATE.to_string()),
+        Attr::new("client_id", Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
+        Attr::new("date_created", Str, Computed, "Creation time (ISO-8601)."),
+    ])
+});
+
 #[async_trait]
 impl Resource for OAuthClientResource {
     type State<'a> = Value<ClientState>;
@@ -287,18 +307,7 @@ impl Resource for OAuthClientResource {
                 description: Description::markdown(
                     "A Genesys Cloud OAuth client. The client secret Genesys returns at creation is discarded: use `genesyscloud_oauth_client_vault_secret` to obtain a secret and keep it in Vault.",
                 ),
-                attributes: map! {
-                    "id" => attr(Str, Computed, "The OAuth client id."),
-                    "name" => attr(Str, Required, "Client name (Genesys Cloud allows duplicates)."),
-                    "description" => attr(Str, Optional, "Free-text description."),
-                    "access_token_validity_seconds" => attr(Number, OptionalComputed, "Lifetime of the tokens the client obtains, 300 to 38880000 seconds. Default 86400."),
-                    "registered_redirect_uris" => attr(string_set(), Optional, "Redirect URIs (code and token grants)."),
-                    "authorized_grant_type" => attr(Str, Required, "One of `CODE`, `TOKEN`, `SAML2BEARER`, `SAML2-BEARER`, `PASSWORD`, `CLIENT-CREDENTIALS`."),
-                    "scopes" => attr(string_set(), Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
-                    "state" => attr(Str, OptionalComputed, "`active` (default), `disabled` or `inactive`. A client that is not active gets no new tokens; its existing tokens run out."),
-                    "client_id" => attr(Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
-                    "date_created" => attr(Str, Computed, "Creation time (ISO-8601)."),
-                },
+                attributes: ATTRIBUTES.schema(),
                 blocks: map! {
                     "roles" => NestedBlock::Set(roles_block(false)),
                 },
@@ -312,17 +321,21 @@ impl Resource for OAuthClientResource {
             return Some(());
         };
         let checks = [
-            c.name.as_ref_option().map(|v| rules::check_name(v)),
+            c.name
+                .as_ref_option()
+                .map(|v| plan::oauth_client::check_name(v)),
             c.authorized_grant_type
                 .as_ref_option()
-                .map(|v| rules::check_grant_type(v)),
+                .map(|v| plan::oauth_client::check_grant_type(v)),
             c.access_token_validity_seconds
                 .as_option()
-                .map(rules::check_validity),
-            c.state.as_ref_option().map(|v| rules::check_state(v)),
+                .map(plan::oauth_client::check_validity),
+            c.state
+                .as_ref_option()
+                .map(|v| plan::oauth_client::check_state(v)),
         ];
         for error in checks.into_iter().flatten().filter_map(Result::err) {
-            field_error(diags, error);
+            attribute_error(diags, error);
         }
         for role in c.roles.iter().flatten() {
             if matches!(&role.role_id, Value::Value(r) if r.trim().is_empty()) {
@@ -347,7 +360,7 @@ impl Resource for OAuthClientResource {
             return Some((Value::Null, private_state));
         };
         let id = prior.id.as_ref_option()?.clone();
-        let genesys = self.shared.genesys(diags)?;
+        let genesys = self.clients.genesys(diags)?;
         match genesys.get_client(&id).await {
             Ok(Some(c)) if !c.is_deleted() => {
                 Some((Value::Value(state_from_api(&prior, &c)), private_state))
@@ -377,7 +390,7 @@ impl Resource for OAuthClientResource {
         planned.id = Value::Unknown;
         planned.client_id = Value::Unknown;
         planned.date_created = Value::Unknown;
-        apply_defaults(&mut planned, &config);
+        ATTRIBUTES.apply_defaults(&mut planned, &config);
         planned.roles = plan_roles(&config.roles, &[]);
         Some((Value::Value(planned), Value::Null))
     }
@@ -395,7 +408,7 @@ impl Resource for OAuthClientResource {
             return Some((Value::Null, prior_private, vec![]));
         };
         let config = config.as_option().unwrap_or_default();
-        apply_defaults(&mut planned, &config);
+        ATTRIBUTES.apply_defaults(&mut planned, &config);
         planned.roles = plan_roles(&config.roles, &role_refs(&prior.roles));
         planned.id = prior.id.clone();
         planned.client_id = prior.client_id.clone();
@@ -424,7 +437,7 @@ impl Resource for OAuthClientResource {
         let Value::Value(planned) = planned else {
             return None;
         };
-        let genesys = self.shared.genesys(diags)?;
+        let genesys = self.clients.genesys(diags)?;
         match genesys.create_client(&request_from(&planned)).await {
             Ok(created) => {
                 // The secret in `created` is zeroized when it goes out of scope
@@ -461,7 +474,7 @@ impl Resource for OAuthClientResource {
             return None;
         };
         let id = prior.id.as_ref_option()?.clone();
-        let genesys = self.shared.genesys(diags)?;
+        let genesys = self.clients.genesys(diags)?;
         match genesys.update_client(&id, &request_from(&planned)).await {
             Ok(c) => Some((
                 Value::Value(state_after_apply(&planned, &c)),
@@ -485,7 +498,7 @@ impl Resource for OAuthClientResource {
             return Some(());
         };
         let id = prior.id.as_ref_option()?.clone();
-        let genesys = self.shared.genesys(diags)?;
+        let genesys = self.clients.genesys(diags)?;
         match genesys.delete_client(&id).await {
             Ok(()) => Some(()),
             Err(e) => {
@@ -512,17 +525,6 @@ impl Resource for OAuthClientResource {
             ..Default::default()
         };
         Some((Value::Value(state), Value::Null))
-    }
-}
-
-/// Defaults of optional+computed attributes, applied when the configuration
-/// leaves them out (also when they are removed from it later).
-fn apply_defaults(planned: &mut ClientState, config: &ClientState) {
-    if config.access_token_validity_seconds.is_null() {
-        planned.access_token_validity_seconds = Value::Value(rules::DEFAULT_VALIDITY);
-    }
-    if config.state.is_null() {
-        planned.state = Value::Value(rules::DEFAULT_STATE.into());
     }
 }
 

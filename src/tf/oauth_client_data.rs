@@ -13,19 +13,19 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, AttributePath, DataSource, Diagnostics};
 
+use super::clients::Clients;
 use super::diag::genesys_error;
-use super::provider::Shared;
 use super::schema::{attr, string_set};
 
 /// The data source.
 pub struct OAuthClientDataSource {
-    shared: Arc<Shared>,
+    clients: Arc<Clients>,
 }
 
 impl OAuthClientDataSource {
-    /// A data source using the provider's shared clients.
-    pub fn new(shared: Arc<Shared>) -> Self {
-        OAuthClientDataSource { shared }
+    /// A data source using the provider's configured clients.
+    pub fn new(clients: Arc<Clients>) -> Self {
+        OAuthClientDataSource { clients }
     }
 }
 
@@ -92,7 +92,7 @@ impl DataSource for OAuthClientDataSource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let name = config.name.as_ref_option()?.clone();
-        let genesys = self.shared.genesys(diags)?;
+        let genesys = self.clients.genesys(diags)?;
         let mut found = match genesys.find_clients_by_name(&name).await {
             Ok(found) => found,
             Err(e) => {

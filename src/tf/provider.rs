@@ -1,8 +1,8 @@
-//! The provider: its configuration schema, and the configured clients shared
-//! with every resource.
+//! The provider: its configuration schema, and `configure`, which builds the
+//! API clients every resource and data source uses.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -12,57 +12,24 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use super::diag::{config_error, config_warning};
+use super::clients::Clients;
+use super::diag::{attribute_error, attribute_warning};
 use super::oauth_client::OAuthClientResource;
 use super::oauth_client_data::OAuthClientDataSource;
 use super::schema::{attr, sensitive};
-use super::vault_secret::VaultSecretResource;
+use super::sink::SinkResource;
 use crate::config::{
-    self, AppRoleLoginInput, FromVaultInput, JwtLoginInput, ProviderInput, VaultInput,
+    self, AppRoleLoginInput, Env, FromVaultInput, JwtLoginInput, ProviderInput, TransportInput,
+    VaultInput,
 };
 use crate::genesys::GenesysClient;
 use crate::secret::Secret;
 use crate::vault::VaultClient;
 
-/// What `configure` produced, shared with resources and data sources.
-#[derive(Default)]
-pub struct Shared {
-    genesys: RwLock<Option<Arc<GenesysClient>>>,
-    vault: RwLock<Option<Arc<VaultClient>>>,
-}
-
-impl Shared {
-    /// The Genesys client, or an error diagnostic when the provider was not
-    /// configured (Terraform always configures before any read or apply).
-    pub fn genesys(&self, diags: &mut Diagnostics) -> Option<Arc<GenesysClient>> {
-        let client = self
-            .genesys
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        if client.is_none() {
-            diags.root_error_short("The genesyscloud provider is not configured");
-        }
-        client
-    }
-
-    /// The Vault client, or an error diagnostic saying how to configure one.
-    pub fn vault(&self, diags: &mut Diagnostics) -> Option<Arc<VaultClient>> {
-        let client = self.vault.read().unwrap_or_else(|e| e.into_inner()).clone();
-        if client.is_none() {
-            diags.root_error(
-                "Vault is not configured",
-                "The secret sinks need Vault: set vault { address } in the provider block or VAULT_ADDR, and a way to authenticate (vault.token, token_file, auth_login_jwt, auth_login_approle, VAULT_TOKEN or ~/.vault-token).",
-            );
-        }
-        client
-    }
-}
-
 /// The `genesyscloud` provider.
 #[derive(Default)]
 pub struct GenesysProvider {
-    shared: Arc<Shared>,
+    clients: Arc<Clients>,
 }
 
 /// A sensitive string as Terraform sends it. Deserializes straight into a
@@ -194,9 +161,11 @@ impl ProviderConfig {
             aws_region: self.aws_region.as_option(),
             base_url: self.base_url.as_option(),
             access_token: self.access_token.as_option().map(|s| s.0),
-            max_retries: self.max_retries.as_option(),
-            retry_deadline_seconds: self.retry_deadline_seconds.as_option(),
-            request_timeout_seconds: self.request_timeout_seconds.as_option(),
+            transport: TransportInput {
+                max_retries: self.max_retries.as_option(),
+                retry_deadline_seconds: self.retry_deadline_seconds.as_option(),
+                request_timeout_seconds: self.request_timeout_seconds.as_option(),
+            },
             oauthclient_from_vault: self.oauthclient_from_vault.as_ref_option().map(|b| {
                 FromVaultInput {
                     mount: text(&b.mount),
@@ -292,8 +261,8 @@ impl Provider for GenesysProvider {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
-        for e in config::check_static(&config.input()) {
-            config_error(diags, e);
+        for e in config::genesys::check_static(&config.input()) {
+            attribute_error(diags, e);
         }
         Some(())
     }
@@ -304,14 +273,15 @@ impl Provider for GenesysProvider {
         terraform_version: String,
         config: Self::Config<'a>,
     ) -> Option<()> {
-        let env = |name: &str| std::env::var(name).ok();
+        let lookup = |name: &str| std::env::var(name).ok();
+        let env = Env::new(&lookup);
         let vault_input = config.vault_input();
         let input = config.input();
-        let (retry, request_timeout) = config::transport(&input);
+        let (retry, request_timeout) = input.transport.resolve();
         let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-        let vault = match config::resolve_vault(
+        let vault = match config::vault::resolve_vault(
             &vault_input,
-            &env,
+            env,
             home,
             retry,
             request_timeout,
@@ -320,7 +290,7 @@ impl Provider for GenesysProvider {
             Ok(None) => None,
             Ok(Some(resolved)) => {
                 for w in resolved.warnings {
-                    config_warning(diags, w);
+                    attribute_warning(diags, w);
                 }
                 match VaultClient::new(resolved.settings) {
                     Ok(v) => Some(Arc::new(v)),
@@ -332,7 +302,7 @@ impl Provider for GenesysProvider {
             }
             Err(errors) => {
                 for e in errors {
-                    config_error(diags, e);
+                    attribute_error(diags, e);
                 }
                 return None;
             }
@@ -348,20 +318,21 @@ impl Provider for GenesysProvider {
                 return None;
             }
             (Some(location), Some(vault)) => {
-                match config::credentials_from_vault(vault, location).await {
+                match config::genesys::credentials_from_vault(vault, location).await {
                     Ok(credentials) => Some(credentials),
                     Err(e) => {
-                        config_error(diags, e);
+                        attribute_error(diags, e);
                         return None;
                     }
                 }
             }
         };
-        let settings = match config::resolve(&input, &env, crate::user_agent(), from_vault) {
+        let settings = match config::genesys::resolve(&input, env, crate::user_agent(), from_vault)
+        {
             Ok(s) => s,
             Err(errors) => {
                 for e in errors {
-                    config_error(diags, e);
+                    attribute_error(diags, e);
                 }
                 return None;
             }
@@ -380,12 +351,7 @@ impl Provider for GenesysProvider {
                 return None;
             }
         };
-        *self
-            .shared
-            .genesys
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(genesys));
-        *self.shared.vault.write().unwrap_or_else(|e| e.into_inner()) = vault;
+        self.clients.set(genesys, vault);
         Some(())
     }
 
@@ -394,8 +360,8 @@ impl Provider for GenesysProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         Some(map! {
-            "oauth_client" => OAuthClientResource::new(self.shared.clone()),
-            "oauth_client_vault_secret" => VaultSecretResource::new(self.shared.clone()),
+            "oauth_client" => OAuthClientResource::new(self.clients.clone()),
+            "oauth_client_vault_secret" => SinkResource::new(self.clients.clone()),
         })
     }
 
@@ -404,7 +370,7 @@ impl Provider for GenesysProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(map! {
-            "oauth_client" => OAuthClientDataSource::new(self.shared.clone()),
+            "oauth_client" => OAuthClientDataSource::new(self.clients.clone()),
         })
     }
 }

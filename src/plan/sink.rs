@@ -1,5 +1,5 @@
-//! Rules of `genesyscloud_oauth_client_vault_secret`: input checks, when to
-//! rotate, what counts as drift, who owns a Vault entry, and which
+//! Rules of the sink (`genesyscloud_oauth_client_vault_secret`): input
+//! checks, when to rotate, what counts as drift, who owns a Vault entry, and which
 //! check-and-set version a write must carry.
 
 use std::collections::BTreeMap;
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::oauth_client::FieldError;
+use crate::attribute_error::AttributeError;
 
 /// `custom_metadata` key marking entries this provider wrote.
 pub const MANAGED_BY_KEY: &str = "managed-by";
@@ -32,12 +32,12 @@ impl OnDestroy {
     pub const NAMES: &'static [&'static str] = &["delete_all", "soft_delete", "retain"];
 
     /// Parses the attribute.
-    pub fn parse(s: &str) -> Result<OnDestroy, FieldError> {
+    pub fn parse(s: &str) -> Result<OnDestroy, AttributeError> {
         match s {
             "delete_all" => Ok(OnDestroy::DeleteAll),
             "soft_delete" => Ok(OnDestroy::SoftDelete),
             "retain" => Ok(OnDestroy::Retain),
-            other => Err(FieldError {
+            other => Err(AttributeError {
                 attribute: "on_destroy",
                 summary: format!("Unsupported on_destroy {other:?}"),
                 detail: format!("on_destroy must be one of {}.", Self::NAMES.join(", ")),
@@ -46,37 +46,9 @@ impl OnDestroy {
     }
 }
 
-/// Checks a KV mount or path: no empty, `.` or `..` segments, no leading or
-/// trailing `/`.
-pub fn check_kv_path(attribute: &'static str, value: &str) -> Result<(), FieldError> {
-    let problem = if value.is_empty() {
-        Some("must not be empty")
-    } else if value.starts_with('/') || value.ends_with('/') {
-        Some("must not start or end with '/'")
-    } else if value.split('/').any(|s| s.is_empty()) {
-        Some("must not contain empty segments ('//')")
-    } else if value.split('/').any(|s| s == "." || s == "..") {
-        Some("must not contain '.' or '..' segments")
-    } else if value.chars().any(|c| c.is_control()) {
-        Some("must not contain control characters")
-    } else {
-        None
-    };
-    match problem {
-        None => Ok(()),
-        Some(p) => Err(FieldError {
-            attribute,
-            summary: format!("Invalid {attribute} {value:?}"),
-            detail: format!(
-                "{attribute} {p}, e.g. mount = \"secret\", path = \"genesys/oauth/ci\"."
-            ),
-        }),
-    }
-}
-
 /// Parses `rotation_period`: a duration such as `2160h`, `90d`, `1h30m`.
-pub fn parse_period(value: &str) -> Result<Duration, FieldError> {
-    let error = |why: String| FieldError {
+pub fn parse_period(value: &str) -> Result<Duration, AttributeError> {
+    let error = |why: String| AttributeError {
         attribute: "rotation_period",
         summary: format!("Invalid rotation_period {value:?}"),
         detail: format!("{why}. Use a duration such as \"2160h\", \"90d\" or \"1h30m\"."),
@@ -161,6 +133,60 @@ pub fn drift(written: Option<u64>, observed: Observed, secret_rejected: bool) ->
     secret_rejected.then_some(Repair::SecretRejected)
 }
 
+/// What an update of a sink does, once its configuration and Vault have
+/// been compared with the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Update {
+    /// Regenerate the secret and write it.
+    Rotate {
+        /// Why, for people (the repair first, when there is one).
+        reasons: Vec<String>,
+        /// True when Vault drifted: the plan says the entry is repaired.
+        repair: bool,
+    },
+    /// Same secret, new layout (key names or extra values): a new version
+    /// without rotating.
+    Rewrite,
+    /// Nothing to write (custom metadata may still be relabelled).
+    Keep,
+}
+
+/// Decides an update: rotate when Vault drifted (`repair`), when
+/// `rotation_triggers` changed or when `rotate_after` has passed; else
+/// rewrite when the entry's layout changed; else keep.
+pub fn plan_update(
+    repair: Option<Repair>,
+    triggers_changed: bool,
+    rotate_after: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+    layout_changed: bool,
+) -> Update {
+    let mut reasons = Vec::new();
+    let repairing = repair.is_some();
+    if let Some(repair) = repair {
+        reasons.push(repair.to_string());
+    }
+    if triggers_changed {
+        reasons.push("rotation_triggers changed".into());
+    }
+    if let Some(after) = rotate_after.filter(|after| now >= *after) {
+        reasons.push(format!(
+            "the rotation period ended at {}",
+            format_time(after)
+        ));
+    }
+    if !reasons.is_empty() {
+        Update::Rotate {
+            reasons,
+            repair: repairing,
+        }
+    } else if layout_changed {
+        Update::Rewrite
+    } else {
+        Update::Keep
+    }
+}
+
 /// The check-and-set version of a write: 0 when the path is new, else the
 /// version observed (so a write that happened since is detected, not
 /// overwritten). KV v1 has no CAS (`None`).
@@ -200,18 +226,6 @@ pub fn custom_metadata(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kv_paths_are_checked_segment_by_segment() {
-        assert!(check_kv_path("path", "genesys/oauth/ci").is_ok());
-        for bad in ["", "/a", "a/", "a//b", "a/../b", "./a", "a\nb"] {
-            assert_eq!(
-                check_kv_path("path", bad).map_err(|e| e.attribute),
-                Err("path"),
-                "{bad:?}"
-            );
-        }
-    }
 
     #[test]
     fn periods_parse_like_go_durations_and_more() {
@@ -267,6 +281,35 @@ mod tests {
         assert_eq!(drift(Some(2), live(2), true), Some(Repair::SecretRejected));
         // Imported: nothing written yet, whatever is live is adopted.
         assert_eq!(drift(None, live(7), false), None);
+    }
+
+    #[test]
+    fn updates_rotate_for_drift_triggers_or_age_else_rewrite_or_keep() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("valid");
+        let later = now + Duration::from_secs(60);
+        assert_eq!(
+            plan_update(None, false, Some(later), now, false),
+            Update::Keep
+        );
+        assert_eq!(plan_update(None, false, None, now, true), Update::Rewrite);
+        assert_eq!(
+            plan_update(Some(Repair::PathGone), true, Some(now), now, true),
+            Update::Rotate {
+                reasons: vec![
+                    "the entry no longer exists".into(),
+                    "rotation_triggers changed".into(),
+                    "the rotation period ended at 2027-01-15T08:00:00Z".into(),
+                ],
+                repair: true,
+            }
+        );
+        assert_eq!(
+            plan_update(None, true, None, now, false),
+            Update::Rotate {
+                reasons: vec!["rotation_triggers changed".into()],
+                repair: false,
+            }
+        );
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! `genesyscloud_oauth_client_vault_secret`: glue only. The sink's steps are
-//! in `crate::sink`, its rules in `crate::plan::vault_secret`.
+//! The sink, `genesyscloud_oauth_client_vault_secret`: glue only. Its steps
+//! are in `crate::sink`, its rules in `crate::plan::sink` and on its
+//! attributes (below).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -12,24 +13,26 @@ use tf_provider::schema::{
     Block, Description, Schema,
 };
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, Resource};
 use time::OffsetDateTime;
 
-use super::diag::field_error;
-use super::provider::Shared;
-use super::schema::attr;
-use crate::plan::vault_secret::{self as rules, Observed, OnDestroy};
+use super::clients::Clients;
+use super::diag::attribute_error;
+use super::schema::{Attr, Attrs};
+use crate::plan;
+use crate::plan::sink::{Observed, OnDestroy, Repair, Update};
 use crate::sink::{self, Expect, KeyNames, SinkError, SinkSpec};
+use crate::vault::KvPath;
 
 /// The resource.
-pub struct VaultSecretResource {
-    shared: Arc<Shared>,
+pub struct SinkResource {
+    clients: Arc<Clients>,
 }
 
-impl VaultSecretResource {
-    /// A resource using the provider's shared clients.
-    pub fn new(shared: Arc<Shared>) -> Self {
-        VaultSecretResource { shared }
+impl SinkResource {
+    /// A resource using the provider's configured clients.
+    pub fn new(clients: Arc<Clients>) -> Self {
+        SinkResource { clients }
     }
 }
 
@@ -79,8 +82,8 @@ impl SinkPrivate {
             latest_live: self.observed_live,
         }
     }
-    fn repair(&self) -> Option<rules::Repair> {
-        rules::drift(self.written_version, self.observed(), self.secret_rejected)
+    fn repair(&self) -> Option<Repair> {
+        plan::sink::drift(self.written_version, self.observed(), self.secret_rejected)
     }
     fn after_write(version: Option<u64>) -> SinkPrivate {
         let v = version.unwrap_or(0);
@@ -92,13 +95,6 @@ impl SinkPrivate {
         }
     }
 }
-
-const DEFAULT_KEYS: [(&str, &str); 4] = [
-    ("client_id_key", "client_id"),
-    ("client_secret_key", "client_secret"),
-    ("base_url_key", "base_url"),
-    ("token_url_key", "token_url"),
-];
 
 fn plain_map(m: &StringMap) -> BTreeMap<String, String> {
     m.as_ref_option()
@@ -123,20 +119,43 @@ fn keys_of(s: &SinkState) -> KeyNames {
     }
 }
 
-fn spec_of(s: &SinkState) -> SinkSpec {
-    SinkSpec {
+/// The entry's place; `None` until mount and path are known and valid.
+fn entry_of(s: &SinkState) -> Option<KvPath> {
+    KvPath::checked(
+        s.mount.as_ref_option()?,
+        s.path.as_ref_option()?,
+        ["mount", "path"],
+    )
+    .ok()
+}
+
+/// What the sink writes and where. Mount and path were checked at validate;
+/// state written by an older release could still hold a malformed one.
+fn spec_of(s: &SinkState, diags: &mut Diagnostics) -> Option<SinkSpec> {
+    let Some(entry) = entry_of(s) else {
+        diags.error(
+            "Invalid Vault mount or path",
+            format!(
+                "mount {:?} and path {:?} do not name a KV entry.",
+                string(&s.mount),
+                string(&s.path)
+            ),
+            AttributePath::new("path"),
+        );
+        return None;
+    };
+    Some(SinkSpec {
         client_id: string(&s.client_id),
-        mount: string(&s.mount),
-        path: string(&s.path),
+        entry,
         keys: keys_of(s),
         extra: plain_map(&s.extra),
         custom_metadata: plain_map(&s.custom_metadata),
         verify: s.verify.as_option().unwrap_or(true),
-    }
+    })
 }
 
 fn time_value(t: Option<OffsetDateTime>) -> Value<String> {
-    t.map(|t| Value::Value(rules::format_time(t)))
+    t.map(|t| Value::Value(plan::sink::format_time(t)))
         .unwrap_or(Value::Null)
 }
 
@@ -145,8 +164,8 @@ fn rotate_after_of(s: &SinkState) -> Value<String> {
     match (&s.rotated_at, &s.rotation_period) {
         (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
         (Value::Value(at), Value::Value(period)) => {
-            match (rules::parse_time(at), rules::parse_period(period)) {
-                (Some(at), Ok(p)) => time_value(Some(rules::rotate_after(at, p))),
+            match (plan::sink::parse_time(at), plan::sink::parse_period(period)) {
+                (Some(at), Ok(p)) => time_value(Some(plan::sink::rotate_after(at, p))),
                 _ => Value::Null,
             }
         }
@@ -172,30 +191,6 @@ fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
     }
 }
 
-/// Fills the optional+computed defaults the configuration leaves out.
-fn apply_defaults(planned: &mut SinkState, config: &SinkState) {
-    let slots: [(&Value<String>, &mut Value<String>); 4] = [
-        (&config.client_id_key, &mut planned.client_id_key),
-        (&config.client_secret_key, &mut planned.client_secret_key),
-        (&config.base_url_key, &mut planned.base_url_key),
-        (&config.token_url_key, &mut planned.token_url_key),
-    ];
-    for ((conf, slot), (_, default)) in slots.into_iter().zip(DEFAULT_KEYS) {
-        if conf.is_null() {
-            *slot = Value::Value(default.to_string());
-        }
-    }
-    if config.verify.is_null() {
-        planned.verify = Value::Value(true);
-    }
-    if config.verify_on_read.is_null() {
-        planned.verify_on_read = Value::Value(false);
-    }
-    if config.on_destroy.is_null() {
-        planned.on_destroy = Value::Value("delete_all".into());
-    }
-}
-
 fn mark_rotation_unknown(s: &mut SinkState) {
     s.vault_version = Value::Unknown;
     s.secret_hash = Value::Unknown;
@@ -204,7 +199,44 @@ fn mark_rotation_unknown(s: &mut SinkState) {
     s.verified_at = Value::Unknown;
 }
 
-impl VaultSecretResource {
+/// The sink's attributes, with their replace and default rules.
+static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
+    let map = || AttributeType::Map(Box::new(AttributeType::String));
+    Attrs::new(vec![
+        Attr::new("id", Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
+        Attr::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept.")
+            .replaces(|s: &SinkState| &s.client_id),
+        Attr::new("mount", Str, Required, "KV mount (v1 or v2), e.g. `secret`.")
+            .replaces(|s: &SinkState| &s.mount),
+        Attr::new("path", Str, Required, "Path inside the mount, e.g. `genesys/oauth/ci`. No leading or trailing `/`, no empty, `.` or `..` segments.")
+            .replaces(|s: &SinkState| &s.path),
+        Attr::new("client_id_key", Str, OptionalComputed, "Key of the client id in the entry; empty leaves it out.")
+            .default(|s: &mut SinkState| &mut s.client_id_key, "client_id".to_string()),
+        Attr::new("client_secret_key", Str, OptionalComputed, "Key of the client secret in the entry.")
+            .default(|s: &mut SinkState| &mut s.client_secret_key, "client_secret".to_string()),
+        Attr::new("base_url_key", Str, OptionalComputed, "Key of the API base URL; empty leaves it out.")
+            .default(|s: &mut SinkState| &mut s.base_url_key, "base_url".to_string()),
+        Attr::new("token_url_key", Str, OptionalComputed, "Key of the token endpoint URL; empty leaves it out.")
+            .default(|s: &mut SinkState| &mut s.token_url_key, "token_url".to_string()),
+        Attr::new("extra", map(), Optional, "Non-secret values written beside the credentials."),
+        Attr::new("custom_metadata", map(), Optional, "KV v2 custom metadata added to the entry (the provider adds `managed-by`, `genesys-client-id` and, in Terraform Cloud runs, the workspace and run id)."),
+        Attr::new("rotation_period", Str, Optional, "Rotate when this long has passed since the last rotation, e.g. `2160h` or `90d`. The rotation happens at the first apply after `rotate_after`."),
+        Attr::new("rotation_triggers", map(), Optional, "Arbitrary values; any change rotates the secret (like the random provider's `keepers`)."),
+        Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client).")
+            .default(|s: &mut SinkState| &mut s.verify, true),
+        Attr::new("verify_on_read", Bool, OptionalComputed, "On every refresh, exchange the credentials stored in Vault; a rejection means the secret was reset outside Terraform, and the plan repairs it.")
+            .default(|s: &mut SinkState| &mut s.verify_on_read, false),
+        Attr::new("on_destroy", Str, OptionalComputed, "`delete_all` (every version and the metadata), `soft_delete` (latest version, recoverable) or `retain`. An entry someone else has since taken over is never deleted.")
+            .default(|s: &mut SinkState| &mut s.on_destroy, "delete_all".to_string()),
+        Attr::new("vault_version", Number, Computed, "KV v2 version holding the current secret (0 on KV v1)."),
+        Attr::new("secret_hash", Str, Computed, "`sha256:<hex>` of the secret, salted with the client id and domain-separated. Null after import until the next rotation."),
+        Attr::new("rotated_at", Str, Computed, "When the secret was last regenerated (RFC 3339)."),
+        Attr::new("rotate_after", Str, Computed, "`rotated_at + rotation_period`: the first apply after this rotates."),
+        Attr::new("verified_at", Str, Computed, "When the current secret was seen to work at the token endpoint."),
+    ])
+});
+
+impl SinkResource {
     /// Runs a rotation and turns its outcome into state and diagnostics.
     async fn rotate_into(
         &self,
@@ -212,12 +244,12 @@ impl VaultSecretResource {
         mut planned: SinkState,
         expect: Expect,
     ) -> Option<(Value<SinkState>, Value<SinkPrivate>)> {
-        let genesys = self.shared.genesys(diags)?;
-        let vault = self.shared.vault(diags)?;
-        let spec = spec_of(&planned);
+        let genesys = self.clients.genesys(diags)?;
+        let vault = self.clients.vault(diags)?;
+        let spec = spec_of(&planned, diags)?;
         match sink::rotate(&genesys, &vault, &spec, expect).await {
             Ok(r) => {
-                planned.id = Value::Value(format!("{}/{}", spec.mount, spec.path));
+                planned.id = Value::Value(spec.entry.to_string());
                 planned.vault_version = Value::Value(r.version.map(|v| v as i64).unwrap_or(0));
                 planned.secret_hash = Value::Value(r.hash);
                 planned.rotated_at = time_value(Some(r.rotated_at));
@@ -226,7 +258,7 @@ impl VaultSecretResource {
                 if let Some(e) = r.verify_error {
                     diags.error(
                         "The new secret does not work",
-                        format!("The secret was written to Vault ({}/{}), but Genesys Cloud rejected it: {e}. The resource is marked for replacement.", spec.mount, spec.path),
+                        format!("The secret was written to Vault ({}), but Genesys Cloud rejected it: {e}. The resource is marked for replacement.", spec.entry),
                         AttributePath::new("verify"),
                     );
                 }
@@ -248,13 +280,12 @@ impl VaultSecretResource {
 }
 
 #[async_trait]
-impl Resource for VaultSecretResource {
+impl Resource for SinkResource {
     type State<'a> = Value<SinkState>;
     type PrivateState<'a> = Value<SinkPrivate>;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        let map = || AttributeType::Map(Box::new(AttributeType::String));
         Some(Schema {
             version: 0,
             block: Block {
@@ -262,28 +293,7 @@ impl Resource for VaultSecretResource {
                 description: Description::markdown(
                     "Obtains a Genesys Cloud OAuth client's secret at the only moment Genesys returns it (regenerating it), writes it to HashiCorp Vault KV, and keeps only a salted hash and the Vault version in state.",
                 ),
-                attributes: map! {
-                    "id" => attr(Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
-                    "client_id" => attr(Str, Required, "Id of the OAuth client whose secret is kept. Changing it replaces the sink."),
-                    "mount" => attr(Str, Required, "KV mount (v1 or v2), e.g. `secret`. Changing it replaces the sink."),
-                    "path" => attr(Str, Required, "Path inside the mount, e.g. `genesys/oauth/ci`. No leading or trailing `/`, no empty, `.` or `..` segments. Changing it replaces the sink."),
-                    "client_id_key" => attr(Str, OptionalComputed, "Key of the client id in the entry. Default `client_id`; empty leaves it out."),
-                    "client_secret_key" => attr(Str, OptionalComputed, "Key of the client secret in the entry. Default `client_secret`."),
-                    "base_url_key" => attr(Str, OptionalComputed, "Key of the API base URL. Default `base_url`; empty leaves it out."),
-                    "token_url_key" => attr(Str, OptionalComputed, "Key of the token endpoint URL. Default `token_url`; empty leaves it out."),
-                    "extra" => attr(map(), Optional, "Non-secret values written beside the credentials."),
-                    "custom_metadata" => attr(map(), Optional, "KV v2 custom metadata added to the entry (the provider adds `managed-by`, `genesys-client-id` and, in Terraform Cloud runs, the workspace and run id)."),
-                    "rotation_period" => attr(Str, Optional, "Rotate when this long has passed since the last rotation, e.g. `2160h` or `90d`. The rotation happens at the first apply after `rotate_after`."),
-                    "rotation_triggers" => attr(map(), Optional, "Arbitrary values; any change rotates the secret (like the random provider's `keepers`)."),
-                    "verify" => attr(Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work. Default `true` (needs a `CLIENT-CREDENTIALS` client)."),
-                    "verify_on_read" => attr(Bool, OptionalComputed, "On every refresh, exchange the credentials stored in Vault; a rejection means the secret was reset outside Terraform, and the plan repairs it. Default `false`."),
-                    "on_destroy" => attr(Str, OptionalComputed, "`delete_all` (default: every version and the metadata), `soft_delete` (latest version, recoverable) or `retain`. An entry someone else has since taken over is never deleted."),
-                    "vault_version" => attr(Number, Computed, "KV v2 version holding the current secret (0 on KV v1)."),
-                    "secret_hash" => attr(Str, Computed, "`sha256:<hex>` of the secret, salted with the client id and domain-separated. Null after import until the next rotation."),
-                    "rotated_at" => attr(Str, Computed, "When the secret was last regenerated (RFC 3339)."),
-                    "rotate_after" => attr(Str, Computed, "`rotated_at + rotation_period`: the first apply after this rotates."),
-                    "verified_at" => attr(Str, Computed, "When the current secret was seen to work at the token endpoint."),
-                },
+                attributes: ATTRIBUTES.schema(),
                 blocks: Default::default(),
                 deprecated: false,
             },
@@ -296,19 +306,19 @@ impl Resource for VaultSecretResource {
         };
         let mut errors = Vec::new();
         if let Value::Value(m) = &c.mount {
-            errors.extend(rules::check_kv_path("mount", m).err());
+            errors.extend(KvPath::check("mount", m).err());
         }
         if let Value::Value(p) = &c.path {
-            errors.extend(rules::check_kv_path("path", p).err());
+            errors.extend(KvPath::check("path", p).err());
         }
         if let Value::Value(p) = &c.rotation_period {
-            errors.extend(rules::parse_period(p).err());
+            errors.extend(plan::sink::parse_period(p).err());
         }
         if let Value::Value(o) = &c.on_destroy {
             errors.extend(OnDestroy::parse(o).err());
         }
         for error in errors {
-            field_error(diags, error);
+            attribute_error(diags, error);
         }
         if matches!(&c.client_secret_key, Value::Value(k) if k.is_empty()) {
             diags.error(
@@ -331,9 +341,9 @@ impl Resource for VaultSecretResource {
             return Some((Value::Null, private));
         };
         let mut private = private.as_option().unwrap_or_default();
-        let genesys = self.shared.genesys(diags)?;
-        let vault = self.shared.vault(diags)?;
-        let spec = spec_of(&state);
+        let genesys = self.clients.genesys(diags)?;
+        let vault = self.clients.vault(diags)?;
+        let spec = spec_of(&state, diags)?;
         match genesys.get_client(&spec.client_id).await {
             Ok(Some(c)) if !c.is_deleted() => {}
             Ok(_) => {
@@ -345,7 +355,7 @@ impl Resource for VaultSecretResource {
                 return None;
             }
         }
-        let observed = match sink::observe(&vault, &spec.mount, &spec.path).await {
+        let observed = match sink::observe(&vault, &spec.entry).await {
             Ok((_, o)) => o,
             Err(e) => {
                 diags.root_error("Could not read the Vault entry", e.to_string());
@@ -377,7 +387,7 @@ impl Resource for VaultSecretResource {
             .map(|v| Value::Value(v as i64))
             .unwrap_or(Value::Null);
         if state.id.is_null() {
-            state.id = Value::Value(format!("{}/{}", spec.mount, spec.path));
+            state.id = Value::Value(spec.entry.to_string());
         }
         Some((Value::Value(state), Value::Value(private)))
     }
@@ -393,11 +403,10 @@ impl Resource for VaultSecretResource {
             return Some((proposed, Value::Null));
         };
         let config = config.as_option().unwrap_or_default();
-        apply_defaults(&mut planned, &config);
-        planned.id = match (&planned.mount, &planned.path) {
-            (Value::Value(m), Value::Value(p)) => Value::Value(format!("{m}/{p}")),
-            _ => Value::Unknown,
-        };
+        ATTRIBUTES.apply_defaults(&mut planned, &config);
+        planned.id = entry_of(&planned)
+            .map(|e| Value::Value(e.to_string()))
+            .unwrap_or(Value::Unknown);
         mark_rotation_unknown(&mut planned);
         Some((Value::Value(planned), Value::Null))
     }
@@ -416,24 +425,16 @@ impl Resource for VaultSecretResource {
         };
         let config = config.as_option().unwrap_or_default();
         let private = prior_private.as_ref_option().cloned().unwrap_or_default();
-        apply_defaults(&mut planned, &config);
+        ATTRIBUTES.apply_defaults(&mut planned, &config);
 
-        let replace: Vec<AttributePath> = [
-            ("client_id", prior.client_id != planned.client_id),
-            ("mount", prior.mount != planned.mount),
-            ("path", prior.path != planned.path),
-        ]
-        .into_iter()
-        .filter(|(_, changed)| *changed)
-        .map(|(name, _)| AttributePath::new(name))
-        .collect();
+        let replace = ATTRIBUTES.replacements(&prior, &planned);
         if !replace.is_empty() {
             mark_rotation_unknown(&mut planned);
             planned.id = Value::Unknown;
             return Some((Value::Value(planned), prior_private, replace));
         }
 
-        // Carry the computed values, then decide what the apply must do.
+        // Carry the computed values, then let the rules decide.
         planned.id = prior.id.clone();
         planned.vault_version = prior.vault_version;
         planned.secret_hash = prior.secret_hash.clone();
@@ -441,35 +442,34 @@ impl Resource for VaultSecretResource {
         planned.verified_at = prior.verified_at.clone();
         planned.rotate_after = rotate_after_of(&planned);
 
-        let mut reasons = Vec::new();
-        if let Some(repair) = private.repair() {
-            reasons.push(repair.to_string());
-        }
-        if !same_map(&prior.rotation_triggers, &config.rotation_triggers) {
-            reasons.push("rotation_triggers changed".into());
-        }
-        if let Value::Value(after) = &planned.rotate_after {
-            if rules::parse_time(after).is_some_and(|t| OffsetDateTime::now_utc() >= t) {
-                reasons.push(format!("the rotation period ended at {after}"));
+        let update = plan::sink::plan_update(
+            private.repair(),
+            !same_map(&prior.rotation_triggers, &config.rotation_triggers),
+            planned
+                .rotate_after
+                .as_ref_option()
+                .and_then(|t| plan::sink::parse_time(t)),
+            OffsetDateTime::now_utc(),
+            keys_of(&prior) != keys_of(&planned) || !same_map(&prior.extra, &planned.extra),
+        );
+        match update {
+            Update::Rotate { reasons, repair } => {
+                mark_rotation_unknown(&mut planned);
+                if repair {
+                    diags.warning(
+                        "The Vault entry will be repaired",
+                        format!(
+                            "{}/{}: {}. Apply regenerates the client secret and writes it again.",
+                            string(&planned.mount),
+                            string(&planned.path),
+                            reasons.join("; ")
+                        ),
+                        AttributePath::new("vault_version"),
+                    );
+                }
             }
-        }
-        if !reasons.is_empty() {
-            mark_rotation_unknown(&mut planned);
-            if private.repair().is_some() {
-                diags.warning(
-                    "The Vault entry will be repaired",
-                    format!(
-                        "{}/{}: {}. Apply regenerates the client secret and writes it again.",
-                        string(&planned.mount),
-                        string(&planned.path),
-                        reasons.join("; ")
-                    ),
-                    AttributePath::new("vault_version"),
-                );
-            }
-        } else if keys_of(&prior) != keys_of(&planned) || !same_map(&prior.extra, &planned.extra) {
-            // Same secret, new layout: a new version without rotating.
-            planned.vault_version = Value::Unknown;
+            Update::Rewrite => planned.vault_version = Value::Unknown,
+            Update::Keep => {}
         }
         Some((Value::Value(planned), prior_private, vec![]))
     }
@@ -515,9 +515,9 @@ impl Resource for VaultSecretResource {
         if planned.secret_hash.is_unknown() {
             return self.rotate_into(diags, planned, expect).await;
         }
-        let genesys = self.shared.genesys(diags)?;
-        let vault = self.shared.vault(diags)?;
-        let spec = spec_of(&planned);
+        let genesys = self.clients.genesys(diags)?;
+        let vault = self.clients.vault(diags)?;
+        let spec = spec_of(&planned, diags)?;
         let mut new_private = private.clone();
         if planned.vault_version.is_unknown() {
             match sink::rewrite(&genesys, &vault, &spec, &keys_of(&prior), expect).await {
@@ -551,14 +551,14 @@ impl Resource for VaultSecretResource {
         };
         let on_destroy =
             OnDestroy::parse(&string(&prior.on_destroy)).unwrap_or(OnDestroy::DeleteAll);
-        let vault = self.shared.vault(diags)?;
-        let spec = spec_of(&prior);
+        let vault = self.clients.vault(diags)?;
+        let spec = spec_of(&prior, diags)?;
         match sink::remove(&vault, &spec, on_destroy).await {
             Ok(true) => Some(()),
             Ok(false) => {
                 diags.root_warning(
                     "Vault entry left in place",
-                    format!("{}/{} now holds an entry this provider did not write for client {}; it was not deleted.", spec.mount, spec.path, spec.client_id),
+                    format!("{} now holds an entry this provider did not write for client {}; it was not deleted.", spec.entry, spec.client_id),
                 );
                 Some(())
             }
@@ -574,20 +574,11 @@ impl Resource for VaultSecretResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let parsed = match id.split(':').collect::<Vec<_>>().as_slice() {
-            [client, mount, path] => {
-                Some((client.to_string(), mount.to_string(), path.to_string()))
-            }
-            [client, rest] => rest
-                .split_once('/')
-                .map(|(m, p)| (client.to_string(), m.to_string(), p.to_string())),
-            _ => None,
-        };
-        let Some((client_id, mount, path)) = parsed.filter(|(c, m, p)| {
-            !c.is_empty()
-                && rules::check_kv_path("mount", m).is_ok()
-                && rules::check_kv_path("path", p).is_ok()
-        }) else {
+        let parsed = id
+            .split_once(':')
+            .filter(|(client, _)| !client.is_empty())
+            .and_then(|(client, rest)| Some((client, KvPath::parse(rest)?)));
+        let Some((client_id, entry)) = parsed else {
             diags.root_error(
                 "Invalid import id",
                 format!("{id:?}: use <client_id>:<mount>/<path> (mount is the first segment), or <client_id>:<mount>:<path> for a mount with '/' in its name."),
@@ -595,13 +586,13 @@ impl Resource for VaultSecretResource {
             return None;
         };
         let mut state = SinkState {
-            id: Value::Value(format!("{mount}/{path}")),
-            client_id: Value::Value(client_id),
-            mount: Value::Value(mount),
-            path: Value::Value(path),
+            id: Value::Value(entry.to_string()),
+            client_id: Value::Value(client_id.to_string()),
+            mount: Value::Value(entry.mount().to_string()),
+            path: Value::Value(entry.path().to_string()),
             ..Default::default()
         };
-        apply_defaults(&mut state, &SinkState::default());
+        ATTRIBUTES.apply_defaults(&mut state, &SinkState::default());
         Some((Value::Value(state), Value::Null))
     }
 }

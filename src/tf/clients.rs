@@ -1,0 +1,50 @@
+//! The API clients `configure` builds and every resource and data source
+//! uses. A leaf: it knows the clients, not who fills or reads it.
+
+use std::sync::{Arc, RwLock};
+
+use tf_provider::Diagnostics;
+
+use crate::genesys::GenesysClient;
+use crate::vault::VaultClient;
+
+/// The configured clients, shared by the provider and its resources.
+#[derive(Default)]
+pub struct Clients {
+    genesys: RwLock<Option<Arc<GenesysClient>>>,
+    vault: RwLock<Option<Arc<VaultClient>>>,
+}
+
+impl Clients {
+    /// Stores what `configure` built (Vault is optional).
+    pub fn set(&self, genesys: GenesysClient, vault: Option<Arc<VaultClient>>) {
+        *self.genesys.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(genesys));
+        *self.vault.write().unwrap_or_else(|e| e.into_inner()) = vault;
+    }
+
+    /// The Genesys client, or an error diagnostic when the provider was not
+    /// configured (Terraform always configures before any read or apply).
+    pub fn genesys(&self, diags: &mut Diagnostics) -> Option<Arc<GenesysClient>> {
+        let client = self
+            .genesys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if client.is_none() {
+            diags.root_error_short("The genesyscloud provider is not configured");
+        }
+        client
+    }
+
+    /// The Vault client, or an error diagnostic saying how to configure one.
+    pub fn vault(&self, diags: &mut Diagnostics) -> Option<Arc<VaultClient>> {
+        let client = self.vault.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if client.is_none() {
+            diags.root_error(
+                "Vault is not configured",
+                "The secret sinks need Vault: set vault { address } in the provider block or VAULT_ADDR, and a way to authenticate (vault.token, token_file, auth_login_jwt, auth_login_approle, VAULT_TOKEN or ~/.vault-token).",
+            );
+        }
+        client
+    }
+}
