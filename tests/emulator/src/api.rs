@@ -83,6 +83,15 @@ async fn serve(shared: &Shared, method: String, path: String, req: Request) -> R
                 }
                 return r;
             }
+            FaultKind::Status409 => {
+                return error(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    "The version supplied does not match the current version of the resource",
+                    &correlation,
+                    None,
+                )
+            }
             FaultKind::Status500 => {
                 return error(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -333,3 +333,56 @@ async fn bad_credentials_linger_and_http_admin_endpoints() {
     assert_eq!(state["issued_tokens"].as_array().map(Vec::len), Some(1));
     assert_eq!(state["clients"].as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn conflict_fault_answers_409_for_its_count_only() {
+    let (emu, http, t) = start().await;
+    let list = "/api/v2/oauth/clients";
+    let client = json!({"name": "c", "authorizedGrantType": "CODE"});
+    let (_, created, _) = call(&http, &emu, &t, reqwest::Method::POST, list, Some(client)).await;
+    let path = format!("{list}/{}", created["id"].as_str().expect("id"));
+    emu.inject(
+        FaultRule::new(FaultKind::Status409)
+            .method("PUT")
+            .path(list)
+            .times(2),
+    );
+    for _ in 0..2 {
+        let (status, body, headers) = call(
+            &http,
+            &emu,
+            &t,
+            reqwest::Method::PUT,
+            &path,
+            Some(created.clone()),
+        )
+        .await;
+        assert_eq!((status, &body["code"]), (409, &json!("conflict")));
+        assert_eq!(body["status"], 409);
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(headers.contains_key("inin-correlation-id"));
+    }
+    let (status, _, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    assert_eq!(status, 200, "the rule is for PUT only");
+    let (status, _, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::PUT,
+        &path,
+        Some(created.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "the rule applied twice only");
+
+    // The same rule as the emulator binary takes it, in JSON over HTTP.
+    let r = http
+        .post(format!("{}/__emulator/faults", emu.base_url()))
+        .json(&json!({"kind": "Status409", "method": "DELETE", "count": 1}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status().as_u16(), 204);
+    let (status, body, _) = call(&http, &emu, &t, reqwest::Method::DELETE, &path, None).await;
+    assert_eq!((status, &body["code"]), (409, &json!("conflict")));
+}
