@@ -263,9 +263,7 @@ fn token(shared: &Shared, headers: &HeaderMap, body: &[u8], correlation: &str) -
     let mut inner = shared.lock();
     inner.expire();
     let admin = id == shared.config.admin_client_id && secret == shared.config.admin_client_secret;
-    let client = inner.clients.get(&id).is_some_and(|c| {
-        c.authorized_grant_type == "CLIENT-CREDENTIALS" && c.state == "active" && c.secret == secret
-    });
+    let client = inner.clients.get(&id).is_some_and(|c| c.accepts(&secret));
     if !admin && !client {
         return reply(
             StatusCode::UNAUTHORIZED,
@@ -329,13 +327,7 @@ fn route(
         ("GET", [id]) => get(shared, id, correlation),
         ("PUT", [id]) => update(shared, id, body, correlation),
         ("DELETE", [id]) => delete(shared, id, correlation),
-        ("POST", [id, "secret"]) => {
-            let regenerated = shared.lock().regenerate(id);
-            match regenerated {
-                Some(_) => get_with_secret(shared, id, correlation),
-                None => not_found(id, correlation),
-            }
-        }
+        ("POST", [id, "secret"]) => regenerate(shared, id, correlation),
         _ => error(
             StatusCode::NOT_FOUND,
             "not.found",
@@ -387,7 +379,12 @@ fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
             correlation,
         );
     }
-    let all = shared.lock().ordered();
+    let all: Vec<StoredClient> = shared
+        .lock()
+        .ordered()
+        .into_iter()
+        .filter(StoredClient::visible)
+        .collect();
     let total = all.len() as u64;
     let page_count = total.div_ceil(size).max(1);
     let start = ((number - 1) * size) as usize;
@@ -550,6 +547,7 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
     let mut inner = shared.lock();
     let id = uuid::Uuid::new_v4().to_string();
     let now = now_iso();
+    let known_at = Instant::now() + inner.consistency_window;
     let mut client = StoredClient {
         id: id.clone(),
         name: String::new(),
@@ -565,6 +563,8 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
         date_created: now,
         date_modified: String::new(),
         gone_at: None,
+        visible_at: known_at,
+        secret_usable_at: known_at,
     };
     apply_request(&mut client, request);
     let answer = client.to_json(true);
@@ -574,16 +574,19 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
 }
 
 fn get(shared: &Shared, id: &str, correlation: &str) -> Response {
-    let mut inner = shared.lock();
-    inner.expire();
-    match inner.clients.get(id) {
+    match shared.lock().visible(id) {
         Some(c) => reply(StatusCode::OK, c.to_json(false), correlation),
         None => not_found(id, correlation),
     }
 }
 
-fn get_with_secret(shared: &Shared, id: &str, correlation: &str) -> Response {
-    match shared.lock().clients.get(id) {
+/// `POST /api/v2/oauth/clients/{id}/secret`: the client with its new secret.
+fn regenerate(shared: &Shared, id: &str, correlation: &str) -> Response {
+    let mut inner = shared.lock();
+    if inner.visible(id).is_none() || inner.regenerate(id).is_none() {
+        return not_found(id, correlation);
+    }
+    match inner.clients.get(id) {
         Some(c) => reply(StatusCode::OK, c.to_json(true), correlation),
         None => not_found(id, correlation),
     }
@@ -594,9 +597,7 @@ fn update(shared: &Shared, id: &str, body: &[u8], correlation: &str) -> Response
         Ok(r) => r,
         Err((message, field)) => return bad_request(&message, field, correlation),
     };
-    let mut inner = shared.lock();
-    inner.expire();
-    match inner.clients.get_mut(id) {
+    match shared.lock().visible(id) {
         Some(c) if c.state != "deleted" => {
             apply_request(c, request);
             reply(StatusCode::OK, c.to_json(false), correlation)
@@ -608,8 +609,7 @@ fn update(shared: &Shared, id: &str, body: &[u8], correlation: &str) -> Response
 fn delete(shared: &Shared, id: &str, correlation: &str) -> Response {
     let linger = shared.config.delete_linger;
     let mut inner = shared.lock();
-    inner.expire();
-    let Some(c) = inner.clients.get_mut(id).filter(|c| c.state != "deleted") else {
+    let Some(c) = inner.visible(id).filter(|c| c.state != "deleted") else {
         return not_found(id, correlation);
     };
     if c.state != "inactive" {

@@ -33,6 +33,13 @@ pub struct EmulatorConfig {
     pub delete_linger: Duration,
     /// Division id used when a role is granted without one.
     pub home_division: String,
+    /// How long a new client, or a client's new secret, takes to reach every
+    /// part of the service (zero: at once). Until then a new client is
+    /// unknown to the `/api/v2/oauth/clients` endpoints (404, not listed),
+    /// and the token endpoint refuses a new secret while the old one is
+    /// already dead. The initial value of
+    /// [`Emulator::set_consistency_window`].
+    pub consistency_window: Duration,
     /// Log `METHOD path -> status` of every request to stderr (never
     /// bodies, queries or headers, so no secret or token).
     pub log_requests: bool,
@@ -46,6 +53,7 @@ impl Default for EmulatorConfig {
             token_lifetime: Duration::from_secs(86_400),
             delete_linger: Duration::ZERO,
             home_division: "3b9f3e1c-0d3e-4a43-9f2e-5d7c1a2b4c6d".into(),
+            consistency_window: Duration::ZERO,
             log_requests: false,
         }
     }
@@ -82,8 +90,11 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner {
+                consistency_window: config.consistency_window,
+                ..Inner::default()
+            }),
             config,
-            inner: Mutex::new(Inner::default()),
         });
         let app = axum::Router::new()
             .fallback(api::handle)
@@ -126,7 +137,8 @@ impl Emulator {
         self.shared.lock().faults.push(rule);
     }
 
-    /// Every client, including those lingering as deleted.
+    /// Every client, including those lingering as deleted and those still
+    /// inside the consistency window.
     pub fn clients(&self) -> Vec<StoredClient> {
         let mut inner = self.shared.lock();
         inner.expire();
@@ -159,8 +171,16 @@ impl Emulator {
     }
 
     /// Regenerates a client's secret behind Terraform's back; returns it.
+    /// The new secret is subject to the consistency window.
     pub fn regenerate_secret(&self, id: &str) -> Option<String> {
         self.shared.lock().regenerate(id)
+    }
+
+    /// Sets the consistency window (see
+    /// [`EmulatorConfig::consistency_window`]) for clients created and
+    /// secrets issued from now on.
+    pub fn set_consistency_window(&self, window: Duration) {
+        self.shared.lock().consistency_window = window;
     }
 }
 

@@ -47,9 +47,28 @@ pub struct StoredClient {
     /// While lingering as deleted: when it disappears, and that time as
     /// `dateToDelete` answers it.
     pub(crate) gone_at: Option<(Instant, String)>,
+    /// When the `/api/v2/oauth/clients` endpoints start to know it (the end
+    /// of the consistency window after its creation).
+    pub(crate) visible_at: Instant,
+    /// When the token endpoint starts to accept `secret` (the end of the
+    /// consistency window after it was issued).
+    pub(crate) secret_usable_at: Instant,
 }
 
 impl StoredClient {
+    /// True once the `/api/v2/oauth/clients` endpoints know the client.
+    pub(crate) fn visible(&self) -> bool {
+        Instant::now() >= self.visible_at
+    }
+
+    /// True when the token endpoint accepts `secret` for this client.
+    pub(crate) fn accepts(&self, secret: &str) -> bool {
+        self.authorized_grant_type == "CLIENT-CREDENTIALS"
+            && self.state == "active"
+            && self.secret == secret
+            && Instant::now() >= self.secret_usable_at
+    }
+
     /// JSON as GET answers it, with the secret only when `with_secret`.
     pub fn to_json(&self, with_secret: bool) -> Value {
         let mut v = json!({
@@ -98,6 +117,8 @@ pub(crate) struct Inner {
     pub faults: Vec<FaultRule>,
     /// (method, path) of every request.
     pub requests: Vec<(String, String)>,
+    /// The current consistency window.
+    pub consistency_window: std::time::Duration,
 }
 
 /// A request path with the client id replaced by `{id}`, e.g.
@@ -137,10 +158,19 @@ impl Inner {
             return None;
         }
         let secret = self.new_secret();
+        let usable_at = Instant::now() + self.consistency_window;
         let client = self.clients.get_mut(id)?;
         client.secret = secret.clone();
+        client.secret_usable_at = usable_at;
         client.date_modified = now_iso();
         Some(secret)
+    }
+
+    /// The client as the `/api/v2/oauth/clients/{id}` endpoints see it:
+    /// `None` when unknown, gone, or still inside the consistency window.
+    pub fn visible(&mut self, id: &str) -> Option<&mut StoredClient> {
+        self.expire();
+        self.clients.get_mut(id).filter(|c| c.visible())
     }
 
     /// Clients in creation order.
