@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::faults::{self, FaultKind, FaultRule};
 use crate::state::{iso_in, now_iso, path_pattern, random_token, StoredClient};
-use crate::Shared;
+use crate::{DivisionEcho, Shared};
 
 const GRANT_TYPES: &[&str] = &[
     "CODE",
@@ -23,6 +23,7 @@ const GRANT_TYPES: &[&str] = &[
     "CLIENT-CREDENTIALS",
 ];
 const CLIENTS: &str = "/api/v2/oauth/clients";
+const HOME_DIVISION: &str = "/api/v2/authorization/divisions/home";
 
 /// Answers every request, logging it to stderr when configured.
 pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
@@ -307,6 +308,9 @@ fn route(
     body: &[u8],
     correlation: &str,
 ) -> Response {
+    if method == "GET" && path == HOME_DIVISION {
+        return home_division(shared, correlation);
+    }
     let rest = path.strip_prefix(CLIENTS);
     let segments: Vec<&str> = match rest {
         Some("") | Some("/") => vec![],
@@ -336,6 +340,23 @@ fn route(
             None,
         ),
     }
+}
+
+/// `GET /api/v2/authorization/divisions/home`: the home division, as an
+/// AuthzDivision.
+fn home_division(shared: &Shared, correlation: &str) -> Response {
+    let id = &shared.config.home_division;
+    reply(
+        StatusCode::OK,
+        json!({
+            "id": id,
+            "name": "Home",
+            "description": "The home division",
+            "homeDivision": true,
+            "selfUri": format!("/api/v2/authorization/divisions/{id}"),
+        }),
+        correlation,
+    )
 }
 
 fn not_found(id: &str, correlation: &str) -> Response {
@@ -379,12 +400,14 @@ fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
             correlation,
         );
     }
-    let all: Vec<StoredClient> = shared
-        .lock()
+    let mut inner = shared.lock();
+    let echo = inner.division_echo;
+    let all: Vec<StoredClient> = inner
         .ordered()
         .into_iter()
         .filter(StoredClient::visible)
         .collect();
+    drop(inner);
     let total = all.len() as u64;
     let page_count = total.div_ceil(size).max(1);
     let start = ((number - 1) * size) as usize;
@@ -392,7 +415,7 @@ fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
         .iter()
         .skip(start)
         .take(size as usize)
-        .map(|c| c.to_json(false))
+        .map(|c| c.to_json(false, echo))
         .collect();
     let uri = |n: u64| format!("{CLIENTS}?pageSize={size}&pageNumber={n}");
     let mut v = json!({
@@ -423,7 +446,8 @@ struct ClientRequest {
     role_ids: Vec<String>,
     grant: String,
     scope: Vec<String>,
-    roles: Vec<(String, String)>,
+    /// (role id, division id if sent).
+    roles: Vec<(String, Option<String>)>,
     state: String,
 }
 
@@ -438,7 +462,7 @@ fn strings(body: &Value, field: &'static str) -> Result<Vec<String>, &'static st
     }
 }
 
-fn parse_request(shared: &Shared, body: &[u8]) -> Result<ClientRequest, (String, &'static str)> {
+fn parse_request(body: &[u8]) -> Result<ClientRequest, (String, &'static str)> {
     let body: Value = serde_json::from_slice(body)
         .map_err(|_| ("The request body is not valid JSON".to_string(), "body"))?;
     let name = body
@@ -499,8 +523,8 @@ fn parse_request(shared: &Shared, body: &[u8]) -> Result<ClientRequest, (String,
                 let division = i
                     .get("divisionId")
                     .and_then(Value::as_str)
-                    .unwrap_or(&shared.config.home_division);
-                Some((role.to_string(), division.to_string()))
+                    .map(str::to_string);
+                Some((role.to_string(), division))
             })
             .collect::<Option<Vec<_>>>()
             .ok_or((
@@ -526,7 +550,8 @@ fn parse_request(shared: &Shared, body: &[u8]) -> Result<ClientRequest, (String,
     })
 }
 
-fn apply_request(c: &mut StoredClient, r: ClientRequest) {
+/// Stores a request; roles sent without a division get `home`.
+fn apply_request(c: &mut StoredClient, r: ClientRequest, home: &str) {
     c.name = r.name;
     c.description = r.description;
     c.access_token_validity_seconds = r.validity;
@@ -534,13 +559,18 @@ fn apply_request(c: &mut StoredClient, r: ClientRequest) {
     c.role_ids = r.role_ids;
     c.authorized_grant_type = r.grant;
     c.scope = r.scope;
-    c.role_divisions = r.roles;
+    c.division_implied = r.roles.iter().map(|(_, d)| d.is_none()).collect();
+    c.role_divisions = r
+        .roles
+        .into_iter()
+        .map(|(role, division)| (role, division.unwrap_or_else(|| home.to_string())))
+        .collect();
     c.state = r.state;
     c.date_modified = now_iso();
 }
 
 fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
-    let request = match parse_request(shared, body) {
+    let request = match parse_request(body) {
         Ok(r) => r,
         Err((message, field)) => return bad_request(&message, field, correlation),
     };
@@ -558,6 +588,7 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
         authorized_grant_type: String::new(),
         scope: vec![],
         role_divisions: vec![],
+        division_implied: vec![],
         state: String::new(),
         secret: inner.new_secret(),
         date_created: now,
@@ -566,16 +597,18 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
         visible_at: known_at,
         secret_usable_at: known_at,
     };
-    apply_request(&mut client, request);
-    let answer = client.to_json(true);
+    apply_request(&mut client, request, &shared.config.home_division);
+    let answer = client.to_json(true, inner.division_echo);
     inner.clients.insert(id.clone(), client);
     inner.order.push(id);
     reply(StatusCode::OK, answer, correlation)
 }
 
 fn get(shared: &Shared, id: &str, correlation: &str) -> Response {
-    match shared.lock().visible(id) {
-        Some(c) => reply(StatusCode::OK, c.to_json(false), correlation),
+    let mut inner = shared.lock();
+    let echo = inner.division_echo;
+    match inner.visible(id) {
+        Some(c) => reply(StatusCode::OK, c.to_json(false, echo), correlation),
         None => not_found(id, correlation),
     }
 }
@@ -587,20 +620,26 @@ fn regenerate(shared: &Shared, id: &str, correlation: &str) -> Response {
         return not_found(id, correlation);
     }
     match inner.clients.get(id) {
-        Some(c) => reply(StatusCode::OK, c.to_json(true), correlation),
+        Some(c) => reply(
+            StatusCode::OK,
+            c.to_json(true, inner.division_echo),
+            correlation,
+        ),
         None => not_found(id, correlation),
     }
 }
 
 fn update(shared: &Shared, id: &str, body: &[u8], correlation: &str) -> Response {
-    let request = match parse_request(shared, body) {
+    let request = match parse_request(body) {
         Ok(r) => r,
         Err((message, field)) => return bad_request(&message, field, correlation),
     };
-    match shared.lock().visible(id) {
+    let mut inner = shared.lock();
+    let echo = inner.division_echo;
+    match inner.visible(id) {
         Some(c) if c.state != "deleted" => {
-            apply_request(c, request);
-            reply(StatusCode::OK, c.to_json(false), correlation)
+            apply_request(c, request, &shared.config.home_division);
+            reply(StatusCode::OK, c.to_json(false, echo), correlation)
         }
         _ => not_found(id, correlation),
     }
@@ -629,14 +668,18 @@ fn delete(shared: &Shared, id: &str, correlation: &str) -> Response {
     reply(StatusCode::NO_CONTENT, Value::Null, correlation)
 }
 
-/// `/__emulator/state` (GET: clients with secrets, issued secrets and tokens,
+/// `/__emulator/state` (GET: clients with secrets and granted divisions, issued secrets and tokens,
 /// request counts by `"METHOD pattern"`) and `/__emulator/faults` (POST a
 /// rule, DELETE all).
 fn admin(shared: &Shared, method: &str, path: &str, body: &[u8], correlation: &str) -> Response {
     match (method, path) {
         ("GET", "/__emulator/state") => {
             let mut inner = shared.lock();
-            let clients: Vec<Value> = inner.ordered().iter().map(|c| c.to_json(true)).collect();
+            let clients: Vec<Value> = inner
+                .ordered()
+                .iter()
+                .map(|c| c.to_json(true, DivisionEcho::HomeFilledIn))
+                .collect();
             let mut requests = std::collections::BTreeMap::<String, usize>::new();
             for (m, p) in &inner.requests {
                 *requests

@@ -1,7 +1,10 @@
 //! An emulator of the Genesys Cloud Platform API parts the provider uses:
-//! the client-credentials token endpoint and `/api/v2/oauth/clients`, with
-//! the documented JSON shapes, error bodies and `ININ-Correlation-Id`
-//! headers, plus fault injection and inspection for tests.
+//! the client-credentials token endpoint, `/api/v2/oauth/clients` and
+//! `/api/v2/authorization/divisions/home`, with the documented JSON shapes,
+//! error bodies and `ININ-Correlation-Id` headers, plus fault injection and
+//! inspection for tests. Options model what the real service does beyond
+//! the documentation: a consistency window after a create or a new secret,
+//! and how a role granted without a division is answered.
 //!
 //! One server answers both the login host's `/oauth/token` and the API
 //! host's `/api/v2/...` paths. Requests are routed by hand in one handler so
@@ -33,6 +36,9 @@ pub struct EmulatorConfig {
     pub delete_linger: Duration,
     /// Division id used when a role is granted without one.
     pub home_division: String,
+    /// How a role granted without a division is answered. The initial value
+    /// of [`Emulator::set_division_echo`].
+    pub division_echo: DivisionEcho,
     /// How long a new client, or a client's new secret, takes to reach every
     /// part of the service (zero: at once). Until then a new client is
     /// unknown to the `/api/v2/oauth/clients` endpoints (404, not listed),
@@ -53,10 +59,25 @@ impl Default for EmulatorConfig {
             token_lifetime: Duration::from_secs(86_400),
             delete_linger: Duration::ZERO,
             home_division: "3b9f3e1c-0d3e-4a43-9f2e-5d7c1a2b4c6d".into(),
+            division_echo: DivisionEcho::default(),
             consistency_window: Duration::ZERO,
             log_requests: false,
         }
     }
+}
+
+/// How `roleDivisions` answers a role that was sent without a `divisionId`
+/// (the role is granted in the home division whatever the answer says). A
+/// role sent with a `divisionId` is always answered as sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DivisionEcho {
+    /// With the home division's id filled in.
+    #[default]
+    HomeFilledIn,
+    /// Without a `divisionId` key.
+    Omitted,
+    /// With `"divisionId": null`.
+    Null,
 }
 
 /// Shared between the handler and the handle.
@@ -92,6 +113,7 @@ impl Emulator {
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner {
                 consistency_window: config.consistency_window,
+                division_echo: config.division_echo,
                 ..Inner::default()
             }),
             config,
@@ -174,6 +196,12 @@ impl Emulator {
     /// The new secret is subject to the consistency window.
     pub fn regenerate_secret(&self, id: &str) -> Option<String> {
         self.shared.lock().regenerate(id)
+    }
+
+    /// Sets how roles sent without a division are answered from now on
+    /// (see [`DivisionEcho`]).
+    pub fn set_division_echo(&self, echo: DivisionEcho) {
+        self.shared.lock().division_echo = echo;
     }
 
     /// Sets the consistency window (see

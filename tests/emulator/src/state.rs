@@ -8,6 +8,7 @@ use rand::RngCore;
 use serde_json::{json, Value};
 
 use crate::faults::FaultRule;
+use crate::DivisionEcho;
 
 /// The user every client is created and modified by.
 static ADMIN_USER: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| {
@@ -34,8 +35,12 @@ pub struct StoredClient {
     pub authorized_grant_type: String,
     /// Scopes.
     pub scope: Vec<String>,
-    /// (role id, division id).
+    /// (role id, division id) as granted: a role sent without a division
+    /// is granted the home division.
     pub role_divisions: Vec<(String, String)>,
+    /// For each entry of `role_divisions`, whether it was sent without a
+    /// division (its answer then follows the [`DivisionEcho`]).
+    pub(crate) division_implied: Vec<bool>,
     /// active, disabled, inactive or deleted.
     pub state: String,
     /// The current secret (the only one the token endpoint accepts).
@@ -69,8 +74,19 @@ impl StoredClient {
             && Instant::now() >= self.secret_usable_at
     }
 
-    /// JSON as GET answers it, with the secret only when `with_secret`.
-    pub fn to_json(&self, with_secret: bool) -> Value {
+    /// JSON as GET answers it, with the secret only when `with_secret`, and
+    /// the roles sent without a division answered as `echo` says.
+    pub fn to_json(&self, with_secret: bool, echo: DivisionEcho) -> Value {
+        let roles: Vec<Value> = self
+            .role_divisions
+            .iter()
+            .zip(&self.division_implied)
+            .map(|((role, division), implied)| match (implied, echo) {
+                (true, DivisionEcho::Omitted) => json!({"roleId": role}),
+                (true, DivisionEcho::Null) => json!({"roleId": role, "divisionId": null}),
+                _ => json!({"roleId": role, "divisionId": division}),
+            })
+            .collect();
         let mut v = json!({
             "id": self.id,
             "name": self.name,
@@ -79,7 +95,7 @@ impl StoredClient {
             "roleIds": self.role_ids,
             "authorizedGrantType": self.authorized_grant_type,
             "scope": self.scope,
-            "roleDivisions": self.role_divisions.iter().map(|(r, d)| json!({"roleId": r, "divisionId": d})).collect::<Vec<_>>(),
+            "roleDivisions": roles,
             "state": self.state,
             "dateCreated": self.date_created,
             "dateModified": self.date_modified,
@@ -117,6 +133,8 @@ pub(crate) struct Inner {
     pub faults: Vec<FaultRule>,
     /// (method, path) of every request.
     pub requests: Vec<(String, String)>,
+    /// How roles sent without a division are answered.
+    pub division_echo: DivisionEcho,
     /// The current consistency window.
     pub consistency_window: std::time::Duration,
 }

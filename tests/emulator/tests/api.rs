@@ -1,6 +1,6 @@
 //! The emulator answers as the Platform API does.
 
-use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
+use genesys_emulator::{DivisionEcho, Emulator, EmulatorConfig, FaultKind, FaultRule};
 use serde_json::{json, Value};
 
 async fn start() -> (Emulator, reqwest::Client, String) {
@@ -590,4 +590,126 @@ async fn after_the_consistency_window_the_client_and_its_secrets_work() {
             .0,
         204
     );
+}
+
+const HOME: &str = "/api/v2/authorization/divisions/home";
+
+/// The `roleDivisions` of an answer, by role id.
+fn roles(client: &Value) -> std::collections::BTreeMap<String, Value> {
+    client["roleDivisions"]
+        .as_array()
+        .expect("roleDivisions")
+        .iter()
+        .map(|r| (r["roleId"].as_str().expect("roleId").to_string(), r.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn home_division_endpoint_answers_an_authz_division() {
+    let (emu, http, t) = start().await;
+    let (status, home, headers) = call(&http, &emu, &t, reqwest::Method::GET, HOME, None).await;
+    assert_eq!(status, 200);
+    assert!(headers.contains_key("inin-correlation-id"));
+    let id = EmulatorConfig::default().home_division;
+    assert_eq!(home["id"], json!(id));
+    assert_eq!(home["name"], "Home");
+    assert!(home["description"].is_string());
+    assert_eq!(home["homeDivision"], true);
+    assert_eq!(
+        home["selfUri"],
+        json!(format!("/api/v2/authorization/divisions/{id}"))
+    );
+    assert_eq!(emu.request_count("GET", HOME), 1);
+    assert_eq!(
+        call(&http, &emu, &t, reqwest::Method::GET, HOME, None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(emu.request_count("GET", HOME), 2);
+    let (status, _, _) = call(&http, &emu, "not-a-token", reqwest::Method::GET, HOME, None).await;
+    assert_eq!(status, 401, "it needs a token like every API call");
+}
+
+#[tokio::test]
+async fn division_echo_decides_how_a_role_without_a_division_is_answered() {
+    let (emu, http, t) = start().await;
+    let (_, home, _) = call(&http, &emu, &t, reqwest::Method::GET, HOME, None).await;
+    let body = json!({"name": "r", "authorizedGrantType": "CLIENT-CREDENTIALS",
+        "roleDivisions": [{"roleId": "implied"}, {"roleId": "explicit", "divisionId": "d-1"}]});
+    // The default: the home division filled in.
+    let (_, created, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        CLIENTS,
+        Some(body.clone()),
+    )
+    .await;
+    let path = format!("{CLIENTS}/{}", created["id"].as_str().expect("id"));
+    assert_eq!(roles(&created)["implied"]["divisionId"], home["id"]);
+    assert_eq!(roles(&created)["explicit"]["divisionId"], "d-1");
+
+    emu.set_division_echo(DivisionEcho::Omitted);
+    let (_, got, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    assert!(roles(&got)["implied"].get("divisionId").is_none());
+    assert_eq!(roles(&got)["explicit"]["divisionId"], "d-1");
+    let (_, page, _) = call(&http, &emu, &t, reqwest::Method::GET, CLIENTS, None).await;
+    assert!(roles(&page["entities"][0])["implied"]
+        .get("divisionId")
+        .is_none());
+
+    emu.set_division_echo(DivisionEcho::Null);
+    let (status, put, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::PUT,
+        &path,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let implied = &roles(&put)["implied"];
+    assert!(implied.get("divisionId").is_some_and(Value::is_null));
+    assert_eq!(roles(&put)["explicit"]["divisionId"], "d-1");
+    let (_, regen, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        &format!("{path}/secret"),
+        None,
+    )
+    .await;
+    assert!(roles(&regen)["implied"]
+        .get("divisionId")
+        .is_some_and(Value::is_null));
+
+    // Whatever the answers say, the role is granted in the home division.
+    let granted = &emu.clients()[0].role_divisions;
+    assert!(granted.contains(&(
+        "implied".to_string(),
+        home["id"].as_str().expect("home id").to_string()
+    )));
+    assert!(granted.contains(&("explicit".to_string(), "d-1".to_string())));
+
+    emu.set_division_echo(DivisionEcho::HomeFilledIn);
+    let (_, got, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    assert_eq!(roles(&got)["implied"]["divisionId"], home["id"]);
+
+    // The same from the configuration, on the create answer.
+    let emu = Emulator::start(EmulatorConfig {
+        division_echo: DivisionEcho::Omitted,
+        ..Default::default()
+    })
+    .await
+    .expect("start");
+    let t = token(&http, &emu, "emulator-admin", "emulator-admin-secret")
+        .await
+        .expect("admin token");
+    let (_, created, _) = call(&http, &emu, &t, reqwest::Method::POST, CLIENTS, Some(body)).await;
+    assert!(roles(&created)["implied"].get("divisionId").is_none());
+    assert_eq!(roles(&created)["explicit"]["divisionId"], "d-1");
 }
