@@ -668,9 +668,9 @@ fn delete(shared: &Shared, id: &str, correlation: &str) -> Response {
     reply(StatusCode::NO_CONTENT, Value::Null, correlation)
 }
 
-/// `/__emulator/state` (GET: clients with secrets and granted divisions, issued secrets and tokens,
-/// request counts by `"METHOD pattern"`) and `/__emulator/faults` (POST a
-/// rule, DELETE all).
+/// `/__emulator/state` (GET: every client with its secret and granted
+/// divisions, issued secrets and tokens, request counts by
+/// `"METHOD pattern"`) and `/__emulator/faults` (POST a rule, DELETE all).
 fn admin(shared: &Shared, method: &str, path: &str, body: &[u8], correlation: &str) -> Response {
     match (method, path) {
         ("GET", "/__emulator/state") => {

@@ -36,7 +36,7 @@ pub struct EmulatorConfig {
     pub delete_linger: Duration,
     /// Division id used when a role is granted without one.
     pub home_division: String,
-    /// How a role granted without a division is answered. The initial value
+    /// How a role sent without a division is answered. The initial value
     /// of [`Emulator::set_division_echo`].
     pub division_echo: DivisionEcho,
     /// How long a new client, or a client's new secret, takes to reach every

@@ -43,7 +43,8 @@ pub struct StoredClient {
     pub(crate) division_implied: Vec<bool>,
     /// active, disabled, inactive or deleted.
     pub state: String,
-    /// The current secret (the only one the token endpoint accepts).
+    /// The current secret (the only one the token endpoint accepts, once
+    /// the consistency window after it was issued has passed).
     pub secret: String,
     /// ISO-8601 creation time.
     pub date_created: String,
