@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::faults::{self, FaultKind, FaultRule};
 use crate::state::{iso_in, now_iso, path_pattern, random_token, StoredClient};
-use crate::Shared;
+use crate::{DivisionEcho, Shared};
 
 const GRANT_TYPES: &[&str] = &[
     "CODE",
@@ -23,6 +23,7 @@ const GRANT_TYPES: &[&str] = &[
     "CLIENT-CREDENTIALS",
 ];
 const CLIENTS: &str = "/api/v2/oauth/clients";
+const HOME_DIVISION: &str = "/api/v2/authorization/divisions/home";
 
 /// Answers every request, logging it to stderr when configured.
 pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
@@ -82,6 +83,15 @@ async fn serve(shared: &Shared, method: String, path: String, req: Request) -> R
                     r.headers_mut().insert("Retry-After", v);
                 }
                 return r;
+            }
+            FaultKind::Status409 => {
+                return error(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    "The version supplied does not match the current version of the resource",
+                    &correlation,
+                    None,
+                )
             }
             FaultKind::Status500 => {
                 return error(
@@ -254,9 +264,7 @@ fn token(shared: &Shared, headers: &HeaderMap, body: &[u8], correlation: &str) -
     let mut inner = shared.lock();
     inner.expire();
     let admin = id == shared.config.admin_client_id && secret == shared.config.admin_client_secret;
-    let client = inner.clients.get(&id).is_some_and(|c| {
-        c.authorized_grant_type == "CLIENT-CREDENTIALS" && c.state == "active" && c.secret == secret
-    });
+    let client = inner.clients.get(&id).is_some_and(|c| c.accepts(&secret));
     if !admin && !client {
         return reply(
             StatusCode::UNAUTHORIZED,
@@ -300,6 +308,9 @@ fn route(
     body: &[u8],
     correlation: &str,
 ) -> Response {
+    if method == "GET" && path == HOME_DIVISION {
+        return home_division(shared, correlation);
+    }
     let rest = path.strip_prefix(CLIENTS);
     let segments: Vec<&str> = match rest {
         Some("") | Some("/") => vec![],
@@ -320,13 +331,7 @@ fn route(
         ("GET", [id]) => get(shared, id, correlation),
         ("PUT", [id]) => update(shared, id, body, correlation),
         ("DELETE", [id]) => delete(shared, id, correlation),
-        ("POST", [id, "secret"]) => {
-            let regenerated = shared.lock().regenerate(id);
-            match regenerated {
-                Some(_) => get_with_secret(shared, id, correlation),
-                None => not_found(id, correlation),
-            }
-        }
+        ("POST", [id, "secret"]) => regenerate(shared, id, correlation),
         _ => error(
             StatusCode::NOT_FOUND,
             "not.found",
@@ -335,6 +340,23 @@ fn route(
             None,
         ),
     }
+}
+
+/// `GET /api/v2/authorization/divisions/home`: the home division, as an
+/// AuthzDivision.
+fn home_division(shared: &Shared, correlation: &str) -> Response {
+    let id = &shared.config.home_division;
+    reply(
+        StatusCode::OK,
+        json!({
+            "id": id,
+            "name": "Home",
+            "description": "The home division",
+            "homeDivision": true,
+            "selfUri": format!("/api/v2/authorization/divisions/{id}"),
+        }),
+        correlation,
+    )
 }
 
 fn not_found(id: &str, correlation: &str) -> Response {
@@ -378,7 +400,14 @@ fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
             correlation,
         );
     }
-    let all = shared.lock().ordered();
+    let mut inner = shared.lock();
+    let echo = inner.division_echo;
+    let all: Vec<StoredClient> = inner
+        .ordered()
+        .into_iter()
+        .filter(StoredClient::visible)
+        .collect();
+    drop(inner);
     let total = all.len() as u64;
     let page_count = total.div_ceil(size).max(1);
     let start = ((number - 1) * size) as usize;
@@ -386,7 +415,7 @@ fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
         .iter()
         .skip(start)
         .take(size as usize)
-        .map(|c| c.to_json(false))
+        .map(|c| c.to_json(false, echo))
         .collect();
     let uri = |n: u64| format!("{CLIENTS}?pageSize={size}&pageNumber={n}");
     let mut v = json!({
@@ -417,7 +446,8 @@ struct ClientRequest {
     role_ids: Vec<String>,
     grant: String,
     scope: Vec<String>,
-    roles: Vec<(String, String)>,
+    /// (role id, division id if sent).
+    roles: Vec<(String, Option<String>)>,
     state: String,
 }
 
@@ -432,7 +462,7 @@ fn strings(body: &Value, field: &'static str) -> Result<Vec<String>, &'static st
     }
 }
 
-fn parse_request(shared: &Shared, body: &[u8]) -> Result<ClientRequest, (String, &'static str)> {
+fn parse_request(body: &[u8]) -> Result<ClientRequest, (String, &'static str)> {
     let body: Value = serde_json::from_slice(body)
         .map_err(|_| ("The request body is not valid JSON".to_string(), "body"))?;
     let name = body
@@ -493,8 +523,8 @@ fn parse_request(shared: &Shared, body: &[u8]) -> Result<ClientRequest, (String,
                 let division = i
                     .get("divisionId")
                     .and_then(Value::as_str)
-                    .unwrap_or(&shared.config.home_division);
-                Some((role.to_string(), division.to_string()))
+                    .map(str::to_string);
+                Some((role.to_string(), division))
             })
             .collect::<Option<Vec<_>>>()
             .ok_or((
@@ -520,7 +550,8 @@ fn parse_request(shared: &Shared, body: &[u8]) -> Result<ClientRequest, (String,
     })
 }
 
-fn apply_request(c: &mut StoredClient, r: ClientRequest) {
+/// Stores a request; roles sent without a division get `home`.
+fn apply_request(c: &mut StoredClient, r: ClientRequest, home: &str) {
     c.name = r.name;
     c.description = r.description;
     c.access_token_validity_seconds = r.validity;
@@ -528,19 +559,25 @@ fn apply_request(c: &mut StoredClient, r: ClientRequest) {
     c.role_ids = r.role_ids;
     c.authorized_grant_type = r.grant;
     c.scope = r.scope;
-    c.role_divisions = r.roles;
+    c.division_implied = r.roles.iter().map(|(_, d)| d.is_none()).collect();
+    c.role_divisions = r
+        .roles
+        .into_iter()
+        .map(|(role, division)| (role, division.unwrap_or_else(|| home.to_string())))
+        .collect();
     c.state = r.state;
     c.date_modified = now_iso();
 }
 
 fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
-    let request = match parse_request(shared, body) {
+    let request = match parse_request(body) {
         Ok(r) => r,
         Err((message, field)) => return bad_request(&message, field, correlation),
     };
     let mut inner = shared.lock();
     let id = uuid::Uuid::new_v4().to_string();
     let now = now_iso();
+    let known_at = Instant::now() + inner.consistency_window;
     let mut client = StoredClient {
         id: id.clone(),
         name: String::new(),
@@ -551,14 +588,17 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
         authorized_grant_type: String::new(),
         scope: vec![],
         role_divisions: vec![],
+        division_implied: vec![],
         state: String::new(),
         secret: inner.new_secret(),
         date_created: now,
         date_modified: String::new(),
         gone_at: None,
+        visible_at: known_at,
+        secret_usable_at: known_at,
     };
-    apply_request(&mut client, request);
-    let answer = client.to_json(true);
+    apply_request(&mut client, request, &shared.config.home_division);
+    let answer = client.to_json(true, inner.division_echo);
     inner.clients.insert(id.clone(), client);
     inner.order.push(id);
     reply(StatusCode::OK, answer, correlation)
@@ -566,31 +606,40 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
 
 fn get(shared: &Shared, id: &str, correlation: &str) -> Response {
     let mut inner = shared.lock();
-    inner.expire();
-    match inner.clients.get(id) {
-        Some(c) => reply(StatusCode::OK, c.to_json(false), correlation),
+    let echo = inner.division_echo;
+    match inner.visible(id) {
+        Some(c) => reply(StatusCode::OK, c.to_json(false, echo), correlation),
         None => not_found(id, correlation),
     }
 }
 
-fn get_with_secret(shared: &Shared, id: &str, correlation: &str) -> Response {
-    match shared.lock().clients.get(id) {
-        Some(c) => reply(StatusCode::OK, c.to_json(true), correlation),
+/// `POST /api/v2/oauth/clients/{id}/secret`: the client with its new secret.
+fn regenerate(shared: &Shared, id: &str, correlation: &str) -> Response {
+    let mut inner = shared.lock();
+    if inner.visible(id).is_none() || inner.regenerate(id).is_none() {
+        return not_found(id, correlation);
+    }
+    match inner.clients.get(id) {
+        Some(c) => reply(
+            StatusCode::OK,
+            c.to_json(true, inner.division_echo),
+            correlation,
+        ),
         None => not_found(id, correlation),
     }
 }
 
 fn update(shared: &Shared, id: &str, body: &[u8], correlation: &str) -> Response {
-    let request = match parse_request(shared, body) {
+    let request = match parse_request(body) {
         Ok(r) => r,
         Err((message, field)) => return bad_request(&message, field, correlation),
     };
     let mut inner = shared.lock();
-    inner.expire();
-    match inner.clients.get_mut(id) {
+    let echo = inner.division_echo;
+    match inner.visible(id) {
         Some(c) if c.state != "deleted" => {
-            apply_request(c, request);
-            reply(StatusCode::OK, c.to_json(false), correlation)
+            apply_request(c, request, &shared.config.home_division);
+            reply(StatusCode::OK, c.to_json(false, echo), correlation)
         }
         _ => not_found(id, correlation),
     }
@@ -599,8 +648,7 @@ fn update(shared: &Shared, id: &str, body: &[u8], correlation: &str) -> Response
 fn delete(shared: &Shared, id: &str, correlation: &str) -> Response {
     let linger = shared.config.delete_linger;
     let mut inner = shared.lock();
-    inner.expire();
-    let Some(c) = inner.clients.get_mut(id).filter(|c| c.state != "deleted") else {
+    let Some(c) = inner.visible(id).filter(|c| c.state != "deleted") else {
         return not_found(id, correlation);
     };
     if c.state != "inactive" {
@@ -620,14 +668,18 @@ fn delete(shared: &Shared, id: &str, correlation: &str) -> Response {
     reply(StatusCode::NO_CONTENT, Value::Null, correlation)
 }
 
-/// `/__emulator/state` (GET: clients with secrets, issued secrets and tokens,
-/// request counts by `"METHOD pattern"`) and `/__emulator/faults` (POST a
-/// rule, DELETE all).
+/// `/__emulator/state` (GET: every client with its secret and granted
+/// divisions, issued secrets and tokens, request counts by
+/// `"METHOD pattern"`) and `/__emulator/faults` (POST a rule, DELETE all).
 fn admin(shared: &Shared, method: &str, path: &str, body: &[u8], correlation: &str) -> Response {
     match (method, path) {
         ("GET", "/__emulator/state") => {
             let mut inner = shared.lock();
-            let clients: Vec<Value> = inner.ordered().iter().map(|c| c.to_json(true)).collect();
+            let clients: Vec<Value> = inner
+                .ordered()
+                .iter()
+                .map(|c| c.to_json(true, DivisionEcho::HomeFilledIn))
+                .collect();
             let mut requests = std::collections::BTreeMap::<String, usize>::new();
             for (m, p) in &inner.requests {
                 *requests

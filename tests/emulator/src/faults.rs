@@ -11,6 +11,9 @@ pub enum FaultKind {
         /// Seconds in `Retry-After`.
         retry_after_secs: u64,
     },
+    /// 409 with a Genesys error body, code `conflict` (as the real service
+    /// answers a write that lost a race with another one).
+    Status409,
     /// 500 with a Genesys error body.
     Status500,
     /// 501 with a Genesys error body.

@@ -1,7 +1,10 @@
 //! An emulator of the Genesys Cloud Platform API parts the provider uses:
-//! the client-credentials token endpoint and `/api/v2/oauth/clients`, with
-//! the documented JSON shapes, error bodies and `ININ-Correlation-Id`
-//! headers, plus fault injection and inspection for tests.
+//! the client-credentials token endpoint, `/api/v2/oauth/clients` and
+//! `/api/v2/authorization/divisions/home`, with the documented JSON shapes,
+//! error bodies and `ININ-Correlation-Id` headers, plus fault injection and
+//! inspection for tests. Options model what the real service does beyond
+//! the documentation: a consistency window after a create or a new secret,
+//! and how a role granted without a division is answered.
 //!
 //! One server answers both the login host's `/oauth/token` and the API
 //! host's `/api/v2/...` paths. Requests are routed by hand in one handler so
@@ -33,6 +36,16 @@ pub struct EmulatorConfig {
     pub delete_linger: Duration,
     /// Division id used when a role is granted without one.
     pub home_division: String,
+    /// How a role sent without a division is answered. The initial value
+    /// of [`Emulator::set_division_echo`].
+    pub division_echo: DivisionEcho,
+    /// How long a new client, or a client's new secret, takes to reach every
+    /// part of the service (zero: at once). Until then a new client is
+    /// unknown to the `/api/v2/oauth/clients` endpoints (404, not listed),
+    /// and the token endpoint refuses a new secret while the old one is
+    /// already dead. The initial value of
+    /// [`Emulator::set_consistency_window`].
+    pub consistency_window: Duration,
     /// Log `METHOD path -> status` of every request to stderr (never
     /// bodies, queries or headers, so no secret or token).
     pub log_requests: bool,
@@ -46,9 +59,25 @@ impl Default for EmulatorConfig {
             token_lifetime: Duration::from_secs(86_400),
             delete_linger: Duration::ZERO,
             home_division: "3b9f3e1c-0d3e-4a43-9f2e-5d7c1a2b4c6d".into(),
+            division_echo: DivisionEcho::default(),
+            consistency_window: Duration::ZERO,
             log_requests: false,
         }
     }
+}
+
+/// How `roleDivisions` answers a role that was sent without a `divisionId`
+/// (the role is granted in the home division whatever the answer says). A
+/// role sent with a `divisionId` is always answered as sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DivisionEcho {
+    /// With the home division's id filled in.
+    #[default]
+    HomeFilledIn,
+    /// Without a `divisionId` key.
+    Omitted,
+    /// With `"divisionId": null`.
+    Null,
 }
 
 /// Shared between the handler and the handle.
@@ -82,8 +111,12 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner {
+                consistency_window: config.consistency_window,
+                division_echo: config.division_echo,
+                ..Inner::default()
+            }),
             config,
-            inner: Mutex::new(Inner::default()),
         });
         let app = axum::Router::new()
             .fallback(api::handle)
@@ -126,7 +159,8 @@ impl Emulator {
         self.shared.lock().faults.push(rule);
     }
 
-    /// Every client, including those lingering as deleted.
+    /// Every client, including those lingering as deleted and those still
+    /// inside the consistency window.
     pub fn clients(&self) -> Vec<StoredClient> {
         let mut inner = self.shared.lock();
         inner.expire();
@@ -159,8 +193,22 @@ impl Emulator {
     }
 
     /// Regenerates a client's secret behind Terraform's back; returns it.
+    /// The new secret is subject to the consistency window.
     pub fn regenerate_secret(&self, id: &str) -> Option<String> {
         self.shared.lock().regenerate(id)
+    }
+
+    /// Sets how roles sent without a division are answered from now on
+    /// (see [`DivisionEcho`]).
+    pub fn set_division_echo(&self, echo: DivisionEcho) {
+        self.shared.lock().division_echo = echo;
+    }
+
+    /// Sets the consistency window (see
+    /// [`EmulatorConfig::consistency_window`]) for clients created and
+    /// secrets issued from now on.
+    pub fn set_consistency_window(&self, window: Duration) {
+        self.shared.lock().consistency_window = window;
     }
 }
 

@@ -8,10 +8,17 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use genesys_emulator::{Emulator, EmulatorConfig};
+use genesys_emulator::{DivisionEcho, Emulator, EmulatorConfig};
 
 const USAGE: &str = "usage: genesys-emulator [--listen ADDR] [--admin-client-id ID] [--admin-client-secret SECRET] \
-[--token-lifetime-secs N] [--delete-linger-secs N] [--port-file PATH]";
+[--token-lifetime-secs N] [--delete-linger-secs N] [--consistency-window-ms N] \
+[--division-echo home-filled-in|omitted|null] [--port-file PATH]
+
+  --consistency-window-ms N  for N ms after a create, the client answers 404 and is not listed,
+                             and after a create or a regenerate the new secret is refused (default 0)
+  --division-echo MODE       how a role sent without a divisionId is answered: with the home
+                             division (home-filled-in, the default), without the key (omitted),
+                             or with null (null)";
 
 fn parse(args: Vec<String>) -> Result<(EmulatorConfig, SocketAddr, Option<String>), String> {
     let mut config = EmulatorConfig {
@@ -43,6 +50,23 @@ fn parse(args: Vec<String>) -> Result<(EmulatorConfig, SocketAddr, Option<String
                         .parse()
                         .map_err(|e| format!("--delete-linger-secs: {e}"))?,
                 )
+            }
+            "--consistency-window-ms" => {
+                config.consistency_window = Duration::from_millis(
+                    value()?
+                        .parse()
+                        .map_err(|e| format!("--consistency-window-ms: {e}"))?,
+                )
+            }
+            "--division-echo" => {
+                config.division_echo = match value()?.as_str() {
+                    "home-filled-in" => DivisionEcho::HomeFilledIn,
+                    "omitted" => DivisionEcho::Omitted,
+                    "null" => DivisionEcho::Null,
+                    other => {
+                        return Err(format!("--division-echo: unknown mode {other:?}\n{USAGE}"))
+                    }
+                }
             }
             "--port-file" => port_file = Some(value()?),
             "-h" | "--help" => return Err(USAGE.into()),
@@ -88,4 +112,33 @@ async fn main() -> ExitCode {
     }
     drop(emulator);
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn realism_flags_default_to_the_plain_behaviour_and_parse() {
+        let (config, _, _) = parse(vec![]).expect("no flags");
+        assert_eq!(config.consistency_window, Duration::ZERO);
+        assert_eq!(config.division_echo, DivisionEcho::HomeFilledIn);
+        let (config, _, _) = parse(args(&[
+            "--consistency-window-ms",
+            "750",
+            "--division-echo",
+            "null",
+        ]))
+        .expect("flags");
+        assert_eq!(config.consistency_window, Duration::from_millis(750));
+        assert_eq!(config.division_echo, DivisionEcho::Null);
+        let (config, _, _) = parse(args(&["--division-echo", "omitted"])).expect("omitted");
+        assert_eq!(config.division_echo, DivisionEcho::Omitted);
+        assert!(parse(args(&["--division-echo", "home"])).is_err());
+        assert!(parse(args(&["--consistency-window-ms", "soon"])).is_err());
+    }
 }

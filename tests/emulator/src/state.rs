@@ -8,6 +8,7 @@ use rand::RngCore;
 use serde_json::{json, Value};
 
 use crate::faults::FaultRule;
+use crate::DivisionEcho;
 
 /// The user every client is created and modified by.
 static ADMIN_USER: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| {
@@ -34,11 +35,16 @@ pub struct StoredClient {
     pub authorized_grant_type: String,
     /// Scopes.
     pub scope: Vec<String>,
-    /// (role id, division id).
+    /// (role id, division id) as granted: a role sent without a division
+    /// is granted the home division.
     pub role_divisions: Vec<(String, String)>,
+    /// For each entry of `role_divisions`, whether it was sent without a
+    /// division (its answer then follows the [`DivisionEcho`]).
+    pub(crate) division_implied: Vec<bool>,
     /// active, disabled, inactive or deleted.
     pub state: String,
-    /// The current secret (the only one the token endpoint accepts).
+    /// The current secret (the only one the token endpoint accepts, once
+    /// the consistency window after it was issued has passed).
     pub secret: String,
     /// ISO-8601 creation time.
     pub date_created: String,
@@ -47,11 +53,41 @@ pub struct StoredClient {
     /// While lingering as deleted: when it disappears, and that time as
     /// `dateToDelete` answers it.
     pub(crate) gone_at: Option<(Instant, String)>,
+    /// When the `/api/v2/oauth/clients` endpoints start to know it (the end
+    /// of the consistency window after its creation).
+    pub(crate) visible_at: Instant,
+    /// When the token endpoint starts to accept `secret` (the end of the
+    /// consistency window after it was issued).
+    pub(crate) secret_usable_at: Instant,
 }
 
 impl StoredClient {
-    /// JSON as GET answers it, with the secret only when `with_secret`.
-    pub fn to_json(&self, with_secret: bool) -> Value {
+    /// True once the `/api/v2/oauth/clients` endpoints know the client.
+    pub(crate) fn visible(&self) -> bool {
+        Instant::now() >= self.visible_at
+    }
+
+    /// True when the token endpoint accepts `secret` for this client.
+    pub(crate) fn accepts(&self, secret: &str) -> bool {
+        self.authorized_grant_type == "CLIENT-CREDENTIALS"
+            && self.state == "active"
+            && self.secret == secret
+            && Instant::now() >= self.secret_usable_at
+    }
+
+    /// JSON as GET answers it, with the secret only when `with_secret`, and
+    /// the roles sent without a division answered as `echo` says.
+    pub fn to_json(&self, with_secret: bool, echo: DivisionEcho) -> Value {
+        let roles: Vec<Value> = self
+            .role_divisions
+            .iter()
+            .zip(&self.division_implied)
+            .map(|((role, division), implied)| match (implied, echo) {
+                (true, DivisionEcho::Omitted) => json!({"roleId": role}),
+                (true, DivisionEcho::Null) => json!({"roleId": role, "divisionId": null}),
+                _ => json!({"roleId": role, "divisionId": division}),
+            })
+            .collect();
         let mut v = json!({
             "id": self.id,
             "name": self.name,
@@ -60,7 +96,7 @@ impl StoredClient {
             "roleIds": self.role_ids,
             "authorizedGrantType": self.authorized_grant_type,
             "scope": self.scope,
-            "roleDivisions": self.role_divisions.iter().map(|(r, d)| json!({"roleId": r, "divisionId": d})).collect::<Vec<_>>(),
+            "roleDivisions": roles,
             "state": self.state,
             "dateCreated": self.date_created,
             "dateModified": self.date_modified,
@@ -98,6 +134,10 @@ pub(crate) struct Inner {
     pub faults: Vec<FaultRule>,
     /// (method, path) of every request.
     pub requests: Vec<(String, String)>,
+    /// How roles sent without a division are answered.
+    pub division_echo: DivisionEcho,
+    /// The current consistency window.
+    pub consistency_window: std::time::Duration,
 }
 
 /// A request path with the client id replaced by `{id}`, e.g.
@@ -137,10 +177,19 @@ impl Inner {
             return None;
         }
         let secret = self.new_secret();
+        let usable_at = Instant::now() + self.consistency_window;
         let client = self.clients.get_mut(id)?;
         client.secret = secret.clone();
+        client.secret_usable_at = usable_at;
         client.date_modified = now_iso();
         Some(secret)
+    }
+
+    /// The client as the `/api/v2/oauth/clients/{id}` endpoints see it:
+    /// `None` when unknown, gone, or still inside the consistency window.
+    pub fn visible(&mut self, id: &str) -> Option<&mut StoredClient> {
+        self.expire();
+        self.clients.get_mut(id).filter(|c| c.visible())
     }
 
     /// Clients in creation order.

@@ -1,6 +1,6 @@
 //! The emulator answers as the Platform API does.
 
-use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
+use genesys_emulator::{DivisionEcho, Emulator, EmulatorConfig, FaultKind, FaultRule};
 use serde_json::{json, Value};
 
 async fn start() -> (Emulator, reqwest::Client, String) {
@@ -20,6 +20,19 @@ async fn token(
     id: &str,
     secret: &str,
 ) -> Result<String, u16> {
+    let (status, body) = token_answer(http, emu, id, secret).await;
+    body["access_token"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or(status)
+}
+
+async fn token_answer(
+    http: &reqwest::Client,
+    emu: &Emulator,
+    id: &str,
+    secret: &str,
+) -> (u16, Value) {
     let r = http
         .post(format!("{}/oauth/token", emu.base_url()))
         .basic_auth(id, Some(secret))
@@ -28,11 +41,7 @@ async fn token(
         .await
         .expect("send");
     let status = r.status().as_u16();
-    let body: Value = r.json().await.expect("json");
-    body["access_token"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or(status)
+    (status, r.json().await.expect("json"))
 }
 
 async fn call(
@@ -332,4 +341,375 @@ async fn bad_credentials_linger_and_http_admin_endpoints() {
     assert_eq!(state["requests"]["POST /oauth/token"], 2);
     assert_eq!(state["issued_tokens"].as_array().map(Vec::len), Some(1));
     assert_eq!(state["clients"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn conflict_fault_answers_409_for_its_count_only() {
+    let (emu, http, t) = start().await;
+    let list = "/api/v2/oauth/clients";
+    let client = json!({"name": "c", "authorizedGrantType": "CODE"});
+    let (_, created, _) = call(&http, &emu, &t, reqwest::Method::POST, list, Some(client)).await;
+    let path = format!("{list}/{}", created["id"].as_str().expect("id"));
+    emu.inject(
+        FaultRule::new(FaultKind::Status409)
+            .method("PUT")
+            .path(list)
+            .times(2),
+    );
+    for _ in 0..2 {
+        let (status, body, headers) = call(
+            &http,
+            &emu,
+            &t,
+            reqwest::Method::PUT,
+            &path,
+            Some(created.clone()),
+        )
+        .await;
+        assert_eq!((status, &body["code"]), (409, &json!("conflict")));
+        assert_eq!(body["status"], 409);
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(headers.contains_key("inin-correlation-id"));
+    }
+    let (status, _, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    assert_eq!(status, 200, "the rule is for PUT only");
+    let (status, _, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::PUT,
+        &path,
+        Some(created.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "the rule applied twice only");
+
+    // The same rule as the emulator binary takes it, in JSON over HTTP.
+    let r = http
+        .post(format!("{}/__emulator/faults", emu.base_url()))
+        .json(&json!({"kind": "Status409", "method": "DELETE", "count": 1}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status().as_u16(), 204);
+    let (status, body, _) = call(&http, &emu, &t, reqwest::Method::DELETE, &path, None).await;
+    assert_eq!((status, &body["code"]), (409, &json!("conflict")));
+}
+
+const CLIENTS: &str = "/api/v2/oauth/clients";
+
+fn credentials_client(name: &str) -> Value {
+    json!({"name": name, "authorizedGrantType": "CLIENT-CREDENTIALS", "roleDivisions": [{"roleId": "r"}]})
+}
+
+/// The ids in the first page of the client list.
+async fn listed(http: &reqwest::Client, emu: &Emulator, t: &str) -> Vec<String> {
+    let (status, page, _) = call(http, emu, t, reqwest::Method::GET, CLIENTS, None).await;
+    assert_eq!(status, 200);
+    page["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .filter_map(|c| c["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Retries `attempt` every 100 ms for up to 10 s until it is true.
+async fn eventually<F: std::future::Future<Output = bool>>(mut attempt: impl FnMut() -> F) -> bool {
+    for _ in 0..100 {
+        if attempt().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn inside_the_consistency_window_a_new_client_and_new_secrets_are_unknown() {
+    let (emu, http, t) = start().await;
+    // Created before the window is turned on: known at once.
+    let (_, early, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        CLIENTS,
+        Some(credentials_client("early")),
+    )
+    .await;
+    let early_id = early["id"].as_str().expect("id").to_string();
+    let early_secret = early["secret"].as_str().expect("secret").to_string();
+    assert!(token(&http, &emu, &early_id, &early_secret).await.is_ok());
+
+    // A window far longer than the test.
+    emu.set_consistency_window(std::time::Duration::from_secs(600));
+    let (status, late, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        CLIENTS,
+        Some(credentials_client("late")),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let id = late["id"].as_str().expect("id").to_string();
+    let secret = late["secret"].as_str().expect("secret").to_string();
+    let path = format!("{CLIENTS}/{id}");
+    let mut renamed = late.clone();
+    renamed["name"] = json!("renamed");
+    renamed["state"] = json!("inactive");
+    for (method, path, body) in [
+        (reqwest::Method::GET, path.clone(), None),
+        (reqwest::Method::PUT, path.clone(), Some(renamed)),
+        (reqwest::Method::DELETE, path.clone(), None),
+        (reqwest::Method::POST, format!("{path}/secret"), None),
+    ] {
+        let (status, body, headers) = call(&http, &emu, &t, method.clone(), &path, body).await;
+        assert_eq!(
+            (status, &body["code"]),
+            (404, &json!("not.found")),
+            "{method} {path}"
+        );
+        assert!(headers.contains_key("inin-correlation-id"));
+    }
+    assert_eq!(listed(&http, &emu, &t).await, vec![early_id.clone()]);
+    let (status, refused) = token_answer(&http, &emu, &id, &secret).await;
+    assert_eq!((status, &refused["error"]), (401, &json!("invalid_client")));
+    let helpers_see: Vec<String> = emu.clients().into_iter().map(|c| c.id).collect();
+    assert!(helpers_see.contains(&id) && helpers_see.contains(&early_id));
+    assert!(
+        emu.clients()
+            .iter()
+            .any(|c| c.id == id && c.name == "late" && c.state == "active" && c.secret == secret),
+        "the PUT, DELETE and regenerate did nothing"
+    );
+
+    // A secret regenerated inside the window: the old one is dead, the new one not yet usable.
+    let (status, regen, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        &format!("{CLIENTS}/{early_id}/secret"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let new_secret = regen["secret"].as_str().expect("new secret");
+    assert_eq!(token(&http, &emu, &early_id, &early_secret).await, Err(401));
+    let (status, refused) = token_answer(&http, &emu, &early_id, new_secret).await;
+    assert_eq!((status, &refused["error"]), (401, &json!("invalid_client")));
+    let behind_the_back = emu.regenerate_secret(&early_id).expect("regenerated");
+    assert_eq!(
+        token(&http, &emu, &early_id, &behind_the_back).await,
+        Err(401)
+    );
+    assert_eq!(token(&http, &emu, &early_id, new_secret).await, Err(401));
+}
+
+#[tokio::test]
+async fn after_the_consistency_window_the_client_and_its_secrets_work() {
+    let window = std::time::Duration::from_millis(500);
+    let emu = Emulator::start(EmulatorConfig {
+        consistency_window: window,
+        ..Default::default()
+    })
+    .await
+    .expect("start");
+    let http = reqwest::Client::new();
+    let t = token(&http, &emu, "emulator-admin", "emulator-admin-secret")
+        .await
+        .expect("admin token");
+    let asked = std::time::Instant::now();
+    let (_, created, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        CLIENTS,
+        Some(credentials_client("c")),
+    )
+    .await;
+    let id = created["id"].as_str().expect("id").to_string();
+    let secret = created["secret"].as_str().expect("secret").to_string();
+    let path = format!("{CLIENTS}/{id}");
+    let (first, _, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    let first_listed = listed(&http, &emu, &t).await;
+    let first_token = token(&http, &emu, &id, &secret).await;
+    // Answered before the window could have ended: still unknown (on a
+    // machine too slow for that, these checks have nothing to say).
+    if asked.elapsed() < window {
+        assert_eq!(first, 404);
+        assert!(first_listed.is_empty());
+        assert_eq!(first_token, Err(401));
+    }
+    assert!(
+        eventually(|| async {
+            call(&http, &emu, &t, reqwest::Method::GET, &path, None)
+                .await
+                .0
+                == 200
+        })
+        .await,
+        "known after the window"
+    );
+    assert_eq!(listed(&http, &emu, &t).await, vec![id.clone()]);
+    assert!(token(&http, &emu, &id, &secret).await.is_ok());
+
+    // A regenerated secret: the old one dies at once, the new one works after the window.
+    let (status, regen, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        &format!("{path}/secret"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let new_secret = regen["secret"].as_str().expect("new secret").to_string();
+    assert_eq!(token(&http, &emu, &id, &secret).await, Err(401));
+    assert!(eventually(|| async { token(&http, &emu, &id, &new_secret).await.is_ok() }).await);
+    let behind_the_back = emu.regenerate_secret(&id).expect("regenerated");
+    assert!(eventually(|| async { token(&http, &emu, &id, &behind_the_back).await.is_ok() }).await);
+    assert_eq!(token(&http, &emu, &id, &new_secret).await, Err(401));
+    // PUT and DELETE reach it too.
+    let mut body = created.clone();
+    body["state"] = json!("inactive");
+    assert_eq!(
+        call(&http, &emu, &t, reqwest::Method::PUT, &path, Some(body))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        call(&http, &emu, &t, reqwest::Method::DELETE, &path, None)
+            .await
+            .0,
+        204
+    );
+}
+
+const HOME: &str = "/api/v2/authorization/divisions/home";
+
+/// The `roleDivisions` of an answer, by role id.
+fn roles(client: &Value) -> std::collections::BTreeMap<String, Value> {
+    client["roleDivisions"]
+        .as_array()
+        .expect("roleDivisions")
+        .iter()
+        .map(|r| (r["roleId"].as_str().expect("roleId").to_string(), r.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn home_division_endpoint_answers_an_authz_division() {
+    let (emu, http, t) = start().await;
+    let (status, home, headers) = call(&http, &emu, &t, reqwest::Method::GET, HOME, None).await;
+    assert_eq!(status, 200);
+    assert!(headers.contains_key("inin-correlation-id"));
+    let id = EmulatorConfig::default().home_division;
+    assert_eq!(home["id"], json!(id));
+    assert_eq!(home["name"], "Home");
+    assert!(home["description"].is_string());
+    assert_eq!(home["homeDivision"], true);
+    assert_eq!(
+        home["selfUri"],
+        json!(format!("/api/v2/authorization/divisions/{id}"))
+    );
+    assert_eq!(emu.request_count("GET", HOME), 1);
+    assert_eq!(
+        call(&http, &emu, &t, reqwest::Method::GET, HOME, None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(emu.request_count("GET", HOME), 2);
+    let (status, _, _) = call(&http, &emu, "not-a-token", reqwest::Method::GET, HOME, None).await;
+    assert_eq!(status, 401, "it needs a token like every API call");
+}
+
+#[tokio::test]
+async fn division_echo_decides_how_a_role_without_a_division_is_answered() {
+    let (emu, http, t) = start().await;
+    let (_, home, _) = call(&http, &emu, &t, reqwest::Method::GET, HOME, None).await;
+    let body = json!({"name": "r", "authorizedGrantType": "CLIENT-CREDENTIALS",
+        "roleDivisions": [{"roleId": "implied"}, {"roleId": "explicit", "divisionId": "d-1"}]});
+    // The default: the home division filled in.
+    let (_, created, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        CLIENTS,
+        Some(body.clone()),
+    )
+    .await;
+    let path = format!("{CLIENTS}/{}", created["id"].as_str().expect("id"));
+    assert_eq!(roles(&created)["implied"]["divisionId"], home["id"]);
+    assert_eq!(roles(&created)["explicit"]["divisionId"], "d-1");
+
+    emu.set_division_echo(DivisionEcho::Omitted);
+    let (_, got, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    assert!(roles(&got)["implied"].get("divisionId").is_none());
+    assert_eq!(roles(&got)["explicit"]["divisionId"], "d-1");
+    let (_, page, _) = call(&http, &emu, &t, reqwest::Method::GET, CLIENTS, None).await;
+    assert!(roles(&page["entities"][0])["implied"]
+        .get("divisionId")
+        .is_none());
+
+    emu.set_division_echo(DivisionEcho::Null);
+    let (status, put, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::PUT,
+        &path,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let implied = &roles(&put)["implied"];
+    assert!(implied.get("divisionId").is_some_and(Value::is_null));
+    assert_eq!(roles(&put)["explicit"]["divisionId"], "d-1");
+    let (_, regen, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        &format!("{path}/secret"),
+        None,
+    )
+    .await;
+    assert!(roles(&regen)["implied"]
+        .get("divisionId")
+        .is_some_and(Value::is_null));
+
+    // Whatever the answers say, the role is granted in the home division.
+    let granted = &emu.clients()[0].role_divisions;
+    assert!(granted.contains(&(
+        "implied".to_string(),
+        home["id"].as_str().expect("home id").to_string()
+    )));
+    assert!(granted.contains(&("explicit".to_string(), "d-1".to_string())));
+
+    emu.set_division_echo(DivisionEcho::HomeFilledIn);
+    let (_, got, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    assert_eq!(roles(&got)["implied"]["divisionId"], home["id"]);
+
+    // The same from the configuration, on the create answer.
+    let emu = Emulator::start(EmulatorConfig {
+        division_echo: DivisionEcho::Omitted,
+        ..Default::default()
+    })
+    .await
+    .expect("start");
+    let t = token(&http, &emu, "emulator-admin", "emulator-admin-secret")
+        .await
+        .expect("admin token");
+    let (_, created, _) = call(&http, &emu, &t, reqwest::Method::POST, CLIENTS, Some(body)).await;
+    assert!(roles(&created)["implied"].get("divisionId").is_none());
+    assert_eq!(roles(&created)["explicit"]["divisionId"], "d-1");
 }
