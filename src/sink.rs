@@ -8,11 +8,11 @@
 //! leave consumers with a secret that no longer works.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use time::OffsetDateTime;
 use tracing::{info, warn};
 
+use crate::genesys::consistency::pause;
 use crate::genesys::{GenesysClient, GenesysError};
 use crate::hashing::secret_hash;
 use crate::plan;
@@ -262,7 +262,7 @@ pub async fn rotate(
 ) -> Result<Rotated, SinkError> {
     let cas = preflight(vault, spec, expect).await?;
     let client = genesys
-        .get_client(&spec.client_id)
+        .get_client(&spec.client_id, None)
         .await?
         .filter(|c| !c.is_deleted())
         .ok_or_else(|| SinkError::ClientGone(spec.client_id.clone()))?;
@@ -353,29 +353,32 @@ pub async fn rewrite(
 }
 
 /// Exchanges the credentials at the token endpoint. A new secret can take a
-/// moment to be accepted everywhere, so a rejection is retried a few times
-/// (about 30 s in all) before it counts.
+/// moment to be accepted everywhere, so a rejection is retried with backoff
+/// until the consistency window after the regenerate has passed
+/// (`consistency_timeout_seconds`) before it counts.
 pub async fn verify(
     genesys: &GenesysClient,
     client_id: &str,
     secret: &Secret,
 ) -> Result<(), GenesysError> {
-    let mut pause = Duration::from_millis(500);
-    let mut waited = Duration::ZERO;
+    let mut attempt = 0;
     loop {
         match genesys
             .exchange_token("verify the new client secret", client_id, secret)
             .await
         {
             Ok(_) => return Ok(()),
-            Err(e) if e.is_rejected_credentials() && waited < Duration::from_secs(30) => {
+            Err(e) if e.is_rejected_credentials() => {
+                let Some(until) = genesys.propagation().settles_at(client_id, None) else {
+                    return Err(e);
+                };
                 warn!(
                     client_id,
                     "new credentials not accepted yet; waiting for propagation"
                 );
-                tokio::time::sleep(pause).await;
-                waited += pause;
-                pause = (pause * 2).min(Duration::from_secs(8));
+                let left = until.saturating_duration_since(std::time::Instant::now());
+                tokio::time::sleep(pause(attempt).min(left)).await;
+                attempt += 1;
             }
             Err(e) => return Err(e),
         }

@@ -10,7 +10,7 @@ use crate::secret::Secret;
 use crate::vault::{KvPath, VaultClient};
 
 use super::env::Env;
-use super::transport::TransportInput;
+use super::transport::{Bounds, TransportInput};
 
 /// Provider attributes outside the `vault` block, as written (`None` when
 /// not set).
@@ -28,6 +28,8 @@ pub struct ProviderInput {
     pub access_token: Option<Secret>,
     /// `max_retries`, `retry_deadline_seconds`, `request_timeout_seconds`.
     pub transport: TransportInput,
+    /// `consistency_timeout_seconds`.
+    pub consistency_timeout_seconds: Option<i64>,
     /// `oauthclient_from_vault { … }`.
     pub oauthclient_from_vault: Option<FromVaultInput>,
 }
@@ -118,6 +120,14 @@ pub const ENV_BASE_URL: &[&str] = &["GENESYS_BASE_URL"];
 /// See [`ENV_CLIENT_ID`].
 pub const ENV_ACCESS_TOKEN: &[&str] = &["GENESYSCLOUD_ACCESS_TOKEN"];
 
+/// `consistency_timeout_seconds`: how long after a create or regenerate a
+/// 404, or a refused new secret, is taken for Genesys Cloud's propagation.
+pub const CONSISTENCY_TIMEOUT: Bounds = Bounds {
+    attribute: "consistency_timeout_seconds",
+    range: 0..=600,
+    default: 60,
+};
+
 /// Checks what can be checked without the environment (used by
 /// `terraform validate`): region name, URL shape, numeric ranges.
 pub fn check_static(input: &ProviderInput) -> Vec<AttributeError> {
@@ -136,6 +146,7 @@ pub fn check_static(input: &ProviderInput) -> Vec<AttributeError> {
         errors.extend(check_from_vault(input, from_vault));
     }
     errors.extend(input.transport.check());
+    errors.extend(CONSISTENCY_TIMEOUT.check(input.consistency_timeout_seconds));
     errors
 }
 
@@ -281,6 +292,11 @@ pub fn resolve(
             credentials,
             retry,
             request_timeout,
+            consistency_window: std::time::Duration::from_secs(
+                CONSISTENCY_TIMEOUT
+                    .pick(input.consistency_timeout_seconds)
+                    .unsigned_abs(),
+            ),
             user_agent,
         }),
         _ => Err(errors),

@@ -50,10 +50,25 @@ pub const REQUEST_TIMEOUT: Bounds = Bounds {
 
 impl Bounds {
     /// The value if set and in range, else the default.
-    fn pick(&self, value: Option<i64>) -> i64 {
+    pub fn pick(&self, value: Option<i64>) -> i64 {
         value
             .filter(|v| self.range.contains(v))
             .unwrap_or(self.default)
+    }
+
+    /// An error when `value` is set and out of range.
+    pub fn check(&self, value: Option<i64>) -> Option<AttributeError> {
+        let v = value.filter(|v| !self.range.contains(v))?;
+        Some(AttributeError::new(
+            self.attribute,
+            format!("{} = {v} is out of range", self.attribute),
+            format!(
+                "{} must be between {} and {}.",
+                self.attribute,
+                self.range.start(),
+                self.range.end()
+            ),
+        ))
     }
 }
 
@@ -70,19 +85,7 @@ impl TransportInput {
     pub fn check(&self) -> Vec<AttributeError> {
         self.each()
             .into_iter()
-            .filter_map(|(value, bounds)| {
-                let v = value.filter(|v| !bounds.range.contains(v))?;
-                Some(AttributeError::new(
-                    bounds.attribute,
-                    format!("{} = {v} is out of range", bounds.attribute),
-                    format!(
-                        "{} must be between {} and {}.",
-                        bounds.attribute,
-                        bounds.range.start(),
-                        bounds.range.end()
-                    ),
-                ))
-            })
+            .filter_map(|(value, bounds)| bounds.check(value))
             .collect()
     }
 

@@ -7,8 +7,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::{debug, warn};
 
+use super::consistency::Propagation;
 use super::error::{ApiError, ErrorBody, GenesysError, TokenErrorBody};
-use super::model::{ClientPage, ClientWithSecret, OAuthClient, OAuthClientRequest, TokenResponse};
+use super::model::TokenResponse;
 use super::region::Endpoints;
 use super::token::TokenCache;
 use crate::http::transport_failure;
@@ -40,6 +41,9 @@ pub struct ClientSettings {
     pub retry: RetryPolicy,
     /// Timeout of one HTTP attempt.
     pub request_timeout: Duration,
+    /// How long after a create or regenerate a 404 or a refused new secret
+    /// is taken for propagation (see [`super::consistency`]).
+    pub consistency_window: Duration,
     /// Sent with every request.
     pub user_agent: String,
 }
@@ -51,19 +55,13 @@ pub struct GenesysClient {
     http: reqwest::Client,
     settings: ClientSettings,
     tokens: TokenCache,
+    propagation: Propagation,
+    pub(crate) home_division: tokio::sync::OnceCell<String>,
 }
-
-/// Page size used when listing (the API's maximum).
-const PAGE_SIZE: u32 = 100;
-/// A create that may have happened is matched against clients created no
-/// earlier than this before our first attempt (allows for clock skew).
-const CREATE_MATCH_SKEW: Duration = Duration::from_secs(120);
-/// How long a delete waits for the client to disappear.
-const DELETE_WAIT: Duration = Duration::from_secs(120);
 
 /// Whether an attempt may be repeated when its outcome is unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Repeat {
+pub(crate) enum Repeat {
     /// GET, PUT, DELETE, regenerate: repeating has the same effect.
     Safe,
     /// Create: a repeat could make a second client.
@@ -71,9 +69,9 @@ enum Repeat {
 }
 
 /// A failed call: the error, and whether the request may have taken effect.
-struct CallFailure {
-    error: GenesysError,
-    ambiguous: bool,
+pub(crate) struct CallFailure {
+    pub(crate) error: GenesysError,
+    pub(crate) ambiguous: bool,
 }
 
 impl From<CallFailure> for GenesysError {
@@ -99,9 +97,21 @@ impl GenesysClient {
             })?;
         Ok(GenesysClient {
             http,
+            propagation: Propagation::new(settings.consistency_window),
             settings,
             tokens: TokenCache::default(),
+            home_division: tokio::sync::OnceCell::new(),
         })
+    }
+
+    /// What this process changed recently, for waiting out propagation.
+    pub fn propagation(&self) -> &Propagation {
+        &self.propagation
+    }
+
+    /// The retry bounds.
+    pub(crate) fn retry(&self) -> &RetryPolicy {
+        &self.settings.retry
     }
 
     /// The API and login hosts in use.
@@ -230,7 +240,7 @@ impl GenesysClient {
 
     /// One API call with retries. Returns the status and body of the first
     /// successful answer.
-    async fn call<B: Serialize + ?Sized>(
+    pub(crate) async fn call<B: Serialize + ?Sized>(
         &self,
         operation: &str,
         method: Method,
@@ -300,7 +310,11 @@ impl GenesysClient {
                         }
                     }
                     let parsed: ErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
-                    let failure = if status == StatusCode::TOO_MANY_REQUESTS {
+                    // A 409 on PUT or DELETE is a concurrent change in
+                    // Genesys: wait and replace again, as for a 429.
+                    let conflict = status == StatusCode::CONFLICT
+                        && (method == Method::PUT || method == Method::DELETE);
+                    let failure = if status == StatusCode::TOO_MANY_REQUESTS || conflict {
                         Failure::Throttled {
                             retry_after: parse_retry_after(retry_after.as_deref()),
                         }
@@ -361,221 +375,7 @@ impl GenesysClient {
         }
     }
 
-    /// Every OAuth client of the organization, all pages.
-    pub async fn list_clients(&self) -> Result<Vec<OAuthClient>, GenesysError> {
-        let mut all = Vec::new();
-        let mut page_number = 1u32;
-        loop {
-            let path =
-                format!("/api/v2/oauth/clients?pageSize={PAGE_SIZE}&pageNumber={page_number}");
-            let page: ClientPage = self.get_json("list OAuth clients", &path).await?;
-            let last = page.entities.is_empty()
-                || page.next_uri.is_none()
-                || page.page_count.is_some_and(|count| page_number >= count);
-            all.extend(page.entities);
-            if last || page_number >= 10_000 {
-                return Ok(all);
-            }
-            page_number += 1;
-        }
-    }
-
-    /// The clients with exactly this name, leaving out those being deleted.
-    pub async fn find_clients_by_name(&self, name: &str) -> Result<Vec<OAuthClient>, GenesysError> {
-        Ok(self
-            .list_clients()
-            .await?
-            .into_iter()
-            .filter(|c| c.name == name && !c.is_deleted())
-            .collect())
-    }
-
-    /// One client, or `None` when Genesys does not know it.
-    pub async fn get_client(&self, id: &str) -> Result<Option<OAuthClient>, GenesysError> {
-        let operation = format!("read OAuth client {id}");
-        match self.get_json(&operation, &client_path(id)).await {
-            Ok(client) => Ok(Some(client)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Creates a client. The answer carries its secret, which the caller must
-    /// either sink or drop.
-    ///
-    /// Creating is not idempotent: when an attempt fails in a way that leaves
-    /// open whether the client was made (a 5xx, a lost answer), the clients
-    /// are listed and one with this name and grant type created since the
-    /// first attempt is adopted instead of creating a second one. An adopted
-    /// client comes without its secret.
-    pub async fn create_client(
-        &self,
-        request: &OAuthClientRequest,
-    ) -> Result<CreatedClient, GenesysError> {
-        let operation = format!("create OAuth client {:?}", request.name);
-        let started_wall = time::OffsetDateTime::now_utc();
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let failure = match self
-                .call(
-                    &operation,
-                    Method::POST,
-                    "/api/v2/oauth/clients",
-                    Some(request),
-                    Repeat::Unsafe,
-                )
-                .await
-            {
-                Ok((_, body)) => {
-                    let created: ClientWithSecret = decode(&operation, &body)?;
-                    return Ok(CreatedClient {
-                        client: created.client,
-                        secret: created.secret,
-                        adopted: false,
-                    });
-                }
-                Err(failure) => failure,
-            };
-            if !failure.ambiguous {
-                return Err(failure.error);
-            }
-            warn!(error = %failure.error, "the create may have taken effect; looking for the client before trying again");
-            if let Some(found) = self.find_created(request, started_wall).await? {
-                warn!(client_id = %found.id, "adopting the client the lost create made");
-                return Ok(CreatedClient {
-                    client: found,
-                    secret: None,
-                    adopted: true,
-                });
-            }
-            match self
-                .settings
-                .retry
-                .decide(Failure::ServerError, attempt, started.elapsed())
-            {
-                Decision::RetryAfter(wait) => tokio::time::sleep(wait).await,
-                Decision::GiveUp(reason) => return Err(with_give_up(failure.error, reason)),
-            }
-        }
-    }
-
-    /// The newest client matching `request` created since `since` (less the
-    /// allowed clock skew).
-    async fn find_created(
-        &self,
-        request: &OAuthClientRequest,
-        since: time::OffsetDateTime,
-    ) -> Result<Option<OAuthClient>, GenesysError> {
-        let threshold = since - CREATE_MATCH_SKEW;
-        let wanted_grant = super::model::canonical_grant_type(&request.authorized_grant_type);
-        let mut candidates: Vec<(time::OffsetDateTime, OAuthClient)> = self
-            .find_clients_by_name(&request.name)
-            .await?
-            .into_iter()
-            .filter(|c| {
-                super::model::canonical_grant_type(&c.authorized_grant_type) == wanted_grant
-            })
-            .filter_map(|c| {
-                let created = c.date_created.as_deref().and_then(parse_time)?;
-                (created >= threshold).then_some((created, c))
-            })
-            .collect();
-        candidates.sort_by_key(|(created, _)| *created);
-        Ok(candidates.pop().map(|(_, c)| c))
-    }
-
-    /// Replaces a client (full PUT).
-    pub async fn update_client(
-        &self,
-        id: &str,
-        request: &OAuthClientRequest,
-    ) -> Result<OAuthClient, GenesysError> {
-        let operation = format!("update OAuth client {id}");
-        let (_, body) = self
-            .call(
-                &operation,
-                Method::PUT,
-                &client_path(id),
-                Some(request),
-                Repeat::Safe,
-            )
-            .await?;
-        decode(&operation, &body)
-    }
-
-    /// Deletes a client: deactivates it, deletes it, and waits until Genesys
-    /// no longer answers it (or answers it as deleted). A client that is
-    /// already gone is not an error.
-    pub async fn delete_client(&self, id: &str) -> Result<(), GenesysError> {
-        let operation = format!("delete OAuth client {id}");
-        let Some(current) = self.get_client(id).await? else {
-            return Ok(());
-        };
-        if !current.is_deleted() {
-            if current.state.as_deref() != Some("inactive") {
-                let mut request = current.to_request();
-                request.state = "inactive".into();
-                self.update_client(id, &request).await?;
-            }
-            match self
-                .call::<()>(
-                    &operation,
-                    Method::DELETE,
-                    &client_path(id),
-                    None,
-                    Repeat::Safe,
-                )
-                .await
-            {
-                Ok(_) => {}
-                Err(f) if f.error.is_not_found() => return Ok(()),
-                Err(f) => return Err(f.error),
-            }
-        }
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(100);
-        loop {
-            match self.get_client(id).await? {
-                None => return Ok(()),
-                Some(c) if c.is_deleted() => return Ok(()),
-                Some(_) if started.elapsed() > DELETE_WAIT => {
-                    return Err(GenesysError::Incomplete {
-                        operation,
-                        detail: format!(
-                            "the client was still present {} s after DELETE",
-                            DELETE_WAIT.as_secs()
-                        ),
-                    })
-                }
-                Some(_) => {
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(2));
-                }
-            }
-        }
-    }
-
-    /// Regenerates a client's secret (`POST …/secret`). The previous secret
-    /// stops working. Repeating is harmless: the last secret returned wins.
-    pub async fn regenerate_secret(&self, id: &str) -> Result<(OAuthClient, Secret), GenesysError> {
-        let operation = format!("regenerate the secret of OAuth client {id}");
-        let path = format!("{}/secret", client_path(id));
-        let (_, body) = self
-            .call::<()>(&operation, Method::POST, &path, None, Repeat::Safe)
-            .await?;
-        let answer: ClientWithSecret = decode(&operation, &body)?;
-        match answer.secret {
-            Some(secret) if !secret.is_empty() => Ok((answer.client, secret)),
-            _ => Err(GenesysError::Incomplete {
-                operation,
-                detail: "the answer carried no secret".into(),
-            }),
-        }
-    }
-
-    async fn get_json<T: DeserializeOwned>(
+    pub(crate) async fn get_json<T: DeserializeOwned>(
         &self,
         operation: &str,
         path: &str,
@@ -587,27 +387,8 @@ impl GenesysClient {
     }
 }
 
-/// What [`GenesysClient::create_client`] made or found.
-#[derive(Debug)]
-pub struct CreatedClient {
-    /// The client.
-    pub client: OAuthClient,
-    /// Its secret; `None` when the client was adopted after a lost answer.
-    pub secret: Option<Secret>,
-    /// True when the create's answer was lost and the client was found by listing.
-    pub adopted: bool,
-}
-
-fn client_path(id: &str) -> String {
-    format!("/api/v2/oauth/clients/{}", crate::http::encode_segment(id))
-}
-
-fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, GenesysError> {
+pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, GenesysError> {
     serde_json::from_slice(body).map_err(|e| GenesysError::decode(operation, &e))
-}
-
-fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
 }
 
 fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
@@ -634,7 +415,7 @@ pub(crate) fn classify_status(status: StatusCode) -> Failure {
     }
 }
 
-fn with_give_up(error: GenesysError, reason: GiveUpReason) -> GenesysError {
+pub(crate) fn with_give_up(error: GenesysError, reason: GiveUpReason) -> GenesysError {
     match error {
         GenesysError::Api(mut e) => {
             e.gave_up = Some(reason);

@@ -57,7 +57,9 @@ pub struct OAuthClient {
     /// Redirect URIs.
     #[serde(default)]
     pub registered_redirect_uri: Option<Vec<String>>,
-    /// Grant type as Genesys spells it.
+    /// Grant type as Genesys spells it; empty when the answer leaves it out
+    /// (list entries may).
+    #[serde(default)]
     pub authorized_grant_type: String,
     /// Scopes.
     #[serde(default)]
@@ -71,6 +73,10 @@ pub struct OAuthClient {
     /// ISO-8601 creation time.
     #[serde(default)]
     pub date_created: Option<String>,
+    /// When Genesys will remove a deleted client (older clients deactivate
+    /// for seven days first).
+    #[serde(default)]
+    pub date_to_delete: Option<String>,
 }
 
 impl OAuthClient {

@@ -93,7 +93,7 @@ impl DataSource for OAuthClientDataSource {
     ) -> Option<Self::State<'a>> {
         let name = config.name.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        let mut found = match genesys.find_clients_by_name(&name).await {
+        let mut found = match genesys.find_clients_by_name_settled(&name).await {
             Ok(found) => found,
             Err(e) => {
                 genesys_error(diags, "Could not list OAuth clients", &e);

@@ -61,6 +61,7 @@ pub struct ProviderConfig {
     max_retries: Value<i64>,
     retry_deadline_seconds: Value<i64>,
     request_timeout_seconds: Value<i64>,
+    consistency_timeout_seconds: Value<i64>,
     #[serde(with = "tf_provider::value::serde_as_vec")]
     vault: Value<VaultBlock>,
     #[serde(with = "tf_provider::value::serde_as_vec")]
@@ -166,6 +167,7 @@ impl ProviderConfig {
                 retry_deadline_seconds: self.retry_deadline_seconds.as_option(),
                 request_timeout_seconds: self.request_timeout_seconds.as_option(),
             },
+            consistency_timeout_seconds: self.consistency_timeout_seconds.as_option(),
             oauthclient_from_vault: self.oauthclient_from_vault.as_ref_option().map(|b| {
                 FromVaultInput {
                     mount: text(&b.mount),
@@ -202,6 +204,7 @@ impl Provider for GenesysProvider {
                     "max_retries" => attr(Number, Optional, "Retries of one API call after throttling (429), server errors (5xx) or lost connections. 0..100, default 10."),
                     "retry_deadline_seconds" => attr(Number, Optional, "No retry of an API call starts later than this many seconds after its first attempt. 1..3600, default 300."),
                     "request_timeout_seconds" => attr(Number, Optional, "Timeout of one HTTP attempt in seconds. 1..600, default 16."),
+                    "consistency_timeout_seconds" => attr(Number, Optional, "Genesys Cloud is eventually consistent: for a few seconds after a client is created it may answer 404 for it, and a new secret may be refused at the token endpoint. For this many seconds after the provider creates a client or regenerates its secret, such answers are waited out (with backoff) instead of failing; after it, a 404 means the client is gone. 0..600, default 60."),
                 },
                 blocks: map! {
                     "vault" => NestedBlock::Optional(Block {

@@ -344,7 +344,7 @@ impl Resource for SinkResource {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
         let spec = spec_of(&state, diags)?;
-        match genesys.get_client(&spec.client_id).await {
+        match genesys.get_client(&spec.client_id, None).await {
             Ok(Some(c)) if !c.is_deleted() => {}
             Ok(_) => {
                 tracing::info!(client_id = %spec.client_id, "OAuth client is gone; the sink leaves the state");

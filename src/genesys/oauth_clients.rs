@@ -1,0 +1,414 @@
+//! The OAuth client endpoints: list, read, create (with adoption after a
+//! lost answer), update, delete and secret regeneration. Every call goes
+//! through the client's retry loop (`client.rs`); a 404 for a client that
+//! is still propagating is waited out (`consistency.rs`).
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use time::OffsetDateTime;
+use tracing::{info, warn};
+
+use super::client::{decode, with_give_up, GenesysClient, Repeat};
+use super::consistency::{pause, CONFIRM_PAUSE};
+use super::error::GenesysError;
+use super::model::{ClientPage, ClientWithSecret, OAuthClient, OAuthClientRequest};
+use crate::retry::{Decision, Failure};
+use crate::secret::Secret;
+
+/// Page size used when listing (the API's maximum).
+const PAGE_SIZE: u32 = 100;
+/// A create that may have happened is matched against clients created no
+/// earlier than this before our first attempt (allows for clock skew).
+const CREATE_MATCH_SKEW: Duration = Duration::from_secs(120);
+/// How long a delete waits for the client to disappear.
+const DELETE_WAIT: Duration = Duration::from_secs(120);
+/// How long a new client may be missing from the listing (the official
+/// provider's data source waits as long for it), within the consistency
+/// window.
+const LIST_LAG: Duration = Duration::from_secs(15);
+
+impl GenesysClient {
+    /// Every OAuth client of the organization, all pages.
+    ///
+    /// No SDK documents paging parameters for this endpoint: a page that
+    /// brings no client not seen before ends the listing, so a server that
+    /// ignores `pageNumber` cannot make clients appear twice.
+    pub async fn list_clients(&self) -> Result<Vec<OAuthClient>, GenesysError> {
+        let mut all = Vec::new();
+        let mut seen = HashSet::new();
+        let mut page_number = 1u32;
+        loop {
+            let path =
+                format!("/api/v2/oauth/clients?pageSize={PAGE_SIZE}&pageNumber={page_number}");
+            let page: ClientPage = self.get_json("list OAuth clients", &path).await?;
+            let last = page.entities.is_empty()
+                || page.next_uri.is_none()
+                || page.page_count.is_some_and(|count| page_number >= count);
+            let before = all.len();
+            all.extend(
+                page.entities
+                    .into_iter()
+                    .filter(|c| seen.insert(c.id.clone())),
+            );
+            if last || all.len() == before || page_number >= 10_000 {
+                return Ok(all);
+            }
+            page_number += 1;
+        }
+    }
+
+    /// The clients with exactly this name, leaving out those being deleted.
+    pub async fn find_clients_by_name(&self, name: &str) -> Result<Vec<OAuthClient>, GenesysError> {
+        Ok(self
+            .list_clients()
+            .await?
+            .into_iter()
+            .filter(|c| c.name == name && !c.is_deleted())
+            .collect())
+    }
+
+    /// Like [`Self::find_clients_by_name`], but a name that matches nothing
+    /// is looked up again for up to [`LIST_LAG`] (within the consistency
+    /// window): a client created moments ago may not be listed yet.
+    pub async fn find_clients_by_name_settled(
+        &self,
+        name: &str,
+    ) -> Result<Vec<OAuthClient>, GenesysError> {
+        let until = Instant::now() + LIST_LAG.min(self.propagation().window());
+        let mut attempt = 0;
+        loop {
+            let found = self.find_clients_by_name(name).await?;
+            if !found.is_empty() || Instant::now() >= until {
+                return Ok(found);
+            }
+            sleep_until_at_most(until, pause(attempt)).await;
+            attempt += 1;
+        }
+    }
+
+    /// One client, or `None` when Genesys does not know it. A 404 is waited
+    /// out while the client may still be propagating: within the
+    /// consistency window after this process created it or regenerated its
+    /// secret, or after `created_at` (when the caller's state recorded the
+    /// creation time). Outside any window a 404 is confirmed by a second
+    /// read after [`CONFIRM_PAUSE`]: one lagging answer never counts as
+    /// "gone".
+    pub async fn get_client(
+        &self,
+        id: &str,
+        created_at: Option<OffsetDateTime>,
+    ) -> Result<Option<OAuthClient>, GenesysError> {
+        let mut attempt = 0;
+        let mut confirmed = false;
+        loop {
+            if let Some(client) = self.fetch_client(id).await? {
+                return Ok(Some(client));
+            }
+            match self.propagation().settles_at(id, created_at) {
+                Some(until) => {
+                    info!(
+                        client_id = id,
+                        "OAuth client not visible yet; waiting for Genesys Cloud to propagate it"
+                    );
+                    sleep_until_at_most(until, pause(attempt)).await;
+                    attempt += 1;
+                }
+                None if !confirmed => {
+                    confirmed = true;
+                    tokio::time::sleep(CONFIRM_PAUSE).await;
+                }
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// One read: `None` on a 404, whatever its cause.
+    async fn fetch_client(&self, id: &str) -> Result<Option<OAuthClient>, GenesysError> {
+        let operation = format!("read OAuth client {id}");
+        match self.get_json(&operation, &client_path(id)).await {
+            Ok(client) => Ok(Some(client)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Runs `call` on client `id`, waiting out 404s while the client may
+    /// still be propagating after this process's own change.
+    async fn through_propagation<T, F, Fut>(&self, id: &str, mut call: F) -> Result<T, GenesysError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, GenesysError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            match call().await {
+                Err(e) if e.is_not_found() => match self.propagation().settles_at(id, None) {
+                    Some(until) => {
+                        info!(client_id = id, "OAuth client not visible yet; waiting for Genesys Cloud to propagate it");
+                        sleep_until_at_most(until, pause(attempt)).await;
+                        attempt += 1;
+                    }
+                    None => return Err(e),
+                },
+                other => return other,
+            }
+        }
+    }
+
+    /// Creates a client. The answer carries its secret, which the caller must
+    /// either sink or drop.
+    ///
+    /// Creating is not idempotent: when an attempt fails in a way that leaves
+    /// open whether the client was made (a 5xx, a lost answer), the clients
+    /// are listed and one with this name and grant type created since the
+    /// first attempt is adopted instead of creating a second one. An adopted
+    /// client comes without its secret.
+    pub async fn create_client(
+        &self,
+        request: &OAuthClientRequest,
+    ) -> Result<CreatedClient, GenesysError> {
+        let operation = format!("create OAuth client {:?}", request.name);
+        let started_wall = time::OffsetDateTime::now_utc();
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let sent_at = Instant::now();
+            let failure = match self
+                .call(
+                    &operation,
+                    Method::POST,
+                    "/api/v2/oauth/clients",
+                    Some(request),
+                    Repeat::Unsafe,
+                )
+                .await
+            {
+                Ok((_, body)) => {
+                    let created: ClientWithSecret = decode(&operation, &body)?;
+                    self.propagation().note(&created.client.id);
+                    return Ok(CreatedClient {
+                        client: created.client,
+                        secret: created.secret,
+                        adopted: false,
+                    });
+                }
+                Err(failure) => failure,
+            };
+            if !failure.ambiguous {
+                return Err(failure.error);
+            }
+            warn!(error = %failure.error, "the create may have taken effect; looking for the client before trying again");
+            if let Some(found) = self.find_created(request, started_wall, sent_at).await? {
+                warn!(client_id = %found.id, "adopting the client the lost create made");
+                self.propagation().note(&found.id);
+                return Ok(CreatedClient {
+                    client: found,
+                    secret: None,
+                    adopted: true,
+                });
+            }
+            match self
+                .retry()
+                .decide(Failure::ServerError, attempt, started.elapsed())
+            {
+                Decision::RetryAfter(wait) => tokio::time::sleep(wait).await,
+                Decision::GiveUp(reason) => return Err(with_give_up(failure.error, reason)),
+            }
+        }
+    }
+
+    /// The newest client matching `request` created since `since` (less the
+    /// allowed clock skew). A new client can be missing from the listing for
+    /// a while: the listing is repeated until [`LIST_LAG`] (within the
+    /// consistency window) after the attempt sent at `sent_at`, so that a
+    /// lost answer is not followed by a second client.
+    async fn find_created(
+        &self,
+        request: &OAuthClientRequest,
+        since: time::OffsetDateTime,
+        sent_at: Instant,
+    ) -> Result<Option<OAuthClient>, GenesysError> {
+        let until = sent_at + LIST_LAG.min(self.propagation().window());
+        let mut attempt = 0;
+        loop {
+            if let Some(found) = self.find_created_once(request, since).await? {
+                return Ok(Some(found));
+            }
+            if Instant::now() >= until {
+                return Ok(None);
+            }
+            sleep_until_at_most(until, pause(attempt)).await;
+            attempt += 1;
+        }
+    }
+
+    /// One look for [`Self::find_created`].
+    async fn find_created_once(
+        &self,
+        request: &OAuthClientRequest,
+        since: time::OffsetDateTime,
+    ) -> Result<Option<OAuthClient>, GenesysError> {
+        let threshold = since - CREATE_MATCH_SKEW;
+        let wanted_grant = super::model::canonical_grant_type(&request.authorized_grant_type);
+        let mut candidates: Vec<(time::OffsetDateTime, OAuthClient)> = self
+            .find_clients_by_name(&request.name)
+            .await?
+            .into_iter()
+            // List entries may leave the grant type out (the SDKs' listing
+            // type has none): only a grant that is there and differs excludes.
+            .filter(|c| {
+                c.authorized_grant_type.is_empty()
+                    || super::model::canonical_grant_type(&c.authorized_grant_type) == wanted_grant
+            })
+            .filter_map(|c| {
+                let created = c.date_created.as_deref().and_then(parse_time)?;
+                (created >= threshold).then_some((created, c))
+            })
+            .collect();
+        candidates.sort_by_key(|(created, _)| *created);
+        Ok(candidates.pop().map(|(_, c)| c))
+    }
+
+    /// Replaces a client (full PUT).
+    pub async fn update_client(
+        &self,
+        id: &str,
+        request: &OAuthClientRequest,
+    ) -> Result<OAuthClient, GenesysError> {
+        let operation = format!("update OAuth client {id}");
+        let body = self
+            .through_propagation(id, || async {
+                self.call(
+                    &operation,
+                    Method::PUT,
+                    &client_path(id),
+                    Some(request),
+                    Repeat::Safe,
+                )
+                .await
+                .map(|(_, body)| body)
+                .map_err(GenesysError::from)
+            })
+            .await?;
+        decode(&operation, &body)
+    }
+
+    /// Deletes a client: deactivates it, deletes it, and waits until Genesys
+    /// no longer answers it (or answers it as deleted). A client that is
+    /// already gone is not an error.
+    pub async fn delete_client(&self, id: &str) -> Result<(), GenesysError> {
+        let operation = format!("delete OAuth client {id}");
+        let Some(current) = self.get_client(id, None).await? else {
+            return Ok(());
+        };
+        if !current.is_deleted() {
+            if current.state.as_deref() != Some("inactive") {
+                let mut request = current.to_request();
+                request.state = "inactive".into();
+                self.update_client(id, &request).await?;
+            }
+            let deleted = self
+                .through_propagation(id, || async {
+                    self.call::<()>(
+                        &operation,
+                        Method::DELETE,
+                        &client_path(id),
+                        None,
+                        Repeat::Safe,
+                    )
+                    .await
+                    .map_err(GenesysError::from)
+                })
+                .await;
+            match deleted {
+                Ok(_) => {}
+                Err(e) if e.is_not_found() => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match self.fetch_client(id).await? {
+                None => return Ok(()),
+                Some(c) if c.is_deleted() => return Ok(()),
+                // Clients older than 30 days deactivate for seven days
+                // before Genesys removes them: scheduled is done.
+                Some(c) if c.date_to_delete.is_some() => {
+                    info!(
+                        client_id = id,
+                        date_to_delete = c.date_to_delete.as_deref().unwrap_or(""),
+                        "OAuth client scheduled for deletion by Genesys Cloud"
+                    );
+                    return Ok(());
+                }
+                Some(_) if started.elapsed() > DELETE_WAIT => {
+                    return Err(GenesysError::Incomplete {
+                        operation,
+                        detail: format!(
+                            "the client was still present {} s after DELETE",
+                            DELETE_WAIT.as_secs()
+                        ),
+                    })
+                }
+                Some(_) => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+
+    /// Regenerates a client's secret (`POST …/secret`). The previous secret
+    /// stops working. Repeating is harmless: the last secret returned wins.
+    pub async fn regenerate_secret(&self, id: &str) -> Result<(OAuthClient, Secret), GenesysError> {
+        let operation = format!("regenerate the secret of OAuth client {id}");
+        let path = format!("{}/secret", client_path(id));
+        let body = self
+            .through_propagation(id, || async {
+                self.call::<()>(&operation, Method::POST, &path, None, Repeat::Safe)
+                    .await
+                    .map(|(_, body)| body)
+                    .map_err(GenesysError::from)
+            })
+            .await?;
+        let answer: ClientWithSecret = decode(&operation, &body)?;
+        self.propagation().note(id);
+        match answer.secret {
+            Some(secret) if !secret.is_empty() => Ok((answer.client, secret)),
+            _ => Err(GenesysError::Incomplete {
+                operation,
+                detail: "the answer carried no secret".into(),
+            }),
+        }
+    }
+}
+
+/// What [`GenesysClient::create_client`] made or found.
+#[derive(Debug)]
+pub struct CreatedClient {
+    /// The client.
+    pub client: OAuthClient,
+    /// Its secret; `None` when the client was adopted after a lost answer.
+    pub secret: Option<Secret>,
+    /// True when the create's answer was lost and the client was found by listing.
+    pub adopted: bool,
+}
+
+fn client_path(id: &str) -> String {
+    format!("/api/v2/oauth/clients/{}", crate::http::encode_segment(id))
+}
+
+fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// Sleeps `pause`, or less if `until` comes sooner.
+async fn sleep_until_at_most(until: Instant, pause: Duration) {
+    let left = until.saturating_duration_since(Instant::now());
+    tokio::time::sleep(pause.min(left)).await;
+}
