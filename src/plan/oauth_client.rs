@@ -83,6 +83,8 @@ pub fn check_state(state: &str) -> Result<(), AttributeError> {
 /// means the same (`SAML2BEARER` is answered `SAML2-BEARER`), else the answer.
 pub fn grant_type_for_state(prior: Option<&str>, answered: &str) -> String {
     match prior {
+        // An answer without the grant type changes nothing.
+        Some(p) if answered.is_empty() => p.to_string(),
         Some(p) if canonical_grant_type(p) == canonical_grant_type(answered) => p.to_string(),
         _ => answered.to_string(),
     }

@@ -17,7 +17,7 @@ use tf_provider::{map, AttributePath, Diagnostics, Resource};
 use super::clients::Clients;
 use super::diag::{attribute_error, genesys_error};
 use super::schema::{attr, string_set, Attr, Attrs};
-use crate::genesys::{OAuthClient, OAuthClientRequest, RoleDivision};
+use crate::genesys::{GenesysClient, GenesysError, OAuthClient, OAuthClientRequest, RoleDivision};
 use crate::plan;
 use crate::plan::oauth_client::RoleRef;
 
@@ -72,7 +72,7 @@ pub fn roles_block(computed_only: bool) -> Block {
         ),
         attributes: map! {
             "role_id" => attr(Str, role, "Id of a Genesys Cloud authorization role (Admin > Roles, or `GET /api/v2/authorization/roles`). The provider's own admin client must be allowed to grant it."),
-            "division_id" => attr(Str, division, "Division id; `*` means all divisions. When left out, Genesys Cloud uses the home division."),
+            "division_id" => attr(Str, division, "Division id; `*` means all divisions. When left out, the provider grants the role in the organization's home division (looked up once per run) and records its id."),
         },
         blocks: Default::default(),
         deprecated: false,
@@ -176,17 +176,16 @@ fn answered_roles(c: &OAuthClient) -> Vec<RoleRef> {
 }
 
 /// A string set from the API, keeping the prior null-vs-empty choice when
-/// the API has nothing.
+/// the API has nothing, and the prior value when the answer leaves the
+/// field out.
 fn set_from_api(
     prior: &Value<BTreeSet<Value<String>>>,
     answered: &Option<Vec<String>>,
 ) -> Value<BTreeSet<Value<String>>> {
-    let items: BTreeSet<Value<String>> = answered
-        .iter()
-        .flatten()
-        .cloned()
-        .map(Value::Value)
-        .collect();
+    let Some(answered) = answered else {
+        return prior.clone();
+    };
+    let items: BTreeSet<Value<String>> = answered.iter().cloned().map(Value::Value).collect();
     if items.is_empty() && !matches!(prior, Value::Value(p) if !p.is_empty()) {
         return prior
             .clone()
@@ -198,20 +197,32 @@ fn set_from_api(
 }
 
 /// State after a read: what Genesys has, expressed the way the prior state
-/// (the user's configuration) expressed it where both mean the same.
+/// (the user's configuration) expressed it where both mean the same. A
+/// field the answer leaves out keeps its prior value: an answer shaped
+/// differently never makes a plan non-empty.
 fn state_from_api(prior: &ClientState, c: &OAuthClient) -> ClientState {
     let description = match (&c.description, &prior.description) {
+        (None, prior) => prior.clone(),
         (Some(d), _) if !d.is_empty() => Value::Value(d.clone()),
         (_, Value::Value(p)) if p.is_empty() => Value::Value(String::new()),
         _ => Value::Null,
+    };
+    let known = |answered: Option<Value<i64>>, prior: &Value<i64>, default: i64| {
+        answered.unwrap_or_else(|| {
+            prior
+                .as_option()
+                .map(Value::Value)
+                .unwrap_or(Value::Value(default))
+        })
     };
     ClientState {
         id: Value::Value(c.id.clone()),
         name: Value::Value(c.name.clone()),
         description,
-        access_token_validity_seconds: Value::Value(
-            c.access_token_validity_seconds
-                .unwrap_or(plan::oauth_client::DEFAULT_VALIDITY),
+        access_token_validity_seconds: known(
+            c.access_token_validity_seconds.map(Value::Value),
+            &prior.access_token_validity_seconds,
+            plan::oauth_client::DEFAULT_VALIDITY,
         ),
         registered_redirect_uris: set_from_api(
             &prior.registered_redirect_uris,
@@ -225,27 +236,79 @@ fn state_from_api(prior: &ClientState, c: &OAuthClient) -> ClientState {
             &c.authorized_grant_type,
         )),
         scopes: set_from_api(&prior.scopes, &c.scope),
-        roles: Value::Value(
-            answered_roles(c)
+        roles: match &c.role_divisions {
+            None => prior.roles.clone(),
+            // A role answered without its division keeps the one the state
+            // recorded (the division that was sent).
+            Some(_) => Value::Value(
+                plan::oauth_client::carry_prior_divisions(
+                    &answered_roles(c),
+                    &role_refs(&prior.roles),
+                )
                 .into_iter()
                 .map(|r| RoleBlock {
                     role_id: Value::Value(r.role_id),
                     division_id: r.division_id.map(Value::Value).unwrap_or(Value::Null),
                 })
                 .collect(),
-        ),
-        state: Value::Value(
-            c.state
-                .clone()
-                .unwrap_or_else(|| plan::oauth_client::DEFAULT_STATE.into()),
-        ),
+            ),
+        },
+        state: match &c.state {
+            Some(state) => Value::Value(state.clone()),
+            None => prior
+                .state
+                .as_ref_option()
+                .map(|s| Value::Value(s.clone()))
+                .unwrap_or_else(|| Value::Value(plan::oauth_client::DEFAULT_STATE.into())),
+        },
         client_id: Value::Value(c.id.clone()),
         date_created: c
             .date_created
             .clone()
             .map(Value::Value)
-            .unwrap_or(Value::Null),
+            .unwrap_or_else(|| prior.date_created.clone()),
     }
+}
+
+/// When the state says the client was created, for waiting out Genesys
+/// Cloud's propagation on a refresh right after an apply.
+fn created_at(s: &ClientState) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(
+        s.date_created.as_ref_option()?,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok()
+}
+
+/// Roles planned without a division are granted in the home division,
+/// looked up once per provider process and sent explicitly; the state then
+/// records the id that was sent, whatever the API echoes.
+async fn fill_home_division(
+    genesys: &GenesysClient,
+    planned: &mut ClientState,
+) -> Result<(), GenesysError> {
+    let Value::Value(roles) = &planned.roles else {
+        return Ok(());
+    };
+    if roles.iter().all(|r| r.division_id.is_value()) {
+        return Ok(());
+    }
+    let home = genesys.home_division().await?;
+    planned.roles = Value::Value(
+        roles
+            .iter()
+            .cloned()
+            .map(|r| RoleBlock {
+                division_id: if r.division_id.is_value() {
+                    r.division_id
+                } else {
+                    Value::Value(home.clone())
+                },
+                ..r
+            })
+            .collect(),
+    );
+    Ok(())
 }
 
 /// State after create or update: the plan, with what only the answer knows.
@@ -286,7 +349,7 @@ static ATTRIBUTES: LazyLock<Attrs<ClientState>> = LazyLock::new(|| {
         Attr::new("registered_redirect_uris", string_set(), Optional, "Redirect URIs (code and token grants)."),
         Attr::new("authorized_grant_type", Str, Required, "One of `CODE`, `TOKEN`, `SAML2BEARER`, `SAML2-BEARER`, `PASSWORD`, `CLIENT-CREDENTIALS`."),
         Attr::new("scopes", string_set(), Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
-        Attr::new("state", Str, OptionalComputed, "`active`, `disabled` or `inactive`. A client that is not active gets no new tokens; its existing tokens run out.")
+        Attr::new("state", Str, OptionalComputed, "`active`, `inactive` (no new tokens; those already issued run out) or `disabled` (the tokens already issued stop working too).")
             .default(|s: &mut ClientState| &mut s.state, plan::oauth_client::DEFAULT_STATE.to_string()),
         Attr::new("client_id", Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
         Attr::new("date_created", Str, Computed, "Creation time (ISO-8601)."),
@@ -361,7 +424,7 @@ impl Resource for OAuthClientResource {
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        match genesys.get_client(&id).await {
+        match genesys.get_client(&id, created_at(&prior)).await {
             Ok(Some(c)) if !c.is_deleted() => {
                 Some((Value::Value(state_from_api(&prior, &c)), private_state))
             }
@@ -434,10 +497,14 @@ impl Resource for OAuthClientResource {
         planned_private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let Value::Value(planned) = planned else {
+        let Value::Value(mut planned) = planned else {
             return None;
         };
         let genesys = self.clients.genesys(diags)?;
+        if let Err(e) = fill_home_division(&genesys, &mut planned).await {
+            genesys_error(diags, "Could not look up the home division", &e);
+            return None;
+        }
         match genesys.create_client(&request_from(&planned)).await {
             Ok(created) => {
                 // The secret in `created` is zeroized when it goes out of scope
@@ -470,11 +537,15 @@ impl Resource for OAuthClientResource {
         planned_private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let (Value::Value(prior), Value::Value(planned)) = (prior, planned) else {
+        let (Value::Value(prior), Value::Value(mut planned)) = (prior, planned) else {
             return None;
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
+        if let Err(e) = fill_home_division(&genesys, &mut planned).await {
+            genesys_error(diags, "Could not look up the home division", &e);
+            return None;
+        }
         match genesys.update_client(&id, &request_from(&planned)).await {
             Ok(c) => Some((
                 Value::Value(state_after_apply(&planned, &c)),
