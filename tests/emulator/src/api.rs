@@ -11,8 +11,9 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::faults::{self, FaultKind, FaultRule};
+use crate::state::AnswerShape;
 use crate::state::{iso_in, now_iso, path_pattern, random_token, StoredClient};
-use crate::{DivisionEcho, Shared};
+use crate::Shared;
 
 const GRANT_TYPES: &[&str] = &[
     "CODE",
@@ -401,7 +402,7 @@ fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
         );
     }
     let mut inner = shared.lock();
-    let echo = inner.division_echo;
+    let shape = inner.shape.clone();
     let all: Vec<StoredClient> = inner
         .ordered()
         .into_iter()
@@ -415,7 +416,7 @@ fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
         .iter()
         .skip(start)
         .take(size as usize)
-        .map(|c| c.to_json(false, echo))
+        .map(|c| c.to_json(false, &shape))
         .collect();
     let uri = |n: u64| format!("{CLIENTS}?pageSize={size}&pageNumber={n}");
     let mut v = json!({
@@ -598,7 +599,7 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
         secret_usable_at: known_at,
     };
     apply_request(&mut client, request, &shared.config.home_division);
-    let answer = client.to_json(true, inner.division_echo);
+    let answer = client.to_json(true, &inner.shape);
     inner.clients.insert(id.clone(), client);
     inner.order.push(id);
     reply(StatusCode::OK, answer, correlation)
@@ -606,9 +607,9 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
 
 fn get(shared: &Shared, id: &str, correlation: &str) -> Response {
     let mut inner = shared.lock();
-    let echo = inner.division_echo;
+    let shape = inner.shape.clone();
     match inner.visible(id) {
-        Some(c) => reply(StatusCode::OK, c.to_json(false, echo), correlation),
+        Some(c) => reply(StatusCode::OK, c.to_json(false, &shape), correlation),
         None => not_found(id, correlation),
     }
 }
@@ -620,11 +621,7 @@ fn regenerate(shared: &Shared, id: &str, correlation: &str) -> Response {
         return not_found(id, correlation);
     }
     match inner.clients.get(id) {
-        Some(c) => reply(
-            StatusCode::OK,
-            c.to_json(true, inner.division_echo),
-            correlation,
-        ),
+        Some(c) => reply(StatusCode::OK, c.to_json(true, &inner.shape), correlation),
         None => not_found(id, correlation),
     }
 }
@@ -635,11 +632,11 @@ fn update(shared: &Shared, id: &str, body: &[u8], correlation: &str) -> Response
         Err((message, field)) => return bad_request(&message, field, correlation),
     };
     let mut inner = shared.lock();
-    let echo = inner.division_echo;
+    let shape = inner.shape.clone();
     match inner.visible(id) {
         Some(c) if c.state != "deleted" => {
             apply_request(c, request, &shared.config.home_division);
-            reply(StatusCode::OK, c.to_json(false, echo), correlation)
+            reply(StatusCode::OK, c.to_json(false, &shape), correlation)
         }
         _ => not_found(id, correlation),
     }
@@ -678,7 +675,7 @@ fn admin(shared: &Shared, method: &str, path: &str, body: &[u8], correlation: &s
             let clients: Vec<Value> = inner
                 .ordered()
                 .iter()
-                .map(|c| c.to_json(true, DivisionEcho::HomeFilledIn))
+                .map(|c| c.to_json(true, &AnswerShape::default()))
                 .collect();
             let mut requests = std::collections::BTreeMap::<String, usize>::new();
             for (m, p) in &inner.requests {

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use faults::{FaultKind, FaultRule};
-pub use state::StoredClient;
+pub use state::{AnswerShape, StoredClient};
 
 use state::Inner;
 
@@ -36,8 +36,8 @@ pub struct EmulatorConfig {
     pub delete_linger: Duration,
     /// Division id used when a role is granted without one.
     pub home_division: String,
-    /// How a role sent without a division is answered. The initial value
-    /// of [`Emulator::set_division_echo`].
+    /// How roles' divisions are answered. The initial value of
+    /// [`Emulator::set_division_echo`].
     pub division_echo: DivisionEcho,
     /// How long a new client, or a client's new secret, takes to reach every
     /// part of the service (zero: at once). Until then a new client is
@@ -46,6 +46,11 @@ pub struct EmulatorConfig {
     /// already dead. The initial value of
     /// [`Emulator::set_consistency_window`].
     pub consistency_window: Duration,
+    /// Fields left out of every client answer (see
+    /// [`AnswerShape::omitted_fields`]): the real API is not documented to
+    /// echo optional fields. The initial value of
+    /// [`Emulator::set_omitted_fields`].
+    pub omitted_fields: Vec<String>,
     /// Log `METHOD path -> status` of every request to stderr (never
     /// bodies, queries or headers, so no secret or token).
     pub log_requests: bool,
@@ -61,22 +66,25 @@ impl Default for EmulatorConfig {
             home_division: "3b9f3e1c-0d3e-4a43-9f2e-5d7c1a2b4c6d".into(),
             division_echo: DivisionEcho::default(),
             consistency_window: Duration::ZERO,
+            omitted_fields: Vec::new(),
             log_requests: false,
         }
     }
 }
 
-/// How `roleDivisions` answers a role that was sent without a `divisionId`
-/// (the role is granted in the home division whatever the answer says). A
-/// role sent with a `divisionId` is always answered as sent.
+/// How `roleDivisions` answers a role's division. The role is granted in
+/// the division sent (the home division when none was) whatever the answer
+/// says: the real API is not documented to echo it either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DivisionEcho {
-    /// With the home division's id filled in.
+    /// As sent, with the home division's id filled in where none was sent.
     #[default]
     HomeFilledIn,
-    /// Without a `divisionId` key.
+    /// As sent: a role sent without a division is answered without the key.
+    AsSent,
+    /// Never a `divisionId` key.
     Omitted,
-    /// With `"divisionId": null`.
+    /// `"divisionId": null` for every role.
     Null,
 }
 
@@ -113,7 +121,10 @@ impl Emulator {
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner {
                 consistency_window: config.consistency_window,
-                division_echo: config.division_echo,
+                shape: AnswerShape {
+                    division_echo: config.division_echo,
+                    omitted_fields: config.omitted_fields.clone(),
+                },
                 ..Inner::default()
             }),
             config,
@@ -201,7 +212,13 @@ impl Emulator {
     /// Sets how roles sent without a division are answered from now on
     /// (see [`DivisionEcho`]).
     pub fn set_division_echo(&self, echo: DivisionEcho) {
-        self.shared.lock().division_echo = echo;
+        self.shared.lock().shape.division_echo = echo;
+    }
+
+    /// Leaves these fields out of every client answer from now on (see
+    /// [`AnswerShape::omitted_fields`]); an empty list restores them.
+    pub fn set_omitted_fields(&self, fields: &[&str]) {
+        self.shared.lock().shape.omitted_fields = fields.iter().map(|f| f.to_string()).collect();
     }
 
     /// Sets the consistency window (see

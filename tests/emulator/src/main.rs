@@ -12,13 +12,15 @@ use genesys_emulator::{DivisionEcho, Emulator, EmulatorConfig};
 
 const USAGE: &str = "usage: genesys-emulator [--listen ADDR] [--admin-client-id ID] [--admin-client-secret SECRET] \
 [--token-lifetime-secs N] [--delete-linger-secs N] [--consistency-window-ms N] \
-[--division-echo home-filled-in|omitted|null] [--port-file PATH]
+[--division-echo home-filled-in|as-sent|omitted|null] [--omit-fields F,F…] [--port-file PATH]
 
   --consistency-window-ms N  for N ms after a create, the client answers 404 and is not listed,
                              and after a create or a regenerate the new secret is refused (default 0)
-  --division-echo MODE       how a role sent without a divisionId is answered: with the home
-                             division (home-filled-in, the default), without the key (omitted),
-                             or with null (null)";
+  --division-echo MODE       how roles' divisions are answered: as sent with the home division
+                             filled in (home-filled-in, the default), as sent (as-sent), never
+                             (omitted), or as null (null)
+  --omit-fields F,F…         leave these top-level fields out of every client answer
+                             (description, state, …)";
 
 fn parse(args: Vec<String>) -> Result<(EmulatorConfig, SocketAddr, Option<String>), String> {
     let mut config = EmulatorConfig {
@@ -61,12 +63,21 @@ fn parse(args: Vec<String>) -> Result<(EmulatorConfig, SocketAddr, Option<String
             "--division-echo" => {
                 config.division_echo = match value()?.as_str() {
                     "home-filled-in" => DivisionEcho::HomeFilledIn,
+                    "as-sent" => DivisionEcho::AsSent,
                     "omitted" => DivisionEcho::Omitted,
                     "null" => DivisionEcho::Null,
                     other => {
                         return Err(format!("--division-echo: unknown mode {other:?}\n{USAGE}"))
                     }
                 }
+            }
+            "--omit-fields" => {
+                config.omitted_fields = value()?
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_string)
+                    .collect()
             }
             "--port-file" => port_file = Some(value()?),
             "-h" | "--help" => return Err(USAGE.into()),
@@ -138,7 +149,15 @@ mod tests {
         assert_eq!(config.division_echo, DivisionEcho::Null);
         let (config, _, _) = parse(args(&["--division-echo", "omitted"])).expect("omitted");
         assert_eq!(config.division_echo, DivisionEcho::Omitted);
+        let (config, _, _) = parse(args(&["--division-echo", "as-sent"])).expect("as sent");
+        assert_eq!(config.division_echo, DivisionEcho::AsSent);
         assert!(parse(args(&["--division-echo", "home"])).is_err());
         assert!(parse(args(&["--consistency-window-ms", "soon"])).is_err());
+        assert!(config.omitted_fields.is_empty());
+        let (config, _, _) = parse(args(&["--omit-fields", "description, state,"])).expect("omit");
+        assert_eq!(
+            config.omitted_fields,
+            vec!["description".to_string(), "state".into()]
+        );
     }
 }

@@ -75,16 +75,19 @@ impl StoredClient {
             && Instant::now() >= self.secret_usable_at
     }
 
-    /// JSON as GET answers it, with the secret only when `with_secret`, and
-    /// the roles sent without a division answered as `echo` says.
-    pub fn to_json(&self, with_secret: bool, echo: DivisionEcho) -> Value {
+    /// JSON as GET answers it, with the secret only when `with_secret`,
+    /// shaped as `shape` says (division echo, omitted fields).
+    pub fn to_json(&self, with_secret: bool, shape: &AnswerShape) -> Value {
+        let echo = shape.division_echo;
         let roles: Vec<Value> = self
             .role_divisions
             .iter()
             .zip(&self.division_implied)
-            .map(|((role, division), implied)| match (implied, echo) {
-                (true, DivisionEcho::Omitted) => json!({"roleId": role}),
-                (true, DivisionEcho::Null) => json!({"roleId": role, "divisionId": null}),
+            .map(|((role, division), implied)| match (echo, implied) {
+                (DivisionEcho::Omitted, _) | (DivisionEcho::AsSent, true) => {
+                    json!({"roleId": role})
+                }
+                (DivisionEcho::Null, _) => json!({"roleId": role, "divisionId": null}),
                 _ => json!({"roleId": role, "divisionId": division}),
             })
             .collect();
@@ -113,8 +116,24 @@ impl StoredClient {
         if with_secret {
             v["secret"] = json!(self.secret);
         }
+        if let Some(o) = v.as_object_mut() {
+            for field in &shape.omitted_fields {
+                o.remove(field);
+            }
+        }
         v
     }
+}
+
+/// How client answers are shaped: the options that model the ways the real
+/// API may echo a client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswerShape {
+    /// How roles' divisions are answered.
+    pub division_echo: DivisionEcho,
+    /// Top-level fields left out of every client answer (`description`,
+    /// `state`, …; the roles' divisions follow `division_echo`).
+    pub omitted_fields: Vec<String>,
 }
 
 /// Mutable state behind the server's mutex.
@@ -134,8 +153,8 @@ pub(crate) struct Inner {
     pub faults: Vec<FaultRule>,
     /// (method, path) of every request.
     pub requests: Vec<(String, String)>,
-    /// How roles sent without a division are answered.
-    pub division_echo: DivisionEcho,
+    /// How client answers are shaped.
+    pub shape: AnswerShape,
     /// The current consistency window.
     pub consistency_window: std::time::Duration,
 }

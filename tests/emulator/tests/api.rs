@@ -654,7 +654,7 @@ async fn division_echo_decides_how_a_role_without_a_division_is_answered() {
     emu.set_division_echo(DivisionEcho::Omitted);
     let (_, got, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
     assert!(roles(&got)["implied"].get("divisionId").is_none());
-    assert_eq!(roles(&got)["explicit"]["divisionId"], "d-1");
+    assert!(roles(&got)["explicit"].get("divisionId").is_none());
     let (_, page, _) = call(&http, &emu, &t, reqwest::Method::GET, CLIENTS, None).await;
     assert!(roles(&page["entities"][0])["implied"]
         .get("divisionId")
@@ -673,7 +673,7 @@ async fn division_echo_decides_how_a_role_without_a_division_is_answered() {
     assert_eq!(status, 200);
     let implied = &roles(&put)["implied"];
     assert!(implied.get("divisionId").is_some_and(Value::is_null));
-    assert_eq!(roles(&put)["explicit"]["divisionId"], "d-1");
+    assert!(roles(&put)["explicit"]["divisionId"].is_null());
     let (_, regen, _) = call(
         &http,
         &emu,
@@ -699,9 +699,14 @@ async fn division_echo_decides_how_a_role_without_a_division_is_answered() {
     let (_, got, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
     assert_eq!(roles(&got)["implied"]["divisionId"], home["id"]);
 
+    emu.set_division_echo(DivisionEcho::AsSent);
+    let (_, got, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    assert!(roles(&got)["implied"].get("divisionId").is_none());
+    assert_eq!(roles(&got)["explicit"]["divisionId"], "d-1");
+
     // The same from the configuration, on the create answer.
     let emu = Emulator::start(EmulatorConfig {
-        division_echo: DivisionEcho::Omitted,
+        division_echo: DivisionEcho::AsSent,
         ..Default::default()
     })
     .await
@@ -712,4 +717,42 @@ async fn division_echo_decides_how_a_role_without_a_division_is_answered() {
     let (_, created, _) = call(&http, &emu, &t, reqwest::Method::POST, CLIENTS, Some(body)).await;
     assert!(roles(&created)["implied"].get("divisionId").is_none());
     assert_eq!(roles(&created)["explicit"]["divisionId"], "d-1");
+}
+
+#[tokio::test]
+async fn omitted_fields_leave_every_client_answer() {
+    let (emu, http, t) = start().await;
+    let body = json!({"name": "o", "authorizedGrantType": "CLIENT-CREDENTIALS",
+        "description": "kept inside", "accessTokenValiditySeconds": 600,
+        "roleDivisions": [{"roleId": "r", "divisionId": "d-1"}]});
+    emu.set_omitted_fields(&[
+        "description",
+        "accessTokenValiditySeconds",
+        "roleDivisions.divisionId",
+    ]);
+    let (status, created, _) =
+        call(&http, &emu, &t, reqwest::Method::POST, CLIENTS, Some(body)).await;
+    assert_eq!(status, 200);
+    let path = format!("{CLIENTS}/{}", created["id"].as_str().expect("id"));
+    let (_, got, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    let (_, page, _) = call(&http, &emu, &t, reqwest::Method::GET, CLIENTS, None).await;
+    for answer in [&created, &got, &page["entities"][0]] {
+        assert!(answer.get("description").is_none(), "{answer}");
+        assert!(answer.get("accessTokenValiditySeconds").is_none());
+        assert_eq!(roles(answer)["r"]["divisionId"], "d-1", "other fields stay");
+        assert_eq!(answer["name"], "o");
+    }
+    assert!(
+        created["secret"].is_string(),
+        "the secret is not an optional field"
+    );
+    // The client still holds what was sent.
+    let stored = &emu.clients()[0];
+    assert_eq!(stored.description.as_deref(), Some("kept inside"));
+    assert_eq!(stored.access_token_validity_seconds, 600);
+
+    emu.set_omitted_fields(&[]);
+    let (_, got, _) = call(&http, &emu, &t, reqwest::Method::GET, &path, None).await;
+    assert_eq!(got["description"], "kept inside");
+    assert_eq!(roles(&got)["r"]["divisionId"], "d-1");
 }
