@@ -86,6 +86,35 @@ impl OAuthClient {
         self.state.as_deref() == Some("deleted")
     }
 
+    /// The request that would PUT this client back unchanged; a field the
+    /// answer left out is taken from `known` (what the caller last wrote),
+    /// so that a full-replace PUT never clears it.
+    pub fn to_request_over(&self, known: &OAuthClientRequest) -> OAuthClientRequest {
+        let answered = self.to_request();
+        OAuthClientRequest {
+            name: answered.name,
+            description: self.description.clone().or(known.description.clone()),
+            access_token_validity_seconds: self
+                .access_token_validity_seconds
+                .unwrap_or(known.access_token_validity_seconds),
+            registered_redirect_uri: self
+                .registered_redirect_uri
+                .clone()
+                .unwrap_or_else(|| known.registered_redirect_uri.clone()),
+            authorized_grant_type: if self.authorized_grant_type.is_empty() {
+                known.authorized_grant_type.clone()
+            } else {
+                answered.authorized_grant_type
+            },
+            scope: self.scope.clone().unwrap_or_else(|| known.scope.clone()),
+            role_divisions: self
+                .role_divisions
+                .clone()
+                .unwrap_or_else(|| known.role_divisions.clone()),
+            state: self.state.clone().unwrap_or_else(|| known.state.clone()),
+        }
+    }
+
     /// The request that would PUT this client back unchanged.
     pub fn to_request(&self) -> OAuthClientRequest {
         OAuthClientRequest {

@@ -299,15 +299,21 @@ impl GenesysClient {
 
     /// Deletes a client: deactivates it, deletes it, and waits until Genesys
     /// no longer answers it (or answers it as deleted). A client that is
-    /// already gone is not an error.
-    pub async fn delete_client(&self, id: &str) -> Result<(), GenesysError> {
+    /// already gone is not an error. The deactivating PUT replaces the whole
+    /// client: fields Genesys leaves out of its answer are taken from
+    /// `known` (the caller's last write).
+    pub async fn delete_client(
+        &self,
+        id: &str,
+        known: &OAuthClientRequest,
+    ) -> Result<(), GenesysError> {
         let operation = format!("delete OAuth client {id}");
         let Some(current) = self.get_client(id, None).await? else {
             return Ok(());
         };
         if !current.is_deleted() {
             if current.state.as_deref() != Some("inactive") {
-                let mut request = current.to_request();
+                let mut request = current.to_request_over(known);
                 request.state = "inactive".into();
                 self.update_client(id, &request).await?;
             }

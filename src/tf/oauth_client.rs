@@ -570,7 +570,7 @@ impl Resource for OAuthClientResource {
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        match genesys.delete_client(&id).await {
+        match genesys.delete_client(&id, &request_from(&prior)).await {
             Ok(()) => Some(()),
             Err(e) => {
                 genesys_error(diags, "Could not delete OAuth client", &e);

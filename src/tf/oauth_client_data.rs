@@ -132,7 +132,10 @@ impl DataSource for OAuthClientDataSource {
                 .clone()
                 .map(Value::Value)
                 .unwrap_or(Value::Null),
-            authorized_grant_type: Value::Value(c.authorized_grant_type.clone()),
+            authorized_grant_type: Some(c.authorized_grant_type.clone())
+                .filter(|g| !g.is_empty())
+                .map(Value::Value)
+                .unwrap_or(Value::Null),
             access_token_validity_seconds: c
                 .access_token_validity_seconds
                 .map(Value::Value)

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::harness::{text, Tf};
+use crate::harness::{copy_tree, text, Tf};
 
 fn example_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read examples").flatten() {
@@ -11,18 +11,6 @@ fn example_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
             example_files(&path, out);
         } else if path.extension().is_some_and(|e| e == "tf") {
             out.push(path);
-        }
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
 }

@@ -331,3 +331,16 @@ pub fn assert_absent(what: &str, haystack: &str, needles: &[String]) {
         );
     }
 }
+
+/// Copies a directory tree (examples into a working directory).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
