@@ -14,6 +14,7 @@
 
 pub mod config;
 pub mod genesys;
+pub mod handshake;
 pub mod hashing;
 pub mod http;
 pub mod logging;

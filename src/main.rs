@@ -22,6 +22,9 @@ fn main() -> ExitCode {
     std::env::remove_var("PLUGIN_LOG_FILE");
     terraform_provider_genesyscloud::logging::init(log_file);
 
+    if let Err(e) = terraform_provider_genesyscloud::handshake::pass_through() {
+        tracing::warn!(error = %e, "cannot pass the plugin handshake through; RPCs may wait for delayed ACKs");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,6 +3,8 @@
 
 mod docs;
 mod examples;
+#[cfg(unix)]
+mod handshake;
 mod harness;
 mod oauth_client;
 mod packaging;
