@@ -15,6 +15,7 @@
 pub mod attribute_error;
 pub mod config;
 pub mod genesys;
+pub mod handshake;
 pub mod hashing;
 pub mod http;
 pub mod logging;

@@ -22,24 +22,35 @@ fn main() -> ExitCode {
     std::env::remove_var("PLUGIN_LOG_FILE");
     terraform_provider_genesyscloud::logging::init(log_file);
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot start the async runtime");
-            return ExitCode::FAILURE;
-        }
-    };
-    let provider = terraform_provider_genesyscloud::tf::GenesysProvider::default();
-    match runtime.block_on(tf_provider::serve("genesyscloud", provider)) {
+    match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = %e, "provider server stopped");
+            // Display, not Debug: the chain of causes without a backtrace.
+            tracing::error!("{e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Everything after the process-wide set-up in `main`, which must come first
+/// (RUST_LIB_BACKTRACE=0 before any error exists, so none captures a
+/// backtrace).
+fn run() -> anyhow::Result<()> {
+    use anyhow::Context;
+
+    if let Err(e) = terraform_provider_genesyscloud::handshake::pass_through()
+        .context("cannot pass the plugin handshake through; RPCs may wait for delayed ACKs")
+    {
+        tracing::warn!("{e:#}");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let provider = terraform_provider_genesyscloud::tf::GenesysProvider::default();
+    runtime
+        .block_on(tf_provider::serve("genesyscloud", provider))
+        .context("provider server stopped")
 }
 
 /// Release builds abort on panic (see Cargo.toml): say what happened in one

@@ -4,6 +4,8 @@
 mod consistency;
 mod docs;
 mod examples;
+#[cfg(unix)]
+mod handshake;
 mod harness;
 mod oauth_client;
 mod packaging;
