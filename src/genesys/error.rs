@@ -269,4 +269,22 @@ mod tests {
         assert!(!text.contains("s3cr3t"), "{text}");
         assert!(text.contains("unexpected JSON shape"));
     }
+
+    #[test]
+    fn refused_credentials_are_recognised_whatever_the_status() {
+        let token = |status, error: &str| GenesysError::Token {
+            operation: "verify".into(),
+            login_host: "login.example.com".into(),
+            status,
+            error: error.into(),
+            description: None,
+            attempts: 1,
+            gave_up: None,
+        };
+        assert!(token(401, "invalid_client").is_rejected_credentials());
+        assert!(token(400, "invalid_client").is_rejected_credentials());
+        assert!(token(400, "unauthorized_client").is_rejected_credentials());
+        assert!(!token(400, "invalid_request").is_rejected_credentials());
+        assert!(!token(503, "invalid_client").is_rejected_credentials());
+    }
 }

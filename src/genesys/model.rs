@@ -201,4 +201,32 @@ mod tests {
             "CLIENT-CREDENTIALS"
         );
     }
+
+    #[test]
+    fn a_put_built_from_a_partial_answer_keeps_what_was_written() {
+        let known = OAuthClientRequest {
+            name: "n".into(),
+            description: Some("d".into()),
+            access_token_validity_seconds: 600,
+            registered_redirect_uri: vec![],
+            authorized_grant_type: "CLIENT-CREDENTIALS".into(),
+            scope: vec![],
+            role_divisions: vec![RoleDivision {
+                role_id: "r".into(),
+                division_id: Some("home".into()),
+            }],
+            state: "active".into(),
+        };
+        let partial: OAuthClient = serde_json::from_value(
+            serde_json::json!({"id": "c", "name": "n", "state": "inactive"}),
+        )
+        .expect("valid");
+        assert_eq!(
+            partial.to_request_over(&known),
+            OAuthClientRequest {
+                state: "inactive".into(),
+                ..known.clone()
+            }
+        );
+    }
 }

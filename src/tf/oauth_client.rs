@@ -626,6 +626,40 @@ mod tests {
     }
 
     #[test]
+    fn answers_without_optional_fields_keep_the_prior_state() {
+        let prior = ClientState {
+            id: Value::Value("c1".into()),
+            name: Value::Value("n".into()),
+            description: Value::Value("kept".into()),
+            access_token_validity_seconds: Value::Value(3600),
+            registered_redirect_uris: Value::Value([Value::Value("https://a/cb".into())].into()),
+            authorized_grant_type: Value::Value("SAML2BEARER".into()),
+            scopes: Value::Value([Value::Value("users:readonly".into())].into()),
+            roles: Value::Value(
+                [RoleBlock {
+                    role_id: Value::Value("r1".into()),
+                    division_id: Value::Value("home".into()),
+                }]
+                .into(),
+            ),
+            state: Value::Value("inactive".into()),
+            client_id: Value::Value("c1".into()),
+            date_created: Value::Value("2026-01-01T00:00:00.000Z".into()),
+        };
+        let bare: OAuthClient =
+            serde_json::from_value(serde_json::json!({"id": "c1", "name": "n"})).expect("valid");
+        let mut expected = prior.clone();
+        expected.id = Value::Value("c1".into());
+        assert_eq!(state_from_api(&prior, &bare), expected);
+
+        let no_division: OAuthClient = serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "n", "roleDivisions": [{"roleId": "r1", "divisionId": null}]
+        }))
+        .expect("valid");
+        assert_eq!(state_from_api(&prior, &no_division).roles, prior.roles);
+    }
+
+    #[test]
     fn roles_left_to_genesys_plan_unknown_then_take_the_answer() {
         let config: Value<BTreeSet<RoleBlock>> = Value::Value(
             [RoleBlock {
