@@ -72,9 +72,14 @@ impl GenesysError {
         }
     }
 
-    /// True for 404.
+    /// True for an API call's own 404: Genesys Cloud, in its own error body
+    /// (which carries a `code`), says the resource does not exist. Never for
+    /// a failed token exchange (a wrong base URL answering 404 at the login
+    /// host is an authentication failure, not a deleted client), a bare 404
+    /// from something else on the path (a proxy, a wrong host), nor for
+    /// transport or decode failures.
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(404)
+        matches!(self, GenesysError::Api(e) if e.status == 404 && e.code.is_some())
     }
 
     /// True when the token endpoint rejected the client's credentials
@@ -286,5 +291,38 @@ mod tests {
         assert!(token(400, "unauthorized_client").is_rejected_credentials());
         assert!(!token(400, "invalid_request").is_rejected_credentials());
         assert!(!token(503, "invalid_client").is_rejected_credentials());
+    }
+
+    #[test]
+    fn only_an_api_calls_own_404_means_not_found() {
+        let token_404 = GenesysError::Token {
+            operation: "authenticate the provider".into(),
+            login_host: "login.example.com".into(),
+            status: 404,
+            error: "Not Found".into(),
+            description: None,
+            attempts: 1,
+            gave_up: None,
+        };
+        assert!(!token_404.is_not_found());
+        let api_404 = GenesysError::Api(Box::new(ApiError {
+            operation: "read OAuth client c1".into(),
+            status: 404,
+            code: Some("not.found".into()),
+            message: "not found".into(),
+            details: vec![],
+            correlation_id: None,
+            attempts: 1,
+            gave_up: None,
+        }));
+        assert!(api_404.is_not_found());
+        let GenesysError::Api(mut bare) = api_404 else {
+            unreachable!("built above")
+        };
+        bare.code = None;
+        assert!(
+            !GenesysError::Api(bare).is_not_found(),
+            "a 404 without Genesys' error body is not Genesys saying \"gone\""
+        );
     }
 }

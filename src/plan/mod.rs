@@ -4,3 +4,4 @@
 
 pub mod oauth_client;
 pub mod sink;
+pub mod sink_input;

@@ -15,6 +15,20 @@ pub const MANAGED_BY_KEY: &str = "managed-by";
 pub const MANAGED_BY_VALUE: &str = "terraform-provider-genesyscloud";
 /// `custom_metadata` key holding the OAuth client id.
 pub const CLIENT_ID_KEY: &str = "genesys-client-id";
+/// Terraform Cloud run variables recorded in the custom metadata, and
+/// their keys.
+pub const TFC_KEYS: [(&str, &str); 3] = [
+    ("TFC_WORKSPACE_NAME", "tfc-workspace"),
+    ("TFC_RUN_ID", "tfc-run-id"),
+    ("TFC_PROJECT_NAME", "tfc-project"),
+];
+
+/// Every custom metadata key the provider may write itself.
+pub fn reserved_metadata_keys() -> impl Iterator<Item = &'static str> {
+    [MANAGED_BY_KEY, CLIENT_ID_KEY]
+        .into_iter()
+        .chain(TFC_KEYS.iter().map(|(_, key)| *key))
+}
 
 /// What destroying the sink does to the Vault entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,11 +225,7 @@ pub fn custom_metadata(
     let mut out = user.clone();
     out.insert(MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into());
     out.insert(CLIENT_ID_KEY.into(), client_id.into());
-    for (var, key) in [
-        ("TFC_WORKSPACE_NAME", "tfc-workspace"),
-        ("TFC_RUN_ID", "tfc-run-id"),
-        ("TFC_PROJECT_NAME", "tfc-project"),
-    ] {
+    for (var, key) in TFC_KEYS {
         if let Some(v) = env(var).filter(|v| !v.is_empty()) {
             out.insert(key.into(), v);
         }

@@ -173,6 +173,39 @@ fn rotate_after_of(s: &SinkState) -> Value<String> {
     }
 }
 
+/// Key names that collide, once every name and `extra` key is known (a
+/// name left out of the configuration takes its default).
+fn key_name_errors(c: &SinkState) -> Vec<crate::attribute_error::AttributeError> {
+    let mut with_defaults = c.clone();
+    ATTRIBUTES.apply_defaults(&mut with_defaults, c);
+    let named = [
+        ("client_id_key", &with_defaults.client_id_key),
+        ("client_secret_key", &with_defaults.client_secret_key),
+        ("base_url_key", &with_defaults.base_url_key),
+        ("token_url_key", &with_defaults.token_url_key),
+    ];
+    if c.extra.is_unknown() || named.iter().any(|(_, v)| !v.is_value()) {
+        return Vec::new();
+    }
+    // Only the keys matter here, and they are known even when a value is not.
+    let extra: BTreeMap<String, String> = c
+        .extra
+        .iter()
+        .flatten()
+        .map(|(k, _)| (k.clone(), String::new()))
+        .collect();
+    let named: Vec<(&'static str, &str)> = named
+        .iter()
+        .map(|(a, v)| {
+            (
+                *a,
+                v.as_ref_option().map(String::as_str).unwrap_or_default(),
+            )
+        })
+        .collect();
+    plan::sink_input::check_key_names(&named, &extra)
+}
+
 /// Empty and absent maps mean the same.
 fn same_map(a: &StringMap, b: &StringMap) -> bool {
     plain_map(a) == plain_map(b) && a.is_unknown() == b.is_unknown()
@@ -317,6 +350,17 @@ impl Resource for SinkResource {
         if let Value::Value(o) = &c.on_destroy {
             errors.extend(OnDestroy::parse(o).err());
         }
+        if let Value::Value(id) = &c.client_id {
+            errors.extend(plan::sink_input::check_client_id(id).err());
+        }
+        if let Value::Value(md) = &c.custom_metadata {
+            if md.values().all(Value::is_value) {
+                errors.extend(plan::sink_input::check_custom_metadata(&plain_map(
+                    &c.custom_metadata,
+                )));
+            }
+        }
+        errors.extend(key_name_errors(&c));
         for error in errors {
             attribute_error(diags, error);
         }

@@ -229,7 +229,9 @@ fn data_source_finds_by_name_and_reports_ambiguity() {
 fn client_deleted_outside_terraform_is_planned_again() {
     let emu = emulator();
     let tf = Tf::new(&emu.base_url());
-    tf.write_config(CLIENT_CREDENTIALS);
+    // Deleted seconds after its creation, the client's 404 is first taken
+    // for propagation: a short window keeps the test short.
+    tf.write_config_with_provider("consistency_timeout_seconds = 3", CLIENT_CREDENTIALS);
     tf.init();
     tf.apply(&[]);
     let id = values(&tf.state_json(), "genesyscloud_oauth_client.ci")["id"]

@@ -1,0 +1,169 @@
+//! Checks of what a sink's configuration says that need neither Vault nor
+//! Genesys: a well-formed client id, key names that cannot overwrite each
+//! other, and custom metadata within Vault's limits. Each failure names the
+//! attribute, so `terraform validate` and `plan` refuse it before anything
+//! is destroyed or regenerated.
+
+use std::collections::BTreeMap;
+
+use super::sink::reserved_metadata_keys;
+use crate::attribute_error::AttributeError;
+
+/// Vault's limit on custom metadata keys per entry (the provider's count).
+pub const MAX_METADATA_KEYS: usize = 64;
+/// Vault's limit on a custom metadata key, in bytes.
+pub const MAX_METADATA_KEY_BYTES: usize = 128;
+/// Vault's limit on a custom metadata value, in bytes.
+pub const MAX_METADATA_VALUE_BYTES: usize = 512;
+
+/// An OAuth client id: not empty, no whitespace, `/` or control characters
+/// (it becomes a URL path segment and a Vault metadata value).
+pub fn check_client_id(id: &str) -> Result<(), AttributeError> {
+    let problem = if id.is_empty() {
+        "must not be empty"
+    } else if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        "must not contain spaces or control characters"
+    } else if id.contains('/') {
+        "must not contain '/'"
+    } else {
+        return Ok(());
+    };
+    Err(AttributeError::new(
+        "client_id",
+        format!("Invalid client_id {id:?}"),
+        format!("client_id {problem}: use the OAuth client's id, e.g. genesyscloud_oauth_client.x.client_id."),
+    ))
+}
+
+/// The entry's keys, each named by its attribute: the four key names (an
+/// empty one is left out of the entry) and the `extra` keys. No two may be
+/// the same, or one value would silently replace another and consumers
+/// could not authenticate.
+pub fn check_key_names(
+    named: &[(&'static str, &str)],
+    extra: &BTreeMap<String, String>,
+) -> Vec<AttributeError> {
+    let mut errors = Vec::new();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (attribute, key) in named.iter().filter(|(_, k)| !k.is_empty()) {
+        if let Some((first, _)) = seen.iter().find(|(_, k)| k == key) {
+            errors.push(AttributeError::new(
+                attribute,
+                format!("{attribute} repeats the key {key:?}"),
+                format!("{first} already writes {key:?}: each value needs a key of its own."),
+            ));
+        } else {
+            seen.push((attribute, key));
+        }
+    }
+    for key in extra.keys() {
+        if let Some((attribute, _)) = seen.iter().find(|(_, k)| k == key) {
+            errors.push(AttributeError::new(
+                "extra",
+                format!("extra key {key:?} is already written by {attribute}"),
+                format!("The provider writes {key:?} itself ({attribute}): rename the extra value or set {attribute} to another key."),
+            ));
+        }
+    }
+    errors
+}
+
+/// `custom_metadata` within Vault's limits, counting the keys the provider
+/// adds itself, and not using those keys.
+pub fn check_custom_metadata(user: &BTreeMap<String, String>) -> Vec<AttributeError> {
+    let mut errors = Vec::new();
+    let reserved: Vec<&str> = reserved_metadata_keys().collect();
+    let room = MAX_METADATA_KEYS - reserved.len();
+    if user.len() > room {
+        errors.push(AttributeError::new(
+            "custom_metadata",
+            format!("custom_metadata has {} keys; at most {room} fit", user.len()),
+            format!(
+                "Vault allows {MAX_METADATA_KEYS} custom metadata keys per entry and the provider keeps {} for itself ({}).",
+                reserved.len(),
+                reserved.join(", ")
+            ),
+        ));
+    }
+    for (key, value) in user {
+        if reserved.contains(&key.as_str()) {
+            errors.push(AttributeError::new(
+                "custom_metadata",
+                format!("custom_metadata key {key:?} is the provider's"),
+                "The provider writes this key itself to mark the entries it owns: choose another key.",
+            ));
+        }
+        if key.is_empty() || key.len() > MAX_METADATA_KEY_BYTES {
+            errors.push(AttributeError::new(
+                "custom_metadata",
+                format!("custom_metadata key of {} bytes", key.len()),
+                format!("Vault accepts keys of 1 to {MAX_METADATA_KEY_BYTES} bytes."),
+            ));
+        }
+        if value.len() > MAX_METADATA_VALUE_BYTES {
+            errors.push(AttributeError::new(
+                "custom_metadata",
+                format!("custom_metadata[{key:?}] is {} bytes long", value.len()),
+                format!("Vault accepts values of at most {MAX_METADATA_VALUE_BYTES} bytes."),
+            ));
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_are_checked() {
+        assert!(check_client_id("2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11").is_ok());
+        for bad in ["", " id", "a/b", "a\nb"] {
+            assert_eq!(
+                check_client_id(bad).map_err(|e| e.attribute),
+                Err("client_id"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_that_collide_are_refused_on_the_later_attribute() {
+        let named = [
+            ("client_id_key", "same"),
+            ("client_secret_key", "same"),
+            ("base_url_key", ""),
+            ("token_url_key", "token_url"),
+        ];
+        let extra: BTreeMap<String, String> = [("token_url".to_string(), "x".to_string())].into();
+        let errors = check_key_names(&named, &extra);
+        let attrs: Vec<_> = errors.iter().map(|e| e.attribute).collect();
+        assert_eq!(attrs, vec!["client_secret_key", "extra"]);
+        assert!(errors[0].detail.contains("client_id_key"));
+        let fine = [
+            ("client_id_key", "id"),
+            ("client_secret_key", "secret"),
+            ("base_url_key", ""),
+            ("token_url_key", ""),
+        ];
+        assert!(check_key_names(&fine, &BTreeMap::new()).is_empty());
+    }
+
+    #[test]
+    fn custom_metadata_must_fit_vaults_limits_with_ours() {
+        let many: BTreeMap<String, String> =
+            (0..60).map(|i| (format!("k{i}"), "v".into())).collect();
+        let errors = check_custom_metadata(&many);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].summary.contains("at most 59"));
+        let long: BTreeMap<String, String> = [
+            ("k".repeat(129), "v".to_string()),
+            ("ok".to_string(), "v".repeat(513)),
+            ("managed-by".to_string(), "me".to_string()),
+        ]
+        .into();
+        assert_eq!(check_custom_metadata(&long).len(), 3);
+        let fine: BTreeMap<String, String> = [("owner".to_string(), "v".repeat(512))].into();
+        assert!(check_custom_metadata(&fine).is_empty());
+    }
+}
