@@ -413,6 +413,47 @@ pub async fn stored_credentials_work(
     }
 }
 
+/// Who an existing Vault entry belongs to, as far as this provider can
+/// tell without reading a secret it did not write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holder {
+    /// No live entry at the path.
+    Nobody,
+    /// This provider wrote it for this OAuth client (KV v2 metadata, or the
+    /// client id key of a KV v1 entry).
+    Client(String),
+    /// A live entry without this provider's mark (e.g. the seed recipe's).
+    Unmarked,
+}
+
+/// Who holds `entry` (KV v1: the value under `client_id_key`).
+pub async fn holder(
+    vault: &VaultClient,
+    entry: &KvPath,
+    client_id_key: &str,
+) -> Result<Holder, VaultError> {
+    match vault.kv_version(entry.mount()).await? {
+        KvVersion::V1 => Ok(match vault.read_data(entry).await? {
+            None => Holder::Nobody,
+            Some(data) => data
+                .value(client_id_key)
+                .map(|id| Holder::Client(id.expose().to_string()))
+                .unwrap_or(Holder::Unmarked),
+        }),
+        KvVersion::V2 => Ok(match vault.read_metadata(entry).await? {
+            Some(md) if md.latest_is_live() => {
+                let marked = md.custom_metadata.get(plan::sink::MANAGED_BY_KEY)
+                    == Some(&plan::sink::MANAGED_BY_VALUE.to_string());
+                match md.custom_metadata.get(plan::sink::CLIENT_ID_KEY) {
+                    Some(id) if marked => Holder::Client(id.clone()),
+                    _ => Holder::Unmarked,
+                }
+            }
+            _ => Holder::Nobody,
+        }),
+    }
+}
+
 /// Removes the entry as `on_destroy` says, unless someone else's secret is
 /// there now (then it is left alone and `false` is returned).
 pub async fn remove(

@@ -23,6 +23,7 @@ use crate::config::{
     VaultInput,
 };
 use crate::genesys::GenesysClient;
+use crate::plan::claims::Claims;
 use crate::secret::Secret;
 use crate::vault::VaultClient;
 
@@ -30,6 +31,7 @@ use crate::vault::VaultClient;
 #[derive(Default)]
 pub struct GenesysProvider {
     clients: Arc<Clients>,
+    claims: Arc<Claims>,
 }
 
 /// A sensitive string as Terraform sends it. Deserializes straight into a
@@ -364,7 +366,7 @@ impl Provider for GenesysProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         Some(map! {
             "oauth_client" => OAuthClientResource::new(self.clients.clone()),
-            "oauth_client_vault_secret" => SinkResource::new(self.clients.clone()),
+            "oauth_client_vault_secret" => SinkResource::new(self.clients.clone(), self.claims.clone()),
         })
     }
 

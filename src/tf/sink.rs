@@ -20,19 +20,41 @@ use super::clients::Clients;
 use super::diag::attribute_error;
 use super::schema::{Attr, Attrs};
 use crate::plan;
+use crate::plan::claims::Claims;
 use crate::plan::sink::{Observed, OnDestroy, Repair, Update};
-use crate::sink::{self, Expect, KeyNames, SinkError, SinkSpec};
+use crate::sink::{self, Expect, Holder, KeyNames, SinkError, SinkSpec};
 use crate::vault::KvPath;
 
 /// The resource.
 pub struct SinkResource {
     clients: Arc<Clients>,
+    claims: Arc<Claims>,
 }
 
 impl SinkResource {
-    /// A resource using the provider's configured clients.
-    pub fn new(clients: Arc<Clients>) -> Self {
-        SinkResource { clients }
+    /// A resource using the provider's configured clients; `claims` holds
+    /// which sink keeps which OAuth client in this process.
+    pub fn new(clients: Arc<Clients>, claims: Arc<Claims>) -> Self {
+        SinkResource { clients, claims }
+    }
+
+    /// Claims the sink's client for its entry (one client, one sink); an
+    /// error on `client_id` when another entry holds it.
+    fn claim(&self, diags: &mut Diagnostics, s: &SinkState) -> Option<()> {
+        let (Some(client_id), Some(entry)) = (s.client_id.as_ref_option(), entry_of(s)) else {
+            return Some(());
+        };
+        match self.claims.claim(client_id, &entry) {
+            Ok(()) => Some(()),
+            Err(holder) => {
+                diags.error(
+                    "OAuth client kept by two sinks",
+                    format!("OAuth client {client_id} is already kept by the sink at {holder}; this one writes {entry}. A regenerate kills the previous secret, so two sinks for one client kill each other's secret at every rotation. Keep one sink per client (a consumer that needs the secret elsewhere can read it from {holder}), or give this one a client of its own."),
+                    AttributePath::new("client_id"),
+                );
+                None
+            }
+        }
     }
 }
 
@@ -73,6 +95,9 @@ pub struct SinkPrivate {
     observed_version: Option<u64>,
     observed_live: bool,
     secret_rejected: bool,
+    /// The last read found the OAuth client gone from Genesys: the sink is
+    /// planned for replacement (never silently dropped from state).
+    client_gone: bool,
 }
 
 impl SinkPrivate {
@@ -92,6 +117,7 @@ impl SinkPrivate {
             observed_version: Some(v),
             observed_live: true,
             secret_rejected: false,
+            client_gone: false,
         }
     }
 }
@@ -280,6 +306,7 @@ impl SinkResource {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
         let spec = spec_of(&planned, diags)?;
+        self.claim(diags, &planned)?;
         match sink::rotate(&genesys, &vault, &spec, expect).await {
             Ok(r) => {
                 planned.id = Value::Value(spec.entry.to_string());
@@ -391,8 +418,12 @@ impl Resource for SinkResource {
         match genesys.get_client(&spec.client_id, None).await {
             Ok(Some(c)) if !c.is_deleted() => {}
             Ok(_) => {
-                tracing::info!(client_id = %spec.client_id, "OAuth client is gone; the sink leaves the state");
-                return Some((Value::Null, Value::Null));
+                // Its secret can no longer work: plan a replacement, which
+                // deletes the entry this provider wrote, rather than dropping
+                // the sink and leaving the entry behind.
+                tracing::info!(client_id = %spec.client_id, "OAuth client is gone; the sink will be replaced");
+                private.client_gone = true;
+                return Some((Value::Value(state), Value::Value(private)));
             }
             Err(e) => {
                 super::diag::genesys_error(diags, "Could not read the sink's OAuth client", &e);
@@ -438,7 +469,7 @@ impl Resource for SinkResource {
 
     async fn plan_create<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
@@ -452,6 +483,7 @@ impl Resource for SinkResource {
             .map(|e| Value::Value(e.to_string()))
             .unwrap_or(Value::Unknown);
         mark_rotation_unknown(&mut planned);
+        self.claim(diags, &planned)?;
         Some((Value::Value(planned), Value::Null))
     }
 
@@ -471,11 +503,27 @@ impl Resource for SinkResource {
         let private = prior_private.as_ref_option().cloned().unwrap_or_default();
         ATTRIBUTES.apply_defaults(&mut planned, &config);
 
+        self.claim(diags, &planned)?;
         let replace = ATTRIBUTES.replacements(&prior, &planned);
         if !replace.is_empty() {
             mark_rotation_unknown(&mut planned);
             planned.id = Value::Unknown;
             return Some((Value::Value(planned), prior_private, replace));
+        }
+        if private.client_gone {
+            // Terraform replaces only for a path whose value changes: the
+            // secret's hash, unknown until the new sink writes one.
+            mark_rotation_unknown(&mut planned);
+            diags.warning(
+                "The sink's OAuth client no longer exists",
+                format!("OAuth client {} is gone from Genesys Cloud, so the secret at {} can no longer work. The sink is replaced: its entry is removed as on_destroy says, and a new sink is created for client_id.", string(&planned.client_id), string(&planned.id)),
+                AttributePath::new("client_id"),
+            );
+            return Some((
+                Value::Value(planned),
+                prior_private,
+                vec![AttributePath::new("secret_hash")],
+            ));
         }
 
         // Carry the computed values, then let the rules decide.
@@ -629,6 +677,31 @@ impl Resource for SinkResource {
             );
             return None;
         };
+        // Import adopts what is there: never an empty path, and never an
+        // entry this provider wrote for another client (the next rotation
+        // would overwrite that client's live credentials).
+        let vault = self.clients.vault(diags)?;
+        match sink::holder(&vault, &entry, "client_id").await {
+            Ok(Holder::Nobody) => {
+                diags.root_error(
+                    "Nothing to import",
+                    format!("{entry} holds no live secret. Create the sink instead (remove the import): it writes a new secret there."),
+                );
+                return None;
+            }
+            Ok(Holder::Client(owner)) if owner != client_id => {
+                diags.root_error(
+                    "The entry belongs to another OAuth client",
+                    format!("{entry} was written by this provider for OAuth client {owner}, not {client_id}. Import it as {owner}:{entry}, or choose another path for {client_id}."),
+                );
+                return None;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                diags.root_error("Could not read the Vault entry to import", e.to_string());
+                return None;
+            }
+        }
         let mut state = SinkState {
             id: Value::Value(entry.to_string()),
             client_id: Value::Value(client_id.to_string()),
