@@ -33,7 +33,10 @@ fn main() -> ExitCode {
         }
     };
     let provider = terraform_provider_genesyscloud::tf::GenesysProvider::default();
-    match runtime.block_on(tf_provider::serve("genesyscloud", provider)) {
+    let at_exit = provider.at_exit();
+    let served = runtime.block_on(tf_provider::serve("genesyscloud", provider));
+    runtime.block_on(at_exit);
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = %e, "provider server stopped");

@@ -32,6 +32,17 @@ pub struct GenesysProvider {
     clients: Arc<Clients>,
 }
 
+impl GenesysProvider {
+    /// What to run once Terraform has stopped the plugin (`serve` returned:
+    /// Terraform asks the plugin to shut down after its last call, and kills
+    /// it two seconds later): revokes the Vault token the provider logged in
+    /// for. A token given to the provider is left alone.
+    pub fn at_exit(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let clients = self.clients.clone();
+        async move { clients.close().await }
+    }
+}
+
 /// A sensitive string as Terraform sends it. Deserializes straight into a
 /// [`Secret`]; serializes as `***` (provider configuration is never sent back).
 #[derive(Debug, Clone)]
