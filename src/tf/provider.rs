@@ -229,7 +229,7 @@ impl Provider for GenesysProvider {
                         blocks: map! {
                             "auth_login_jwt" => NestedBlock::Optional(Block {
                                 version: 0,
-                                description: Description::markdown("Log in with a JWT (`POST /v1/auth/<mount>/login`), e.g. HCP Terraform's workload identity token. The token obtained is renewed while the provider runs and re-obtained when it expires."),
+                                description: Description::markdown("Log in with a JWT (`POST /v1/auth/<mount>/login`), e.g. HCP Terraform's workload identity token. The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits."),
                                 attributes: map! {
                                     "mount" => attr(AttributeType::String, Optional, "Path of the JWT auth method. Default `jwt`."),
                                     "role" => attr(AttributeType::String, Required, "Vault role to log in as."),
@@ -241,7 +241,7 @@ impl Provider for GenesysProvider {
                             }),
                             "auth_login_approle" => NestedBlock::Optional(Block {
                                 version: 0,
-                                description: Description::markdown("Log in with AppRole (`POST /v1/auth/<mount>/login`). The token obtained is renewed while the provider runs and re-obtained when it expires."),
+                                description: Description::markdown("Log in with AppRole (`POST /v1/auth/<mount>/login`). The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits."),
                                 attributes: map! {
                                     "mount" => attr(AttributeType::String, Optional, "Path of the AppRole auth method. Default `approle`."),
                                     "role_id" => sensitive(AttributeType::String, Optional, "Role ID of the AppRole (`vault read auth/<mount>/role/<role>/role-id`). Environment: `GENESYSCLOUD_VAULT_ROLE_ID`."),
