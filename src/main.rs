@@ -48,9 +48,12 @@ fn run() -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     let provider = terraform_provider_genesyscloud::tf::GenesysProvider::default();
-    runtime
-        .block_on(tf_provider::serve("genesyscloud", provider))
-        .context("provider server stopped")
+    // What the provider must do once Terraform is done with it (revoke the
+    // Vault login token it obtained), whether serving ended well or not.
+    let at_exit = provider.at_exit();
+    let served = runtime.block_on(tf_provider::serve("genesyscloud", provider));
+    runtime.block_on(at_exit);
+    served.context("provider server stopped")
 }
 
 /// Release builds abort on panic (see Cargo.toml): say what happened in one

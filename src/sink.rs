@@ -276,8 +276,9 @@ pub async fn rotate(
     }
 
     // From the regenerate on, the old secret is dead until the write lands:
-    // the Vault token must outlast both calls, retries included.
-    vault.ensure_token_lasts(2).await?;
+    // the Vault token must outlast the regenerate, the write and the label,
+    // retries included.
+    vault.ensure_token_outlasts_rotation().await?;
     let (_, secret) = genesys.regenerate_secret(&spec.client_id).await?;
     let rotated_at = OffsetDateTime::now_utc();
     let hash = secret_hash(&spec.client_id, &secret);

@@ -7,7 +7,7 @@ use crate::attribute_error::AttributeError;
 use crate::genesys::region::{region_names, DEFAULT_REGION};
 use crate::genesys::{ClientSettings, Credentials, Endpoints};
 use crate::secret::Secret;
-use crate::vault::{KvPath, VaultClient};
+use crate::vault::{KvPath, VaultClient, VaultError};
 
 use super::env::Env;
 use super::transport::{Bounds, TransportInput};
@@ -184,9 +184,20 @@ pub async fn credentials_from_vault(
     } = from_vault
         .location()
         .map_err(|mut errors| errors.remove(0))?;
-    let data = vault
-        .read_data(&entry)
-        .await
+    let read = vault.read_data(&entry).await;
+    // A refused or empty read may come from a mount that is not there:
+    // then say so, rather than ask for a policy or an entry.
+    if matches!(read, Ok(None) | Err(VaultError::PermissionDenied { .. }))
+        && matches!(vault.mount_visible(entry.mount()).await, Ok(false))
+    {
+        let mount = entry.mount();
+        return Err(AttributeError::new(
+            "oauthclient_from_vault.mount",
+            format!("No Vault mount {mount:?}"),
+            format!("oauthclient_from_vault reads {entry}, but Vault shows this token no mount {mount:?} (sys/internal/ui/mounts/{mount} was refused): the mount does not exist, or the token's policies grant nothing under it. Fix oauthclient_from_vault.mount (`vault secrets list` shows the mounts), or grant \"read\" on the entry."),
+        ));
+    }
+    let data = read
         .map_err(|e| {
             AttributeError::new(
                 "oauthclient_from_vault",
@@ -255,6 +266,7 @@ pub fn resolve(
         .access_token
         .clone()
         .or_else(|| env.first(ENV_ACCESS_TOKEN).map(Secret::new));
+    let credentials_origin = from_vault.as_ref().and(credentials_origin(input));
     let credentials = match (from_vault, access_token) {
         (Some(credentials), _) => Some(credentials),
         (None, Some(token)) => Some(Credentials::AccessToken(token)),
@@ -298,9 +310,20 @@ pub fn resolve(
                     .unsigned_abs(),
             ),
             user_agent,
+            credentials_origin,
         }),
         _ => Err(errors),
     }
+}
+
+/// `oauthclient_from_vault` and its entry, named when the token endpoint
+/// refuses the credentials read there.
+fn credentials_origin(input: &ProviderInput) -> Option<String> {
+    let location = input.oauthclient_from_vault.as_ref()?.location().ok()?;
+    Some(format!(
+        "oauthclient_from_vault (Vault entry {})",
+        location.entry
+    ))
 }
 
 fn unknown_region(region: &str) -> AttributeError {
@@ -468,5 +491,17 @@ mod tests {
         assert!(
             matches!(s.credentials, Credentials::ClientCredentials { ref client_id, .. } if client_id == "admin")
         );
+        // A refusal at the token endpoint will name where they came from.
+        assert_eq!(
+            s.credentials_origin.as_deref(),
+            Some("oauthclient_from_vault (Vault entry secret/genesys/admin)")
+        );
+        let env = env_of(&[
+            ("GENESYSCLOUD_OAUTHCLIENT_ID", "id"),
+            ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "s"),
+        ]);
+        let direct =
+            resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
+        assert_eq!(direct.credentials_origin, None);
     }
 }

@@ -46,6 +46,10 @@ pub struct ClientSettings {
     pub consistency_window: Duration,
     /// Sent with every request.
     pub user_agent: String,
+    /// Where the credentials were read from, when the provider block does
+    /// not say it by itself (`oauthclient_from_vault` and its entry): named
+    /// when the token endpoint refuses them.
+    pub credentials_origin: Option<String>,
 }
 
 /// A Genesys Cloud API client. Cheap to share behind an `Arc`; every method
@@ -226,8 +230,12 @@ impl GenesysClient {
                     .tokens
                     .get_or_refresh(|| async {
                         debug!("exchanging the provider's client credentials for an access token");
+                        let operation = match &self.settings.credentials_origin {
+                            Some(origin) => format!("authenticate the provider with the client credentials from {origin}"),
+                            None => "authenticate the provider".into(),
+                        };
                         let resp = self
-                            .exchange_token("authenticate the provider", client_id, client_secret)
+                            .exchange_token(&operation, client_id, client_secret)
                             .await?;
                         let lifetime = Duration::from_secs(resp.expires_in.unwrap_or(86400));
                         Ok::<_, GenesysError>((resp.access_token, lifetime))

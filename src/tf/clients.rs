@@ -36,6 +36,15 @@ impl Clients {
         client
     }
 
+    /// Ends what the clients hold as the provider exits: the Vault login
+    /// token, if the provider logged in, is revoked.
+    pub async fn close(&self) {
+        let vault = self.vault.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(vault) = vault {
+            vault.close().await;
+        }
+    }
+
     /// The Vault client, or an error diagnostic saying how to configure one.
     pub fn vault(&self, diags: &mut Diagnostics) -> Option<Arc<VaultClient>> {
         let client = self.vault.read().unwrap_or_else(|e| e.into_inner()).clone();

@@ -34,6 +34,17 @@ pub struct GenesysProvider {
     claims: Arc<Claims>,
 }
 
+impl GenesysProvider {
+    /// What to run once Terraform has stopped the plugin (`serve` returned:
+    /// Terraform asks the plugin to shut down after its last call, and kills
+    /// it two seconds later): revokes the Vault token the provider logged in
+    /// for. A token given to the provider is left alone.
+    pub fn at_exit(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let clients = self.clients.clone();
+        async move { clients.close().await }
+    }
+}
+
 /// A sensitive string as Terraform sends it. Deserializes straight into a
 /// [`Secret`]; serializes as `***` (provider configuration is never sent back).
 #[derive(Debug, Clone)]
@@ -223,7 +234,7 @@ impl Provider for GenesysProvider {
                         blocks: map! {
                             "auth_login_jwt" => NestedBlock::Optional(Block {
                                 version: 0,
-                                description: Description::markdown("Log in with a JWT (`POST /v1/auth/<mount>/login`), e.g. HCP Terraform's workload identity token. The token obtained is renewed while the provider runs and re-obtained when it expires."),
+                                description: Description::markdown("Log in with a JWT (`POST /v1/auth/<mount>/login`), e.g. HCP Terraform's workload identity token. The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits."),
                                 attributes: map! {
                                     "mount" => attr(AttributeType::String, Optional, "Path of the JWT auth method. Default `jwt`."),
                                     "role" => attr(AttributeType::String, Required, "Vault role to log in as."),
@@ -235,7 +246,7 @@ impl Provider for GenesysProvider {
                             }),
                             "auth_login_approle" => NestedBlock::Optional(Block {
                                 version: 0,
-                                description: Description::markdown("Log in with AppRole (`POST /v1/auth/<mount>/login`). The token obtained is renewed while the provider runs and re-obtained when it expires."),
+                                description: Description::markdown("Log in with AppRole (`POST /v1/auth/<mount>/login`). The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits."),
                                 attributes: map! {
                                     "mount" => attr(AttributeType::String, Optional, "Path of the AppRole auth method. Default `approle`."),
                                     "role_id" => sensitive(AttributeType::String, Optional, "Role ID of the AppRole (`vault read auth/<mount>/role/<role>/role-id`). Environment: `GENESYSCLOUD_VAULT_ROLE_ID`."),

@@ -1,7 +1,10 @@
 //! How the provider gets and keeps its Vault token: a token given as is
-//! (looked up once), or a login (JWT, AppRole) whose token is re-obtained when
-//! it expires. Renewable tokens are renewed in the background before their
-//! TTL runs out, so a long apply does not lose Vault half-way.
+//! (looked up once), or a login (JWT, AppRole). Whether the token lasts is
+//! the rule of `lease`: it is renewed first, in the background and before an
+//! operation it would not outlast, and a login method logs in again only
+//! when renewal cannot cover the operation. A token the provider obtained by
+//! logging in is revoked once a new login replaces it and when the provider
+//! exits; a token given to it never is.
 //!
 //! No child token is ever created: HCP Terraform's dynamic-credential tokens
 //! may not hold `auth/token/create`.
@@ -14,6 +17,7 @@ use serde_json::{json, Value};
 use tracing::{debug, info, warn};
 
 use super::error::VaultError;
+use super::lease::{plan, renewal_horizon, rotation_need, Lease, Life, Plan};
 use super::transport::{messages, Repeat, Transport};
 use crate::secret::Secret;
 
@@ -100,113 +104,19 @@ impl VaultAuth {
     }
 }
 
-/// What Vault says of a token: how long it lives and whether it renews.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lease {
-    /// Time left; `None` for a token that never expires (root, TTL 0).
-    pub ttl: Option<Duration>,
-    /// Whether `renew-self` can extend it.
-    pub renewable: bool,
-    /// The TTL a renewal grants while the token is below its max TTL
-    /// (`creation_ttl` of a lookup, the lease of a login).
-    pub full: Option<Duration>,
-}
-
-impl Lease {
-    /// From a `lookup-self` answer's `data`.
-    pub fn from_lookup(data: &Value) -> Lease {
-        Lease {
-            ttl: positive_secs(&data["ttl"]),
-            renewable: data["renewable"].as_bool().unwrap_or(false),
-            full: positive_secs(&data["creation_ttl"]),
-        }
-    }
-
-    /// From a login or `renew-self` answer's `auth`.
-    pub fn from_auth(auth: &Value) -> Lease {
-        Lease {
-            ttl: positive_secs(&auth["lease_duration"]),
-            renewable: auth["renewable"].as_bool().unwrap_or(false),
-            full: positive_secs(&auth["lease_duration"]),
-        }
-    }
-
-    /// When the next renewal should happen: two thirds into the TTL, so a
-    /// failed attempt still leaves time. `None` when there is nothing to
-    /// renew (no expiry, not renewable, or too short to be worth it).
-    pub fn renew_after(&self) -> Option<Duration> {
-        let ttl = self.ttl?;
-        (self.renewable && ttl >= MIN_RENEWABLE_TTL).then(|| ttl * 2 / 3)
-    }
-}
-
-/// Below this, a renewal gains nothing: the token is at its max TTL.
-const MIN_RENEWABLE_TTL: Duration = Duration::from_secs(2);
-
-/// A token is treated as expired this long before Vault would say so.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(1);
-
-fn positive_secs(v: &Value) -> Option<Duration> {
-    v.as_u64().filter(|s| *s > 0).map(Duration::from_secs)
-}
-
-/// The token in use and when it ends.
+/// The token in use and how long it lives.
 struct Held {
     token: Secret,
-    expires_at: Option<Instant>,
-    renewable: bool,
-    /// See [`Lease::full`].
-    full_ttl: Option<Duration>,
-    /// The last renewal granted less than `full_ttl`: the max TTL is near,
-    /// renewing cannot keep the token alive much longer.
-    capped: bool,
+    life: Life,
 }
 
-impl Held {
-    /// True when the token ends within `need` from `now`.
-    fn ends_within(&self, now: Instant, need: Duration) -> bool {
-        self.expires_at.is_some_and(|at| now + need >= at)
-    }
-
-    fn expired(&self, now: Instant) -> bool {
-        self.ends_within(now, EXPIRY_MARGIN)
-    }
-
-    /// True when background renewal can keep the token alive.
-    fn renews(&self) -> bool {
-        self.renewable && !self.capped
-    }
-}
-
-/// What to do with the token held when a caller needs it to last `need`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Plan {
-    /// It lasts: use it.
-    Use,
-    /// A given token that can still be renewed: renew it now.
-    Renew,
-    /// A login method: log in again.
-    Login,
-    /// A given token that cannot last that long.
-    TooShort,
-}
-
-/// The decision [`Session::token_lasting`] makes. Pure, for the tests.
-fn plan(held: &Held, now: Instant, need: Duration, login_method: bool) -> Plan {
-    if !held.ends_within(now, need.max(EXPIRY_MARGIN)) {
-        Plan::Use
-    } else if login_method {
-        Plan::Login
-    } else if held.renews() && !held.expired(now) {
-        Plan::Renew
-    } else {
-        Plan::TooShort
-    }
-}
+/// How long the provider waits, at exit, for its login token to be revoked:
+/// Terraform kills the plugin two seconds after asking it to stop.
+const EXIT_BUDGET: Duration = Duration::from_secs(1);
 
 /// The provider's Vault session: one token at a time, obtained on first use
-/// (single flight), renewed in the background, re-obtained by login methods
-/// when it expires.
+/// (single flight), renewed in the background and before an operation it
+/// would not outlast, replaced by a new login only when renewal cannot help.
 pub struct Session {
     auth: VaultAuth,
     held: tokio::sync::Mutex<Option<Held>>,
@@ -242,6 +152,12 @@ impl Session {
         self.auth.describe()
     }
 
+    /// True for a login method: the session owns its tokens (and revokes
+    /// them); a given token belongs to whoever gave it.
+    fn logs_in(&self) -> bool {
+        !matches!(self.auth, VaultAuth::Token { .. })
+    }
+
     /// After a 403 with `token`: when the token itself is no longer valid
     /// (its `lookup-self` is refused too: revoked early), a login method
     /// drops it (unless another call already replaced it), so the next
@@ -249,7 +165,7 @@ impl Session {
     /// the policy alone, or with a given token, returns false: a new login
     /// would change nothing (and could use up a single-use AppRole secret ID).
     pub async fn forget_login_token(&self, transport: &Transport, token: &Secret) -> bool {
-        if let VaultAuth::Token { .. } = self.auth {
+        if !self.logs_in() {
             return false;
         }
         let lookup = lookup_self(transport, token).await;
@@ -267,110 +183,163 @@ impl Session {
     }
 
     /// The token to send now. The first call looks the token up or logs in;
-    /// later calls reuse it until it expires.
+    /// later calls reuse it, renewed or obtained again once it runs out.
     pub async fn token(self: &Arc<Self>, transport: &Transport) -> Result<Secret, VaultError> {
-        self.token_lasting(transport, EXPIRY_MARGIN).await
+        self.token_lasting(transport, Duration::ZERO).await
     }
 
-    /// A token that will still be valid `need` from now: renewed or
-    /// obtained again if needed, else an error saying so. Called before an
-    /// operation that must not stop half-way (regenerate, then write).
-    pub async fn token_lasting(
+    /// A token that will outlast the critical section of one rotation
+    /// ([`rotation_need`]), renewed or obtained again if needed, else an
+    /// error saying why; nothing has been changed then. Called before the
+    /// regenerate.
+    pub async fn token_for_rotation(
+        self: &Arc<Self>,
+        transport: &Transport,
+    ) -> Result<Secret, VaultError> {
+        self.token_lasting(transport, need_of_rotation(transport))
+            .await
+    }
+
+    /// A token valid for `need` from now, following [`plan`]: renew first,
+    /// log in only when renewal cannot cover `need`, and when that login
+    /// fails, go on with the token held if renewal may still keep it.
+    async fn token_lasting(
         self: &Arc<Self>,
         transport: &Transport,
         need: Duration,
     ) -> Result<Secret, VaultError> {
-        let login_method = !matches!(self.auth, VaultAuth::Token { .. });
         let mut held = self.held.lock().await;
-        if let Some(h) = held.as_ref() {
-            match plan(h, Instant::now(), need, login_method) {
-                Plan::Use => return Ok(h.token.clone()),
-                Plan::Login => {
-                    info!(method = %self.auth.describe(), "Vault token expired or about to; logging in again")
-                }
-                Plan::Renew => {
-                    drop(held);
-                    let lease = self.renew(transport).await?;
-                    debug!(
-                        ttl_s = lease.ttl.map(|t| t.as_secs()),
-                        "Vault token renewed before a long operation"
-                    );
-                    // The background renewal may have given up earlier:
-                    // it is what keeps this token alive from here on.
-                    self.keep_renewing(transport, &lease);
-                    held = self.held.lock().await;
-                    if let Some(h) = held.as_ref() {
-                        // Renewed and not capped: the background renewal
-                        // keeps it alive for as long as it is needed.
-                        let lasts = !h.ends_within(Instant::now(), need) || h.renews();
-                        return if lasts {
-                            Ok(h.token.clone())
-                        } else {
-                            Err(self.too_short(h, need))
-                        };
+        let mut renew_tried = false;
+        let mut logged_in = false;
+        loop {
+            let now = Instant::now();
+            let step = match held.as_ref() {
+                None => Plan::Login,
+                Some(h) => plan(
+                    &h.life,
+                    now,
+                    need,
+                    self.logs_in() && !logged_in,
+                    renew_tried,
+                ),
+            };
+            match (step, held.as_mut()) {
+                (Plan::Use, Some(h)) => return Ok(h.token.clone()),
+                (Plan::TooShort, Some(h)) => return Err(self.too_short(&h.life, need)),
+                (Plan::Renew, Some(h)) => {
+                    renew_tried = true;
+                    match self.renew_now(transport, h, need).await {
+                        Ok(()) => self.keep_renewing(transport, &h.life),
+                        Err(e) if self.logs_in() && !logged_in => {
+                            warn!(error = %e, "could not renew the Vault token; logging in again")
+                        }
+                        Err(e) => return Err(e),
                     }
                 }
-                Plan::TooShort => return Err(self.too_short(h, need)),
+                (_, current) => {
+                    if let Some(h) = current {
+                        info!(
+                            method = %self.auth.describe(),
+                            left_s = h.life.left(now).map(|d| d.as_secs()),
+                            need_s = need.as_secs(),
+                            "renewal cannot keep the Vault token valid long enough; logging in again"
+                        );
+                    }
+                    let fresh = match self.obtain(transport).await {
+                        Ok(fresh) => fresh,
+                        Err(e) => match held.as_ref() {
+                            Some(h) if h.life.reachable(Instant::now(), need) => {
+                                warn!(error = %e, "could not log in to Vault again; going on with the token held, which renewal may still keep valid long enough");
+                                return Ok(h.token.clone());
+                            }
+                            _ => return Err(e),
+                        },
+                    };
+                    self.keep_renewing(transport, &fresh.life);
+                    if let Some(old) = held.replace(fresh) {
+                        self.revoke_replaced(transport, old.token);
+                    }
+                    logged_in = true;
+                    renew_tried = false;
+                }
             }
         }
-        let (token, lease) = self.obtain(transport).await?;
-        let now = Instant::now();
-        let fresh = Held {
-            token: token.clone(),
-            expires_at: lease.ttl.map(|ttl| now + ttl),
-            renewable: lease.renewable,
-            full_ttl: lease.full,
-            capped: false,
-        };
-        if !login_method && fresh.ends_within(now, need.max(EXPIRY_MARGIN)) && !fresh.renewable {
-            return Err(self.too_short(&fresh, need));
-        }
-        *held = Some(fresh);
-        drop(held);
-        self.keep_renewing(transport, &lease);
-        Ok(token)
     }
 
-    /// Renews `lease`'s token in the background when it can be renewed,
+    /// Renews `held`'s token now, asking for enough to cover `need` and the
+    /// background renewal's horizon.
+    async fn renew_now(
+        &self,
+        transport: &Transport,
+        held: &mut Held,
+        need: Duration,
+    ) -> Result<(), VaultError> {
+        let asked_at = Instant::now();
+        let asked = held.life.increment(asked_at, horizon(transport, need));
+        let grant = self.renew_self(transport, &held.token, asked).await?;
+        held.life.renewed(&grant, asked, asked_at);
+        info!(
+            method = %self.auth.describe(),
+            asked_s = asked.as_secs(),
+            ttl_s = grant.ttl.map(|t| t.as_secs()),
+            "Vault token renewed before an operation it would not have outlasted"
+        );
+        Ok(())
+    }
+
+    /// Renews `life`'s token in the background when it can be renewed,
     /// else stops any renewal left from an earlier token.
-    fn keep_renewing(self: &Arc<Self>, transport: &Transport, lease: &Lease) {
-        match lease.renew_after() {
+    fn keep_renewing(self: &Arc<Self>, transport: &Transport, life: &Life) {
+        match life.renew_after(Instant::now()) {
             Some(after) => self.start_renewer(transport.clone(), after),
             None => self.stop_renewer(),
         }
     }
 
-    /// The error for a given token that ends too soon.
-    fn too_short(&self, held: &Held, need: Duration) -> VaultError {
+    /// The error for a token that cannot outlast a rotation.
+    fn too_short(&self, life: &Life, need: Duration) -> VaultError {
         let now = Instant::now();
-        if held.expired(now) {
+        if life.expired(now) {
             return self.auth.error(
                 "the token's TTL has run out and Vault would not renew it any further (it reached its max TTL or is not renewable)",
             );
         }
-        let left = held
-            .expires_at
-            .map(|at| at.saturating_duration_since(now).as_secs())
-            .unwrap_or(0);
+        let left = life.left(now).map_or(0, |d| d.as_secs());
+        let why = match life.reach(now) {
+            Some(reach) if life.renewable() => format!(
+                "renewal cannot keep it longer than {} s (its max TTL)",
+                reach.as_secs()
+            ),
+            _ => "cannot be renewed".into(),
+        };
+        let fix = if self.logs_in() {
+            "Raise the role's token_max_ttl (and token_explicit_max_ttl, if set) above that, or lower retry_deadline_seconds or request_timeout_seconds"
+        } else {
+            "Use a renewable token whose max TTL is longer, or a login method, or lower retry_deadline_seconds or request_timeout_seconds"
+        };
         self.auth.error(format!(
-            "the token expires in {left} s and cannot be renewed, too soon for an operation that may need {} s of Vault access (regenerate a secret, then write it, with retries); nothing was changed. Use a renewable token or a login method, or lower retry_deadline_seconds",
+            "the token expires in {left} s and {why}, too soon for a rotation, which may need {} s of Vault access (3 × retry_deadline_seconds + 2 × request_timeout_seconds: regenerate, write and label, each with its retries); nothing was changed. {fix}",
             need.as_secs()
         ))
     }
 
     /// Looks a given token up, or logs in.
-    async fn obtain(&self, transport: &Transport) -> Result<(Secret, Lease), VaultError> {
+    async fn obtain(&self, transport: &Transport) -> Result<Held, VaultError> {
         match &self.auth {
             VaultAuth::Token { token, .. } => {
+                let asked_at = Instant::now();
                 let (status, body) = lookup_self(transport, token)
                     .await
                     .map_err(|e| self.auth.error(e.to_string()))?;
                 match status.as_u16() {
                     200 => {
                         let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                        let lease = Lease::from_lookup(&v["data"]);
-                        debug!(ttl_s = lease.ttl.map(|t| t.as_secs()), renewable = lease.renewable, "Vault token looked up");
-                        Ok((token.clone(), lease))
+                        let life = Life::new(&Lease::from_lookup(&v["data"]), asked_at);
+                        debug!(left_s = life.left(asked_at).map(|t| t.as_secs()), reach_s = life.reach(asked_at).map(|t| t.as_secs()), "Vault token looked up");
+                        Ok(Held {
+                            token: token.clone(),
+                            life,
+                        })
                     }
                     403 => Err(self.auth.error(
                         "Vault rejected the token at auth/token/lookup-self (HTTP 403): it is expired, revoked, or was issued by another Vault or namespace (or its policies lack \"read\" on auth/token/lookup-self, which Vault's default policy grants)",
@@ -396,13 +365,16 @@ impl Session {
         }
     }
 
+    /// Logs in, then looks the new token up: its explicit max TTL and its
+    /// period are only in `lookup-self`.
     async fn login(
         &self,
         transport: &Transport,
         mount: &str,
         body: &Value,
-    ) -> Result<(Secret, Lease), VaultError> {
+    ) -> Result<Held, VaultError> {
         let path = format!("auth/{}/login", crate::http::encode_path(mount));
+        let asked_at = Instant::now();
         let (status, answer) = transport
             .send(
                 "log in to Vault",
@@ -431,9 +403,99 @@ impl Session {
                 .auth
                 .error(format!("the answer of {path} holds no auth.client_token")));
         };
-        let lease = Lease::from_auth(&v["auth"]);
-        info!(method = %self.auth.describe(), ttl_s = lease.ttl.map(|t| t.as_secs()), renewable = lease.renewable, "logged in to Vault");
-        Ok((Secret::new(token), lease))
+        let token = Secret::new(token);
+        let looked_up_at = Instant::now();
+        let life = match lookup_self(transport, &token).await {
+            Ok((status, body)) if status.is_success() => {
+                let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                Life::new(&Lease::from_lookup(&v["data"]), looked_up_at)
+            }
+            _ => {
+                debug!("lookup-self of the new Vault token failed; its explicit max TTL and period are unknown");
+                Life::new(&Lease::from_auth(&v["auth"]), asked_at)
+            }
+        };
+        let now = Instant::now();
+        info!(method = %self.auth.describe(), ttl_s = life.left(now).map(|t| t.as_secs()), renewable = life.renewable(), reach_s = life.reach(now).map(|t| t.as_secs()), "logged in to Vault");
+        Ok(Held { token, life })
+    }
+
+    /// `POST auth/token/renew-self` asking for `increment`: what Vault granted.
+    async fn renew_self(
+        &self,
+        transport: &Transport,
+        token: &Secret,
+        increment: Duration,
+    ) -> Result<Lease, VaultError> {
+        let (status, body) = transport
+            .send(
+                "renew the Vault token",
+                Method::POST,
+                "auth/token/renew-self",
+                Some(&json!({ "increment": increment.as_secs() })),
+                Some(token),
+                Repeat::Safe,
+            )
+            .await
+            .map_err(|e| self.auth.error(e.to_string()))?;
+        if !status.is_success() {
+            return Err(self.auth.error(format!(
+                "auth/token/renew-self answered HTTP {}: {}",
+                status.as_u16(),
+                messages(&body)
+            )));
+        }
+        let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        if !v["auth"]["lease_duration"].is_u64() {
+            return Err(self
+                .auth
+                .error("the answer of auth/token/renew-self holds no auth.lease_duration"));
+        }
+        Ok(Lease::from_auth(&v["auth"]))
+    }
+
+    /// Revokes, in the background, a login token a new login replaced. A
+    /// given token is never revoked.
+    fn revoke_replaced(&self, transport: &Transport, token: Secret) {
+        if !self.logs_in() {
+            return;
+        }
+        let transport = transport.clone();
+        let method = self.auth.describe();
+        tokio::spawn(async move {
+            match revoke_self(&transport, &token).await {
+                Ok(()) => info!(method = %method, "revoked the Vault token a new login replaced"),
+                Err(e) => {
+                    warn!(error = %e, "could not revoke the Vault token a new login replaced; it ends with its TTL")
+                }
+            }
+        });
+    }
+
+    /// Ends the session as the provider exits: stops the renewal and, when
+    /// the provider logged in itself, revokes its token (a token given to
+    /// it is never revoked). Waits at most [`EXIT_BUDGET`].
+    pub async fn close(&self, transport: &Transport) {
+        self.stop_renewer();
+        if !self.logs_in() {
+            return;
+        }
+        let revoke = async {
+            let Some(held) = self.held.lock().await.take() else {
+                return;
+            };
+            match revoke_self(transport, &held.token).await {
+                Ok(()) => {
+                    info!(method = %self.auth.describe(), "revoked the provider's Vault login token at exit")
+                }
+                Err(e) => {
+                    warn!(error = %e, "could not revoke the provider's Vault login token at exit; it ends with its TTL")
+                }
+            }
+        };
+        if tokio::time::timeout(EXIT_BUDGET, revoke).await.is_err() {
+            warn!("could not revoke the provider's Vault login token at exit in time; it ends with its TTL");
+        }
     }
 
     /// Stops the background renewal (the current token needs none).
@@ -461,61 +523,18 @@ impl Session {
             old.abort();
         }
     }
+}
 
-    /// One `renew-self` of the current token; updates its expiry. The lock
-    /// is not held during the call, so other Vault calls go on meanwhile.
-    async fn renew(&self, transport: &Transport) -> Result<Lease, VaultError> {
-        let Some(token) = self.held.lock().await.as_ref().map(|h| h.token.clone()) else {
-            return Ok(Lease {
-                ttl: None,
-                renewable: false,
-                full: None,
-            });
-        };
-        let (status, body) = transport
-            .send(
-                "renew the Vault token",
-                Method::POST,
-                "auth/token/renew-self",
-                Some(&json!({})),
-                Some(&token),
-                Repeat::Safe,
-            )
-            .await
-            .map_err(|e| self.auth.error(e.to_string()))?;
-        if !status.is_success() {
-            return Err(self.auth.error(format!(
-                "auth/token/renew-self answered HTTP {}: {}",
-                status.as_u16(),
-                messages(&body)
-            )));
-        }
-        let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        if !v["auth"]["lease_duration"].is_u64() {
-            return Err(self
-                .auth
-                .error("the answer of auth/token/renew-self holds no auth.lease_duration"));
-        }
-        let lease = Lease::from_auth(&v["auth"]);
-        let mut held = self.held.lock().await;
-        // A new login may have replaced the token meanwhile: leave it be.
-        if let Some(h) = held.as_mut().filter(|h| h.token.expose() == token.expose()) {
-            h.expires_at = lease.ttl.map(|ttl| Instant::now() + ttl);
-            h.renewable = lease.renewable;
-            h.capped = match (lease.ttl, h.full_ttl) {
-                (Some(granted), Some(full)) => granted + MIN_RENEWABLE_TTL < full,
-                _ => false,
-            };
-        }
-        Ok(lease)
-    }
+/// The need of one rotation with `transport`'s retry settings.
+fn need_of_rotation(transport: &Transport) -> Duration {
+    rotation_need(transport.retry.deadline, transport.request_timeout)
+}
 
-    /// Time left on the current token (`None`: none held, or no expiry).
-    async fn time_left(&self) -> Option<Duration> {
-        let held = self.held.lock().await;
-        let at = held.as_ref()?.expires_at?;
-        Some(at.saturating_duration_since(Instant::now()))
-    }
+/// What every renewal asks for: enough for `need`, and never less than a
+/// rotation's horizon, so that the background renewal keeps a token able to
+/// outlast a rotation started at any time.
+fn horizon(transport: &Transport, need: Duration) -> Duration {
+    renewal_horizon(need.max(need_of_rotation(transport)))
 }
 
 /// `GET auth/token/lookup-self` with `token`: its TTL, or a refusal when it
@@ -536,32 +555,81 @@ async fn lookup_self(
         .await
 }
 
-/// Renews the token two thirds into each TTL until it cannot be renewed any
-/// further or the session is gone. A login method then logs in again on the
-/// next use; a given token ends with a clear error.
+/// `POST auth/token/revoke-self` with `token`. A 403 means Vault no longer
+/// knows the token (expired or revoked already): nothing is left to revoke.
+async fn revoke_self(transport: &Transport, token: &Secret) -> Result<(), VaultError> {
+    let operation = "revoke the Vault token";
+    let (status, body) = transport
+        .send(
+            operation,
+            Method::POST,
+            "auth/token/revoke-self",
+            None,
+            Some(token),
+            Repeat::Safe,
+        )
+        .await?;
+    match status.as_u16() {
+        200 | 204 | 403 => Ok(()),
+        s => Err(VaultError::Http {
+            operation: operation.into(),
+            status: s,
+            messages: messages(&body),
+            attempts: 1,
+        }),
+    }
+}
+
+/// Renews the token two thirds into each grant until it cannot be renewed
+/// any further, another token replaces it, or the session is gone. Each
+/// renewal asks for the rotation horizon, so a token renewed here can
+/// outlast a rotation that starts at any moment.
 async fn renew_loop(session: Weak<Session>, transport: Transport, first: Duration) {
     let mut wait = first;
     loop {
         tokio::time::sleep(wait).await;
         let Some(s) = session.upgrade() else { return };
-        match s.renew(&transport).await {
-            Ok(lease) => {
-                info!(method = %s.describe(), ttl_s = lease.ttl.map(|t| t.as_secs()), "Vault token renewed");
-                match lease.renew_after() {
+        let asked_at = Instant::now();
+        let current = s.held.lock().await.as_ref().map(|h| {
+            let asked = h
+                .life
+                .increment(asked_at, horizon(&transport, Duration::ZERO));
+            (h.token.clone(), asked)
+        });
+        let Some((token, asked)) = current else {
+            return;
+        };
+        match s.renew_self(&transport, &token, asked).await {
+            Ok(grant) => {
+                let mut held = s.held.lock().await;
+                // A new login may have replaced the token meanwhile: its own
+                // renewal has taken over.
+                let Some(h) = held.as_mut().filter(|h| h.token.expose() == token.expose()) else {
+                    return;
+                };
+                h.life.renewed(&grant, asked, asked_at);
+                info!(method = %s.describe(), ttl_s = grant.ttl.map(|t| t.as_secs()), "Vault token renewed");
+                match h.life.renew_after(Instant::now()) {
                     Some(next) => wait = next,
                     None => return,
                 }
             }
             Err(e) => {
-                // Try again while the token still has time; a login method
-                // logs in again once it has expired, a given token then
+                // Try again while the token still has time; then a login
+                // method logs in again on the next use, and a given token
                 // ends with a clear error.
-                match s.time_left().await {
-                    Some(left) if left >= MIN_RENEWABLE_TTL * 2 => {
-                        warn!(error = %e, retry_in_s = (left / 3).as_secs(), "could not renew the Vault token; trying again");
-                        wait = left / 3;
+                let again = s
+                    .held
+                    .lock()
+                    .await
+                    .as_ref()
+                    .and_then(|h| h.life.renew_again_after(Instant::now()));
+                match again {
+                    Some(next) => {
+                        warn!(error = %e, retry_in_s = next.as_secs(), "could not renew the Vault token; trying again");
+                        wait = next;
                     }
-                    _ => {
+                    None => {
                         warn!(error = %e, "could not renew the Vault token; it will be re-obtained or reported when it expires");
                         return;
                     }
@@ -574,86 +642,6 @@ async fn renew_loop(session: Weak<Session>, transport: Transport, first: Duratio
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn leases_come_from_lookup_and_login_answers() {
-        let root = Lease::from_lookup(&json!({"ttl": 0, "renewable": false, "creation_ttl": 0}));
-        assert_eq!(
-            root,
-            Lease {
-                ttl: None,
-                renewable: false,
-                full: None
-            }
-        );
-        let aged =
-            Lease::from_lookup(&json!({"ttl": 100, "renewable": true, "creation_ttl": 3600}));
-        assert_eq!(aged.full, Some(Duration::from_secs(3600)));
-        assert_eq!(root.renew_after(), None);
-
-        let short = Lease::from_auth(&json!({"lease_duration": 30, "renewable": true}));
-        assert_eq!(short.renew_after(), Some(Duration::from_secs(20)));
-
-        let fixed = Lease::from_auth(&json!({"lease_duration": 30, "renewable": false}));
-        assert_eq!(fixed.renew_after(), None);
-
-        let at_max = Lease::from_auth(&json!({"lease_duration": 1, "renewable": true}));
-        assert_eq!(at_max.renew_after(), None);
-    }
-
-    fn held(now: Instant, left: Option<Duration>, renewable: bool) -> Held {
-        Held {
-            token: Secret::new("t"),
-            expires_at: left.map(|l| now + l),
-            renewable,
-            full_ttl: left,
-            capped: false,
-        }
-    }
-
-    #[test]
-    fn held_tokens_expire_with_a_margin() {
-        let now = Instant::now();
-        assert!(held(now, Some(Duration::from_millis(500)), false).expired(now));
-        assert!(!held(now, Some(Duration::from_secs(60)), false).expired(now));
-        assert!(!held(now, None, false).expired(now));
-    }
-
-    #[test]
-    fn a_token_must_outlast_what_is_about_to_happen() {
-        let now = Instant::now();
-        let minute = Duration::from_secs(60);
-        let short = Some(Duration::from_secs(20));
-        assert_eq!(plan(&held(now, None, false), now, minute, false), Plan::Use);
-        assert_eq!(
-            plan(&held(now, Some(minute * 5), false), now, minute, false),
-            Plan::Use
-        );
-        assert_eq!(
-            plan(&held(now, short, true), now, minute, false),
-            Plan::Renew
-        );
-        assert_eq!(
-            plan(&held(now, short, false), now, minute, false),
-            Plan::TooShort
-        );
-        assert_eq!(
-            plan(&held(now, short, false), now, minute, true),
-            Plan::Login
-        );
-        let mut at_max = held(now, short, true);
-        at_max.capped = true;
-        assert_eq!(plan(&at_max, now, minute, false), Plan::TooShort);
-        let gone = Some(Duration::from_millis(10));
-        assert_eq!(
-            plan(&held(now, gone, true), now, minute, false),
-            Plan::TooShort
-        );
-        assert_eq!(
-            plan(&held(now, short, false), now, Duration::from_secs(1), false),
-            Plan::Use
-        );
-    }
 
     #[test]
     fn auth_errors_name_method_and_mount_and_never_a_secret() {

@@ -166,17 +166,37 @@ impl VaultClient {
         })
     }
 
-    /// Makes sure the token will still be valid for `calls` more calls, each
-    /// as long as the retry policy allows (deadline plus one last attempt),
-    /// renewing it or logging in again if it can: an operation that must not
-    /// stop half-way (regenerate, then write) does not start with a token
-    /// about to end.
-    pub async fn ensure_token_lasts(&self, calls: u32) -> Result<(), VaultError> {
-        let need = (self.transport.retry.deadline + self.transport.request_timeout) * calls;
+    /// Makes sure the token will outlast the critical section of one
+    /// rotation (regenerate, write, label, with their retries), renewing it
+    /// or logging in again if it must: a rotation does not start with a
+    /// token that could end half-way.
+    pub async fn ensure_token_outlasts_rotation(&self) -> Result<(), VaultError> {
         self.session
-            .token_lasting(&self.transport, need)
+            .token_for_rotation(&self.transport)
             .await
             .map(drop)
+    }
+
+    /// Ends the Vault session as the provider exits: a token the provider
+    /// obtained by logging in is revoked; a token given to it is not.
+    pub async fn close(&self) {
+        self.session.close(&self.transport).await
+    }
+
+    /// Whether Vault shows this token a mount at `mount`: the mount lookup
+    /// is refused both when there is none and when the token's policies
+    /// grant nothing under it.
+    pub async fn mount_visible(&self, mount: &str) -> Result<bool, VaultError> {
+        let operation = format!("look up mount {mount}");
+        let api_path = format!("sys/internal/ui/mounts/{}", encode_path(mount));
+        let (status, body) = self
+            .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
+            .await?;
+        match status.as_u16() {
+            200 => Ok(true),
+            403 | 404 => Ok(false),
+            _ => Err(Self::failure(&operation, status, &body, "read", &api_path)),
+        }
     }
 
     /// A call with the session's token (obtained on first use). A login

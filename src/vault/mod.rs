@@ -6,6 +6,7 @@ mod auth;
 mod client;
 mod error;
 mod kv_path;
+mod lease;
 mod transport;
 
 pub use auth::VaultAuth;

@@ -207,6 +207,26 @@ impl Bao {
         revoked
     }
 
+    /// How many live tokens were issued by a login at `login_path` (e.g.
+    /// `auth/jwt/login`): a revoked or expired token is no longer listed.
+    pub fn live_tokens(&self, login_path: &str) -> usize {
+        let (status, v) = self.call("LIST", "auth/token/accessors", None);
+        assert_eq!(status, 200, "list accessors: {v}");
+        v["data"]["keys"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|accessor| {
+                let (status, info) = self.call(
+                    "POST",
+                    "auth/token/lookup-accessor",
+                    Some(json!({ "accessor": accessor })),
+                );
+                status == 200 && info["data"]["path"] == login_path
+            })
+            .count()
+    }
+
     /// Enables an auth method at `auth/<path>`.
     pub fn enable_auth(&self, path: &str, kind: &str) {
         self.write(None, &format!("sys/auth/{path}"), json!({ "type": kind }));

@@ -1,9 +1,15 @@
 //! Getting to Vault the way Terraform Cloud runs do: JWT (workload identity)
-//! and AppRole logins, token files, expired and renewable tokens, TLS with a
-//! private CA, namespaces, and the provider's own credentials read from Vault.
-//! Every scenario runs against a real OpenBao.
+//! and AppRole logins, token files, expired and renewable tokens, short
+//! token TTLs under a slow Genesys, TLS with a private CA, namespaces, and the
+//! provider's own credentials read from Vault. Every scenario runs against a
+//! real OpenBao.
+//!
+//! Short-TTL scenarios keep wall time small by scaling the usual numbers
+//! down: with [`SHORT`] a rotation may need 18 s of Vault access, as it may
+//! need 932 s with the default settings; a role's 3-second tokens stand for
+//! 5-minute ones, its 60-second max TTL for an hour.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -11,7 +17,9 @@ use ed25519_dalek::{Signer, SigningKey};
 use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
 use serde_json::json;
 
-use crate::harness::{assert_absent, text, validate_diagnostics, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::harness::{
+    assert_absent, text, validate_diagnostics, values, Tf, ADMIN_ID, ADMIN_SECRET,
+};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 use crate::vault_secret::{client_id, seed, stored_secret, PATH};
 
@@ -76,8 +84,14 @@ impl Issuer {
         )
     }
 
-    /// A workload identity token shaped like HCP Terraform's.
+    /// A workload identity token shaped like HCP Terraform's, valid for
+    /// ten minutes.
     fn token(&self, workspace: &str) -> String {
+        self.token_for(workspace, 600)
+    }
+
+    /// A workload identity token that expires `lifetime_s` seconds from now.
+    fn token_for(&self, workspace: &str, lifetime_s: u64) -> String {
         let header = json!({"alg": "EdDSA", "typ": "JWT"});
         let t = now();
         let claims = json!({
@@ -89,7 +103,7 @@ impl Issuer {
             "terraform_run_phase": "apply",
             "iat": t,
             "nbf": t - 5,
-            "exp": t + 600,
+            "exp": t + lifetime_s,
         });
         let signing_input = format!(
             "{}.{}",
@@ -104,9 +118,16 @@ impl Issuer {
     }
 }
 
-/// JWT auth at `auth/jwt` trusting `issuer`, with a role for one workspace
-/// whose tokens live 20 minutes, and a role `tfc-short` whose tokens end
-/// after 4 seconds whatever is done (max TTL).
+/// Provider settings under which a rotation may need 3 × 2 + 2 × 6 = 18 s of
+/// Vault access (requests to the slowed-down emulator take 4 s, less than
+/// the 6-s timeout).
+const SHORT: &str = "retry_deadline_seconds = 2\nrequest_timeout_seconds = 6";
+
+/// JWT auth at `auth/jwt` trusting `issuer` (an expired JWT gets no
+/// leeway), with roles for one workspace: `tfc-genesys`, whose tokens live
+/// 20 minutes; `tfc-short`, whose tokens end after 20 seconds whatever is
+/// done (max TTL); and `tfc-renewable`, whose 3-second tokens can be renewed
+/// up to 60 seconds (the 5-minute tokens of a 1-hour role, scaled down).
 fn enable_jwt(bao: &Bao, issuer: &Issuer) {
     bao.enable_auth("jwt", "jwt");
     bao.write(
@@ -120,7 +141,8 @@ fn enable_jwt(bao: &Bao, issuer: &Issuer) {
     );
     for (role, ttl, max_ttl) in [
         ("tfc-genesys", "20m", None),
-        ("tfc-short", "4s", Some("4s")),
+        ("tfc-short", "20s", Some("20s")),
+        ("tfc-renewable", "3s", Some("60s")),
     ] {
         let mut body = json!({
             "role_type": "jwt",
@@ -129,6 +151,8 @@ fn enable_jwt(bao: &Bao, issuer: &Issuer) {
             "bound_claims": {"terraform_workspace_name": "genesys-prod"},
             "token_policies": ["genesys-sink"],
             "token_ttl": ttl,
+            "expiration_leeway": -1,
+            "clock_skew_leeway": -1,
         });
         if let Some(max) = max_ttl {
             body["token_max_ttl"] = json!(max);
@@ -174,47 +198,149 @@ fn a_sink_applies_with_only_a_workload_identity_token() {
     assert_absent("the refusal", &msg, &[issuer.token("someone-else")]);
 }
 
-/// A JWT-authenticated seed configuration, initialised, whose next
-/// regenerate takes `regenerate_ms` (debug logs on, to see the logins).
-fn slow_regenerate_with_jwt_role(role: &str, regenerate_ms: u64) -> (Emulator, Bao, Tf) {
+/// `n` clients (`ci-0`, `ci-1`, …) and their sinks: the seed's shape, with
+/// `count`.
+fn many(n: usize) -> String {
+    format!(
+        r#"
+resource "genesyscloud_oauth_client" "ci" {{
+  count                 = {n}
+  name                  = "ci-${{count.index}}"
+  authorized_grant_type = "CLIENT-CREDENTIALS"
+  roles {{
+    role_id = "role-admin"
+  }}
+}}
+
+resource "genesyscloud_oauth_client_vault_secret" "ci" {{
+  count     = {n}
+  client_id = genesyscloud_oauth_client.ci[count.index].client_id
+  mount     = "secret"
+  path      = "genesys/oauth/${{genesyscloud_oauth_client.ci[count.index].name}}"
+}}
+"#
+    )
+}
+
+/// Every sink of [`many`] holds a secret that works.
+fn all_secrets_work(emu: &Emulator, bao: &Bao, tf: &Tf, n: usize) {
+    let state = tf.state_json();
+    for i in 0..n {
+        let id = values(&state, &format!("genesyscloud_oauth_client.ci[{i}]"))["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let secret = bao.kv_data("secret", &format!("genesys/oauth/ci-{i}"))["client_secret"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(token_works(&emu.base_url(), &id, &secret), "sink {i}");
+    }
+}
+
+/// The next `n` regenerates take `millis` each.
+fn slow_regenerates(emu: &Emulator, n: u32, millis: u64) {
+    emu.inject(
+        FaultRule::new(FaultKind::Latency { millis })
+            .method("POST")
+            .path("/api/v2/oauth/clients/")
+            .times(n),
+    );
+}
+
+/// Fails unless every provider process in `log` (a debug log) logged in to
+/// Vault at most once, and one did.
+fn one_login_per_process(log: &str) {
+    let logins = log.matches("logged in to Vault").count();
+    let processes = log.matches("provider configured").count();
+    assert!(
+        logins >= 1 && logins <= processes,
+        "{logins} logins in {processes} provider processes"
+    );
+}
+
+/// A JWT-authenticated configuration, initialised, with the provider
+/// `settings`: the seed for one sink, else [`many`]. Its next `sinks`
+/// regenerates take `regenerate_ms` each (debug logs on, to see the logins).
+fn slow_rotations_with_jwt(
+    role: &str,
+    settings: &str,
+    sinks: usize,
+    regenerate_ms: u64,
+) -> (Emulator, Bao, Tf, Issuer) {
     let (emu, bao, mut tf) = setup(Bao::start());
     let issuer = Issuer::new();
     enable_jwt(&bao, &issuer);
     tf.env("TFC_WORKLOAD_IDENTITY_TOKEN", &issuer.token("genesys-prod"))
         .env("TF_LOG", "debug");
-    emu.inject(
-        FaultRule::new(FaultKind::Latency {
-            millis: regenerate_ms,
-        })
-        .method("POST")
-        .path("/api/v2/oauth/clients/")
-        .times(1),
-    );
-    let provider = format!(
-        "request_timeout_seconds = 60\nvault {{\n  auth_login_jwt {{\n    role = \"{role}\"\n  }}\n}}"
-    );
-    tf.write_config_with_provider(&provider, &seed(""));
+    slow_regenerates(&emu, sinks as u32, regenerate_ms);
+    let provider =
+        format!("{settings}\nvault {{\n  auth_login_jwt {{\n    role = \"{role}\"\n  }}\n}}");
+    let body = if sinks == 1 { seed("") } else { many(sinks) };
+    tf.write_config_with_provider(&provider, &body);
     tf.init();
-    (emu, bao, tf)
+    (emu, bao, tf, issuer)
 }
 
 #[test]
-fn a_login_token_that_expires_mid_apply_is_obtained_again() {
-    // The token ends 4 s after login; the regenerate takes 10 s, so the
-    // write after it needs a new login.
-    let (emu, bao, tf) = slow_regenerate_with_jwt_role("tfc-short", 10_000);
-    let out = tf.apply(&[]);
-    let id = client_id(&tf);
-    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+fn a_login_token_that_expires_mid_apply_is_obtained_again_and_revoked() {
+    // A rotation may need 15 s of Vault access; the role's tokens end 20 s
+    // after login, renewal or not. The first regenerate takes 4 s: the
+    // second rotation cannot start with the first token, and needs a login.
+    let settings = "retry_deadline_seconds = 1\nrequest_timeout_seconds = 6";
+    let (emu, bao, tf, _) = slow_rotations_with_jwt("tfc-short", settings, 2, 4_000);
+    let out = tf.apply(&["-parallelism=1"]);
+    all_secrets_work(&emu, &bao, &tf, 2);
+    let log = text(&out);
     assert!(
-        text(&out).contains("logging in again"),
+        log.contains("logging in again"),
         "the provider must have logged in again"
     );
+    assert!(
+        log.contains("revoked the Vault token a new login replaced"),
+        "the replaced token must have been revoked"
+    );
+    assert_eq!(
+        bao.live_tokens("auth/jwt/login"),
+        0,
+        "every token the provider logged in for is revoked by the end"
+    );
+}
+
+#[test]
+fn ten_rotations_need_one_jwt_login_whose_jwt_expires_mid_apply() {
+    let (emu, bao, mut tf, issuer) = slow_rotations_with_jwt("tfc-renewable", SHORT, 10, 4_000);
+    tf.run(&["plan", "-no-color", "-out=tfplan"]);
+    // The apply's JWT expires 8 s after it is issued; three rotations at a
+    // time, 4 s each, take longer than that.
+    let jwt_life = Duration::from_secs(8);
+    let jwt = issuer.token_for("genesys-prod", jwt_life.as_secs());
+    tf.env("TFC_WORKLOAD_IDENTITY_TOKEN", &jwt);
+    let started = Instant::now();
+    let out = tf.run(&["apply", "-no-color", "-parallelism=3", "tfplan"]);
+    assert!(started.elapsed() > jwt_life, "the JWT outlived the apply");
+    all_secrets_work(&emu, &bao, &tf, 10);
+    let log = text(&out);
+    one_login_per_process(&log);
+    assert!(log.contains("Vault token renewed"), "renewed, not replaced");
+    assert_eq!(
+        bao.live_tokens("auth/jwt/login"),
+        0,
+        "the login token is revoked when the provider exits"
+    );
+    // The JWT had expired: a second login would have been refused.
+    let (status, _) = bao.call(
+        "POST",
+        "auth/jwt/login",
+        Some(json!({"role": "tfc-renewable", "jwt": jwt})),
+    );
+    assert_eq!(status, 400);
 }
 
 #[test]
 fn a_revoked_login_token_is_replaced_by_a_new_login() {
-    let (emu, bao, tf) = slow_regenerate_with_jwt_role("tfc-genesys", 8_000);
+    let (emu, bao, tf, _) =
+        slow_rotations_with_jwt("tfc-genesys", "request_timeout_seconds = 60", 1, 8_000);
     // The apply logs in before the regenerate, which takes 8 s; an operator
     // revokes every token in the middle of it.
     let out = std::thread::scope(|scope| {
@@ -272,6 +398,51 @@ fn approle_login_and_its_refusal() {
 }
 
 #[test]
+fn ten_rotations_need_one_login_with_a_single_use_approle_secret_id() {
+    let (emu, bao, mut tf) = setup(Bao::start());
+    bao.enable_auth("approle", "approle");
+    bao.write(
+        None,
+        "auth/approle/role/genesys",
+        json!({
+            "token_policies": ["genesys-sink"], "token_ttl": "3s", "token_max_ttl": "60s",
+            "secret_id_num_uses": 1,
+        }),
+    );
+    let (_, v) = bao.call("GET", "auth/approle/role/genesys/role-id", None);
+    let role_id = v["data"]["role_id"].as_str().expect("role id").to_string();
+    let secret_id = || {
+        let (_, v) = bao.call("POST", "auth/approle/role/genesys/secret-id", None);
+        v["data"]["secret_id"]
+            .as_str()
+            .expect("secret id")
+            .to_string()
+    };
+    // One single-use secret ID per provider process, as a pipeline hands
+    // them out.
+    tf.env("GENESYSCLOUD_VAULT_ROLE_ID", &role_id)
+        .env("GENESYSCLOUD_VAULT_SECRET_ID", &secret_id())
+        .env("TF_LOG", "debug");
+    slow_regenerates(&emu, 10, 4_000);
+    let provider = format!("{SHORT}\nvault {{\n  auth_login_approle {{}}\n}}");
+    tf.write_config_with_provider(&provider, &many(10));
+    tf.init();
+    tf.run(&["plan", "-no-color", "-out=tfplan"]);
+    let apply_secret_id = secret_id();
+    tf.env("GENESYSCLOUD_VAULT_SECRET_ID", &apply_secret_id);
+    let out = tf.run(&["apply", "-no-color", "-parallelism=3", "tfplan"]);
+    all_secrets_work(&emu, &bao, &tf, 10);
+    one_login_per_process(&text(&out));
+    assert_eq!(bao.live_tokens("auth/approle/login"), 0);
+    let (status, _) = bao.call(
+        "POST",
+        "auth/approle/login",
+        Some(json!({"role_id": role_id, "secret_id": apply_secret_id})),
+    );
+    assert_eq!(status, 400, "the secret ID was used once, and is used up");
+}
+
+#[test]
 fn a_token_file_and_credentials_from_vault_need_no_other_secret() {
     let (emu, bao, mut tf) = setup(Bao::start());
     bao.kv_put(
@@ -323,6 +494,30 @@ fn a_token_file_and_credentials_from_vault_need_no_other_secret() {
         "{}",
         text(&out)
     );
+
+    // A mount that is not there: the error names the mount, not a policy.
+    let no_mount = provider.replace("path = ", "mount = \"secrets\"\n  path = ");
+    tf.write_config_with_provider(&no_mount, &seed(""));
+    let msg = text(&tf.run_failing(&["plan", "-no-color"]));
+    assert!(
+        msg.contains("No Vault mount \"secrets\"") && !msg.contains("must grant"),
+        "{msg}"
+    );
+
+    // Credentials the token endpoint refuses: the error says where they
+    // were read.
+    tf.write_config_with_provider(&provider, &seed(""));
+    bao.kv_put(
+        "secret",
+        "genesys/admin",
+        json!({"client_id": ADMIN_ID, "client_secret": "not-the-admin-secret"}),
+    );
+    let msg = text(&tf.run_failing(&["plan", "-no-color"]));
+    assert!(
+        msg.contains("oauthclient_from_vault (Vault entry secret/genesys/admin)")
+            && msg.contains("invalid_client"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -360,8 +555,27 @@ fn an_expired_token_is_reported_and_a_renewable_one_outlives_a_slow_apply() {
         "no secret may be regenerated with a Vault token about to end"
     );
 
-    // A token that lives 8 s unless renewed, and a regenerate that takes
-    // 12 s: the write after it succeeds only if the token was renewed.
+    // A renewable token whose explicit max TTL ends in 40 s: renewal cannot
+    // take it through a rotation, which may need 1020 s here; nothing is
+    // regenerated, and the error says why.
+    let capped = bao.token(
+        None,
+        json!({
+            "policies": ["genesys-sink"], "ttl": "30s", "explicit_max_ttl": "40s", "renewable": true
+        }),
+    );
+    tf.env("VAULT_TOKEN", &capped);
+    let msg = text(&tf.run_failing(&["apply", "-no-color", "-auto-approve"]));
+    assert!(msg.contains("its max TTL"), "{msg}");
+    assert_eq!(
+        emu.request_count("POST", "/api/v2/oauth/clients/"),
+        regenerates,
+        "no secret may be regenerated with a Vault token that cannot outlast it"
+    );
+
+    // A token that lives 8 s unless renewed (up to an hour), and a
+    // regenerate that takes 12 s: the write after it succeeds only if the
+    // token was renewed.
     emu.inject(
         FaultRule::new(FaultKind::Latency { millis: 12_000 })
             .method("POST")
@@ -371,7 +585,7 @@ fn an_expired_token_is_reported_and_a_renewable_one_outlives_a_slow_apply() {
     let renewable = bao.token(
         None,
         json!({
-            "policies": ["genesys-sink"], "ttl": "8s", "explicit_max_ttl": "10m", "renewable": true
+            "policies": ["genesys-sink"], "ttl": "8s", "explicit_max_ttl": "1h", "renewable": true
         }),
     );
     tf.env("VAULT_TOKEN", &renewable).env("TF_LOG", "debug");
