@@ -9,7 +9,9 @@
 //! - the credential is made at client create, from the create answer;
 //! - removing the name deletes it (by the id in state);
 //! - renaming an existing credential is refused at plan, never half done:
-//!   no credential is ever left with an empty or a dead secret;
+//!   no credential is ever left with an empty or a dead secret (a tainted
+//!   client is planned as a new one, so a rename can ride on its
+//!   replacement);
 //! - a name with no credential behind it (an adopted or imported client, a
 //!   credential deleted outside Terraform) changes nothing in Genesys and is
 //!   reported by a warning until a secret is issued for it.
@@ -72,9 +74,10 @@ fn rename_refused(id: &str, prior: &str, name: &str) -> AttributeError {
              credential {id} needs the client secret, which this provider holds only at the \
              moment Genesys issues it (it never keeps it). Either keep the name {prior:?}; or \
              rename the credential in Genesys Cloud (Admin > Integrations > Credentials) and \
-             set the same name here (a refresh reads it); or replace the client \
-             (terraform apply -replace on this resource), which makes a new client, and a \
-             credential named {name:?} from its new secret, and deletes the old ones."
+             set the same name here (a refresh reads it); or make a new client and a \
+             credential {name:?} from its new secret, deleting the old ones: mark this \
+             resource with terraform taint, then apply (a plan with -replace runs this \
+             check first, so it stops here too)."
         ),
     )
 }
@@ -137,7 +140,7 @@ mod tests {
     fn the_refusal_says_why_and_what_to_do() {
         let e = plan_update(Some("old"), Some("k1"), Some(Some("new"))).expect_err("refused");
         assert!(e.summary.contains("\"old\"") && e.summary.contains("\"new\""));
-        assert!(e.detail.contains("k1") && e.detail.contains("-replace"));
+        assert!(e.detail.contains("k1") && e.detail.contains("terraform taint"));
         assert!(no_credential("x")
             .detail
             .contains("<client id>:<credential id>"));
