@@ -579,23 +579,33 @@ impl Resource for OAuthClientResource {
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        planned.integration_credential_id = credential::update(
-            &genesys,
-            diags,
-            &prior.integration_credential_name,
-            &prior.integration_credential_id,
-            &planned.integration_credential_name,
-        )
-        .await?;
         if let Err(e) = fill_home_division(&genesys, &mut planned).await {
             genesys_error(diags, "Could not look up the home division", &e);
             return None;
         }
         match genesys.update_client(&id, &request_from(&planned)).await {
-            Ok(c) => Some((
-                Value::Value(state_after_apply(&planned, &c)),
-                planned_private,
-            )),
+            Ok(c) => {
+                let mut state = state_after_apply(&planned, &c);
+                // The client is updated: a failed credential step keeps the
+                // credential as it was, next to an error.
+                match credential::update(
+                    &genesys,
+                    diags,
+                    &prior.integration_credential_name,
+                    &prior.integration_credential_id,
+                    &planned.integration_credential_name,
+                )
+                .await
+                {
+                    Some(credential_id) => state.integration_credential_id = credential_id,
+                    None => {
+                        state.integration_credential_name =
+                            prior.integration_credential_name.clone();
+                        state.integration_credential_id = prior.integration_credential_id.clone();
+                    }
+                }
+                Some((Value::Value(state), planned_private))
+            }
             Err(e) => {
                 genesys_error(diags, "Could not update OAuth client", &e);
                 None
