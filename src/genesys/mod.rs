@@ -1,9 +1,11 @@
-//! Genesys Cloud Platform API client: OAuth clients and the token endpoint.
+//! Genesys Cloud Platform API client: OAuth clients, integration
+//! credentials and the token endpoint.
 
 pub mod client;
 pub mod consistency;
 mod divisions;
 pub mod error;
+mod integration_credentials;
 pub mod model;
 mod oauth_clients;
 pub mod region;
@@ -11,6 +13,7 @@ pub mod token;
 
 pub use client::{ClientSettings, Credentials, GenesysClient};
 pub use error::GenesysError;
+pub use integration_credentials::{CredentialInfo, OAuthClientCredential};
 pub use model::{OAuthClient, OAuthClientRequest, RoleDivision};
 pub use oauth_clients::CreatedClient;
 pub use region::Endpoints;

@@ -3,6 +3,7 @@
 //! `crate::tf` converts and calls in.
 
 pub mod claims;
+pub mod integration_credential;
 pub mod oauth_client;
 pub mod sink;
 pub mod sink_input;

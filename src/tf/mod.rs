@@ -5,6 +5,7 @@
 mod clients;
 mod diag;
 mod oauth_client;
+mod oauth_client_credential;
 mod oauth_client_data;
 mod provider;
 mod schema;

@@ -1,5 +1,6 @@
 //! `genesyscloud_oauth_client`: glue only. Rules are in
-//! `crate::plan::oauth_client`, API calls in `crate::genesys`.
+//! `crate::plan::oauth_client`, API calls in `crate::genesys`; the
+//! integration credential's part is in `super::oauth_client_credential`.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
@@ -16,6 +17,7 @@ use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
 use super::clients::Clients;
 use super::diag::{attribute_error, genesys_error};
+use super::oauth_client_credential::{self as credential, CredentialAttrs};
 use super::schema::{attr, string_set, Attr, Attrs};
 use crate::genesys::{GenesysClient, GenesysError, OAuthClient, OAuthClientRequest, RoleDivision};
 use crate::plan;
@@ -56,6 +58,18 @@ pub struct ClientState {
     state: Value<String>,
     client_id: Value<String>,
     date_created: Value<String>,
+    integration_credential_name: Value<String>,
+    integration_credential_id: Value<String>,
+}
+
+impl ClientState {
+    /// The integration credential's attributes.
+    fn credential(&mut self) -> CredentialAttrs<'_> {
+        CredentialAttrs {
+            name: &mut self.integration_credential_name,
+            id: &mut self.integration_credential_id,
+        }
+    }
 }
 
 /// The resource and data source share the roles block schema.
@@ -267,6 +281,9 @@ fn state_from_api(prior: &ClientState, c: &OAuthClient) -> ClientState {
             .clone()
             .map(Value::Value)
             .unwrap_or_else(|| prior.date_created.clone()),
+        // Read separately (`oauth_client_credential::read`).
+        integration_credential_name: prior.integration_credential_name.clone(),
+        integration_credential_id: prior.integration_credential_id.clone(),
     }
 }
 
@@ -353,6 +370,8 @@ static ATTRIBUTES: LazyLock<Attrs<ClientState>> = LazyLock::new(|| {
             .default(|s: &mut ClientState| &mut s.state, plan::oauth_client::DEFAULT_STATE.to_string()),
         Attr::new("client_id", Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
         Attr::new("date_created", Str, Computed, "Creation time (ISO-8601)."),
+        Attr::new("integration_credential_name", Str, Optional, "Name of an integration credential (type `pureCloudOAuthClient`, what data actions authenticate with) to make holding this client's id and secret. It is made when the client is created, from the secret of the create answer, which never reaches state. Removing the name deletes the credential. An existing credential cannot be renamed here, since Genesys Cloud needs the secret to rename it: rename it in Genesys Cloud and set the new name, or replace the client with `terraform taint` (a new client and credential are made). A secret regenerated later (e.g. by `genesyscloud_oauth_client_vault_secret`) is not written to the credential."),
+        Attr::new("integration_credential_id", Str, Computed, "Id of the integration credential named by `integration_credential_name`; null when there is none: the client was adopted after a lost create answer or imported without it, or the credential was deleted outside Terraform (a warning says so). Import as `<client id>:<credential id>` to manage an existing credential."),
     ])
 });
 
@@ -368,7 +387,7 @@ impl Resource for OAuthClientResource {
             block: Block {
                 version: 0,
                 description: Description::markdown(
-                    "A Genesys Cloud OAuth client. The client secret Genesys returns at creation is discarded: use `genesyscloud_oauth_client_vault_secret` to obtain a secret and keep it in Vault.",
+                    "A Genesys Cloud OAuth client. The client secret Genesys returns at creation goes only into the integration credential named by `integration_credential_name`, if any, and is then discarded: use `genesyscloud_oauth_client_vault_secret` to obtain a secret and keep it in Vault.",
                 ),
                 attributes: ATTRIBUTES.schema(),
                 blocks: map! {
@@ -400,6 +419,7 @@ impl Resource for OAuthClientResource {
         for error in checks.into_iter().flatten().filter_map(Result::err) {
             attribute_error(diags, error);
         }
+        credential::validate(diags, &c.integration_credential_name);
         for role in c.roles.iter().flatten() {
             if matches!(&role.role_id, Value::Value(r) if r.trim().is_empty()) {
                 diags.error(
@@ -419,17 +439,20 @@ impl Resource for OAuthClientResource {
         private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let Value::Value(prior) = state else {
+        let Value::Value(mut prior) = state else {
             return Some((Value::Null, private_state));
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
         match genesys.get_client(&id, created_at(&prior)).await {
             Ok(Some(c)) if !c.is_deleted() => {
-                Some((Value::Value(state_from_api(&prior, &c)), private_state))
+                let mut state = state_from_api(&prior, &c);
+                credential::read(&genesys, diags, state.credential()).await?;
+                Some((Value::Value(state), private_state))
             }
             Ok(_) => {
                 tracing::info!(client_id = %id, "OAuth client is gone from Genesys Cloud; removing it from state");
+                credential::orphaned(diags, &id, prior.credential());
                 Some((Value::Null, private_state))
             }
             Err(e) => {
@@ -455,12 +478,13 @@ impl Resource for OAuthClientResource {
         planned.date_created = Value::Unknown;
         ATTRIBUTES.apply_defaults(&mut planned, &config);
         planned.roles = plan_roles(&config.roles, &[]);
+        credential::plan_create(planned.credential());
         Some((Value::Value(planned), Value::Null))
     }
 
     async fn plan_update<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
@@ -476,6 +500,12 @@ impl Resource for OAuthClientResource {
         planned.id = prior.id.clone();
         planned.client_id = prior.client_id.clone();
         planned.date_created = prior.date_created.clone();
+        credential::plan_update(
+            diags,
+            &prior.integration_credential_name,
+            &prior.integration_credential_id,
+            planned.credential(),
+        )?;
         Some((Value::Value(planned), prior_private, vec![]))
     }
 
@@ -507,9 +537,7 @@ impl Resource for OAuthClientResource {
         }
         match genesys.create_client(&request_from(&planned)).await {
             Ok(created) => {
-                // The secret in `created` is zeroized when it goes out of scope
-                // here: this resource never keeps it.
-                let state = state_after_apply(&planned, &created.client);
+                let mut state = state_after_apply(&planned, &created.client);
                 if created.adopted {
                     diags.root_warning(
                         "OAuth client adopted after a lost answer",
@@ -519,6 +547,15 @@ impl Resource for OAuthClientResource {
                         ),
                     );
                 }
+                // The secret goes into the credential, if one is asked for,
+                // and is zeroized there: this resource never keeps it.
+                state.integration_credential_id = credential::create(
+                    &genesys,
+                    diags,
+                    &planned.integration_credential_name,
+                    created,
+                )
+                .await;
                 Some((Value::Value(state), planned_private))
             }
             Err(e) => {
@@ -547,10 +584,28 @@ impl Resource for OAuthClientResource {
             return None;
         }
         match genesys.update_client(&id, &request_from(&planned)).await {
-            Ok(c) => Some((
-                Value::Value(state_after_apply(&planned, &c)),
-                planned_private,
-            )),
+            Ok(c) => {
+                let mut state = state_after_apply(&planned, &c);
+                // The client is updated: a failed credential step keeps the
+                // credential as it was, next to an error.
+                match credential::update(
+                    &genesys,
+                    diags,
+                    &prior.integration_credential_name,
+                    &prior.integration_credential_id,
+                    &planned.integration_credential_name,
+                )
+                .await
+                {
+                    Some(credential_id) => state.integration_credential_id = credential_id,
+                    None => {
+                        state.integration_credential_name =
+                            prior.integration_credential_name.clone();
+                        state.integration_credential_id = prior.integration_credential_id.clone();
+                    }
+                }
+                Some((Value::Value(state), planned_private))
+            }
             Err(e) => {
                 genesys_error(diags, "Could not update OAuth client", &e);
                 None
@@ -570,6 +625,7 @@ impl Resource for OAuthClientResource {
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
+        credential::destroy(&genesys, diags, &prior.integration_credential_id).await?;
         match genesys.delete_client(&id, &request_from(&prior)).await {
             Ok(()) => Some(()),
             Err(e) => {
@@ -584,15 +640,16 @@ impl Resource for OAuthClientResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        if id.trim().is_empty() {
-            diags.root_error(
-                "Invalid import id",
-                "Import a genesyscloud_oauth_client by its client id.",
-            );
-            return None;
-        }
+        let (client, credential) = match plan::integration_credential::parse_import_id(&id) {
+            Ok(ids) => ids,
+            Err(e) => {
+                diags.root_error(e.summary, e.detail);
+                return None;
+            }
+        };
         let state = ClientState {
-            id: Value::Value(id.trim().to_string()),
+            id: Value::Value(client),
+            integration_credential_id: credential.map(Value::Value).unwrap_or(Value::Null),
             ..Default::default()
         };
         Some((Value::Value(state), Value::Null))
@@ -645,6 +702,8 @@ mod tests {
             state: Value::Value("inactive".into()),
             client_id: Value::Value("c1".into()),
             date_created: Value::Value("2026-01-01T00:00:00.000Z".into()),
+            integration_credential_name: Value::Value("actions".into()),
+            integration_credential_id: Value::Value("k1".into()),
         };
         let bare: OAuthClient =
             serde_json::from_value(serde_json::json!({"id": "c1", "name": "n"})).expect("valid");

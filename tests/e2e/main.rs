@@ -7,6 +7,7 @@ mod examples;
 #[cfg(unix)]
 mod handshake;
 mod harness;
+mod integration_credential;
 mod mistakes;
 mod oauth_client;
 mod packaging;

@@ -10,7 +10,9 @@ use axum::response::Response;
 use base64::Engine;
 use serde_json::{json, Value};
 
+use crate::credentials::{self, CREDENTIALS};
 use crate::faults::{self, FaultKind, FaultRule};
+use crate::paging;
 use crate::state::AnswerShape;
 use crate::state::{iso_in, now_iso, path_pattern, random_token, StoredClient};
 use crate::Shared;
@@ -151,7 +153,7 @@ async fn serve(shared: &Shared, method: String, path: String, req: Request) -> R
     answer
 }
 
-fn reply(status: StatusCode, body: Value, correlation: &str) -> Response {
+pub(crate) fn reply(status: StatusCode, body: Value, correlation: &str) -> Response {
     let mut builder = Response::builder()
         .status(status)
         .header("ININ-Correlation-Id", correlation);
@@ -202,7 +204,7 @@ fn error_body(
     })
 }
 
-fn error(
+pub(crate) fn error(
     status: StatusCode,
     code: &str,
     message: &str,
@@ -216,7 +218,7 @@ fn error(
     )
 }
 
-fn bad_request(message: &str, field: &str, correlation: &str) -> Response {
+pub(crate) fn bad_request(message: &str, field: &str, correlation: &str) -> Response {
     error(
         StatusCode::BAD_REQUEST,
         "bad.request",
@@ -312,6 +314,12 @@ fn route(
     if method == "GET" && path == HOME_DIVISION {
         return home_division(shared, correlation);
     }
+    if let Some(rest) = path
+        .strip_prefix(CREDENTIALS)
+        .filter(|r| r.is_empty() || r.starts_with('/'))
+    {
+        return credentials::route(shared, method, rest, query, body, correlation);
+    }
     let rest = path.strip_prefix(CLIENTS);
     let segments: Vec<&str> = match rest {
         Some("") | Some("/") => vec![],
@@ -370,72 +378,20 @@ fn not_found(id: &str, correlation: &str) -> Response {
     )
 }
 
-fn query_number(query: &str, key: &str) -> Result<Option<u64>, ()> {
-    match query
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == key)
-    {
-        None => Ok(None),
-        Some((_, v)) => v.parse().map(Some).map_err(|_| ()),
-    }
-}
-
 fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
-    let (Ok(size), Ok(number)) = (
-        query_number(query, "pageSize"),
-        query_number(query, "pageNumber"),
-    ) else {
-        return bad_request(
-            "pageSize and pageNumber must be numbers",
-            "pageSize",
-            correlation,
-        );
-    };
-    let size = size.unwrap_or(25);
-    let number = number.unwrap_or(1).max(1);
-    if size == 0 || size > 100 {
-        return bad_request(
-            "pageSize must be between 1 and 100",
-            "pageSize",
-            correlation,
-        );
-    }
     let mut inner = shared.lock();
     let shape = inner.shape.clone();
-    let all: Vec<StoredClient> = inner
+    let all: Vec<Value> = inner
         .ordered()
         .into_iter()
         .filter(StoredClient::visible)
-        .collect();
-    drop(inner);
-    let total = all.len() as u64;
-    let page_count = total.div_ceil(size).max(1);
-    let start = ((number - 1) * size) as usize;
-    let entities: Vec<Value> = all
-        .iter()
-        .skip(start)
-        .take(size as usize)
         .map(|c| c.to_json(false, &shape))
         .collect();
-    let uri = |n: u64| format!("{CLIENTS}?pageSize={size}&pageNumber={n}");
-    let mut v = json!({
-        "entities": entities,
-        "pageSize": size,
-        "pageNumber": number,
-        "total": total,
-        "pageCount": page_count,
-        "firstUri": uri(1),
-        "selfUri": uri(number),
-        "lastUri": uri(page_count),
-    });
-    if number < page_count {
-        v["nextUri"] = json!(uri(number + 1));
+    drop(inner);
+    match paging::page(query, CLIENTS, all) {
+        Ok(page) => reply(StatusCode::OK, page, correlation),
+        Err((message, field)) => bad_request(message, field, correlation),
     }
-    if number > 1 {
-        v["previousUri"] = json!(uri(number - 1));
-    }
-    reply(StatusCode::OK, v, correlation)
 }
 
 /// A validated OAuthClientRequest.
@@ -666,7 +622,8 @@ fn delete(shared: &Shared, id: &str, correlation: &str) -> Response {
 }
 
 /// `/__emulator/state` (GET: every client with its secret and granted
-/// divisions, issued secrets and tokens, request counts by
+/// divisions, every integration credential with its fields, issued secrets
+/// and tokens, request counts by
 /// `"METHOD pattern"`) and `/__emulator/faults` (POST a rule, DELETE all).
 fn admin(shared: &Shared, method: &str, path: &str, body: &[u8], correlation: &str) -> Response {
     match (method, path) {
@@ -683,9 +640,15 @@ fn admin(shared: &Shared, method: &str, path: &str, body: &[u8], correlation: &s
                     .entry(format!("{m} {}", path_pattern(p)))
                     .or_default() += 1;
             }
+            let credentials: Vec<Value> = inner
+                .credentials
+                .ordered()
+                .iter()
+                .map(|c| c.with_fields())
+                .collect();
             reply(
                 StatusCode::OK,
-                json!({"clients": clients, "issued_secrets": inner.issued_secrets,
+                json!({"clients": clients, "credentials": credentials, "issued_secrets": inner.issued_secrets,
                        "issued_tokens": inner.issued_tokens, "requests": requests}),
                 correlation,
             )

@@ -1,5 +1,6 @@
 //! An emulator of the Genesys Cloud Platform API parts the provider uses:
-//! the client-credentials token endpoint, `/api/v2/oauth/clients` and
+//! the client-credentials token endpoint, `/api/v2/oauth/clients`,
+//! `/api/v2/integrations/credentials` and
 //! `/api/v2/authorization/divisions/home`, with the documented JSON shapes,
 //! error bodies and `ININ-Correlation-Id` headers, plus fault injection and
 //! inspection for tests. Options model what the real service does beyond
@@ -11,13 +12,16 @@
 //! that every request passes the same fault rules.
 
 mod api;
+mod credentials;
 mod faults;
+mod paging;
 mod state;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use credentials::StoredCredential;
 pub use faults::{FaultKind, FaultRule};
 pub use state::{AnswerShape, StoredClient};
 
@@ -176,6 +180,18 @@ impl Emulator {
         let mut inner = self.shared.lock();
         inner.expire();
         inner.clients.values().cloned().collect()
+    }
+
+    /// Every integration credential, in creation order, with the fields it
+    /// holds (which no API answer shows).
+    pub fn credentials(&self) -> Vec<StoredCredential> {
+        self.shared.lock().credentials.ordered()
+    }
+
+    /// Deletes an integration credential behind Terraform's back. False
+    /// when unknown.
+    pub fn delete_credential(&self, id: &str) -> bool {
+        self.shared.lock().credentials.remove(id)
     }
 
     /// Every client secret the emulator ever issued (create and regenerate).

@@ -1,4 +1,5 @@
-//! What the emulated organization holds.
+//! What the emulated organization holds: OAuth clients, tokens, issued
+//! secrets, integration credentials, fault rules and the request log.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -7,6 +8,7 @@ use base64::Engine;
 use rand::RngCore;
 use serde_json::{json, Value};
 
+use crate::credentials::Credentials;
 use crate::faults::FaultRule;
 use crate::DivisionEcho;
 
@@ -157,19 +159,29 @@ pub(crate) struct Inner {
     pub shape: AnswerShape,
     /// The current consistency window.
     pub consistency_window: std::time::Duration,
+    /// Integration credentials.
+    pub credentials: Credentials,
 }
 
-/// A request path with the client id replaced by `{id}`, e.g.
-/// `/api/v2/oauth/clients/{id}/secret`.
+/// A request path with the client or credential id replaced by `{id}`,
+/// e.g. `/api/v2/oauth/clients/{id}/secret`.
 pub(crate) fn path_pattern(path: &str) -> String {
-    const PREFIX: &str = "/api/v2/oauth/clients/";
-    match path.strip_prefix(PREFIX) {
-        Some(rest) if !rest.is_empty() => match rest.split_once('/') {
-            Some((_, tail)) => format!("{PREFIX}{{id}}/{tail}"),
-            None => format!("{PREFIX}{{id}}"),
-        },
-        _ => path.to_string(),
+    const PREFIXES: [&str; 2] = [
+        "/api/v2/oauth/clients/",
+        "/api/v2/integrations/credentials/",
+    ];
+    for prefix in PREFIXES {
+        match path.strip_prefix(prefix) {
+            Some(rest) if !rest.is_empty() => {
+                return match rest.split_once('/') {
+                    Some((_, tail)) => format!("{prefix}{{id}}/{tail}"),
+                    None => format!("{prefix}{{id}}"),
+                }
+            }
+            _ => {}
+        }
     }
+    path.to_string()
 }
 
 impl Inner {

@@ -756,3 +756,306 @@ async fn omitted_fields_leave_every_client_answer() {
     assert_eq!(got["description"], "kept inside");
     assert_eq!(roles(&got)["r"]["divisionId"], "d-1");
 }
+
+const CREDENTIALS: &str = "/api/v2/integrations/credentials";
+
+fn oauth_credential(name: &str, client_id: &str, secret: &str) -> Value {
+    json!({"name": name, "type": {"name": "pureCloudOAuthClient"},
+           "credentialFields": {"clientId": client_id, "clientSecret": secret}})
+}
+
+/// Credential info only: never the fields.
+fn assert_info(v: &Value, name: &str) {
+    let keys: std::collections::BTreeSet<&str> = v
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "createdDate",
+            "id",
+            "modifiedDate",
+            "name",
+            "selfUri",
+            "type"
+        ]
+        .into(),
+        "{v}"
+    );
+    assert_eq!(v["name"], name);
+    assert_eq!(v["type"]["name"], "pureCloudOAuthClient");
+    assert_eq!(
+        v["selfUri"],
+        format!("{CREDENTIALS}/{}", v["id"].as_str().expect("id"))
+    );
+}
+
+#[tokio::test]
+async fn credentials_keep_their_fields_and_never_answer_them() {
+    let (emu, http, t) = start().await;
+    let (_, client, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        "/api/v2/oauth/clients",
+        Some(credentials_client("data-actions")),
+    )
+    .await;
+    let client_id = client["id"].as_str().expect("id").to_string();
+    let secret = client["secret"].as_str().expect("secret").to_string();
+
+    let (status, created, headers) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        CREDENTIALS,
+        Some(oauth_credential("actions", &client_id, &secret)),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(headers.contains_key("inin-correlation-id"));
+    assert_info(&created, "actions");
+    let id = created["id"].as_str().expect("id").to_string();
+    let stored = emu.credentials();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].id, id);
+    assert_eq!(stored[0].type_name, "pureCloudOAuthClient");
+    assert_eq!(stored[0].fields["clientId"], client_id);
+    assert_eq!(stored[0].fields["clientSecret"], secret);
+    assert!(emu
+        .issued_secrets()
+        .contains(&stored[0].fields["clientSecret"]));
+    assert!(
+        token(&http, &emu, &client_id, &stored[0].fields["clientSecret"])
+            .await
+            .is_ok()
+    );
+
+    let (status, got, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::GET,
+        &format!("{CREDENTIALS}/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_info(&got, "actions");
+    assert_eq!(got["createdDate"], created["createdDate"]);
+
+    // PUT replaces name and fields.
+    let (status, put, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::PUT,
+        &format!("{CREDENTIALS}/{id}"),
+        Some(oauth_credential("renamed", &client_id, "another-secret")),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_info(&put, "renamed");
+    assert_eq!(emu.credentials()[0].name, "renamed");
+    assert_eq!(
+        emu.credentials()[0].fields["clientSecret"],
+        "another-secret"
+    );
+
+    // The list is paged like every Genesys list, and shows info only.
+    call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::POST,
+        CREDENTIALS,
+        Some(oauth_credential("second", &client_id, &secret)),
+    )
+    .await;
+    let (status, page, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::GET,
+        &format!("{CREDENTIALS}?pageSize=1&pageNumber=1"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (page["pageSize"].clone(), page["pageNumber"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(
+        (page["total"].clone(), page["pageCount"].clone()),
+        (json!(2), json!(2))
+    );
+    assert_eq!(
+        page["nextUri"],
+        format!("{CREDENTIALS}?pageSize=1&pageNumber=2")
+    );
+    assert_info(&page["entities"][0], "renamed");
+    let (_, last, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::GET,
+        &format!("{CREDENTIALS}?pageSize=1&pageNumber=2"),
+        None,
+    )
+    .await;
+    assert_info(&last["entities"][0], "second");
+    assert!(last.get("nextUri").is_none());
+    assert!(!page.to_string().contains(&secret) && !last.to_string().contains(&secret));
+
+    let (status, _, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::DELETE,
+        &format!("{CREDENTIALS}/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(emu.credentials().len(), 1);
+    for method in [reqwest::Method::GET, reqwest::Method::DELETE] {
+        let (status, body, _) = call(
+            &http,
+            &emu,
+            &t,
+            method,
+            &format!("{CREDENTIALS}/{id}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 404);
+        assert_eq!(body["code"], "not.found");
+        assert_eq!(body["status"], 404);
+    }
+    let (status, _, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::PUT,
+        &format!("{CREDENTIALS}/{id}"),
+        Some(oauth_credential("x", &client_id, &secret)),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(emu.delete_credential(&emu.credentials()[0].id));
+    assert!(emu.credentials().is_empty());
+}
+
+#[tokio::test]
+async fn credential_bodies_are_checked_and_the_usual_rules_apply() {
+    let (emu, http, t) = start().await;
+    let post = |body: Value| {
+        let (http, emu, t) = (&http, &emu, &t);
+        async move { call(http, emu, t, reqwest::Method::POST, CREDENTIALS, Some(body)).await }
+    };
+    for (body, field) in [
+        (
+            json!({"type": {"name": "pureCloudOAuthClient"}, "credentialFields": {"clientId": "i", "clientSecret": "s"}}),
+            "name",
+        ),
+        (
+            json!({"name": "n", "credentialFields": {"clientId": "i", "clientSecret": "s"}}),
+            "type",
+        ),
+        (
+            json!({"name": "n", "type": {"name": "pureCloudOAuthClient"}}),
+            "credentialFields",
+        ),
+        (
+            json!({"name": "n", "type": {"name": "pureCloudOAuthClient"}, "credentialFields": {"clientId": "i"}}),
+            "credentialFields",
+        ),
+    ] {
+        let (status, err, headers) = post(body).await;
+        assert_eq!(status, 400, "{err}");
+        assert_eq!(err["details"][0]["fieldName"], field);
+        assert_eq!(err["code"], "bad.request");
+        assert!(headers.contains_key("inin-correlation-id"));
+    }
+    assert!(emu.credentials().is_empty());
+    let (status, _, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::GET,
+        &format!("{CREDENTIALS}?pageSize=500"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    // Same authentication as every /api/v2 path.
+    let (status, body, _) = call(
+        &http,
+        &emu,
+        "not-a-token",
+        reqwest::Method::GET,
+        CREDENTIALS,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (401, json!("bad.credentials"))
+    );
+
+    // Same fault rules: a dropped answer still creates.
+    emu.inject(
+        FaultRule::new(FaultKind::DropResponse)
+            .method("POST")
+            .path(CREDENTIALS)
+            .times(1),
+    );
+    let (status, _, _) = post(oauth_credential("dropped", "c", "s")).await;
+    assert_eq!(status, 503);
+    assert_eq!(
+        emu.credentials().len(),
+        1,
+        "the dropped create still happened"
+    );
+    emu.inject(
+        FaultRule::new(FaultKind::Status409)
+            .method("PUT")
+            .path(CREDENTIALS)
+            .times(1),
+    );
+    let id = emu.credentials()[0].id.clone();
+    let (status, _, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::PUT,
+        &format!("{CREDENTIALS}/{id}"),
+        Some(oauth_credential("x", "c", "s")),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(emu.credentials()[0].name, "dropped");
+
+    // Same request log; the admin state page shows the fields.
+    assert_eq!(emu.request_count("POST", CREDENTIALS), 5);
+    let state: Value = http
+        .get(format!("{}/__emulator/state", emu.base_url()))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        state["credentials"][0]["credentialFields"]["clientSecret"],
+        "s"
+    );
+    assert_eq!(state["requests"][format!("PUT {CREDENTIALS}/{{id}}")], 1);
+}

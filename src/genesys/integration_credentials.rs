@@ -1,0 +1,414 @@
+//! Integration credentials (`/api/v2/integrations/credentials`): what
+//! Genesys Cloud integrations such as data actions authenticate with. This
+//! provider makes only `pureCloudOAuthClient` credentials, holding one OAuth
+//! client's id and secret. The secret leaves the process only inside a POST
+//! or PUT body ([`OAuthClientCredential`] serializes it, and formats as
+//! `***`); Genesys answers credential info, never the fields, so nothing
+//! here reads a secret back. Every call goes through the client's retry
+//! loop (`client.rs`); a create whose answer is lost is never repeated
+//! blindly.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize, Serializer};
+use time::OffsetDateTime;
+use tracing::{info, warn};
+
+use super::client::{decode, with_give_up, GenesysClient, Repeat};
+use super::consistency::CONFIRM_PAUSE;
+use super::error::GenesysError;
+use crate::retry::{Decision, Failure};
+use crate::secret::Secret;
+
+/// The credential type that holds an OAuth client's id and secret.
+pub const OAUTH_CLIENT_CREDENTIAL_TYPE: &str = "pureCloudOAuthClient";
+/// The collection's path.
+const CREDENTIALS: &str = "/api/v2/integrations/credentials";
+/// Page size used when listing.
+const PAGE_SIZE: u32 = 100;
+/// A create that may have happened is matched against credentials created
+/// no earlier than this before the first attempt (allows for clock skew).
+const CREATE_MATCH_SKEW: Duration = Duration::from_secs(120);
+
+/// Body of POST and PUT: a `pureCloudOAuthClient` credential named `name`
+/// holding `client_id` and `client_secret`. PUT replaces name and fields, so
+/// every write carries the secret.
+#[derive(Debug)]
+pub struct OAuthClientCredential {
+    /// Credential name.
+    pub name: String,
+    /// The OAuth client's id (`credentialFields.clientId`).
+    pub client_id: String,
+    /// Its secret (`credentialFields.clientSecret`).
+    pub client_secret: Secret,
+}
+
+/// The wire shape of [`OAuthClientCredential`].
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialBody<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    credential_type: TypeRef<'a>,
+    credential_fields: OAuthClientFields<'a>,
+}
+
+#[derive(Serialize)]
+struct TypeRef<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OAuthClientFields<'a> {
+    client_id: &'a str,
+    client_secret: &'a str,
+}
+
+impl Serialize for OAuthClientCredential {
+    /// The request body: the one place the secret is exposed.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CredentialBody {
+            name: &self.name,
+            credential_type: TypeRef {
+                name: OAUTH_CLIENT_CREDENTIAL_TYPE,
+            },
+            credential_fields: OAuthClientFields {
+                client_id: &self.client_id,
+                client_secret: self.client_secret.expose(),
+            },
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A credential as Genesys answers it: credential info, never the fields.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialInfo {
+    /// Credential id.
+    pub id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Its type (`pureCloudOAuthClient` for those this provider makes).
+    #[serde(default, rename = "type")]
+    pub credential_type: Option<CredentialType>,
+    /// ISO-8601 creation time.
+    #[serde(default)]
+    pub created_date: Option<String>,
+}
+
+/// A credential's type.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CredentialType {
+    /// Type name.
+    #[serde(default)]
+    pub name: String,
+}
+
+impl CredentialInfo {
+    /// True for a credential that holds an OAuth client's id and secret.
+    pub fn is_oauth_client(&self) -> bool {
+        self.credential_type
+            .as_ref()
+            .is_some_and(|t| t.name == OAUTH_CLIENT_CREDENTIAL_TYPE)
+    }
+}
+
+/// One page of `GET /api/v2/integrations/credentials`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialPage {
+    #[serde(default)]
+    entities: Vec<CredentialInfo>,
+    #[serde(default)]
+    page_count: Option<u32>,
+    #[serde(default)]
+    next_uri: Option<String>,
+}
+
+impl GenesysClient {
+    /// Creates a credential holding an OAuth client's id and secret.
+    ///
+    /// Creating is not idempotent: when an attempt fails in a way that
+    /// leaves open whether the credential was made (a 5xx, a lost answer),
+    /// the credentials are listed, and the newest `pureCloudOAuthClient`
+    /// credential of this name created since the first attempt is adopted
+    /// and given exactly these fields (a PUT) instead of making a second
+    /// one.
+    pub async fn create_credential(
+        &self,
+        request: &OAuthClientCredential,
+    ) -> Result<CredentialInfo, GenesysError> {
+        let operation = format!("create integration credential {:?}", request.name);
+        let started_wall = OffsetDateTime::now_utc();
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let failure = match self
+                .call(
+                    &operation,
+                    Method::POST,
+                    CREDENTIALS,
+                    Some(request),
+                    Repeat::Unsafe,
+                )
+                .await
+            {
+                Ok((_, body)) => return decode(&operation, &body),
+                Err(failure) => failure,
+            };
+            if !failure.ambiguous {
+                return Err(failure.error);
+            }
+            warn!(error = %failure.error, "the create may have taken effect; looking for the credential before trying again");
+            if let Some(found) = self
+                .find_created_credential(&request.name, started_wall)
+                .await?
+            {
+                warn!(credential_id = %found.id, "adopting the credential the lost create made");
+                return self.update_credential(&found.id, request).await;
+            }
+            match self
+                .retry()
+                .decide(Failure::ServerError, attempt, started.elapsed())
+            {
+                Decision::RetryAfter(wait) => tokio::time::sleep(wait).await,
+                Decision::GiveUp(reason) => return Err(with_give_up(failure.error, reason)),
+            }
+        }
+    }
+
+    /// The newest `pureCloudOAuthClient` credential named `name` created
+    /// since `since` (less the allowed clock skew).
+    async fn find_created_credential(
+        &self,
+        name: &str,
+        since: OffsetDateTime,
+    ) -> Result<Option<CredentialInfo>, GenesysError> {
+        let threshold = since - CREATE_MATCH_SKEW;
+        let mut candidates: Vec<(OffsetDateTime, CredentialInfo)> = self
+            .find_credentials_by_name(name)
+            .await?
+            .into_iter()
+            .filter(CredentialInfo::is_oauth_client)
+            .filter_map(|c| {
+                let created = c.created_date.as_deref().and_then(parse_time)?;
+                (created >= threshold).then_some((created, c))
+            })
+            .collect();
+        candidates.sort_by_key(|(created, _)| *created);
+        Ok(candidates.pop().map(|(_, c)| c))
+    }
+
+    /// One credential, or `None` when Genesys does not know it. A 404 is
+    /// confirmed by a second read after [`CONFIRM_PAUSE`]: one lagging
+    /// answer never counts as "deleted".
+    pub async fn get_credential(&self, id: &str) -> Result<Option<CredentialInfo>, GenesysError> {
+        let operation = format!("read integration credential {id}");
+        let mut confirmed = false;
+        loop {
+            match self.get_json(&operation, &credential_path(id)).await {
+                Ok(credential) => return Ok(Some(credential)),
+                Err(e) if e.is_not_found() && !confirmed => {
+                    confirmed = true;
+                    tokio::time::sleep(CONFIRM_PAUSE).await;
+                }
+                Err(e) if e.is_not_found() => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Replaces a credential's name and fields (PUT).
+    pub async fn update_credential(
+        &self,
+        id: &str,
+        request: &OAuthClientCredential,
+    ) -> Result<CredentialInfo, GenesysError> {
+        let operation = format!("update integration credential {id}");
+        let (_, body) = self
+            .call(
+                &operation,
+                Method::PUT,
+                &credential_path(id),
+                Some(request),
+                Repeat::Safe,
+            )
+            .await?;
+        decode(&operation, &body)
+    }
+
+    /// Deletes a credential. One that is already gone is not an error.
+    pub async fn delete_credential(&self, id: &str) -> Result<(), GenesysError> {
+        let operation = format!("delete integration credential {id}");
+        match self
+            .call::<()>(
+                &operation,
+                Method::DELETE,
+                &credential_path(id),
+                None,
+                Repeat::Safe,
+            )
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(f) if f.error.is_not_found() => {
+                info!(credential_id = id, "integration credential already gone");
+                Ok(())
+            }
+            Err(f) => Err(f.error),
+        }
+    }
+
+    /// Every integration credential of the organization, all pages. A page
+    /// that brings no credential not seen before ends the listing.
+    pub async fn list_credentials(&self) -> Result<Vec<CredentialInfo>, GenesysError> {
+        let mut all = Vec::new();
+        let mut seen = HashSet::new();
+        let mut page_number = 1u32;
+        loop {
+            let path = format!("{CREDENTIALS}?pageSize={PAGE_SIZE}&pageNumber={page_number}");
+            let page: CredentialPage = self.get_json("list integration credentials", &path).await?;
+            let last = page.entities.is_empty()
+                || page.next_uri.is_none()
+                || page.page_count.is_some_and(|count| page_number >= count);
+            let before = all.len();
+            all.extend(
+                page.entities
+                    .into_iter()
+                    .filter(|c| seen.insert(c.id.clone())),
+            );
+            if last || all.len() == before || page_number >= 10_000 {
+                return Ok(all);
+            }
+            page_number += 1;
+        }
+    }
+
+    /// The credentials with exactly this name.
+    pub async fn find_credentials_by_name(
+        &self,
+        name: &str,
+    ) -> Result<Vec<CredentialInfo>, GenesysError> {
+        Ok(self
+            .list_credentials()
+            .await?
+            .into_iter()
+            .filter(|c| c.name == name)
+            .collect())
+    }
+}
+
+fn credential_path(id: &str) -> String {
+    format!("{CREDENTIALS}/{}", crate::http::encode_segment(id))
+}
+
+fn parse_time(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::genesys::{ClientSettings, Credentials, Endpoints};
+    use crate::retry::RetryPolicy;
+    use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
+
+    fn request(secret: &str) -> OAuthClientCredential {
+        OAuthClientCredential {
+            name: "actions".into(),
+            client_id: "c1".into(),
+            client_secret: Secret::new(secret),
+        }
+    }
+
+    #[test]
+    fn the_secret_is_only_in_the_body() {
+        let r = request("s3cret-value");
+        assert_eq!(
+            serde_json::to_value(&r).expect("serializes"),
+            serde_json::json!({
+                "name": "actions",
+                "type": {"name": "pureCloudOAuthClient"},
+                "credentialFields": {"clientId": "c1", "clientSecret": "s3cret-value"}
+            })
+        );
+        assert!(!format!("{r:?}").contains("s3cret-value"));
+    }
+
+    #[test]
+    fn info_decodes_without_fields() {
+        let info: CredentialInfo = serde_json::from_value(serde_json::json!({
+            "id": "k1", "name": "actions", "type": {"name": "pureCloudOAuthClient", "displayOrder": []},
+            "createdDate": "2026-01-01T00:00:00.000Z", "modifiedDate": "2026-01-01T00:00:00.000Z",
+            "selfUri": "/api/v2/integrations/credentials/k1"
+        }))
+        .expect("valid");
+        assert!(info.is_oauth_client());
+        let bare: CredentialInfo =
+            serde_json::from_value(serde_json::json!({"id": "k2"})).expect("valid");
+        assert!(!bare.is_oauth_client());
+    }
+
+    async fn client_for(emu: &Emulator) -> GenesysClient {
+        GenesysClient::new(ClientSettings {
+            endpoints: Endpoints::for_base_url(&emu.base_url()).expect("endpoints"),
+            credentials: Credentials::ClientCredentials {
+                client_id: "emulator-admin".into(),
+                client_secret: Secret::new("emulator-admin-secret"),
+            },
+            retry: RetryPolicy {
+                base_delay: Duration::from_millis(10),
+                ..RetryPolicy::default()
+            },
+            request_timeout: Duration::from_secs(5),
+            consistency_window: Duration::ZERO,
+            user_agent: "test".into(),
+        })
+        .expect("client")
+    }
+
+    #[tokio::test]
+    async fn a_lost_create_answer_adopts_the_credential_and_writes_it_again() {
+        let emu = Emulator::start(EmulatorConfig::default())
+            .await
+            .expect("start");
+        emu.inject(
+            FaultRule::new(FaultKind::DropResponse)
+                .method("POST")
+                .path(CREDENTIALS)
+                .times(1),
+        );
+        let genesys = client_for(&emu).await;
+        let created = genesys
+            .create_credential(&request("first"))
+            .await
+            .expect("created");
+        let stored = emu.credentials();
+        assert_eq!(stored.len(), 1, "no duplicate");
+        assert_eq!(stored[0].id, created.id);
+        assert_eq!(stored[0].fields["clientSecret"], "first");
+        assert_eq!(emu.request_count("PUT", CREDENTIALS), 1);
+
+        let got = genesys.get_credential(&created.id).await.expect("read");
+        assert_eq!(got.map(|c| c.name), Some("actions".to_string()));
+        genesys
+            .delete_credential(&created.id)
+            .await
+            .expect("deleted");
+        genesys
+            .delete_credential(&created.id)
+            .await
+            .expect("a second delete is not an error");
+        assert_eq!(
+            genesys.get_credential(&created.id).await.expect("read"),
+            None
+        );
+        assert!(emu.credentials().is_empty());
+    }
+}

@@ -1,0 +1,228 @@
+//! The integration credential of `genesyscloud_oauth_client`: glue between
+//! the resource's two attributes (`integration_credential_name`,
+//! `integration_credential_id`), the rules in
+//! `crate::plan::integration_credential` and the calls in
+//! `crate::genesys`. The client secret passes through here once, from the
+//! create answer into the credential's create body, and is dropped
+//! (zeroized) right after; it never reaches state, plan or a log line.
+
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
+
+use super::diag::{attribute_error, attribute_warning, genesys_error};
+use crate::genesys::{CreatedClient, GenesysClient, OAuthClientCredential};
+use crate::plan::integration_credential::{self as rules, CredentialPlan};
+
+/// The two attributes, as state, plan and configuration hold them.
+pub struct CredentialAttrs<'a> {
+    /// `integration_credential_name`.
+    pub name: &'a mut Value<String>,
+    /// `integration_credential_id`.
+    pub id: &'a mut Value<String>,
+}
+
+/// Checks the configured name.
+pub fn validate(diags: &mut Diagnostics, name: &Value<String>) {
+    if let Err(e) = name
+        .as_ref_option()
+        .map_or(Ok(()), |n| rules::check_name(n))
+    {
+        attribute_error(diags, e);
+    }
+}
+
+/// Plans the id of a client about to be created: unknown when a credential
+/// is (or may be) asked for.
+pub fn plan_create(planned: CredentialAttrs<'_>) {
+    *planned.id = if planned.name.is_null() {
+        Value::Null
+    } else {
+        Value::Unknown
+    };
+}
+
+/// Plans the id on an update, or refuses the change on its attribute.
+/// Warns when a name has no credential behind it.
+pub fn plan_update(
+    diags: &mut Diagnostics,
+    prior_name: &Value<String>,
+    prior_id: &Value<String>,
+    planned: CredentialAttrs<'_>,
+) -> Option<()> {
+    *planned.id = match decide(prior_name, prior_id, planned.name) {
+        Ok(CredentialPlan::Keep) => prior_id.clone(),
+        Ok(CredentialPlan::Delete) => Value::Null,
+        Ok(CredentialPlan::Unknown) => Value::Unknown,
+        Err(e) => {
+            attribute_error(diags, e);
+            return None;
+        }
+    };
+    if let (Value::Value(name), Value::Null) = (&*planned.name, &*planned.id) {
+        attribute_warning(diags, rules::no_credential(name));
+    }
+    Some(())
+}
+
+fn decide(
+    prior_name: &Value<String>,
+    prior_id: &Value<String>,
+    planned_name: &Value<String>,
+) -> Result<CredentialPlan, crate::attribute_error::AttributeError> {
+    let planned = match planned_name {
+        Value::Unknown => None,
+        known => Some(known.as_ref_option().map(String::as_str)),
+    };
+    rules::plan_update(
+        prior_name.as_ref_option().map(String::as_str),
+        prior_id.as_ref_option().map(String::as_str),
+        planned,
+    )
+}
+
+/// After a client create: puts the secret of the create answer into a new
+/// credential when a name is set, and returns its id (null without a name,
+/// or when the client was adopted and its secret is unknown, with a
+/// warning). A failure is an error diagnostic and a null id: the caller
+/// still records the client, which Terraform then marks for replacement.
+pub async fn create(
+    genesys: &GenesysClient,
+    diags: &mut Diagnostics,
+    name: &Value<String>,
+    created: CreatedClient,
+) -> Value<String> {
+    let Value::Value(name) = name else {
+        return Value::Null;
+    };
+    let Some(secret) = created.secret else {
+        let why = if created.adopted {
+            "was not confirmed (the client was found and adopted), so its secret is unknown"
+        } else {
+            "was answered without a secret"
+        };
+        diags.root_warning(
+            "Integration credential not created",
+            format!(
+                "The create of OAuth client {} {why}: no credential {name:?} could be made.",
+                created.client.id
+            ),
+        );
+        attribute_warning(diags, rules::no_credential(name));
+        return Value::Null;
+    };
+    let request = OAuthClientCredential {
+        name: name.clone(),
+        client_id: created.client.id.clone(),
+        client_secret: secret,
+    };
+    match genesys.create_credential(&request).await {
+        Ok(credential) => {
+            tracing::info!(client_id = %created.client.id, credential_id = %credential.id, "integration credential created");
+            Value::Value(credential.id)
+        }
+        Err(e) => {
+            genesys_error(
+                diags,
+                &format!("Could not create integration credential {name:?}; the new client will be replaced at the next apply"),
+                &e,
+            );
+            Value::Null
+        }
+    }
+}
+
+/// Carries out a planned update of the credential (only a delete ever
+/// reaches Genesys) and returns the id to record.
+pub async fn update(
+    genesys: &GenesysClient,
+    diags: &mut Diagnostics,
+    prior_name: &Value<String>,
+    prior_id: &Value<String>,
+    planned_name: &Value<String>,
+) -> Option<Value<String>> {
+    match decide(prior_name, prior_id, planned_name) {
+        Ok(CredentialPlan::Delete) => {
+            destroy(genesys, diags, prior_id).await?;
+            Some(Value::Null)
+        }
+        Ok(_) => Some(prior_id.clone()),
+        Err(e) => {
+            attribute_error(diags, e);
+            None
+        }
+    }
+}
+
+/// Deletes the credential recorded in state, by its id; one already gone
+/// is not an error.
+pub async fn destroy(
+    genesys: &GenesysClient,
+    diags: &mut Diagnostics,
+    id: &Value<String>,
+) -> Option<()> {
+    let Value::Value(id) = id else {
+        return Some(());
+    };
+    match genesys.delete_credential(id).await {
+        Ok(()) => Some(()),
+        Err(e) => {
+            genesys_error(diags, "Could not delete integration credential", &e);
+            None
+        }
+    }
+}
+
+/// Refreshes the credential in state: its name as Genesys has it, or a
+/// null id and a warning naming it when it was deleted outside Terraform.
+pub async fn read(
+    genesys: &GenesysClient,
+    diags: &mut Diagnostics,
+    state: CredentialAttrs<'_>,
+) -> Option<()> {
+    let Value::Value(id) = &*state.id else {
+        return Some(());
+    };
+    match genesys.get_credential(id).await {
+        Ok(Some(credential)) => {
+            *state.name = Value::Value(credential.name);
+            Some(())
+        }
+        Ok(None) => {
+            diags.root_warning(
+                "Integration credential deleted outside Terraform",
+                format!(
+                    "Integration credential {} no longer exists in Genesys Cloud; integrations that used it cannot authenticate. This provider can make a credential only when Genesys issues the client a secret.",
+                    label(state.name, id),
+                ),
+            );
+            *state.id = Value::Null;
+            Some(())
+        }
+        Err(e) => {
+            genesys_error(diags, "Could not read integration credential", &e);
+            None
+        }
+    }
+}
+
+/// Says, when a client is gone from Genesys, that its credential (holding
+/// a secret that no longer works) is no longer managed.
+pub fn orphaned(diags: &mut Diagnostics, client_id: &str, state: CredentialAttrs<'_>) {
+    if let Value::Value(id) = &*state.id {
+        diags.root_warning(
+            "Integration credential left behind",
+            format!(
+                "OAuth client {client_id} no longer exists, so integration credential {}, if it still exists, holds a secret that does not work. Terraform no longer manages it: delete it in Genesys Cloud.",
+                label(state.name, id),
+            ),
+        );
+    }
+}
+
+/// `"name" (id)`, or the id alone.
+fn label(name: &Value<String>, id: &str) -> String {
+    match name.as_ref_option() {
+        Some(name) => format!("{name:?} ({id})"),
+        None => id.to_string(),
+    }
+}
