@@ -368,6 +368,7 @@ mod tests {
             },
             request_timeout: Duration::from_secs(5),
             consistency_window: Duration::ZERO,
+            credentials_origin: None,
             user_agent: "test".into(),
         })
         .expect("client")
