@@ -4,6 +4,7 @@
 //! Where things are:
 //! - [`genesys`]: the Genesys Cloud API client (OAuth clients, token endpoint);
 //! - [`retry`]: the one place retries are decided;
+//! - [`redirect`]: which redirects are followed (credentials stay home);
 //! - [`secret`]: the type secrets travel in;
 //! - [`sink`]: regenerate, write to Vault, verify: the only code holding a secret;
 //! - [`vault`]: the Vault KV client (where the Vault write is);
@@ -19,11 +20,15 @@ pub mod hashing;
 pub mod http;
 pub mod logging;
 pub mod plan;
+pub mod redirect;
 pub mod retry;
 pub mod secret;
 pub mod sink;
 pub mod tf;
 pub mod vault;
+
+#[cfg(test)]
+mod test_servers;
 
 /// Provider version, fixed at build time: `PROVIDER_VERSION` when the
 /// release build sets it (GoReleaser, from the tag), else Cargo.toml's.

@@ -90,6 +90,9 @@ impl GenesysClient {
             .timeout(settings.request_timeout)
             .connect_timeout(settings.request_timeout.min(Duration::from_secs(10)))
             .pool_idle_timeout(Duration::from_secs(60))
+            .redirect(crate::redirect::policy(
+                crate::redirect::Redirects::SameOrigin,
+            ))
             .build()
             .map_err(|e| GenesysError::Transport {
                 operation: "set up the HTTP client".into(),

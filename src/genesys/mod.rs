@@ -6,6 +6,9 @@ pub mod model;
 pub mod region;
 pub mod token;
 
+#[cfg(test)]
+mod transport_tests;
+
 pub use client::{ClientSettings, Credentials, GenesysClient};
 pub use error::GenesysError;
 pub use model::{OAuthClient, OAuthClientRequest, RoleDivision};
