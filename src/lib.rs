@@ -9,6 +9,7 @@
 //! - [`sink`]: regenerate, write to Vault, verify: the only code holding a secret;
 //! - [`vault`]: the Vault KV client (where the Vault write is);
 //! - [`hashing`]: the secret hash kept in state;
+//! - [`zeroizing`]: HTTP bodies that carry a secret, wiped when dropped;
 //! - [`config`]: provider configuration from attributes and environment;
 //! - [`plan`]: validation and plan rules of each resource;
 //! - [`tf`]: the thin glue to the Terraform plugin protocol (`tf-provider`).
@@ -26,6 +27,7 @@ pub mod secret;
 pub mod sink;
 pub mod tf;
 pub mod vault;
+pub mod zeroizing;
 
 #[cfg(test)]
 mod test_servers;

@@ -14,6 +14,8 @@ use super::token::TokenCache;
 use crate::http::transport_failure;
 use crate::retry::{parse_retry_after, Decision, Failure, GiveUpReason, RetryPolicy};
 use crate::secret::Secret;
+use crate::zeroizing::read_body;
+use zeroize::Zeroizing;
 
 /// How the provider authenticates to Genesys Cloud.
 #[derive(Debug, Clone)]
@@ -240,7 +242,7 @@ impl GenesysClient {
         path: &str,
         body: Option<&B>,
         repeat: Repeat,
-    ) -> Result<(StatusCode, bytes::Bytes), CallFailure> {
+    ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), CallFailure> {
         let url = format!(
             "{}{}",
             self.settings.endpoints.api.as_str().trim_end_matches('/'),
@@ -275,7 +277,9 @@ impl GenesysClient {
                     let correlation = header(&resp, "inin-correlation-id");
                     let retry_after = header(&resp, "retry-after");
                     debug!(operation, %method, path, status = status.as_u16(), attempt, correlation_id = correlation.as_deref().unwrap_or(""), "Genesys Cloud answered");
-                    let bytes = match resp.bytes().await {
+                    // Create and regenerate answers carry a secret: read into a
+                    // buffer that is wiped when dropped.
+                    let bytes = match read_body(resp).await {
                         Ok(b) => b,
                         Err(e) => {
                             // The answer was cut off: treat it like no answer.

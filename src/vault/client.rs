@@ -12,7 +12,7 @@ use tracing::info;
 use super::auth::{Session, VaultAuth};
 use super::error::VaultError;
 use super::kv_path::KvPath;
-use super::transport::{messages, Repeat, Transport};
+use super::transport::{encode, messages, Repeat, Transport};
 use crate::http::encode_path;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
@@ -188,17 +188,17 @@ impl VaultClient {
         operation: &str,
         method: Method,
         api_path: &str,
-        body: Option<&Value>,
+        body: Option<bytes::Bytes>,
         repeat: Repeat,
     ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
         let token = self.session.token(&self.transport).await?;
         let answer = self
             .transport
-            .send(
+            .send_body(
                 operation,
                 method.clone(),
                 api_path,
-                body,
+                body.clone(),
                 Some(&token),
                 repeat,
             )
@@ -217,7 +217,7 @@ impl VaultClient {
         );
         let token = self.session.token(&self.transport).await?;
         self.transport
-            .send(operation, method, api_path, body, Some(&token), repeat)
+            .send_body(operation, method, api_path, body, Some(&token), repeat)
             .await
     }
 
@@ -346,17 +346,13 @@ impl VaultClient {
         let operation = format!("write {entry}");
         let kv = self.kv_version(entry.mount()).await?;
         let api_path = data_path(kv, entry);
-        let body = match (kv, cas) {
-            (KvVersion::V2, Some(cas)) => json!({ "data": data, "options": { "cas": cas } }),
-            (KvVersion::V2, None) => json!({ "data": data }),
-            (KvVersion::V1, _) => json!(data),
-        };
+        let body = write_body(&operation, kv, data, cas)?;
         let (status, answer) = self
             .send(
                 &operation,
                 Method::POST,
                 &api_path,
-                Some(&body),
+                Some(body),
                 Repeat::Unsafe,
             )
             .await?;
@@ -390,13 +386,13 @@ impl VaultClient {
     ) -> Result<(), VaultError> {
         let operation = format!("write the metadata of {entry}");
         let api_path = metadata_path(entry);
-        let body = json!({ "custom_metadata": custom });
+        let body = encode(&operation, &json!({ "custom_metadata": custom }))?;
         let (status, answer) = self
             .send(
                 &operation,
                 Method::POST,
                 &api_path,
-                Some(&body),
+                Some(body),
                 Repeat::Safe,
             )
             .await?;
@@ -435,6 +431,37 @@ impl VaultClient {
             200 | 204 | 404 => Ok(()),
             _ => Err(Self::failure(operation, status, &body, "delete", api_path)),
         }
+    }
+}
+
+/// The body of a KV write, serialized straight from `data` into a buffer
+/// wiped once sent (no `serde_json::Value` holds a copy of the secret):
+/// `{"data": …, "options": {"cas": N}}` on KV v2, the values alone on KV v1.
+fn write_body(
+    operation: &str,
+    kv: KvVersion,
+    data: &BTreeMap<String, KvValue>,
+    cas: Option<u64>,
+) -> Result<bytes::Bytes, VaultError> {
+    #[derive(Serialize)]
+    struct Options {
+        cas: u64,
+    }
+    #[derive(Serialize)]
+    struct V2<'a> {
+        data: &'a BTreeMap<String, KvValue>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        options: Option<Options>,
+    }
+    match kv {
+        KvVersion::V2 => encode(
+            operation,
+            &V2 {
+                data,
+                options: cas.map(|cas| Options { cas }),
+            },
+        ),
+        KvVersion::V1 => encode(operation, data),
     }
 }
 
@@ -478,9 +505,22 @@ mod tests {
             ),
         ]
         .into();
-        let body = json!({ "data": data, "options": {"cas": 0} });
-        assert_eq!(body["data"]["client_secret"], "s3cr3t-value");
-        assert_eq!(body["options"]["cas"], 0);
+        let body = |kv, cas| -> Value {
+            serde_json::from_slice(&write_body("write", kv, &data, cas).expect("encodes"))
+                .expect("JSON")
+        };
+        assert_eq!(
+            body(KvVersion::V2, Some(0)),
+            json!({"data": {"client_id": "c1", "client_secret": "s3cr3t-value"}, "options": {"cas": 0}})
+        );
+        assert_eq!(
+            body(KvVersion::V2, None),
+            json!({"data": {"client_id": "c1", "client_secret": "s3cr3t-value"}})
+        );
+        assert_eq!(
+            body(KvVersion::V1, Some(4)),
+            json!({"client_id": "c1", "client_secret": "s3cr3t-value"})
+        );
         assert!(!format!("{data:?}").contains("s3cr3t-value"));
     }
 

@@ -60,6 +60,12 @@ pub enum VaultError {
         /// The transport error.
         detail: String,
     },
+    /// A request body could not be encoded as JSON.
+    #[error("{operation}: could not encode the request as JSON")]
+    Encode {
+        /// What the provider was doing.
+        operation: String,
+    },
     /// The answer was not the JSON expected.
     #[error("{operation}: unexpected answer from Vault: {detail}")]
     Decode {

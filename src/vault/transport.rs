@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
+use serde::Serialize;
 use serde_json::Value;
 use tracing::{debug, warn};
 
@@ -13,6 +14,7 @@ use crate::http::{transport_detail, transport_failure};
 use crate::redirect::{self, Redirects};
 use crate::retry::{parse_retry_after, Decision, Failure, RetryPolicy};
 use crate::secret::Secret;
+use crate::zeroizing::json_body;
 
 /// The HTTP side of the client: address, namespace, retries. Cheap to
 /// clone (the background token renewal holds one).
@@ -113,13 +115,31 @@ impl Transport {
         token: Option<&Secret>,
         repeat: Repeat,
     ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
+        let body = body.map(|b| encode(operation, b)).transpose()?;
+        self.send_body(operation, method, api_path, body, token, repeat)
+            .await
+    }
+
+    /// [`Transport::send`] with a JSON body made by the caller (see
+    /// [`encode`]), the same bytes sent by every attempt.
+    pub(crate) async fn send_body(
+        &self,
+        operation: &str,
+        method: Method,
+        api_path: &str,
+        body: Option<bytes::Bytes>,
+        token: Option<&Secret>,
+        repeat: Repeat,
+    ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
         let started = Instant::now();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             let mut req = self.request(method.clone(), api_path, token);
-            if let Some(b) = body {
-                req = req.json(b);
+            if let Some(b) = &body {
+                req = req
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(b.clone());
             }
             let (failure, error) = match req.send().await {
                 Err(e) => {
@@ -180,6 +200,14 @@ impl Transport {
             }
         }
     }
+}
+
+/// A request body as JSON, in a buffer wiped once sent (it may carry a
+/// secret: the KV write, a login).
+pub(crate) fn encode(operation: &str, body: &impl Serialize) -> Result<bytes::Bytes, VaultError> {
+    json_body(body).map_err(|_| VaultError::Encode {
+        operation: operation.into(),
+    })
 }
 
 /// Vault's `{"errors": [...]}`, joined; never echoes request values.
