@@ -18,7 +18,7 @@ use crate::hashing::secret_hash;
 use crate::plan;
 use crate::plan::sink::{Observed, OnDestroy};
 use crate::secret::Secret;
-use crate::vault::{KvPath, KvValue, KvVersion, VaultClient, VaultError};
+use crate::vault::{KvPath, KvRead, KvValue, KvVersion, VaultClient, VaultError};
 
 /// Names of the keys written to the Vault entry (an empty name leaves the
 /// field out, except the secret, which is always written).
@@ -138,7 +138,7 @@ pub async fn observe(
     let kv = vault.kv_version(entry.mount()).await?;
     let observed = match kv {
         KvVersion::V1 => {
-            let exists = vault.read_data(entry).await?.is_some();
+            let exists = matches!(vault.read_data(entry).await?, KvRead::Live(_));
             Observed {
                 current_version: exists.then_some(0),
                 latest_live: exists,
@@ -169,7 +169,7 @@ async fn preflight(
     match vault.kv_version(entry.mount()).await? {
         KvVersion::V1 => {
             if expect == Expect::New {
-                if let Some(existing) = vault.read_data(entry).await? {
+                if let KvRead::Live(existing) = vault.read_data(entry).await? {
                     let holder = existing
                         .value(&spec.keys.client_id)
                         .map(|s| s.expose().to_string());
@@ -336,14 +336,14 @@ pub async fn rewrite(
 ) -> Result<Option<u64>, SinkError> {
     let cas = preflight(vault, spec, expect).await?;
     let current = vault.read_data(&spec.entry).await?;
+    let found = current.to_string();
     let secret = current
-        .as_ref()
-        .and_then(|d| d.value(&old_keys.client_secret))
-        .cloned()
+        .live()
+        .and_then(|d| d.value(&old_keys.client_secret).cloned())
         .ok_or_else(|| SinkError::ChangedSincePlan {
             entry: spec.entry.clone(),
             expected: format!("a value under key {:?}", old_keys.client_secret),
-            found: "none".into(),
+            found,
         })?;
     let outcome = vault
         .write(&spec.entry, &entry(genesys, spec, secret), cas)
@@ -389,7 +389,7 @@ pub async fn stored_credentials_work(
     vault: &VaultClient,
     spec: &SinkSpec,
 ) -> Result<bool, SinkError> {
-    let Some(data) = vault.read_data(&spec.entry).await? else {
+    let KvRead::Live(data) = vault.read_data(&spec.entry).await? else {
         return Ok(false);
     };
     let Some(secret) = data.value(&spec.keys.client_secret) else {

@@ -7,7 +7,7 @@ use crate::attribute_error::AttributeError;
 use crate::genesys::region::{region_names, DEFAULT_REGION};
 use crate::genesys::{ClientSettings, Credentials, Endpoints};
 use crate::secret::Secret;
-use crate::vault::{KvPath, VaultClient};
+use crate::vault::{KvPath, KvRead, VaultClient};
 
 use super::env::Env;
 use super::transport::TransportInput;
@@ -173,23 +173,31 @@ pub async fn credentials_from_vault(
     } = from_vault
         .location()
         .map_err(|mut errors| errors.remove(0))?;
-    let data = vault
-        .read_data(&entry)
-        .await
-        .map_err(|e| {
-            AttributeError::new(
-                "oauthclient_from_vault",
-                "Cannot read the provider's credentials from Vault",
-                e.to_string(),
-            )
-        })?
-        .ok_or_else(|| {
-            AttributeError::new(
-                "oauthclient_from_vault.path",
-                format!("No Vault entry at {entry}"),
-                format!("oauthclient_from_vault points at {entry}, which does not exist (or its latest version is deleted). Write the admin client's {client_id_key} and {client_secret_key} there, or fix mount and path."),
-            )
-        })?;
+    let read = vault.read_data(&entry).await.map_err(|e| {
+        AttributeError::new(
+            "oauthclient_from_vault",
+            "Cannot read the provider's credentials from Vault",
+            e.to_string(),
+        )
+    })?;
+    let data = match read {
+        KvRead::Live(data) => data,
+        KvRead::Absent => return Err(AttributeError::new(
+            "oauthclient_from_vault.path",
+            format!("No Vault entry at {entry}"),
+            format!("oauthclient_from_vault points at {entry}, which does not exist. Write the admin client's {client_id_key} and {client_secret_key} there, or fix mount and path."),
+        )),
+        KvRead::Deleted { version, deletion_time } => return Err(AttributeError::new(
+            "oauthclient_from_vault.path",
+            format!("The latest version of Vault entry {entry} is deleted"),
+            format!("Version {version} of {entry} was deleted at {deletion_time}. Undelete it (vault kv undelete -versions={version} -mount={} {}) or write the admin client's {client_id_key} and {client_secret_key} again.", entry.mount(), entry.path()),
+        )),
+        KvRead::Destroyed { version } => return Err(AttributeError::new(
+            "oauthclient_from_vault.path",
+            format!("The latest version of Vault entry {entry} is destroyed"),
+            format!("Version {version} of {entry} was destroyed and cannot be recovered. Write the admin client's {client_id_key} and {client_secret_key} there again."),
+        )),
+    };
     let value = |key: &str, attribute: &'static str| {
         data.value(key)
             .filter(|v| !v.is_empty())

@@ -78,6 +78,52 @@ impl KvData {
     }
 }
 
+/// What reading an entry's version found.
+#[derive(Debug)]
+pub enum KvRead {
+    /// No entry at this path (or the version does not exist).
+    Absent,
+    /// KV v2: the version was soft-deleted (it can still be undeleted).
+    Deleted {
+        /// The deleted version.
+        version: u64,
+        /// When it was deleted (RFC 3339).
+        deletion_time: String,
+    },
+    /// KV v2: the version was destroyed (its values are gone for good).
+    Destroyed {
+        /// The destroyed version.
+        version: u64,
+    },
+    /// The version's values.
+    Live(KvData),
+}
+
+impl KvRead {
+    /// The values, when the version is live.
+    pub fn live(self) -> Option<KvData> {
+        match self {
+            KvRead::Live(data) => Some(data),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for KvRead {
+    /// What was found, for messages (never the values).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KvRead::Absent => f.write_str("no entry"),
+            KvRead::Deleted {
+                version,
+                deletion_time,
+            } => write!(f, "version {version}, deleted at {deletion_time}"),
+            KvRead::Destroyed { version } => write!(f, "version {version}, destroyed"),
+            KvRead::Live(_) => f.write_str("a live version"),
+        }
+    }
+}
+
 /// A KV v2 entry's metadata.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct KvMetadata {
@@ -299,38 +345,31 @@ impl VaultClient {
         }
     }
 
-    /// The latest version's values; `None` when absent, deleted or destroyed.
-    pub async fn read_data(&self, entry: &KvPath) -> Result<Option<KvData>, VaultError> {
-        let operation = format!("read {entry}");
+    /// The latest version: its values, or why there are none.
+    pub async fn read_data(&self, entry: &KvPath) -> Result<KvRead, VaultError> {
+        self.read(entry, None).await
+    }
+
+    /// One version of a KV v2 entry (KV v1 has only the current values).
+    pub async fn read_version(&self, entry: &KvPath, version: u64) -> Result<KvRead, VaultError> {
+        self.read(entry, Some(version)).await
+    }
+
+    async fn read(&self, entry: &KvPath, version: Option<u64>) -> Result<KvRead, VaultError> {
+        let operation = match version {
+            Some(v) => format!("read version {v} of {entry}"),
+            None => format!("read {entry}"),
+        };
         let kv = self.kv_version(entry.mount()).await?;
-        let api_path = data_path(kv, entry);
+        let mut api_path = data_path(kv, entry);
+        if let (KvVersion::V2, Some(v)) = (kv, version) {
+            api_path.push_str(&format!("?version={v}"));
+        }
         let (status, body) = self
             .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
             .await?;
         match status.as_u16() {
-            200 => {
-                let v: Value = decode(&operation, &body)?;
-                let data = match kv {
-                    KvVersion::V2 => &v["data"]["data"],
-                    KvVersion::V1 => &v["data"],
-                };
-                let values = data
-                    .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| {
-                                let text = v
-                                    .as_str()
-                                    .map(str::to_string)
-                                    .unwrap_or_else(|| v.to_string());
-                                (k.clone(), Secret::new(text))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Ok(Some(KvData { values }))
-            }
-            404 => Ok(None),
+            200 | 404 => read_answer(&operation, kv, status, &body),
             _ => Err(Self::failure(&operation, status, &body, "read", &api_path)),
         }
     }
@@ -434,6 +473,53 @@ impl VaultClient {
     }
 }
 
+/// What a read answered (200 or 404). On KV v2 a 404 whose body still
+/// carries `data.metadata` is a deleted or destroyed version, not a missing
+/// entry.
+fn read_answer(
+    operation: &str,
+    kv: KvVersion,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<KvRead, VaultError> {
+    if status == StatusCode::NOT_FOUND {
+        let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let md = &v["data"]["metadata"];
+        let version = md["version"].as_u64().unwrap_or(0);
+        let deletion_time = md["deletion_time"].as_str().unwrap_or_default();
+        return Ok(if md["destroyed"].as_bool() == Some(true) {
+            KvRead::Destroyed { version }
+        } else if !deletion_time.is_empty() {
+            KvRead::Deleted {
+                version,
+                deletion_time: deletion_time.to_string(),
+            }
+        } else {
+            KvRead::Absent
+        });
+    }
+    let v: Value = decode(operation, body)?;
+    let data = match kv {
+        KvVersion::V2 => &v["data"]["data"],
+        KvVersion::V1 => &v["data"],
+    };
+    let values = data
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let text = v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string());
+                    (k.clone(), Secret::new(text))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(KvRead::Live(KvData { values }))
+}
+
 /// The body of a KV write, serialized straight from `data` into a buffer
 /// wiped once sent (no `serde_json::Value` holds a copy of the secret):
 /// `{"data": …, "options": {"cas": N}}` on KV v2, the values alone on KV v1.
@@ -522,6 +608,40 @@ mod tests {
             json!({"client_id": "c1", "client_secret": "s3cr3t-value"})
         );
         assert!(!format!("{data:?}").contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn a_read_tells_deleted_and_destroyed_from_absent() {
+        let answer = |kv, status: u16, body: Value| {
+            let status = StatusCode::from_u16(status).expect("status");
+            read_answer("read", kv, status, body.to_string().as_bytes()).expect("answer")
+        };
+        let deleted = json!({"data": {"data": null, "metadata": {"version": 3, "deletion_time": "2026-01-02T03:04:05Z", "destroyed": false}}});
+        assert!(matches!(
+            answer(KvVersion::V2, 404, deleted),
+            KvRead::Deleted { version: 3, ref deletion_time } if deletion_time == "2026-01-02T03:04:05Z"
+        ));
+        let destroyed = json!({"data": {"data": null, "metadata": {"version": 4, "deletion_time": "", "destroyed": true}}});
+        let read = answer(KvVersion::V2, 404, destroyed);
+        assert!(matches!(read, KvRead::Destroyed { version: 4 }));
+        assert_eq!(read.to_string(), "version 4, destroyed");
+        assert!(matches!(
+            answer(KvVersion::V2, 404, json!({"errors": []})),
+            KvRead::Absent
+        ));
+        assert!(matches!(
+            answer(KvVersion::V1, 404, Value::Null),
+            KvRead::Absent
+        ));
+        let live = answer(
+            KvVersion::V2,
+            200,
+            json!({"data": {"data": {"k": "v", "n": 1}, "metadata": {"version": 2}}}),
+        )
+        .live()
+        .expect("live");
+        assert_eq!(live.value("k").map(Secret::expose), Some("v"));
+        assert_eq!(live.value("n").map(Secret::expose), Some("1"));
     }
 
     #[test]
