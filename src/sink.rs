@@ -4,8 +4,9 @@
 //! returns one), writes it to Vault with check-and-set, labels the entry, and
 //! checks that the new credentials work. Everything that can be checked is
 //! checked *before* the regenerate (the Vault entry is ours or new, nobody
-//! wrote since the plan, the client exists), so that a refused write does not
-//! leave consumers with a secret that no longer works.
+//! wrote since the plan, the token's policy allows the write, the client
+//! exists), so that a refused write does not leave consumers with a secret
+//! that no longer works.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -158,8 +159,9 @@ pub async fn observe(
     Ok((kv, observed))
 }
 
-/// Checks, before anything changes, that writing to the entry is allowed, and
-/// returns the CAS version to write with.
+/// Checks, before anything changes, that writing to the entry is allowed (by
+/// its owner and by the token's policy), and returns the CAS version to
+/// write with.
 async fn preflight(
     vault: &VaultClient,
     spec: &SinkSpec,
@@ -168,20 +170,20 @@ async fn preflight(
     let entry = &spec.entry;
     match vault.kv_version(entry.mount()).await? {
         KvVersion::V1 => {
-            if expect == Expect::New {
-                if let KvRead::Live(existing) = vault.read_data(entry).await? {
-                    let holder = existing
-                        .value(&spec.keys.client_id)
-                        .map(|s| s.expose().to_string());
-                    if holder.as_deref() != Some(spec.client_id.as_str()) {
-                        return Err(SinkError::NotOurs {
-                            entry: entry.clone(),
-                            version: 0,
-                            client_id: spec.client_id.clone(),
-                        });
-                    }
+            let existing = vault.read_data(entry).await?.live();
+            if let (Expect::New, Some(existing)) = (expect, &existing) {
+                let holder = existing
+                    .value(&spec.keys.client_id)
+                    .map(|s| s.expose().to_string());
+                if holder.as_deref() != Some(spec.client_id.as_str()) {
+                    return Err(SinkError::NotOurs {
+                        entry: entry.clone(),
+                        version: 0,
+                        client_id: spec.client_id.clone(),
+                    });
                 }
             }
+            vault.check_can_write(entry, existing.is_some()).await?;
             Ok(None)
         }
         KvVersion::V2 => {
@@ -213,6 +215,7 @@ async fn preflight(
                 }
                 Expect::Observed(_) => {}
             }
+            vault.check_can_write(entry, md.is_some()).await?;
             Ok(plan::sink::cas_for_write(Some(now)))
         }
     }

@@ -7,10 +7,10 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
-use tracing::info;
+use tracing::{info, warn};
 
 use super::auth::{Session, VaultAuth};
-use super::error::VaultError;
+use super::error::{MissingCapability, VaultError};
 use super::kv_path::KvPath;
 use super::transport::{encode, messages, Repeat, Transport};
 use crate::http::encode_path;
@@ -447,6 +447,98 @@ impl VaultClient {
         }
     }
 
+    /// The token's capabilities on each API path, as Vault reports them
+    /// (`POST sys/capabilities-self`). Paths are unescaped, relative to the
+    /// namespace, e.g. `secret/data/genesys/oauth/ci`.
+    pub async fn capabilities(
+        &self,
+        api_paths: &[String],
+    ) -> Result<BTreeMap<String, Vec<String>>, VaultError> {
+        let operation = "ask Vault for the token's capabilities";
+        let api_path = "sys/capabilities-self";
+        let body = encode(operation, &json!({ "paths": api_paths }))?;
+        let (status, answer) = self
+            .send(operation, Method::POST, api_path, Some(body), Repeat::Safe)
+            .await?;
+        if status != StatusCode::OK {
+            return Err(Self::failure(
+                operation, status, &answer, "update", api_path,
+            ));
+        }
+        let v: Value = decode(operation, &answer)?;
+        Ok(api_paths
+            .iter()
+            .map(|path| {
+                // Vault puts them in `data` and, for sys paths, at the top too.
+                let list = v["data"][path.as_str()]
+                    .as_array()
+                    .or_else(|| v[path.as_str()].as_array())
+                    .map(|caps| {
+                        caps.iter()
+                            .filter_map(|c| c.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (path.clone(), list)
+            })
+            .collect())
+    }
+
+    /// Checks, by asking Vault, that the token may write `entry` the way a
+    /// sink does: `create` on the data path when the entry is new (`update`
+    /// when it exists: Vault tells the two apart by the entry's metadata),
+    /// and on KV v2 `update` on the metadata path (the labels are written
+    /// after the data). A token whose policy may not ask (no
+    /// `sys/capabilities-self`, which Vault's default policy grants) is not
+    /// checked ahead: the write itself will say.
+    pub async fn check_can_write(&self, entry: &KvPath, exists: bool) -> Result<(), VaultError> {
+        let kv = self.kv_version(entry.mount()).await?;
+        let (mount, path) = (entry.mount(), entry.path());
+        let mut needed = vec![match kv {
+            KvVersion::V2 => format!("{mount}/data/{path}"),
+            KvVersion::V1 => format!("{mount}/{path}"),
+        }];
+        if kv == KvVersion::V2 {
+            needed.push(format!("{mount}/metadata/{path}"));
+        }
+        let granted = match self.capabilities(&needed).await {
+            Ok(granted) => granted,
+            Err(VaultError::PermissionDenied { .. }) => {
+                warn!(%entry, "the Vault token may not ask for its capabilities (sys/capabilities-self); the write is not checked ahead");
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        let missing: Vec<MissingCapability> = needed
+            .into_iter()
+            .enumerate()
+            .map(|(i, api_path)| {
+                let capability = if i == 0 && !exists {
+                    "create"
+                } else {
+                    "update"
+                };
+                MissingCapability {
+                    api_path,
+                    capability,
+                }
+            })
+            .filter(|m| {
+                !granted
+                    .get(&m.api_path)
+                    .is_some_and(|caps| caps.iter().any(|c| c == m.capability || c == "root"))
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(VaultError::MissingCapabilities {
+                operation: format!("write {entry}"),
+                missing,
+            })
+        }
+    }
+
     /// Soft-deletes the latest version (KV v2) or deletes the entry (KV v1).
     pub async fn delete_latest(&self, entry: &KvPath) -> Result<(), VaultError> {
         let api_path = data_path(self.kv_version(entry.mount()).await?, entry);
@@ -691,6 +783,25 @@ mod tests {
             Some("team/")
         );
         assert_eq!(req.url().as_str(), "http://127.0.0.1:8200/v1/secret/data/x");
+    }
+
+    #[test]
+    fn a_missing_capability_names_the_path_and_the_policy_line() {
+        let e = VaultError::MissingCapabilities {
+            operation: "write secret/genesys/oauth/ci".into(),
+            missing: vec![MissingCapability {
+                api_path: "secret/data/genesys/oauth/ci".into(),
+                capability: "update",
+            }],
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains(r#"lacks "update" on secret/data/genesys/oauth/ci"#)
+                && text.contains(
+                    r#"path "secret/data/genesys/oauth/ci" { capabilities = ["update"] }"#
+                ),
+            "{text}"
+        );
     }
 
     #[test]

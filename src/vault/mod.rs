@@ -12,5 +12,5 @@ pub use auth::VaultAuth;
 pub use client::{
     KvData, KvMetadata, KvRead, KvValue, KvVersion, VaultClient, VaultSettings, WriteOutcome,
 };
-pub use error::VaultError;
+pub use error::{MissingCapability, VaultError};
 pub use kv_path::KvPath;

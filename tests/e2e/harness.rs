@@ -284,6 +284,16 @@ pub fn text(out: &Output) -> String {
     )
 }
 
+/// Command output as one line: Terraform's diagnostic frame (`│`) removed
+/// and every run of white space made one space, so that a long message
+/// can be looked for whatever the width it was wrapped to.
+pub fn flat(text: &str) -> String {
+    text.replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The actions planned for one resource address, e.g. `["create"]`.
 pub fn actions(plan: &Json, address: &str) -> Vec<String> {
     plan["resource_changes"]

@@ -4,7 +4,7 @@
 use genesys_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
 
-use crate::harness::{actions, assert_absent, text, values, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::harness::{actions, assert_absent, flat, text, values, Tf, ADMIN_ID, ADMIN_SECRET};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 
 fn setup() -> (Emulator, Bao, Tf) {
@@ -317,6 +317,56 @@ fn foreign_secrets_and_missing_permissions_are_refused_clearly() {
         .expect("client")
         .secret;
     assert_eq!(before, after);
+}
+
+#[test]
+fn a_missing_capability_stops_a_rotation_while_the_old_secret_works() {
+    let (emu, bao, mut tf) = setup();
+    tf.write_config(&seed("rotation_triggers = { n = \"1\" }"));
+    tf.init();
+    tf.apply(&[]);
+    let id = client_id(&tf);
+    let old = stored_secret(&bao);
+    let genesys_secret = |emu: &Emulator| {
+        emu.clients()
+            .into_iter()
+            .find(|c| c.id == id)
+            .expect("client")
+            .secret
+    };
+    let before = genesys_secret(&emu);
+
+    // The token may read the entry, create it and label it, not update it.
+    bao.policy(
+        "no-update",
+        &format!(
+            "path \"secret/data/{PATH}\" {{ capabilities = [\"create\", \"read\"] }}\npath \"secret/metadata/{PATH}\" {{ capabilities = [\"read\", \"update\"] }}"
+        ),
+    );
+    tf.env(
+        "VAULT_TOKEN",
+        &bao.token(None, json!({"policies": ["no-update"]})),
+    );
+    tf.write_config(&seed("rotation_triggers = { n = \"2\" }"));
+    let out = flat(&text(&tf.run_failing(&[
+        "apply",
+        "-no-color",
+        "-auto-approve",
+    ])));
+    assert!(
+        out.contains(&format!("lacks \"update\" on secret/data/{PATH}"))
+            && out.contains(&format!(
+                "path \"secret/data/{PATH}\" {{ capabilities = [\"update\"] }}"
+            )),
+        "{out}"
+    );
+    assert_eq!(genesys_secret(&emu), before, "no regenerate may happen");
+    assert_eq!(bao.kv_metadata("secret", PATH)["current_version"], 1);
+    assert_eq!(stored_secret(&bao), old);
+    assert!(
+        token_works(&emu.base_url(), &id, &old),
+        "the old secret must still work"
+    );
 }
 
 #[test]
