@@ -8,4 +8,5 @@ mod oauth_client;
 mod packaging;
 mod vault;
 mod vault_auth;
+mod vault_proxy;
 mod vault_secret;

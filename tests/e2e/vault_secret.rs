@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::harness::{actions, assert_absent, flat, text, values, Tf, ADMIN_ID, ADMIN_SECRET};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
+use crate::vault_proxy::{Lose, VaultProxy};
 
 fn setup() -> (Emulator, Bao, Tf) {
     let emu = Emulator::start_blocking(EmulatorConfig {
@@ -367,6 +368,51 @@ fn a_missing_capability_stops_a_rotation_while_the_old_secret_works() {
         token_works(&emu.base_url(), &id, &old),
         "the old secret must still work"
     );
+}
+
+#[test]
+fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back() {
+    let (emu, bao, mut tf) = setup();
+    let proxy = VaultProxy::start(&bao.addr);
+    tf.env("VAULT_ADDR", &proxy.addr);
+    let config = |n: u32| {
+        tf.write_config_with_provider(
+            "  request_timeout_seconds = 2",
+            &seed(&format!("rotation_triggers = {{ n = \"{n}\" }}")),
+        )
+    };
+    let write = format!("/v1/secret/data/{PATH}");
+
+    // The write lands and its answer is lost: reading version 1 back shows
+    // the secret just written, so the apply succeeds.
+    config(1);
+    tf.init();
+    proxy.lose_next_write(&write, Lose::Answer);
+    tf.apply(&[]);
+    let id = client_id(&tf);
+    let state = tf.state_json();
+    assert_eq!(values(&state, SINK)["vault_version"], 1);
+    assert!(values(&state, SINK)["verified_at"].is_string());
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    tf.assert_no_changes();
+
+    // The write never lands: the error names both versions and what to do.
+    config(2);
+    proxy.lose_next_write(&write, Lose::Write);
+    let out = flat(&text(&tf.run_failing(&[
+        "apply",
+        "-no-color",
+        "-auto-approve",
+    ])));
+    assert!(
+        out.contains("the write would have made version 2, Vault holds version 1 as the latest")
+            && out.contains("Run plan and apply again"),
+        "{out}"
+    );
+    tf.apply(&[]);
+    assert_eq!(bao.kv_metadata("secret", PATH)["current_version"], 2);
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    tf.assert_no_changes();
 }
 
 #[test]
