@@ -8,6 +8,7 @@ use serde::Serialize;
 use tracing::{debug, warn};
 
 use super::error::{ApiError, ErrorBody, GenesysError, TokenErrorBody};
+use super::existing::ExistingClients;
 use super::model::{ClientPage, ClientWithSecret, OAuthClient, OAuthClientRequest, TokenResponse};
 use super::region::Endpoints;
 use super::token::TokenCache;
@@ -53,6 +54,7 @@ pub struct GenesysClient {
     http: reqwest::Client,
     settings: ClientSettings,
     tokens: TokenCache,
+    existing: ExistingClients,
 }
 
 /// Page size used when listing (the API's maximum).
@@ -106,6 +108,7 @@ impl GenesysClient {
             http,
             settings,
             tokens: TokenCache::default(),
+            existing: ExistingClients::default(),
         })
     }
 
@@ -415,11 +418,18 @@ impl GenesysClient {
     /// are listed and one with this name and grant type created since the
     /// first attempt is adopted instead of creating a second one. An adopted
     /// client comes without its secret.
+    ///
+    /// Clients that already had this name before the process's first create
+    /// are reported in [`CreatedClient::same_name`] (never adopted).
     pub async fn create_client(
         &self,
         request: &OAuthClientRequest,
     ) -> Result<CreatedClient, GenesysError> {
         let operation = format!("create OAuth client {:?}", request.name);
+        let same_name = self
+            .existing
+            .named(&request.name, || self.list_clients())
+            .await?;
         let started_wall = time::OffsetDateTime::now_utc();
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -441,6 +451,7 @@ impl GenesysClient {
                         client: created.client,
                         secret: created.secret,
                         adopted: false,
+                        same_name,
                     });
                 }
                 Err(failure) => failure,
@@ -449,12 +460,20 @@ impl GenesysClient {
                 return Err(failure.error);
             }
             warn!(error = %failure.error, "the create may have taken effect; looking for the client before trying again");
-            if let Some(found) = self.find_created(request, started_wall).await? {
+            // A client that had the name before this process's first create
+            // is not the one this create made (a leftover of an interrupted
+            // apply, minutes old, would otherwise pass for it).
+            let made = self
+                .find_created(request, started_wall)
+                .await?
+                .filter(|found| same_name.iter().all(|c| c.id != found.id));
+            if let Some(found) = made {
                 warn!(client_id = %found.id, "adopting the client the lost create made");
                 return Ok(CreatedClient {
                     client: found,
                     secret: None,
                     adopted: true,
+                    same_name,
                 });
             }
             match self
@@ -517,6 +536,7 @@ impl GenesysClient {
     /// already gone is not an error.
     pub async fn delete_client(&self, id: &str) -> Result<(), GenesysError> {
         let operation = format!("delete OAuth client {id}");
+        self.existing.forget(id);
         let Some(current) = self.get_client(id).await? else {
             return Ok(());
         };
@@ -603,6 +623,9 @@ pub struct CreatedClient {
     pub secret: Option<Secret>,
     /// True when the create's answer was lost and the client was found by listing.
     pub adopted: bool,
+    /// Clients that already had this name before this process's first
+    /// create: perhaps left behind by an interrupted apply.
+    pub same_name: Vec<OAuthClient>,
 }
 
 fn client_path(id: &str) -> String {

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod error;
+pub mod existing;
 pub mod model;
 pub mod region;
 pub mod token;

@@ -24,6 +24,32 @@ pub const CLIENT_STATES: &[&str] = &["active", "disabled", "inactive"];
 /// State when none is configured.
 pub const DEFAULT_STATE: &str = "active";
 
+/// The warning of a create whose name was already taken before this apply
+/// (summary, detail): the clients that had it, and what to do if one is a
+/// leftover of an interrupted apply. `taken` holds their ids and creation
+/// times; `created` is the id of the client just made.
+pub fn name_taken_warning(
+    name: &str,
+    taken: &[(String, Option<String>)],
+    created: &str,
+) -> (String, String) {
+    let listed: Vec<String> = taken
+        .iter()
+        .map(|(id, at)| match at {
+            Some(at) => format!("{id} (created {at})"),
+            None => id.clone(),
+        })
+        .collect();
+    let first = taken.first().map(|(id, _)| id.as_str()).unwrap_or_default();
+    (
+        format!("An OAuth client named {name:?} already existed"),
+        format!(
+            "Before this apply, Genesys Cloud already had an OAuth client named {name:?}: {}. A new one was created anyway, {created} (Genesys Cloud allows duplicate names, and this provider never takes over a client it was not told to). If one of them was left behind by an interrupted apply, nobody holds its secret: delete it in Genesys Cloud, or keep it instead of the new one with `terraform state rm <address>`, `terraform import <address> {first}`, then delete client {created}.",
+            listed.join(", ")
+        ),
+    )
+}
+
 /// Checks a client name.
 pub fn check_name(name: &str) -> Result<(), AttributeError> {
     if name.trim().is_empty() {
@@ -149,6 +175,25 @@ pub fn attribute_for_api_field(field: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_taken_name_names_the_clients_and_how_to_import_one() {
+        let (summary, detail) = name_taken_warning(
+            "ci",
+            &[
+                ("old-1".into(), Some("2026-01-01T00:00:00Z".into())),
+                ("old-2".into(), None),
+            ],
+            "new-1",
+        );
+        assert!(summary.contains("\"ci\""), "{summary}");
+        assert!(
+            detail.contains("old-1 (created 2026-01-01T00:00:00Z), old-2")
+                && detail.contains("terraform import <address> old-1")
+                && detail.contains("delete client new-1"),
+            "{detail}"
+        );
+    }
 
     #[test]
     fn input_checks_name_the_attribute() {

@@ -5,8 +5,8 @@ use genesys_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
 
 use crate::harness::{actions, assert_absent, flat, text, values, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::proxy::{Lose, Proxy};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
-use crate::vault_proxy::{Lose, VaultProxy};
 
 fn setup() -> (Emulator, Bao, Tf) {
     let emu = Emulator::start_blocking(EmulatorConfig {
@@ -373,7 +373,7 @@ fn a_missing_capability_stops_a_rotation_while_the_old_secret_works() {
 #[test]
 fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back() {
     let (emu, bao, mut tf) = setup();
-    let proxy = VaultProxy::start(&bao.addr);
+    let proxy = Proxy::start(&bao.addr);
     tf.env("VAULT_ADDR", &proxy.addr);
     let config = |n: u32| {
         tf.write_config_with_provider(
@@ -387,7 +387,7 @@ fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back() {
     // the secret just written, so the apply succeeds.
     config(1);
     tf.init();
-    proxy.lose_next_write(&write, Lose::Answer);
+    proxy.lose_next_post(&write, Lose::Answer);
     tf.apply(&[]);
     let id = client_id(&tf);
     let state = tf.state_json();
@@ -398,7 +398,7 @@ fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back() {
 
     // The write never lands: the error names both versions and what to do.
     config(2);
-    proxy.lose_next_write(&write, Lose::Write);
+    proxy.lose_next_post(&write, Lose::Request);
     let out = flat(&text(&tf.run_failing(&[
         "apply",
         "-no-color",

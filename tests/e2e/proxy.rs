@@ -1,8 +1,11 @@
-//! A proxy in front of OpenBao that can lose a write's answer: it forwards
-//! every request as is, except the next write to a path it was told about,
-//! which it either forwards and then holds the answer of (the write lands,
-//! its answer never comes), or holds without forwarding (it never lands).
-//! Held requests outlast the provider's `request_timeout_seconds`.
+//! A proxy in front of OpenBao or the Genesys Cloud emulator that can lose
+//! the answer to a POST: it forwards every request as is, except the next
+//! POSTs to the paths it was told about, each of which it either forwards
+//! and then holds the answer of (the call is carried out, its answer never
+//! comes), or holds without forwarding (it is never carried out). A held
+//! request waits [`HOLD`]: longer than the provider's
+//! `request_timeout_seconds` where a test wants the answer lost, long
+//! enough to kill the provider where a test wants that.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,17 +15,16 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-/// How long a held request waits: longer than the provider's timeout in
-/// the tests that use the proxy.
+/// How long a held request waits.
 const HOLD: Duration = Duration::from_secs(6);
 
-/// What happens to the next write to a path.
+/// What happens to the next POST to a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lose {
-    /// The write reaches Vault; its answer is held back.
+    /// The request is carried out; its answer is held back.
     Answer,
-    /// The write is held back and never reaches Vault.
-    Write,
+    /// The request is held back and never carried out.
+    Request,
 }
 
 #[derive(Clone)]
@@ -33,16 +35,16 @@ struct Shared {
 }
 
 /// A running proxy; dropping it stops it.
-pub struct VaultProxy {
-    /// `http://127.0.0.1:PORT`, to use as `VAULT_ADDR`.
+pub struct Proxy {
+    /// `http://127.0.0.1:PORT`, to use as `VAULT_ADDR` or `GENESYS_BASE_URL`.
     pub addr: String,
     rules: Arc<Mutex<Vec<(String, Lose)>>>,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
-impl VaultProxy {
+impl Proxy {
     /// Starts a proxy to `target` (`http://127.0.0.1:PORT`).
-    pub fn start(target: &str) -> VaultProxy {
+    pub fn start(target: &str) -> Proxy {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -62,15 +64,16 @@ impl VaultProxy {
         runtime.spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        VaultProxy {
+        Proxy {
             addr: format!("http://{addr}"),
             rules,
             runtime: Some(runtime),
         }
     }
 
-    /// Loses the next POST to `path` (e.g. `/v1/secret/data/x`) as `how` says.
-    pub fn lose_next_write(&self, path: &str, how: Lose) {
+    /// Loses the next POST to exactly `path` (e.g. `/v1/secret/data/x`) as
+    /// `how` says; called n times, the next n.
+    pub fn lose_next_post(&self, path: &str, how: Lose) {
         self.rules
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -78,7 +81,7 @@ impl VaultProxy {
     }
 }
 
-impl Drop for VaultProxy {
+impl Drop for Proxy {
     fn drop(&mut self) {
         if let Some(rt) = self.runtime.take() {
             rt.shutdown_timeout(Duration::from_secs(1));
@@ -107,7 +110,7 @@ async fn forward(State(shared): State<Shared>, req: Request) -> Response {
     let Ok(body) = to_bytes(req.into_body(), 1 << 20).await else {
         return status(StatusCode::BAD_REQUEST);
     };
-    if lose == Some(Lose::Write) {
+    if lose == Some(Lose::Request) {
         tokio::time::sleep(HOLD).await;
         return status(StatusCode::GATEWAY_TIMEOUT);
     }
