@@ -1,6 +1,8 @@
-//! The HTTP side of the Vault client: address, namespace, TLS trust and the
-//! retry loop every Vault call goes through. It knows nothing of tokens'
-//! origin (the caller passes one) nor of KV: `auth` and `client` build on it.
+//! The HTTP side of the Vault client: address, namespace, TLS trust, the
+//! redirect rule (`crate::redirect`: the token never leaves for plain http
+//! or another host, a standby's hand-over aside) and the retry loop every
+//! Vault call goes through. It knows nothing of tokens' origin (the caller
+//! passes one) nor of KV: `auth` and `client` build on it.
 
 use std::time::{Duration, Instant};
 
