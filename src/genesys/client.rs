@@ -429,7 +429,7 @@ impl GenesysClient {
         let same_name = self
             .existing
             .named(&request.name, || self.list_clients())
-            .await?;
+            .await;
         let started_wall = time::OffsetDateTime::now_utc();
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -466,7 +466,7 @@ impl GenesysClient {
             let made = self
                 .find_created(request, started_wall)
                 .await?
-                .filter(|found| same_name.iter().all(|c| c.id != found.id));
+                .filter(|found| same_name.iter().flatten().all(|c| c.id != found.id));
             if let Some(found) = made {
                 warn!(client_id = %found.id, "adopting the client the lost create made");
                 return Ok(CreatedClient {
@@ -624,8 +624,9 @@ pub struct CreatedClient {
     /// True when the create's answer was lost and the client was found by listing.
     pub adopted: bool,
     /// Clients that already had this name before this process's first
-    /// create: perhaps left behind by an interrupted apply.
-    pub same_name: Vec<OAuthClient>,
+    /// create (perhaps left behind by an interrupted apply), or why they
+    /// could not be listed.
+    pub same_name: Result<Vec<OAuthClient>, String>,
 }
 
 fn client_path(id: &str) -> String {

@@ -7,6 +7,10 @@
 //! Nothing here adopts a client: Genesys Cloud allows duplicate names, and
 //! only the user knows whether an older client of the same name is a
 //! leftover or someone else's; importing it is their call.
+//!
+//! The check is advice, not a condition: when the listing fails (after its
+//! retries), the failure is kept too, so every create of the process reports
+//! it once and goes on without listing again.
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -19,21 +23,27 @@ use super::model::OAuthClient;
 /// process.
 #[derive(Debug, Default)]
 pub struct ExistingClients {
-    listed: tokio::sync::OnceCell<Vec<OAuthClient>>,
+    listed: tokio::sync::OnceCell<Result<Vec<OAuthClient>, String>>,
     deleted_since: Mutex<HashSet<String>>,
 }
 
 impl ExistingClients {
     /// The clients named `name` that existed before this process's first
-    /// create and still do as far as this process knows. The first call
-    /// lists them with `list`; concurrent first calls wait for that one
-    /// listing, and later calls use it.
-    pub async fn named<F, Fut>(&self, name: &str, list: F) -> Result<Vec<OAuthClient>, GenesysError>
+    /// create and still do as far as this process knows, or why they could
+    /// not be listed. The first call lists them with `list`; concurrent
+    /// first calls wait for that one listing, and later calls use it (or
+    /// its failure).
+    pub async fn named<F, Fut>(&self, name: &str, list: F) -> Result<Vec<OAuthClient>, String>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Vec<OAuthClient>, GenesysError>>,
     {
-        let listed = self.listed.get_or_try_init(list).await?;
+        let listed = self
+            .listed
+            .get_or_init(|| async { list().await.map_err(|e| e.to_string()) })
+            .await
+            .as_ref()
+            .map_err(Clone::clone)?;
         let deleted = self.deleted_since.lock().unwrap_or_else(|e| e.into_inner());
         Ok(listed
             .iter()
@@ -92,6 +102,24 @@ mod tests {
             .await
             .expect("cached")
             .is_empty());
+        assert_eq!(listings.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_failed_listing_is_reported_and_not_repeated() {
+        let existing = ExistingClients::default();
+        let listings = AtomicUsize::new(0);
+        let list = || async {
+            listings.fetch_add(1, Ordering::SeqCst);
+            Err(GenesysError::Incomplete {
+                operation: "list OAuth clients".into(),
+                detail: "gave up".into(),
+            })
+        };
+        for _ in 0..2 {
+            let e = existing.named("ci", list).await.expect_err("failed");
+            assert!(e.contains("list OAuth clients"), "{e}");
+        }
         assert_eq!(listings.load(Ordering::SeqCst), 1);
     }
 }

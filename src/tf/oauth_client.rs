@@ -443,17 +443,16 @@ impl Resource for OAuthClientResource {
                 // The secret in `created` is zeroized when it goes out of scope
                 // here: this resource never keeps it.
                 let state = state_after_apply(&planned, &created.client);
-                if !created.same_name.is_empty() {
-                    let taken: Vec<(String, Option<String>)> = created
-                        .same_name
-                        .iter()
+                let taken = created.same_name.as_ref().map(|same| {
+                    same.iter()
                         .map(|c| (c.id.clone(), c.date_created.clone()))
-                        .collect();
-                    let (summary, detail) = plan::oauth_client::name_taken_warning(
-                        &created.client.name,
-                        &taken,
-                        &created.client.id,
-                    );
+                        .collect()
+                });
+                if let Some((summary, detail)) = plan::oauth_client::name_taken_warning(
+                    &created.client.name,
+                    &taken.map_err(Clone::clone),
+                    &created.client.id,
+                ) {
                     diags.root_warning(summary, detail);
                 }
                 if created.adopted {
