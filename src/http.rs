@@ -26,8 +26,8 @@ pub fn encode_path(path: &str) -> String {
 
 /// Maps a transport error to what retrying it means: a connection that
 /// was never made is safe to retry; anything later may have reached the
-/// server. A TLS failure (untrusted or invalid certificate) is permanent:
-/// repeating the handshake cannot change the answer.
+/// server. A TLS failure (any certificate or handshake refusal) is
+/// permanent: repeating the handshake cannot change the answer.
 pub fn transport_failure(e: &reqwest::Error) -> Failure {
     if e.is_builder() || e.is_redirect() || is_tls_failure(e) {
         Failure::Permanent
@@ -46,35 +46,74 @@ pub fn without_credentials(url: &url::Url) -> String {
     shown.to_string()
 }
 
-/// True when rustls refused the connection somewhere in the error's chain.
-fn is_tls_failure(e: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
-    while let Some(s) = source {
-        let inner_is_tls = s
+/// The error and its causes. An `io::Error` is looked inside (`get_ref`):
+/// its own `source()` skips the error it wraps, which is where rustls puts
+/// its refusal (reqwest wraps that `io::Error` in a second one).
+fn causes<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |s| {
+        match s
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
-            .is_some_and(|inner| inner.is::<rustls::Error>());
-        if s.is::<rustls::Error>() || inner_is_tls {
-            return true;
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => s.source(),
         }
-        source = s.source();
-    }
-    false
+    })
+}
+
+/// The rustls error somewhere in the error's chain: the handshake or the
+/// server's certificate was refused.
+fn tls_failure(e: &reqwest::Error) -> Option<&rustls::Error> {
+    causes(e).find_map(|s| s.downcast_ref::<rustls::Error>())
+}
+
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    tls_failure(e).is_some()
+}
+
+/// What a TLS failure means, in words, and that it is final.
+fn tls_explanation(e: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    let what = match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::Expired | C::ExpiredContext { .. } => "the server's certificate has expired",
+            C::NotValidYet | C::NotValidYetContext { .. } => {
+                "the server's certificate is not valid yet"
+            }
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                "the server's certificate was issued for another host name"
+            }
+            C::UnknownIssuer => "the server's certificate is not signed by a trusted authority",
+            C::Revoked => "the server's certificate is revoked",
+            C::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+                "the server presents a CA certificate as its own server certificate"
+            }
+            _ => "the server's certificate is not valid",
+        },
+        _ => "the TLS handshake failed",
+    };
+    format!("{what}; a TLS failure is not retried")
 }
 
 /// A transport error's text and its causes (the part that says *why*, e.g.
 /// "invalid peer certificate: UnknownIssuer"), without the URL.
 pub fn transport_detail(e: reqwest::Error) -> String {
     let e = e.without_url();
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        let cause = s.to_string();
+    let mut text = String::new();
+    for cause in causes(&e).map(|s| s.to_string()) {
         if !text.contains(&cause) {
-            text.push_str(": ");
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
             text.push_str(&cause);
         }
-        source = s.source();
+    }
+    if let Some(tls) = tls_failure(&e) {
+        text.push_str(" (");
+        text.push_str(&tls_explanation(tls));
+        text.push(')');
     }
     text
 }

@@ -4,10 +4,12 @@
 //! Where things are:
 //! - [`genesys`]: the Genesys Cloud API client (OAuth clients, token endpoint);
 //! - [`retry`]: the one place retries are decided;
+//! - [`redirect`]: which redirects are followed (credentials stay home);
 //! - [`secret`]: the type secrets travel in;
 //! - [`sink`]: regenerate, write to Vault, verify: the only code holding a secret;
 //! - [`vault`]: the Vault KV client (where the Vault write is);
 //! - [`hashing`]: the secret hash kept in state;
+//! - [`zeroizing`]: HTTP bodies that carry a secret, wiped when dropped;
 //! - [`config`]: provider configuration from attributes and environment;
 //! - [`plan`]: validation and plan rules of each resource;
 //! - [`tf`]: the thin glue to the Terraform plugin protocol (`tf-provider`).
@@ -20,11 +22,16 @@ pub mod hashing;
 pub mod http;
 pub mod logging;
 pub mod plan;
+pub mod redirect;
 pub mod retry;
 pub mod secret;
 pub mod sink;
 pub mod tf;
 pub mod vault;
+pub mod zeroizing;
+
+#[cfg(test)]
+mod test_servers;
 
 /// Provider version, fixed at build time: `PROVIDER_VERSION` when the
 /// release build sets it (GoReleaser, from the tag), else Cargo.toml's.

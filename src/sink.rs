@@ -4,8 +4,9 @@
 //! returns one), writes it to Vault with check-and-set, labels the entry, and
 //! checks that the new credentials work. Everything that can be checked is
 //! checked *before* the regenerate (the Vault entry is ours or new, nobody
-//! wrote since the plan, the client exists), so that a refused write does not
-//! leave consumers with a secret that no longer works.
+//! wrote since the plan, the token's policy allows the write, the client
+//! exists), so that a refused write does not leave consumers with a secret
+//! that no longer works.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ use crate::hashing::secret_hash;
 use crate::plan;
 use crate::plan::sink::{Observed, OnDestroy};
 use crate::secret::Secret;
-use crate::vault::{KvPath, KvValue, KvVersion, VaultClient, VaultError};
+use crate::vault::{KvPath, KvRead, KvValue, KvVersion, VaultClient, VaultError};
 
 /// Names of the keys written to the Vault entry (an empty name leaves the
 /// field out, except the secret, which is always written).
@@ -117,6 +118,21 @@ pub enum SinkError {
         /// Its grant type.
         grant: String,
     },
+    /// The write of a new secret was sent, its answer lost, and Vault does
+    /// not hold it as the version the write would have made.
+    #[error("the secret of OAuth client {client_id} was regenerated and sent to Vault at {entry}, but Vault's answer was lost ({detail}) and the write did not land: the write would have made {expected}, Vault holds {found}. The previous secret no longer works and the new one is lost. Run plan and apply again: the refresh shows what Vault holds, and the apply regenerates and writes a new secret.")]
+    LostWrite {
+        /// Client id.
+        client_id: String,
+        /// The entry.
+        entry: KvPath,
+        /// The version the write would have made, e.g. `version 4`.
+        expected: String,
+        /// What Vault holds instead, e.g. `version 5, holding another secret`.
+        found: String,
+        /// The transport error that lost the answer.
+        detail: String,
+    },
     /// The secret was regenerated but could not be stored.
     #[error("the secret of OAuth client {client_id} was regenerated, but writing it to Vault at {entry} failed: {source}. The previous secret no longer works and the new one was discarded (nobody else ever held it): fix the cause and run apply again, which regenerates and writes a new secret.")]
     WriteAfterRegenerate {
@@ -138,7 +154,7 @@ pub async fn observe(
     let kv = vault.kv_version(entry.mount()).await?;
     let observed = match kv {
         KvVersion::V1 => {
-            let exists = vault.read_data(entry).await?.is_some();
+            let exists = matches!(vault.read_data(entry).await?, KvRead::Live(_));
             Observed {
                 current_version: exists.then_some(0),
                 latest_live: exists,
@@ -158,8 +174,9 @@ pub async fn observe(
     Ok((kv, observed))
 }
 
-/// Checks, before anything changes, that writing to the entry is allowed, and
-/// returns the CAS version to write with.
+/// Checks, before anything changes, that writing to the entry is allowed (by
+/// its owner and by the token's policy), and returns the CAS version to
+/// write with.
 async fn preflight(
     vault: &VaultClient,
     spec: &SinkSpec,
@@ -168,20 +185,20 @@ async fn preflight(
     let entry = &spec.entry;
     match vault.kv_version(entry.mount()).await? {
         KvVersion::V1 => {
-            if expect == Expect::New {
-                if let Some(existing) = vault.read_data(entry).await? {
-                    let holder = existing
-                        .value(&spec.keys.client_id)
-                        .map(|s| s.expose().to_string());
-                    if holder.as_deref() != Some(spec.client_id.as_str()) {
-                        return Err(SinkError::NotOurs {
-                            entry: entry.clone(),
-                            version: 0,
-                            client_id: spec.client_id.clone(),
-                        });
-                    }
+            let existing = vault.read_data(entry).await?.live();
+            if let (Expect::New, Some(existing)) = (expect, &existing) {
+                let holder = existing
+                    .value(&spec.keys.client_id)
+                    .map(|s| s.expose().to_string());
+                if holder.as_deref() != Some(spec.client_id.as_str()) {
+                    return Err(SinkError::NotOurs {
+                        entry: entry.clone(),
+                        version: 0,
+                        client_id: spec.client_id.clone(),
+                    });
                 }
             }
+            vault.check_can_write(entry, existing.is_some()).await?;
             Ok(None)
         }
         KvVersion::V2 => {
@@ -213,6 +230,7 @@ async fn preflight(
                 }
                 Expect::Observed(_) => {}
             }
+            vault.check_can_write(entry, md.is_some()).await?;
             Ok(plan::sink::cas_for_write(Some(now)))
         }
     }
@@ -289,6 +307,28 @@ pub async fn rotate(
         .await;
     let version = match write {
         Ok(outcome) => outcome.version,
+        Err(VaultError::Ambiguous { detail, .. }) => {
+            warn!(client_id = %spec.client_id, entry = %spec.entry, "Vault's answer to the write was lost; reading the entry back to settle it");
+            match settle_lost_write(vault, spec, cas, &hash).await {
+                Ok(Settled::Landed(version)) => version,
+                Ok(Settled::NotLanded { expected, found }) => {
+                    return Err(SinkError::LostWrite {
+                        client_id: spec.client_id.clone(),
+                        entry: spec.entry.clone(),
+                        expected,
+                        found,
+                        detail,
+                    })
+                }
+                Err(source) => {
+                    return Err(SinkError::WriteAfterRegenerate {
+                        client_id: spec.client_id.clone(),
+                        entry: spec.entry.clone(),
+                        source,
+                    })
+                }
+            }
+        }
         Err(source) => {
             return Err(SinkError::WriteAfterRegenerate {
                 client_id: spec.client_id.clone(),
@@ -316,6 +356,82 @@ pub async fn rotate(
     })
 }
 
+/// What a write whose answer was lost turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+enum Settled {
+    /// Vault holds the secret just written, as this version (`None` on KV v1).
+    Landed(Option<u64>),
+    /// It does not: what the write would have made, and what is there.
+    NotLanded { expected: String, found: String },
+}
+
+/// Finds out whether a write whose answer was lost was stored: on KV v2 the
+/// latest version must be the one the check-and-set write would have made
+/// (`cas + 1`) and hold a secret with the hash of the one just written; on
+/// KV v1 the entry must hold it. Nothing is written.
+async fn settle_lost_write(
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    cas: Option<u64>,
+    hash: &str,
+) -> Result<Settled, VaultError> {
+    let entry = &spec.entry;
+    let holds_ours = |read: KvRead| {
+        read.live()
+            .and_then(|data| data.value(&spec.keys.client_secret).cloned())
+            .is_some_and(|stored| secret_hash(&spec.client_id, &stored) == hash)
+    };
+    match vault.kv_version(entry.mount()).await? {
+        KvVersion::V1 => {
+            let read = vault.read_data(entry).await?;
+            let found = match &read {
+                KvRead::Live(_) => "another secret".to_string(),
+                other => other.to_string(),
+            };
+            Ok(if holds_ours(read) {
+                Settled::Landed(None)
+            } else {
+                Settled::NotLanded {
+                    expected: "an entry holding the new secret".into(),
+                    found,
+                }
+            })
+        }
+        KvVersion::V2 => {
+            let latest = vault
+                .read_metadata(entry)
+                .await?
+                .map(|md| md.current_version);
+            let expected = cas.map(|c| c + 1);
+            let ours = match (latest, expected) {
+                (Some(latest), Some(expected)) if latest == expected => {
+                    holds_ours(vault.read_version(entry, latest).await?)
+                }
+                _ => false,
+            };
+            Ok(settled(expected, latest, ours))
+        }
+    }
+}
+
+/// The verdict on KV v2, from the version the write would have made, the
+/// latest version found, and whether that version holds the secret written.
+fn settled(expected: Option<u64>, latest: Option<u64>, holds_ours: bool) -> Settled {
+    if holds_ours && latest.is_some() && latest == expected {
+        return Settled::Landed(latest);
+    }
+    let version = |v: Option<u64>| v.map_or("no version".to_string(), |v| format!("version {v}"));
+    let found = match latest {
+        Some(v) if latest == expected => format!("version {v} holding another secret"),
+        Some(v) => format!("version {v} as the latest"),
+        None => "no entry".into(),
+    };
+    Settled::NotLanded {
+        expected: version(expected),
+        found,
+    }
+}
+
 /// Writes the entry's custom metadata (KV v2 only; no new version).
 pub async fn label(vault: &VaultClient, spec: &SinkSpec) -> Result<(), VaultError> {
     if vault.kv_version(spec.entry.mount()).await? == KvVersion::V2 {
@@ -338,14 +454,14 @@ pub async fn rewrite(
 ) -> Result<Option<u64>, SinkError> {
     let cas = preflight(vault, spec, expect).await?;
     let current = vault.read_data(&spec.entry).await?;
+    let found = current.to_string();
     let secret = current
-        .as_ref()
-        .and_then(|d| d.value(&old_keys.client_secret))
-        .cloned()
+        .live()
+        .and_then(|d| d.value(&old_keys.client_secret).cloned())
         .ok_or_else(|| SinkError::ChangedSincePlan {
             entry: spec.entry.clone(),
             expected: format!("a value under key {:?}", old_keys.client_secret),
-            found: "none".into(),
+            found,
         })?;
     let outcome = vault
         .write(&spec.entry, &entry(genesys, spec, secret), cas)
@@ -394,7 +510,7 @@ pub async fn stored_credentials_work(
     vault: &VaultClient,
     spec: &SinkSpec,
 ) -> Result<bool, SinkError> {
-    let Some(data) = vault.read_data(&spec.entry).await? else {
+    let KvRead::Live(data) = vault.read_data(&spec.entry).await? else {
         return Ok(false);
     };
     let Some(secret) = data.value(&spec.keys.client_secret) else {
@@ -434,7 +550,7 @@ pub async fn holder(
     client_id_key: &str,
 ) -> Result<Holder, VaultError> {
     match vault.kv_version(entry.mount()).await? {
-        KvVersion::V1 => Ok(match vault.read_data(entry).await? {
+        KvVersion::V1 => Ok(match vault.read_data(entry).await?.live() {
             None => Holder::Nobody,
             Some(data) => data
                 .value(client_id_key)
@@ -483,4 +599,30 @@ pub async fn remove(
         }
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_write_is_settled_by_version_and_hash() {
+        assert_eq!(settled(Some(4), Some(4), true), Settled::Landed(Some(4)));
+        for (expected, latest, ours, found) in [
+            (Some(4), Some(3), false, "version 3 as the latest"),
+            (Some(4), Some(4), false, "version 4 holding another secret"),
+            (Some(4), Some(5), false, "version 5 as the latest"),
+            (Some(1), None, false, "no entry"),
+        ] {
+            let Settled::NotLanded {
+                expected: shown,
+                found: seen,
+            } = settled(expected, latest, ours)
+            else {
+                panic!("{expected:?} {latest:?} settled as landed");
+            };
+            assert_eq!(shown, format!("version {}", expected.unwrap_or_default()));
+            assert_eq!(seen, found);
+        }
+    }
 }

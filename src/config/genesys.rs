@@ -7,7 +7,7 @@ use crate::attribute_error::AttributeError;
 use crate::genesys::region::{region_names, DEFAULT_REGION};
 use crate::genesys::{ClientSettings, Credentials, Endpoints};
 use crate::secret::Secret;
-use crate::vault::{KvPath, VaultClient, VaultError};
+use crate::vault::{KvPath, KvRead, VaultClient, VaultError};
 
 use super::env::Env;
 use super::transport::{Bounds, TransportInput};
@@ -187,8 +187,10 @@ pub async fn credentials_from_vault(
     let read = vault.read_data(&entry).await;
     // A refused or empty read may come from a mount that is not there:
     // then say so, rather than ask for a policy or an entry.
-    if matches!(read, Ok(None) | Err(VaultError::PermissionDenied { .. }))
-        && matches!(vault.mount_visible(entry.mount()).await, Ok(false))
+    if matches!(
+        read,
+        Ok(KvRead::Absent) | Err(VaultError::PermissionDenied { .. })
+    ) && matches!(vault.mount_visible(entry.mount()).await, Ok(false))
     {
         let mount = entry.mount();
         return Err(AttributeError::new(
@@ -197,21 +199,31 @@ pub async fn credentials_from_vault(
             format!("oauthclient_from_vault reads {entry}, but Vault shows this token no mount {mount:?} (sys/internal/ui/mounts/{mount} was refused): the mount does not exist, or the token's policies grant nothing under it. Fix oauthclient_from_vault.mount (`vault secrets list` shows the mounts), or grant \"read\" on the entry."),
         ));
     }
-    let data = read
-        .map_err(|e| {
-            AttributeError::new(
-                "oauthclient_from_vault",
-                "Cannot read the provider's credentials from Vault",
-                e.to_string(),
-            )
-        })?
-        .ok_or_else(|| {
-            AttributeError::new(
-                "oauthclient_from_vault.path",
-                format!("No Vault entry at {entry}"),
-                format!("oauthclient_from_vault points at {entry}, which does not exist (or its latest version is deleted). Write the admin client's {client_id_key} and {client_secret_key} there, or fix mount and path."),
-            )
-        })?;
+    let read = read.map_err(|e| {
+        AttributeError::new(
+            "oauthclient_from_vault",
+            "Cannot read the provider's credentials from Vault",
+            e.to_string(),
+        )
+    })?;
+    let data = match read {
+        KvRead::Live(data) => data,
+        KvRead::Absent => return Err(AttributeError::new(
+            "oauthclient_from_vault.path",
+            format!("No Vault entry at {entry}"),
+            format!("oauthclient_from_vault points at {entry}, which does not exist. Write the admin client's {client_id_key} and {client_secret_key} there, or fix mount and path."),
+        )),
+        KvRead::Deleted { version, deletion_time } => return Err(AttributeError::new(
+            "oauthclient_from_vault.path",
+            format!("The latest version of Vault entry {entry} is deleted"),
+            format!("Version {version} of {entry} was deleted at {deletion_time}. Undelete it (vault kv undelete -versions={version} -mount={} {}) or write the admin client's {client_id_key} and {client_secret_key} again.", entry.mount(), entry.path()),
+        )),
+        KvRead::Destroyed { version } => return Err(AttributeError::new(
+            "oauthclient_from_vault.path",
+            format!("The latest version of Vault entry {entry} is destroyed"),
+            format!("Version {version} of {entry} was destroyed and cannot be recovered. Write the admin client's {client_id_key} and {client_secret_key} there again."),
+        )),
+    };
     let value = |key: &str, attribute: &'static str| {
         data.value(key)
             .filter(|v| !v.is_empty())

@@ -9,12 +9,15 @@ use tracing::{debug, warn};
 
 use super::consistency::Propagation;
 use super::error::{ApiError, ErrorBody, GenesysError, TokenErrorBody};
+use super::existing::ExistingClients;
 use super::model::TokenResponse;
 use super::region::Endpoints;
 use super::token::TokenCache;
 use crate::http::transport_failure;
 use crate::retry::{parse_retry_after, Decision, Failure, GiveUpReason, RetryPolicy};
 use crate::secret::Secret;
+use crate::zeroizing::read_body;
+use zeroize::Zeroizing;
 
 /// How the provider authenticates to Genesys Cloud.
 #[derive(Debug, Clone)]
@@ -61,6 +64,7 @@ pub struct GenesysClient {
     tokens: TokenCache,
     propagation: Propagation,
     pub(crate) home_division: tokio::sync::OnceCell<String>,
+    pub(crate) existing: ExistingClients,
 }
 
 /// Whether an attempt may be repeated when its outcome is unknown.
@@ -92,6 +96,9 @@ impl GenesysClient {
             .timeout(settings.request_timeout)
             .connect_timeout(settings.request_timeout.min(Duration::from_secs(10)))
             .pool_idle_timeout(Duration::from_secs(60))
+            .redirect(crate::redirect::policy(
+                crate::redirect::Redirects::SameOrigin,
+            ))
             .build()
             .map_err(|e| GenesysError::Transport {
                 operation: "set up the HTTP client".into(),
@@ -105,6 +112,7 @@ impl GenesysClient {
             settings,
             tokens: TokenCache::default(),
             home_division: tokio::sync::OnceCell::new(),
+            existing: ExistingClients::default(),
         })
     }
 
@@ -255,7 +263,7 @@ impl GenesysClient {
         path: &str,
         body: Option<&B>,
         repeat: Repeat,
-    ) -> Result<(StatusCode, bytes::Bytes), CallFailure> {
+    ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), CallFailure> {
         let url = format!(
             "{}{}",
             self.settings.endpoints.api.as_str().trim_end_matches('/'),
@@ -290,7 +298,9 @@ impl GenesysClient {
                     let correlation = header(&resp, "inin-correlation-id");
                     let retry_after = header(&resp, "retry-after");
                     debug!(operation, %method, path, status = status.as_u16(), attempt, correlation_id = correlation.as_deref().unwrap_or(""), "Genesys Cloud answered");
-                    let bytes = match resp.bytes().await {
+                    // Create and regenerate answers carry a secret: read into a
+                    // buffer that is wiped when dropped.
+                    let bytes = match read_body(resp).await {
                         Ok(b) => b,
                         Err(e) => {
                             // The answer was cut off: treat it like no answer.

@@ -5,11 +5,15 @@ pub mod client;
 pub mod consistency;
 mod divisions;
 pub mod error;
+pub mod existing;
 mod integration_credentials;
 pub mod model;
 mod oauth_clients;
 pub mod region;
 pub mod token;
+
+#[cfg(test)]
+mod transport_tests;
 
 pub use client::{ClientSettings, Credentials, GenesysClient};
 pub use error::GenesysError;

@@ -166,11 +166,18 @@ impl GenesysClient {
     /// are listed and one with this name and grant type created since the
     /// first attempt is adopted instead of creating a second one. An adopted
     /// client comes without its secret.
+    ///
+    /// Clients that already had this name before the process's first create
+    /// are reported in [`CreatedClient::same_name`] (never adopted).
     pub async fn create_client(
         &self,
         request: &OAuthClientRequest,
     ) -> Result<CreatedClient, GenesysError> {
         let operation = format!("create OAuth client {:?}", request.name);
+        let same_name = self
+            .existing
+            .named(&request.name, || self.list_clients())
+            .await;
         let started_wall = time::OffsetDateTime::now_utc();
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -194,6 +201,7 @@ impl GenesysClient {
                         client: created.client,
                         secret: created.secret,
                         adopted: false,
+                        same_name,
                     });
                 }
                 Err(failure) => failure,
@@ -202,13 +210,21 @@ impl GenesysClient {
                 return Err(failure.error);
             }
             warn!(error = %failure.error, "the create may have taken effect; looking for the client before trying again");
-            if let Some(found) = self.find_created(request, started_wall, sent_at).await? {
+            // A client that had the name before this process's first create
+            // is not the one this create made (a leftover of an interrupted
+            // apply, minutes old, would otherwise pass for it).
+            let made = self
+                .find_created(request, started_wall, sent_at)
+                .await?
+                .filter(|found| same_name.iter().flatten().all(|c| c.id != found.id));
+            if let Some(found) = made {
                 warn!(client_id = %found.id, "adopting the client the lost create made");
                 self.propagation().note(&found.id);
                 return Ok(CreatedClient {
                     client: found,
                     secret: None,
                     adopted: true,
+                    same_name,
                 });
             }
             match self
@@ -308,6 +324,7 @@ impl GenesysClient {
         known: &OAuthClientRequest,
     ) -> Result<(), GenesysError> {
         let operation = format!("delete OAuth client {id}");
+        self.existing.forget(id);
         let Some(current) = self.get_client(id, None).await? else {
             return Ok(());
         };
@@ -403,6 +420,10 @@ pub struct CreatedClient {
     pub secret: Option<Secret>,
     /// True when the create's answer was lost and the client was found by listing.
     pub adopted: bool,
+    /// Clients that already had this name before this process's first
+    /// create (perhaps left behind by an interrupted apply), or why they
+    /// could not be listed.
+    pub same_name: Result<Vec<OAuthClient>, String>,
 }
 
 fn client_path(id: &str) -> String {

@@ -24,6 +24,43 @@ pub const CLIENT_STATES: &[&str] = &["active", "disabled", "inactive"];
 /// State when none is configured.
 pub const DEFAULT_STATE: &str = "active";
 
+/// The warning of a create whose name was already taken before this apply
+/// (summary, detail), if any: the clients that had it, and what to do if one
+/// is a leftover of an interrupted apply. `taken` holds their ids and
+/// creation times, or why they could not be listed; `created` is the id of
+/// the client just made.
+pub fn name_taken_warning(
+    name: &str,
+    taken: &Result<Vec<(String, Option<String>)>, String>,
+    created: &str,
+) -> Option<(String, String)> {
+    let taken = match taken {
+        Ok(taken) if taken.is_empty() => return None,
+        Ok(taken) => taken,
+        Err(e) => {
+            return Some((
+                "Could not check for OAuth clients of the same name".into(),
+                format!("The OAuth client {name:?} was created as {created}, but listing the organization's clients failed ({e}), so this apply cannot tell whether a client of that name was left behind by an interrupted apply."),
+            ))
+        }
+    };
+    let listed: Vec<String> = taken
+        .iter()
+        .map(|(id, at)| match at {
+            Some(at) => format!("{id} (created {at})"),
+            None => id.clone(),
+        })
+        .collect();
+    let first = taken.first().map(|(id, _)| id.as_str()).unwrap_or_default();
+    Some((
+        format!("An OAuth client named {name:?} already existed"),
+        format!(
+            "Before this apply, Genesys Cloud already had an OAuth client named {name:?}: {}. A new one was created anyway, {created} (Genesys Cloud allows duplicate names, and this provider never takes over a client it was not told to). If one of them was left behind by an interrupted apply, nobody holds its secret: delete it in Genesys Cloud, or keep it instead of the new one with `terraform state rm <address>`, `terraform import <address> {first}`, then delete client {created}.",
+            listed.join(", ")
+        ),
+    ))
+}
+
 /// Checks a client name.
 pub fn check_name(name: &str) -> Result<(), AttributeError> {
     if name.trim().is_empty() {
@@ -151,6 +188,35 @@ pub fn attribute_for_api_field(field: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_taken_name_names_the_clients_and_how_to_import_one() {
+        let (summary, detail) = name_taken_warning(
+            "ci",
+            &Ok(vec![
+                ("old-1".into(), Some("2026-01-01T00:00:00Z".into())),
+                ("old-2".into(), None),
+            ]),
+            "new-1",
+        )
+        .expect("a warning");
+        assert!(summary.contains("\"ci\""), "{summary}");
+        assert!(
+            detail.contains("old-1 (created 2026-01-01T00:00:00Z), old-2")
+                && detail.contains("terraform import <address> old-1")
+                && detail.contains("delete client new-1"),
+            "{detail}"
+        );
+        assert!(name_taken_warning("ci", &Ok(vec![]), "new-1").is_none());
+        let (summary, detail) =
+            name_taken_warning("ci", &Err("list OAuth clients: HTTP 503".into()), "new-1")
+                .expect("a warning");
+        assert!(summary.contains("Could not check"), "{summary}");
+        assert!(
+            detail.contains("HTTP 503") && detail.contains("new-1"),
+            "{detail}"
+        );
+    }
 
     #[test]
     fn input_checks_name_the_attribute() {

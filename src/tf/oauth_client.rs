@@ -538,6 +538,18 @@ impl Resource for OAuthClientResource {
         match genesys.create_client(&request_from(&planned)).await {
             Ok(created) => {
                 let mut state = state_after_apply(&planned, &created.client);
+                let taken = created.same_name.as_ref().map(|same| {
+                    same.iter()
+                        .map(|c| (c.id.clone(), c.date_created.clone()))
+                        .collect()
+                });
+                if let Some((summary, detail)) = plan::oauth_client::name_taken_warning(
+                    &created.client.name,
+                    &taken.map_err(Clone::clone),
+                    &created.client.id,
+                ) {
+                    diags.root_warning(summary, detail);
+                }
                 if created.adopted {
                     diags.root_warning(
                         "OAuth client adopted after a lost answer",

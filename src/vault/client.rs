@@ -7,12 +7,12 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
-use tracing::info;
+use tracing::{info, warn};
 
 use super::auth::{Session, VaultAuth};
-use super::error::VaultError;
+use super::error::{MissingCapability, VaultError};
 use super::kv_path::KvPath;
-use super::transport::{messages, Repeat, Transport};
+use super::transport::{encode, messages, Repeat, Transport};
 use crate::http::encode_path;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
@@ -75,6 +75,52 @@ impl KvData {
     /// The value under `key`.
     pub fn value(&self, key: &str) -> Option<&Secret> {
         self.values.get(key)
+    }
+}
+
+/// What reading an entry's version found.
+#[derive(Debug)]
+pub enum KvRead {
+    /// No entry at this path (or the version does not exist).
+    Absent,
+    /// KV v2: the version was soft-deleted (it can still be undeleted).
+    Deleted {
+        /// The deleted version.
+        version: u64,
+        /// When it was deleted (RFC 3339).
+        deletion_time: String,
+    },
+    /// KV v2: the version was destroyed (its values are gone for good).
+    Destroyed {
+        /// The destroyed version.
+        version: u64,
+    },
+    /// The version's values.
+    Live(KvData),
+}
+
+impl KvRead {
+    /// The values, when the version is live.
+    pub fn live(self) -> Option<KvData> {
+        match self {
+            KvRead::Live(data) => Some(data),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for KvRead {
+    /// What was found, for messages (never the values).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KvRead::Absent => f.write_str("no entry"),
+            KvRead::Deleted {
+                version,
+                deletion_time,
+            } => write!(f, "version {version}, deleted at {deletion_time}"),
+            KvRead::Destroyed { version } => write!(f, "version {version}, destroyed"),
+            KvRead::Live(_) => f.write_str("a live version"),
+        }
     }
 }
 
@@ -208,17 +254,17 @@ impl VaultClient {
         operation: &str,
         method: Method,
         api_path: &str,
-        body: Option<&Value>,
+        body: Option<bytes::Bytes>,
         repeat: Repeat,
     ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
         let token = self.session.token(&self.transport).await?;
         let answer = self
             .transport
-            .send(
+            .send_body(
                 operation,
                 method.clone(),
                 api_path,
-                body,
+                body.clone(),
                 Some(&token),
                 repeat,
             )
@@ -237,7 +283,7 @@ impl VaultClient {
         );
         let token = self.session.token(&self.transport).await?;
         self.transport
-            .send(operation, method, api_path, body, Some(&token), repeat)
+            .send_body(operation, method, api_path, body, Some(&token), repeat)
             .await
     }
 
@@ -319,38 +365,31 @@ impl VaultClient {
         }
     }
 
-    /// The latest version's values; `None` when absent, deleted or destroyed.
-    pub async fn read_data(&self, entry: &KvPath) -> Result<Option<KvData>, VaultError> {
-        let operation = format!("read {entry}");
+    /// The latest version: its values, or why there are none.
+    pub async fn read_data(&self, entry: &KvPath) -> Result<KvRead, VaultError> {
+        self.read(entry, None).await
+    }
+
+    /// One version of a KV v2 entry (KV v1 has only the current values).
+    pub async fn read_version(&self, entry: &KvPath, version: u64) -> Result<KvRead, VaultError> {
+        self.read(entry, Some(version)).await
+    }
+
+    async fn read(&self, entry: &KvPath, version: Option<u64>) -> Result<KvRead, VaultError> {
+        let operation = match version {
+            Some(v) => format!("read version {v} of {entry}"),
+            None => format!("read {entry}"),
+        };
         let kv = self.kv_version(entry.mount()).await?;
-        let api_path = data_path(kv, entry);
+        let mut api_path = data_path(kv, entry);
+        if let (KvVersion::V2, Some(v)) = (kv, version) {
+            api_path.push_str(&format!("?version={v}"));
+        }
         let (status, body) = self
             .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
             .await?;
         match status.as_u16() {
-            200 => {
-                let v: Value = decode(&operation, &body)?;
-                let data = match kv {
-                    KvVersion::V2 => &v["data"]["data"],
-                    KvVersion::V1 => &v["data"],
-                };
-                let values = data
-                    .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| {
-                                let text = v
-                                    .as_str()
-                                    .map(str::to_string)
-                                    .unwrap_or_else(|| v.to_string());
-                                (k.clone(), Secret::new(text))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Ok(Some(KvData { values }))
-            }
-            404 => Ok(None),
+            200 | 404 => read_answer(&operation, kv, status, &body),
             _ => Err(Self::failure(&operation, status, &body, "read", &api_path)),
         }
     }
@@ -366,17 +405,13 @@ impl VaultClient {
         let operation = format!("write {entry}");
         let kv = self.kv_version(entry.mount()).await?;
         let api_path = data_path(kv, entry);
-        let body = match (kv, cas) {
-            (KvVersion::V2, Some(cas)) => json!({ "data": data, "options": { "cas": cas } }),
-            (KvVersion::V2, None) => json!({ "data": data }),
-            (KvVersion::V1, _) => json!(data),
-        };
+        let body = write_body(&operation, kv, data, cas)?;
         let (status, answer) = self
             .send(
                 &operation,
                 Method::POST,
                 &api_path,
-                Some(&body),
+                Some(body),
                 Repeat::Unsafe,
             )
             .await?;
@@ -410,13 +445,13 @@ impl VaultClient {
     ) -> Result<(), VaultError> {
         let operation = format!("write the metadata of {entry}");
         let api_path = metadata_path(entry);
-        let body = json!({ "custom_metadata": custom });
+        let body = encode(&operation, &json!({ "custom_metadata": custom }))?;
         let (status, answer) = self
             .send(
                 &operation,
                 Method::POST,
                 &api_path,
-                Some(&body),
+                Some(body),
                 Repeat::Safe,
             )
             .await?;
@@ -429,6 +464,98 @@ impl VaultClient {
                 "create/update",
                 &api_path,
             )),
+        }
+    }
+
+    /// The token's capabilities on each API path, as Vault reports them
+    /// (`POST sys/capabilities-self`). Paths are unescaped, relative to the
+    /// namespace, e.g. `secret/data/genesys/oauth/ci`.
+    pub async fn capabilities(
+        &self,
+        api_paths: &[String],
+    ) -> Result<BTreeMap<String, Vec<String>>, VaultError> {
+        let operation = "ask Vault for the token's capabilities";
+        let api_path = "sys/capabilities-self";
+        let body = encode(operation, &json!({ "paths": api_paths }))?;
+        let (status, answer) = self
+            .send(operation, Method::POST, api_path, Some(body), Repeat::Safe)
+            .await?;
+        if status != StatusCode::OK {
+            return Err(Self::failure(
+                operation, status, &answer, "update", api_path,
+            ));
+        }
+        let v: Value = decode(operation, &answer)?;
+        Ok(api_paths
+            .iter()
+            .map(|path| {
+                // Vault puts them in `data` and, for sys paths, at the top too.
+                let list = v["data"][path.as_str()]
+                    .as_array()
+                    .or_else(|| v[path.as_str()].as_array())
+                    .map(|caps| {
+                        caps.iter()
+                            .filter_map(|c| c.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (path.clone(), list)
+            })
+            .collect())
+    }
+
+    /// Checks, by asking Vault, that the token may write `entry` the way a
+    /// sink does: `create` on the data path when the entry is new (`update`
+    /// when it exists: Vault tells the two apart by the entry's metadata),
+    /// and on KV v2 `update` on the metadata path (the labels are written
+    /// after the data). A token whose policy may not ask (no
+    /// `sys/capabilities-self`, which Vault's default policy grants) is not
+    /// checked ahead: the write itself will say.
+    pub async fn check_can_write(&self, entry: &KvPath, exists: bool) -> Result<(), VaultError> {
+        let kv = self.kv_version(entry.mount()).await?;
+        let (mount, path) = (entry.mount(), entry.path());
+        let mut needed = vec![match kv {
+            KvVersion::V2 => format!("{mount}/data/{path}"),
+            KvVersion::V1 => format!("{mount}/{path}"),
+        }];
+        if kv == KvVersion::V2 {
+            needed.push(format!("{mount}/metadata/{path}"));
+        }
+        let granted = match self.capabilities(&needed).await {
+            Ok(granted) => granted,
+            Err(VaultError::PermissionDenied { .. }) => {
+                warn!(%entry, "the Vault token may not ask for its capabilities (sys/capabilities-self); the write is not checked ahead");
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        let missing: Vec<MissingCapability> = needed
+            .into_iter()
+            .enumerate()
+            .map(|(i, api_path)| {
+                let capability = if i == 0 && !exists {
+                    "create"
+                } else {
+                    "update"
+                };
+                MissingCapability {
+                    api_path,
+                    capability,
+                }
+            })
+            .filter(|m| {
+                !granted
+                    .get(&m.api_path)
+                    .is_some_and(|caps| caps.iter().any(|c| c == m.capability || c == "root"))
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(VaultError::MissingCapabilities {
+                operation: format!("write {entry}"),
+                missing,
+            })
         }
     }
 
@@ -455,6 +582,84 @@ impl VaultClient {
             200 | 204 | 404 => Ok(()),
             _ => Err(Self::failure(operation, status, &body, "delete", api_path)),
         }
+    }
+}
+
+/// What a read answered (200 or 404). On KV v2 a 404 whose body still
+/// carries `data.metadata` is a deleted or destroyed version, not a missing
+/// entry.
+fn read_answer(
+    operation: &str,
+    kv: KvVersion,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<KvRead, VaultError> {
+    if status == StatusCode::NOT_FOUND {
+        let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let md = &v["data"]["metadata"];
+        let version = md["version"].as_u64().unwrap_or(0);
+        let deletion_time = md["deletion_time"].as_str().unwrap_or_default();
+        return Ok(if md["destroyed"].as_bool() == Some(true) {
+            KvRead::Destroyed { version }
+        } else if !deletion_time.is_empty() {
+            KvRead::Deleted {
+                version,
+                deletion_time: deletion_time.to_string(),
+            }
+        } else {
+            KvRead::Absent
+        });
+    }
+    let v: Value = decode(operation, body)?;
+    let data = match kv {
+        KvVersion::V2 => &v["data"]["data"],
+        KvVersion::V1 => &v["data"],
+    };
+    let values = data
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let text = v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string());
+                    (k.clone(), Secret::new(text))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(KvRead::Live(KvData { values }))
+}
+
+/// The body of a KV write, serialized straight from `data` into a buffer
+/// wiped once sent (no `serde_json::Value` holds a copy of the secret):
+/// `{"data": …, "options": {"cas": N}}` on KV v2, the values alone on KV v1.
+fn write_body(
+    operation: &str,
+    kv: KvVersion,
+    data: &BTreeMap<String, KvValue>,
+    cas: Option<u64>,
+) -> Result<bytes::Bytes, VaultError> {
+    #[derive(Serialize)]
+    struct Options {
+        cas: u64,
+    }
+    #[derive(Serialize)]
+    struct V2<'a> {
+        data: &'a BTreeMap<String, KvValue>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        options: Option<Options>,
+    }
+    match kv {
+        KvVersion::V2 => encode(
+            operation,
+            &V2 {
+                data,
+                options: cas.map(|cas| Options { cas }),
+            },
+        ),
+        KvVersion::V1 => encode(operation, data),
     }
 }
 
@@ -498,10 +703,57 @@ mod tests {
             ),
         ]
         .into();
-        let body = json!({ "data": data, "options": {"cas": 0} });
-        assert_eq!(body["data"]["client_secret"], "s3cr3t-value");
-        assert_eq!(body["options"]["cas"], 0);
+        let body = |kv, cas| -> Value {
+            serde_json::from_slice(&write_body("write", kv, &data, cas).expect("encodes"))
+                .expect("JSON")
+        };
+        assert_eq!(
+            body(KvVersion::V2, Some(0)),
+            json!({"data": {"client_id": "c1", "client_secret": "s3cr3t-value"}, "options": {"cas": 0}})
+        );
+        assert_eq!(
+            body(KvVersion::V2, None),
+            json!({"data": {"client_id": "c1", "client_secret": "s3cr3t-value"}})
+        );
+        assert_eq!(
+            body(KvVersion::V1, Some(4)),
+            json!({"client_id": "c1", "client_secret": "s3cr3t-value"})
+        );
         assert!(!format!("{data:?}").contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn a_read_tells_deleted_and_destroyed_from_absent() {
+        let answer = |kv, status: u16, body: Value| {
+            let status = StatusCode::from_u16(status).expect("status");
+            read_answer("read", kv, status, body.to_string().as_bytes()).expect("answer")
+        };
+        let deleted = json!({"data": {"data": null, "metadata": {"version": 3, "deletion_time": "2026-01-02T03:04:05Z", "destroyed": false}}});
+        assert!(matches!(
+            answer(KvVersion::V2, 404, deleted),
+            KvRead::Deleted { version: 3, ref deletion_time } if deletion_time == "2026-01-02T03:04:05Z"
+        ));
+        let destroyed = json!({"data": {"data": null, "metadata": {"version": 4, "deletion_time": "", "destroyed": true}}});
+        let read = answer(KvVersion::V2, 404, destroyed);
+        assert!(matches!(read, KvRead::Destroyed { version: 4 }));
+        assert_eq!(read.to_string(), "version 4, destroyed");
+        assert!(matches!(
+            answer(KvVersion::V2, 404, json!({"errors": []})),
+            KvRead::Absent
+        ));
+        assert!(matches!(
+            answer(KvVersion::V1, 404, Value::Null),
+            KvRead::Absent
+        ));
+        let live = answer(
+            KvVersion::V2,
+            200,
+            json!({"data": {"data": {"k": "v", "n": 1}, "metadata": {"version": 2}}}),
+        )
+        .live()
+        .expect("live");
+        assert_eq!(live.value("k").map(Secret::expose), Some("v"));
+        assert_eq!(live.value("n").map(Secret::expose), Some("1"));
     }
 
     #[test]
@@ -551,6 +803,25 @@ mod tests {
             Some("team/")
         );
         assert_eq!(req.url().as_str(), "http://127.0.0.1:8200/v1/secret/data/x");
+    }
+
+    #[test]
+    fn a_missing_capability_names_the_path_and_the_policy_line() {
+        let e = VaultError::MissingCapabilities {
+            operation: "write secret/genesys/oauth/ci".into(),
+            missing: vec![MissingCapability {
+                api_path: "secret/data/genesys/oauth/ci".into(),
+                capability: "update",
+            }],
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains(r#"lacks "update" on secret/data/genesys/oauth/ci"#)
+                && text.contains(
+                    r#"path "secret/data/genesys/oauth/ci" { capabilities = ["update"] }"#
+                ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -21,6 +21,15 @@ pub enum VaultError {
         /// Attempts made.
         attempts: u32,
     },
+    /// The token's policy lacks capabilities a write needs (found by asking
+    /// Vault before anything was changed).
+    #[error("{operation}: the Vault token's policy does not allow it: {}", missing_text(.missing))]
+    MissingCapabilities {
+        /// What the provider was about to do.
+        operation: String,
+        /// Each missing capability and its API path.
+        missing: Vec<MissingCapability>,
+    },
     /// The entry's version is not the one the write expected.
     #[error("{operation}: check-and-set failed: the entry changed (expected version {expected}); nothing was overwritten")]
     CasMismatch {
@@ -60,6 +69,12 @@ pub enum VaultError {
         /// The transport error.
         detail: String,
     },
+    /// A request body could not be encoded as JSON.
+    #[error("{operation}: could not encode the request as JSON")]
+    Encode {
+        /// What the provider was doing.
+        operation: String,
+    },
     /// The answer was not the JSON expected.
     #[error("{operation}: unexpected answer from Vault: {detail}")]
     Decode {
@@ -81,6 +96,36 @@ pub enum VaultError {
     /// The client could not be set up (bad CA file, …).
     #[error("cannot set up the Vault client: {0}")]
     Setup(String),
+}
+
+/// A capability a token lacks on an API path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingCapability {
+    /// The API path, e.g. `secret/data/genesys/oauth/ci`.
+    pub api_path: String,
+    /// The capability, e.g. `update`.
+    pub capability: &'static str,
+}
+
+fn missing_text(missing: &[MissingCapability]) -> String {
+    let lacks: Vec<String> = missing
+        .iter()
+        .map(|m| format!("\"{}\" on {}", m.capability, m.api_path))
+        .collect();
+    let lines: Vec<String> = missing
+        .iter()
+        .map(|m| {
+            format!(
+                "path \"{}\" {{ capabilities = [\"{}\"] }}",
+                m.api_path, m.capability
+            )
+        })
+        .collect();
+    format!(
+        "it lacks {}. Add to one of the token's policies (or a policy of its own): {}. Nothing was changed.",
+        lacks.join(" and "),
+        lines.join(" ")
+    )
 }
 
 fn attempts_note(attempts: u32) -> String {

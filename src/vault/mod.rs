@@ -11,7 +11,7 @@ mod transport;
 
 pub use auth::VaultAuth;
 pub use client::{
-    KvData, KvMetadata, KvValue, KvVersion, VaultClient, VaultSettings, WriteOutcome,
+    KvData, KvMetadata, KvRead, KvValue, KvVersion, VaultClient, VaultSettings, WriteOutcome,
 };
-pub use error::VaultError;
+pub use error::{MissingCapability, VaultError};
 pub use kv_path::KvPath;

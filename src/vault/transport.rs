@@ -1,17 +1,22 @@
-//! The HTTP side of the Vault client: address, namespace, TLS trust and the
-//! retry loop every Vault call goes through. It knows nothing of tokens'
-//! origin (the caller passes one) nor of KV: `auth` and `client` build on it.
+//! The HTTP side of the Vault client: address, namespace, TLS trust, the
+//! redirect rule (`crate::redirect`: the token never leaves for plain http
+//! or another host, a standby's hand-over aside) and the retry loop every
+//! Vault call goes through. It knows nothing of tokens' origin (the caller
+//! passes one) nor of KV: `auth` and `client` build on it.
 
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
+use serde::Serialize;
 use serde_json::Value;
 use tracing::{debug, warn};
 
 use super::error::VaultError;
 use crate::http::{transport_detail, transport_failure};
+use crate::redirect::{self, Redirects};
 use crate::retry::{parse_retry_after, Decision, Failure, RetryPolicy};
 use crate::secret::Secret;
+use crate::zeroizing::json_body;
 
 /// The HTTP side of the client: address, namespace, retries. Cheap to
 /// clone (the background token renewal holds one).
@@ -46,6 +51,7 @@ impl Transport {
         let mut builder = reqwest::Client::builder()
             .user_agent(user_agent)
             .timeout(request_timeout)
+            .redirect(redirect::policy(Redirects::SameOriginOrVaultStandby))
             .danger_accept_invalid_certs(skip_tls_verify);
         if let Some(pem) = ca_cert_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
@@ -111,13 +117,31 @@ impl Transport {
         token: Option<&Secret>,
         repeat: Repeat,
     ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
+        let body = body.map(|b| encode(operation, b)).transpose()?;
+        self.send_body(operation, method, api_path, body, token, repeat)
+            .await
+    }
+
+    /// [`Transport::send`] with a JSON body made by the caller (see
+    /// [`encode`]), the same bytes sent by every attempt.
+    pub(crate) async fn send_body(
+        &self,
+        operation: &str,
+        method: Method,
+        api_path: &str,
+        body: Option<bytes::Bytes>,
+        token: Option<&Secret>,
+        repeat: Repeat,
+    ) -> Result<(StatusCode, bytes::Bytes), VaultError> {
         let started = Instant::now();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             let mut req = self.request(method.clone(), api_path, token);
-            if let Some(b) = body {
-                req = req.json(b);
+            if let Some(b) = &body {
+                req = req
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(b.clone());
             }
             let (failure, error) = match req.send().await {
                 Err(e) => {
@@ -180,6 +204,14 @@ impl Transport {
     }
 }
 
+/// A request body as JSON, in a buffer wiped once sent (it may carry a
+/// secret: the KV write, a login).
+pub(crate) fn encode(operation: &str, body: &impl Serialize) -> Result<bytes::Bytes, VaultError> {
+    json_body(body).map_err(|_| VaultError::Encode {
+        operation: operation.into(),
+    })
+}
+
 /// Vault's `{"errors": [...]}`, joined; never echoes request values.
 pub(crate) fn messages(body: &[u8]) -> String {
     let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
@@ -195,5 +227,140 @@ pub(crate) fn messages(body: &[u8]) -> String {
         "no error message".into()
     } else {
         list.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_servers::{Answer, Ca, Server};
+
+    fn transport(url: &str, ca: &Ca) -> Transport {
+        Transport::new(
+            url::Url::parse(url).expect("url"),
+            None,
+            Some(&ca.pem()),
+            false,
+            RetryPolicy::default(),
+            Duration::from_secs(5),
+            "test",
+        )
+        .expect("transport")
+    }
+
+    async fn lookup_self(transport: &Transport) -> Result<(StatusCode, bytes::Bytes), VaultError> {
+        let token = Secret::new("hvs.test-token-value");
+        transport
+            .send(
+                "look up the Vault token",
+                Method::GET,
+                "auth/token/lookup-self",
+                None,
+                Some(&token),
+                Repeat::Safe,
+            )
+            .await
+    }
+
+    #[tokio::test]
+    async fn certificate_failures_fail_at_once_and_say_why() {
+        let ca = Ca::new();
+        let cases = [
+            (ca.as_leaf(), "CaUsedAsEndEntity", "a CA certificate"),
+            (ca.leaf("127.0.0.1", true), "expired", "has expired"),
+            (
+                ca.leaf("vault.example.com", false),
+                "vault.example.com",
+                "another host name",
+            ),
+        ];
+        for (identity, named, explained) in cases {
+            let server = Server::tls(identity, Answer::Json(200, "{}")).await;
+            let started = Instant::now();
+            let err = lookup_self(&transport(&server.url, &ca))
+                .await
+                .expect_err("a bad certificate must fail");
+            let text = err.to_string();
+            assert!(text.contains(named) && text.contains(explained), "{text}");
+            assert!(text.contains("not retried"), "{text}");
+            assert_eq!(server.handshakes(), 1, "tried more than once: {text}");
+            assert!(started.elapsed() < Duration::from_secs(2), "{text}");
+            assert!(!text.contains("test-token-value"));
+        }
+    }
+
+    fn tokens_seen(server: &Server) -> Vec<String> {
+        server
+            .seen()
+            .iter()
+            .filter_map(|r| r.headers.get("x-vault-token"))
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_token_never_follows_a_redirect_to_plain_http() {
+        let ca = Ca::new();
+        let plain = Server::plain(Answer::Json(200, "{}")).await;
+        let tls = Server::tls(
+            ca.leaf("127.0.0.1", false),
+            Answer::RedirectTo(plain.url.clone()),
+        )
+        .await;
+        let err = lookup_self(&transport(&tls.url, &ca))
+            .await
+            .expect_err("a downgrade must fail");
+        let text = err.to_string();
+        assert!(
+            text.contains("refused to follow a redirect") && text.contains("plain http"),
+            "{text}"
+        );
+        assert!(!text.contains("after"), "retried: {text}");
+        assert_eq!(tls.seen().len(), 1);
+        assert!(plain.seen().is_empty(), "the plain listener was reached");
+    }
+
+    #[tokio::test]
+    async fn a_standby_hands_over_to_the_active_node_and_nothing_else_leaves() {
+        let ca = Ca::new();
+        let active = Server::tls(
+            ca.leaf("127.0.0.1", false),
+            Answer::Json(200, r#"{"data":{"ttl":0}}"#),
+        )
+        .await;
+        // Same path, same scheme, another port: Vault HA's standby redirect.
+        let standby = Server::tls(
+            ca.leaf("127.0.0.1", false),
+            Answer::RedirectTo(active.url.clone()),
+        )
+        .await;
+        let (status, _) = lookup_self(&transport(&standby.url, &ca))
+            .await
+            .expect("the hand-over is followed");
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(tokens_seen(&active), ["hvs.test-token-value"]);
+        assert_eq!(active.seen()[0].path, "/v1/auth/token/lookup-self");
+
+        // Another path on another host is not a hand-over: refused.
+        let elsewhere = Server::tls(ca.leaf("127.0.0.1", false), Answer::Json(200, "{}")).await;
+        let detour = Server::tls(
+            ca.leaf("127.0.0.1", false),
+            Answer::RedirectExactly(format!("{}/collect", elsewhere.url)),
+        )
+        .await;
+        let err = lookup_self(&transport(&detour.url, &ca))
+            .await
+            .expect_err("refused");
+        assert!(err.to_string().contains("standby"), "{err}");
+        assert!(elsewhere.seen().is_empty());
+
+        // Plain http to plain http keeps its scheme: the hand-over is followed
+        // (the token already travelled in clear to the first node).
+        let plain_active = Server::plain(Answer::Json(200, "{}")).await;
+        let plain_standby = Server::plain(Answer::RedirectTo(plain_active.url.clone())).await;
+        lookup_self(&transport(&plain_standby.url, &ca))
+            .await
+            .expect("followed");
+        assert_eq!(tokens_seen(&plain_active), ["hvs.test-token-value"]);
     }
 }

@@ -3,7 +3,7 @@
 //! command, in a filesystem mirror.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use serde_json::Value as Json;
@@ -174,6 +174,21 @@ impl Tf {
 
     /// Runs terraform with these arguments; returns its output whatever the exit code.
     pub fn run_raw(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run terraform")
+    }
+
+    /// Starts terraform with these arguments without waiting for it (its
+    /// output is piped, for `wait_with_output`).
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start terraform")
+    }
+
+    /// The terraform command, in this directory, with this environment.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform());
         cmd.args(args)
             .current_dir(self.path())
@@ -186,7 +201,7 @@ impl Tf {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd.output().expect("run terraform")
+        cmd
     }
 
     /// Runs terraform and fails the test, with its output, unless it succeeds.
@@ -282,6 +297,16 @@ pub fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
+}
+
+/// Command output as one line: Terraform's diagnostic frame (`│`) removed
+/// and every run of white space made one space, so that a long message
+/// can be looked for whatever the width it was wrapped to.
+pub fn flat(text: &str) -> String {
+    text.replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The actions planned for one resource address, e.g. `["create"]`.

@@ -2,6 +2,7 @@
 //! from a filesystem mirror, and the Genesys Cloud emulator (in process).
 
 mod consistency;
+mod crash;
 mod docs;
 mod examples;
 #[cfg(unix)]
@@ -11,6 +12,7 @@ mod integration_credential;
 mod mistakes;
 mod oauth_client;
 mod packaging;
+mod proxy;
 mod vault;
 mod vault_auth;
 mod vault_secret;

@@ -495,6 +495,27 @@ fn a_token_file_and_credentials_from_vault_need_no_other_secret() {
         text(&out)
     );
 
+    // A deleted, then a destroyed latest version: each said as it is.
+    tf.write_config_with_provider(&provider, &seed(""));
+    let (status, _) = bao.call("DELETE", "secret/data/genesys/admin", None);
+    assert_eq!(status, 204);
+    let out = text(&tf.run_failing(&["plan", "-no-color"]));
+    assert!(
+        out.contains("latest version of Vault entry secret/genesys/admin is deleted")
+            && out.contains("vault kv undelete -versions=1"),
+        "{out}"
+    );
+    bao.write(
+        None,
+        "secret/destroy/genesys/admin",
+        json!({"versions": [1]}),
+    );
+    let out = text(&tf.run_failing(&["plan", "-no-color"]));
+    assert!(
+        out.contains("latest version of Vault entry secret/genesys/admin is destroyed"),
+        "{out}"
+    );
+
     // A mount that is not there: the error names the mount, not a policy.
     let no_mount = provider.replace("path = ", "mount = \"secrets\"\n  path = ");
     tf.write_config_with_provider(&no_mount, &seed(""));

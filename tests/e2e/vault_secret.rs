@@ -4,7 +4,8 @@
 use genesys_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
 
-use crate::harness::{actions, assert_absent, text, values, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::harness::{actions, assert_absent, flat, text, values, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::proxy::{Lose, Proxy};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 
 fn setup() -> (Emulator, Bao, Tf) {
@@ -317,6 +318,101 @@ fn foreign_secrets_and_missing_permissions_are_refused_clearly() {
         .expect("client")
         .secret;
     assert_eq!(before, after);
+}
+
+#[test]
+fn a_missing_capability_stops_a_rotation_while_the_old_secret_works() {
+    let (emu, bao, mut tf) = setup();
+    tf.write_config(&seed("rotation_triggers = { n = \"1\" }"));
+    tf.init();
+    tf.apply(&[]);
+    let id = client_id(&tf);
+    let old = stored_secret(&bao);
+    let genesys_secret = |emu: &Emulator| {
+        emu.clients()
+            .into_iter()
+            .find(|c| c.id == id)
+            .expect("client")
+            .secret
+    };
+    let before = genesys_secret(&emu);
+
+    // The token may read the entry, create it and label it, not update it.
+    bao.policy(
+        "no-update",
+        &format!(
+            "path \"secret/data/{PATH}\" {{ capabilities = [\"create\", \"read\"] }}\npath \"secret/metadata/{PATH}\" {{ capabilities = [\"read\", \"update\"] }}"
+        ),
+    );
+    tf.env(
+        "VAULT_TOKEN",
+        &bao.token(None, json!({"policies": ["no-update"]})),
+    );
+    tf.write_config(&seed("rotation_triggers = { n = \"2\" }"));
+    let out = flat(&text(&tf.run_failing(&[
+        "apply",
+        "-no-color",
+        "-auto-approve",
+    ])));
+    assert!(
+        out.contains(&format!("lacks \"update\" on secret/data/{PATH}"))
+            && out.contains(&format!(
+                "path \"secret/data/{PATH}\" {{ capabilities = [\"update\"] }}"
+            )),
+        "{out}"
+    );
+    assert_eq!(genesys_secret(&emu), before, "no regenerate may happen");
+    assert_eq!(bao.kv_metadata("secret", PATH)["current_version"], 1);
+    assert_eq!(stored_secret(&bao), old);
+    assert!(
+        token_works(&emu.base_url(), &id, &old),
+        "the old secret must still work"
+    );
+}
+
+#[test]
+fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back() {
+    let (emu, bao, mut tf) = setup();
+    let proxy = Proxy::start(&bao.addr);
+    tf.env("VAULT_ADDR", &proxy.addr);
+    let config = |n: u32| {
+        tf.write_config_with_provider(
+            "  request_timeout_seconds = 2",
+            &seed(&format!("rotation_triggers = {{ n = \"{n}\" }}")),
+        )
+    };
+    let write = format!("/v1/secret/data/{PATH}");
+
+    // The write lands and its answer is lost: reading version 1 back shows
+    // the secret just written, so the apply succeeds.
+    config(1);
+    tf.init();
+    proxy.lose_next_post(&write, Lose::Answer);
+    tf.apply(&[]);
+    let id = client_id(&tf);
+    let state = tf.state_json();
+    assert_eq!(values(&state, SINK)["vault_version"], 1);
+    assert!(values(&state, SINK)["verified_at"].is_string());
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    tf.assert_no_changes();
+
+    // The write never lands: the error names both versions and what to do.
+    config(2);
+    proxy.lose_next_post(&write, Lose::Request);
+    let out = flat(&text(&tf.run_failing(&[
+        "apply",
+        "-no-color",
+        "-auto-approve",
+    ])));
+    assert!(
+        out.contains("the write would have made version 2, Vault holds version 1 as the latest")
+            && out.contains("Run plan and apply again"),
+        "{out}"
+    );
+    tf.apply(&[]);
+    assert_eq!(bao.kv_metadata("secret", PATH)["current_version"], 2);
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    tf.assert_no_changes();
 }
 
 #[test]

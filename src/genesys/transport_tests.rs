@@ -1,0 +1,59 @@
+//! The Genesys Cloud client against test servers: a redirect to another
+//! origin is refused before the bearer token leaves, and a certificate
+//! failure is final.
+
+use std::time::{Duration, Instant};
+
+use super::{ClientSettings, Credentials, Endpoints, GenesysClient};
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+use crate::test_servers::{Answer, Ca, Server};
+
+fn client(base_url: &str) -> GenesysClient {
+    GenesysClient::new(ClientSettings {
+        endpoints: Endpoints::for_base_url(base_url).expect("endpoints"),
+        credentials: Credentials::AccessToken(Secret::new("bearer-test-token-value")),
+        retry: RetryPolicy::default(),
+        request_timeout: Duration::from_secs(5),
+        consistency_window: Duration::ZERO,
+        credentials_origin: None,
+        user_agent: "test".into(),
+    })
+    .expect("client")
+}
+
+#[tokio::test]
+async fn the_bearer_token_never_follows_a_redirect_to_another_origin() {
+    let recorder = Server::plain(Answer::Json(200, "{}")).await;
+    let api = Server::plain(Answer::RedirectTo(recorder.url.clone())).await;
+    let err = client(&api.url)
+        .get_client("c1", None)
+        .await
+        .expect_err("refused");
+    let text = err.to_string();
+    assert!(
+        text.contains("refused to follow a redirect") && text.contains("another host"),
+        "{text}"
+    );
+    assert!(!text.contains("after"), "retried: {text}");
+    assert_eq!(api.seen().len(), 1);
+    assert!(recorder.seen().is_empty(), "the other origin was reached");
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_fails_at_once() {
+    let ca = Ca::new();
+    let api = Server::tls(ca.leaf("127.0.0.1", false), Answer::Json(200, "{}")).await;
+    let started = Instant::now();
+    let err = client(&api.url)
+        .get_client("c1", None)
+        .await
+        .expect_err("untrusted");
+    let text = err.to_string();
+    assert!(
+        text.contains("UnknownIssuer") && text.contains("not retried"),
+        "{text}"
+    );
+    assert_eq!(api.handshakes(), 1, "{text}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{text}");
+}
