@@ -23,7 +23,7 @@ use crate::plan;
 use crate::plan::claims::Claims;
 use crate::plan::sink::{Observed, OnDestroy, Repair, Update};
 use crate::sink::{self, Expect, Holder, KeyNames, SinkError, SinkSpec};
-use crate::vault::KvPath;
+use crate::vault::{KvPath, VaultError};
 
 /// The resource.
 pub struct SinkResource {
@@ -36,6 +36,46 @@ impl SinkResource {
     /// which sink keeps which OAuth client in this process.
     pub fn new(clients: Arc<Clients>, claims: Arc<Claims>) -> Self {
         SinkResource { clients, claims }
+    }
+
+    /// At plan, before anything is destroyed or regenerated: the entry's
+    /// mount exists and is KV, and the token may write the entry the way a
+    /// rotation does. Vault out of reach is only a warning: the apply checks
+    /// again before it regenerates.
+    async fn check_vault(
+        &self,
+        diags: &mut Diagnostics,
+        s: &SinkState,
+        exists: bool,
+    ) -> Option<()> {
+        let Some(entry) = entry_of(s) else {
+            return Some(());
+        };
+        let vault = self.clients.vault(diags)?;
+        let Err(e) = vault.check_can_write(&entry, exists).await else {
+            return Some(());
+        };
+        let attribute = match &e {
+            VaultError::MountUnknown { .. } | VaultError::NotAMount { .. } | VaultError::NotKv { .. } => "mount",
+            VaultError::MissingCapabilities { .. } | VaultError::PermissionDenied { .. } => "path",
+            VaultError::Transport { .. } | VaultError::Unavailable { .. } => {
+                diags.root_warning(
+                    "Vault could not be checked at plan",
+                    format!("{e}. The apply checks {entry} again before it regenerates any secret."),
+                );
+                return Some(());
+            }
+            _ => {
+                diags.root_error(format!("Could not check the Vault entry {entry}"), e.to_string());
+                return None;
+            }
+        };
+        diags.error(
+            format!("The secret could not be written to {entry}"),
+            format!("{e}. Nothing was changed: fix this before applying."),
+            AttributePath::new(attribute),
+        );
+        None
     }
 
     /// Claims the sink's client for its entry (one client, one sink); an
@@ -484,6 +524,7 @@ impl Resource for SinkResource {
             .unwrap_or(Value::Unknown);
         mark_rotation_unknown(&mut planned);
         self.claim(diags, &planned)?;
+        self.check_vault(diags, &planned, false).await?;
         Some((Value::Value(planned), Value::Null))
     }
 
@@ -508,6 +549,9 @@ impl Resource for SinkResource {
         if !replace.is_empty() {
             mark_rotation_unknown(&mut planned);
             planned.id = Value::Unknown;
+            // A typo in mount or path must fail here, not after the old
+            // entry is deleted and the secret regenerated.
+            self.check_vault(diags, &planned, false).await?;
             return Some((Value::Value(planned), prior_private, replace));
         }
         if private.client_gone {
@@ -544,6 +588,9 @@ impl Resource for SinkResource {
             OffsetDateTime::now_utc(),
             keys_of(&prior) != keys_of(&planned) || !same_map(&prior.extra, &planned.extra),
         );
+        if update != Update::Keep {
+            self.check_vault(diags, &planned, true).await?;
+        }
         match update {
             Update::Rotate { reasons, repair } => {
                 mark_rotation_unknown(&mut planned);

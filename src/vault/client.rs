@@ -1,6 +1,6 @@
 //! Vault HTTP calls, each through the shared retry policy.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -178,6 +178,7 @@ pub struct VaultClient {
     transport: Transport,
     session: Arc<Session>,
     kv_versions: Mutex<HashMap<String, KvVersion>>,
+    writable: Mutex<HashSet<(KvPath, bool)>>,
 }
 
 impl std::fmt::Debug for VaultClient {
@@ -209,6 +210,7 @@ impl VaultClient {
             transport,
             session: Session::new(settings.auth),
             kv_versions: Mutex::new(HashMap::new()),
+            writable: Mutex::new(HashSet::new()),
         })
     }
 
@@ -311,8 +313,11 @@ impl VaultClient {
         }
     }
 
-    /// The KV version of `mount` (cached). A 403/404 on the lookup is taken
-    /// as KV v1, as the Vault CLI does.
+    /// The KV version of `mount` (cached). Unlike the Vault CLI, a 403 or
+    /// 404 on the lookup is never taken for KV v1: any token with a
+    /// capability under a mount may look it up, so a refusal means the mount
+    /// is not there (a typo) or the token can do nothing in it, and writing
+    /// there would fail after the secret was regenerated.
     pub async fn kv_version(&self, mount: &str) -> Result<KvVersion, VaultError> {
         if let Some(v) = self
             .kv_versions
@@ -330,12 +335,32 @@ impl VaultClient {
         let version = match status.as_u16() {
             200 => {
                 let v: Value = decode(&operation, &body)?;
+                // The lookup answers for the mount that holds a path, so a
+                // path given as the mount (`secret/genesys`) names `secret/`.
+                let found = v["data"]["path"].as_str().unwrap_or_default();
+                if !found.is_empty() && found.trim_end_matches('/') != mount {
+                    return Err(VaultError::NotAMount {
+                        mount: mount.to_string(),
+                        found: found.trim_end_matches('/').to_string(),
+                    });
+                }
+                let kind = v["data"]["type"].as_str().unwrap_or("kv");
+                if kind != "kv" && kind != "generic" {
+                    return Err(VaultError::NotKv {
+                        mount: mount.to_string(),
+                        kind: kind.to_string(),
+                    });
+                }
                 match v["data"]["options"]["version"].as_str() {
                     Some("2") => KvVersion::V2,
                     _ => KvVersion::V1,
                 }
             }
-            403 | 404 => KvVersion::V1,
+            403 | 404 => {
+                return Err(VaultError::MountUnknown {
+                    mount: mount.to_string(),
+                })
+            }
             _ => return Err(Self::failure(&operation, status, &body, "read", &api_path)),
         };
         self.kv_versions
@@ -511,7 +536,18 @@ impl VaultClient {
     /// after the data). A token whose policy may not ask (no
     /// `sys/capabilities-self`, which Vault's default policy grants) is not
     /// checked ahead: the write itself will say.
+    ///
+    /// A check that passed is not asked again in this process (a plan checks
+    /// every sink, and its apply checks again before each regenerate).
     pub async fn check_can_write(&self, entry: &KvPath, exists: bool) -> Result<(), VaultError> {
+        if self
+            .writable
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&(entry.clone(), exists))
+        {
+            return Ok(());
+        }
         let kv = self.kv_version(entry.mount()).await?;
         let (mount, path) = (entry.mount(), entry.path());
         let mut needed = vec![match kv {
@@ -531,13 +567,11 @@ impl VaultClient {
         };
         let missing: Vec<MissingCapability> = needed
             .into_iter()
-            .enumerate()
-            .map(|(i, api_path)| {
-                let capability = if i == 0 && !exists {
-                    "create"
-                } else {
-                    "update"
-                };
+            .map(|api_path| {
+                // Vault asks `create` of a path with nothing there yet (the
+                // metadata too: a rotation claims a new entry by writing its
+                // metadata first), `update` of one that exists.
+                let capability = if exists { "update" } else { "create" };
                 MissingCapability {
                     api_path,
                     capability,
@@ -550,6 +584,10 @@ impl VaultClient {
             })
             .collect();
         if missing.is_empty() {
+            self.writable
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert((entry.clone(), exists));
             Ok(())
         } else {
             Err(VaultError::MissingCapabilities {

@@ -14,6 +14,28 @@ pub enum VaultError {
         api_path: String,
     },
     /// 503: sealed, or a standby that cannot serve.
+    /// The mount does not exist, or the token may do nothing under it.
+    #[error("Vault shows this token no KV mount {mount:?} (sys/internal/ui/mounts/{mount} was refused): no mount has this name (a typo?), or permission denied: the token's policy must grant capabilities under {mount}/. `vault secrets list` shows the mounts.")]
+    MountUnknown {
+        /// The mount as configured.
+        mount: String,
+    },
+    /// The name given as a mount is a path inside another mount.
+    #[error("{mount:?} is not a Vault mount but a path inside the mount {found:?}: set mount = \"{found}\" and put the rest in path.")]
+    NotAMount {
+        /// The mount as configured.
+        mount: String,
+        /// The mount that holds it.
+        found: String,
+    },
+    /// The mount exists but is not a KV secrets engine.
+    #[error("Vault mount {mount:?} is a {kind:?} secrets engine, not KV: the sink writes to KV v1 or v2 mounts only.")]
+    NotKv {
+        /// The mount.
+        mount: String,
+        /// Its engine type.
+        kind: String,
+    },
     #[error("{operation}: Vault is sealed or in standby (HTTP 503){}", attempts_note(*.attempts))]
     Unavailable {
         /// What the provider was doing.
