@@ -6,6 +6,7 @@ mod divisions;
 pub mod error;
 pub mod model;
 mod oauth_clients;
+mod read_cache;
 pub mod region;
 pub mod token;
 
