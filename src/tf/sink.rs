@@ -344,7 +344,13 @@ impl Resource for SinkResource {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
         let spec = spec_of(&state, diags)?;
-        match genesys.get_client(&spec.client_id, None).await {
+        // Independent reads, overlapped; their outcomes are judged in the
+        // order they were made in before: Genesys first.
+        let (client, observed) = tokio::join!(
+            genesys.get_client(&spec.client_id, None),
+            sink::observe(&vault, &spec.entry)
+        );
+        match client {
             Ok(Some(c)) if !c.is_deleted() => {}
             Ok(_) => {
                 tracing::info!(client_id = %spec.client_id, "OAuth client is gone; the sink leaves the state");
@@ -355,7 +361,7 @@ impl Resource for SinkResource {
                 return None;
             }
         }
-        let observed = match sink::observe(&vault, &spec.entry).await {
+        let observed = match observed {
             Ok((_, o)) => o,
             Err(e) => {
                 diags.root_error("Could not read the Vault entry", e.to_string());
