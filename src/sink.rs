@@ -278,10 +278,11 @@ pub async fn rotate(
     spec: &SinkSpec,
     expect: Expect,
 ) -> Result<Rotated, SinkError> {
-    let cas = preflight(vault, spec, expect).await?;
-    let client = genesys
-        .get_client(&spec.client_id, None)
-        .await?
+    // The Vault checks and the client read are independent reads: overlap
+    // them. A failed check ends both at once and wins over the read's outcome.
+    let read = async { Ok(genesys.get_client(&spec.client_id, None).await) };
+    let (cas, client) = tokio::try_join!(preflight(vault, spec, expect), read)?;
+    let client = client?
         .filter(|c| !c.is_deleted())
         .ok_or_else(|| SinkError::ClientGone(spec.client_id.clone()))?;
     let grant = crate::genesys::model::canonical_grant_type(&client.authorized_grant_type);

@@ -10,7 +10,8 @@ use tracing::{debug, warn};
 use super::consistency::Propagation;
 use super::error::{ApiError, ErrorBody, GenesysError, TokenErrorBody};
 use super::existing::ExistingClients;
-use super::model::TokenResponse;
+use super::model::{OAuthClient, TokenResponse};
+use super::read_cache::{ReadCache, MEMO_LIFETIME};
 use super::region::Endpoints;
 use super::token::TokenCache;
 use crate::http::transport_failure;
@@ -63,6 +64,8 @@ pub struct GenesysClient {
     settings: ClientSettings,
     tokens: TokenCache,
     propagation: Propagation,
+    /// Client reads shared between resources (`read_cache.rs`).
+    pub(crate) reads: ReadCache<OAuthClient, GenesysError>,
     pub(crate) home_division: tokio::sync::OnceCell<String>,
     pub(crate) existing: ExistingClients,
 }
@@ -111,6 +114,7 @@ impl GenesysClient {
             propagation: Propagation::new(settings.consistency_window),
             settings,
             tokens: TokenCache::default(),
+            reads: ReadCache::new(MEMO_LIFETIME),
             home_division: tokio::sync::OnceCell::new(),
             existing: ExistingClients::default(),
         })

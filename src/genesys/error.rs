@@ -8,8 +8,9 @@ use serde::Deserialize;
 
 use crate::retry::GiveUpReason;
 
-/// What went wrong talking to Genesys Cloud.
-#[derive(Debug, thiserror::Error)]
+/// What went wrong talking to Genesys Cloud. `Clone`: callers sharing one
+/// read share its error (`read_cache.rs`).
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum GenesysError {
     /// Genesys answered with an error status.
     #[error("{0}")]

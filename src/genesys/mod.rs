@@ -9,6 +9,7 @@ pub mod existing;
 mod integration_credentials;
 pub mod model;
 mod oauth_clients;
+mod read_cache;
 pub mod region;
 pub mod token;
 

@@ -1,7 +1,8 @@
 //! The OAuth client endpoints: list, read, create (with adoption after a
 //! lost answer), update, delete and secret regeneration. Every call goes
 //! through the client's retry loop (`client.rs`); a 404 for a client that
-//! is still propagating is waited out (`consistency.rs`).
+//! is still propagating is waited out (`consistency.rs`). Reads of one client
+//! are shared, and every write forgets them (`read_cache.rs`).
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -125,8 +126,14 @@ impl GenesysClient {
         }
     }
 
-    /// One read: `None` on a 404, whatever its cause.
+    /// One read, shared with concurrent and recent readers of the same client
+    /// (`read_cache.rs`): `None` on a 404, whatever its cause.
     async fn fetch_client(&self, id: &str) -> Result<Option<OAuthClient>, GenesysError> {
+        self.reads.read(id, || self.read_client(id)).await
+    }
+
+    /// One GET of its own: `None` on a 404, whatever its cause.
+    async fn read_client(&self, id: &str) -> Result<Option<OAuthClient>, GenesysError> {
         let operation = format!("read OAuth client {id}");
         match self.get_json(&operation, &client_path(id)).await {
             Ok(client) => Ok(Some(client)),
@@ -197,6 +204,7 @@ impl GenesysClient {
                 Ok((_, body)) => {
                     let created: ClientWithSecret = decode(&operation, &body)?;
                     self.propagation().note(&created.client.id);
+                    self.reads.forget(&created.client.id);
                     return Ok(CreatedClient {
                         client: created.client,
                         secret: created.secret,
@@ -220,6 +228,7 @@ impl GenesysClient {
             if let Some(found) = made {
                 warn!(client_id = %found.id, "adopting the client the lost create made");
                 self.propagation().note(&found.id);
+                self.reads.forget(&found.id);
                 return Ok(CreatedClient {
                     client: found,
                     secret: None,
@@ -296,6 +305,7 @@ impl GenesysClient {
         request: &OAuthClientRequest,
     ) -> Result<OAuthClient, GenesysError> {
         let operation = format!("update OAuth client {id}");
+        let _writing = self.reads.writing(id);
         let body = self
             .through_propagation(id, || async {
                 self.call(
@@ -325,6 +335,7 @@ impl GenesysClient {
     ) -> Result<(), GenesysError> {
         let operation = format!("delete OAuth client {id}");
         self.existing.forget(id);
+        let _writing = self.reads.writing(id);
         let Some(current) = self.get_client(id, None).await? else {
             return Ok(());
         };
@@ -356,7 +367,8 @@ impl GenesysClient {
         let started = Instant::now();
         let mut pause = Duration::from_millis(100);
         loop {
-            match self.fetch_client(id).await? {
+            // A GET of its own each time: polling waits for a change.
+            match self.read_client(id).await? {
                 None => return Ok(()),
                 Some(c) if c.is_deleted() => return Ok(()),
                 // Clients older than 30 days deactivate for seven days
@@ -391,6 +403,7 @@ impl GenesysClient {
     pub async fn regenerate_secret(&self, id: &str) -> Result<(OAuthClient, Secret), GenesysError> {
         let operation = format!("regenerate the secret of OAuth client {id}");
         let path = format!("{}/secret", client_path(id));
+        let _writing = self.reads.writing(id);
         let body = self
             .through_propagation(id, || async {
                 self.call::<()>(&operation, Method::POST, &path, None, Repeat::Safe)
@@ -438,4 +451,82 @@ fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
 async fn sleep_until_at_most(until: Instant, pause: Duration) {
     let left = until.saturating_duration_since(Instant::now());
     tokio::time::sleep(pause.min(left)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::genesys::{ClientSettings, Credentials, Endpoints};
+    use genesys_emulator::{Emulator, EmulatorConfig};
+
+    fn client_of(emulator: &Emulator) -> GenesysClient {
+        let config = EmulatorConfig::default();
+        GenesysClient::new(ClientSettings {
+            endpoints: Endpoints::for_base_url(&emulator.base_url()).expect("emulator URL"),
+            credentials: Credentials::ClientCredentials {
+                client_id: config.admin_client_id,
+                client_secret: Secret::new(config.admin_client_secret),
+            },
+            retry: crate::retry::RetryPolicy::default(),
+            request_timeout: Duration::from_secs(10),
+            consistency_window: Duration::ZERO,
+            credentials_origin: None,
+            user_agent: "read-cache-test".into(),
+        })
+        .expect("client")
+    }
+
+    fn request(name: &str) -> OAuthClientRequest {
+        OAuthClientRequest {
+            name: name.into(),
+            description: None,
+            access_token_validity_seconds: 3600,
+            registered_redirect_uri: vec![],
+            authorized_grant_type: "CLIENT-CREDENTIALS".into(),
+            scope: vec![],
+            role_divisions: vec![],
+            state: "active".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_client_is_read_once_until_it_is_written() {
+        let emulator = Emulator::start(EmulatorConfig::default())
+            .await
+            .expect("emulator");
+        let genesys = client_of(&emulator);
+        let id = genesys
+            .create_client(&request("shared-reads"))
+            .await
+            .expect("create")
+            .client
+            .id;
+        let path = format!("/api/v2/oauth/clients/{id}");
+        let gets = || emulator.request_count("GET", &path);
+
+        // A client resource and its sink, at once and then again: one GET.
+        let (a, b) = tokio::join!(genesys.get_client(&id, None), genesys.get_client(&id, None));
+        assert!(a.expect("read").is_some() && b.expect("read").is_some());
+        assert!(genesys.get_client(&id, None).await.expect("read").is_some());
+        assert_eq!(gets(), 1);
+
+        // Each write makes the next read go to Genesys, and see the write.
+        let mut renamed = request("shared-reads-renamed");
+        genesys.update_client(&id, &renamed).await.expect("update");
+        let read = genesys.get_client(&id, None).await.expect("read");
+        assert_eq!(read.map(|c| c.name), Some(renamed.name.clone()));
+        assert_eq!(gets(), 2);
+        genesys.regenerate_secret(&id).await.expect("regenerate");
+        genesys.get_client(&id, None).await.expect("read");
+        assert_eq!(gets(), 3);
+        renamed.name = "shared-reads-gone".into();
+        genesys.delete_client(&id, &renamed).await.expect("delete");
+        let after = gets();
+        assert_eq!(genesys.get_client(&id, None).await.expect("read"), None);
+        // Gone outside any window: the 404 was confirmed by a second GET,
+        // and a 404 is never reused.
+        assert_eq!(gets(), after + 2);
+        assert_eq!(genesys.get_client(&id, None).await.expect("read"), None);
+        assert_eq!(gets(), after + 4);
+    }
 }

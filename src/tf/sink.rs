@@ -56,17 +56,24 @@ impl SinkResource {
             return Some(());
         };
         let attribute = match &e {
-            VaultError::MountUnknown { .. } | VaultError::NotAMount { .. } | VaultError::NotKv { .. } => "mount",
+            VaultError::MountUnknown { .. }
+            | VaultError::NotAMount { .. }
+            | VaultError::NotKv { .. } => "mount",
             VaultError::MissingCapabilities { .. } | VaultError::PermissionDenied { .. } => "path",
             VaultError::Transport { .. } | VaultError::Unavailable { .. } => {
                 diags.root_warning(
                     "Vault could not be checked at plan",
-                    format!("{e}. The apply checks {entry} again before it regenerates any secret."),
+                    format!(
+                        "{e}. The apply checks {entry} again before it regenerates any secret."
+                    ),
                 );
                 return Some(());
             }
             _ => {
-                diags.root_error(format!("Could not check the Vault entry {entry}"), e.to_string());
+                diags.root_error(
+                    format!("Could not check the Vault entry {entry}"),
+                    e.to_string(),
+                );
                 return None;
             }
         };
@@ -455,7 +462,13 @@ impl Resource for SinkResource {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
         let spec = spec_of(&state, diags)?;
-        match genesys.get_client(&spec.client_id, None).await {
+        // Independent reads, overlapped; their outcomes are judged in the
+        // order they were made in before: Genesys first.
+        let (client, observed) = tokio::join!(
+            genesys.get_client(&spec.client_id, None),
+            sink::observe(&vault, &spec.entry)
+        );
+        match client {
             Ok(Some(c)) if !c.is_deleted() => {}
             Ok(_) => {
                 // Its secret can no longer work: plan a replacement, which
@@ -470,7 +483,7 @@ impl Resource for SinkResource {
                 return None;
             }
         }
-        let observed = match sink::observe(&vault, &spec.entry).await {
+        let observed = match observed {
             Ok((_, o)) => o,
             Err(e) => {
                 diags.root_error("Could not read the Vault entry", e.to_string());

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real Terraform CLI, the provider binary installed
 //! from a filesystem mirror, and the Genesys Cloud emulator (in process).
 
+mod bench;
 mod consistency;
 mod crash;
 mod docs;

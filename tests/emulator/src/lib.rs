@@ -21,7 +21,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 pub use credentials::StoredCredential;
+
 pub use faults::{FaultKind, FaultRule};
 pub use state::{AnswerShape, StoredClient};
 
@@ -122,6 +124,11 @@ impl Emulator {
     pub async fn start_on(config: EmulatorConfig, addr: SocketAddr) -> std::io::Result<Emulator> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        // As real front ends do: no answer waits for a delayed ACK (which
+        // would add ~40 ms to a keep-alive request and skew benchmarks).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner {
                 consistency_window: config.consistency_window,
