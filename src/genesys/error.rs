@@ -83,6 +83,18 @@ impl GenesysError {
         matches!(self, GenesysError::Api(e) if e.status == 404 && e.code.is_some())
     }
 
+    /// True when a call that changes something may have done so although it
+    /// failed: the answer was lost, cut off or garbled, or the server failed
+    /// (5xx). False when Genesys Cloud refused it (4xx) or it never reached
+    /// the API (the provider's own token exchange failed).
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self {
+            GenesysError::Api(e) => e.status >= 500,
+            GenesysError::Token { .. } => false,
+            _ => true,
+        }
+    }
+
     /// True when the token endpoint rejected the client's credentials
     /// (wrong id or secret, inactive client).
     pub fn is_rejected_credentials(&self) -> bool {

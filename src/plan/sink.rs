@@ -117,6 +117,10 @@ pub enum Repair {
     PathGone,
     /// Verify-on-read: the token endpoint rejected the credentials in Vault.
     SecretRejected,
+    /// The last rotation wrote a secret the verify did not accept.
+    Unverified,
+    /// A regenerate got no clear answer: the secret in Vault may be dead.
+    MaybeDead,
 }
 
 impl std::fmt::Display for Repair {
@@ -129,7 +133,28 @@ impl std::fmt::Display for Repair {
             Repair::LatestDeleted => f.write_str("the latest version was deleted or destroyed"),
             Repair::PathGone => f.write_str("the entry no longer exists"),
             Repair::SecretRejected => f.write_str("Genesys Cloud rejects the credentials stored there"),
+            Repair::Unverified => f.write_str("the secret written by the last apply did not pass its verify"),
+            Repair::MaybeDead => f.write_str("the last apply may have regenerated the secret without writing it (Genesys' answer was lost), so the one stored may no longer work"),
         }
+    }
+}
+
+/// What must be repaired, if anything: first what the last apply left
+/// undone (a secret that may be dead, one that did not verify), then the
+/// drift between what Terraform wrote and what Vault holds.
+pub fn repair(
+    pending_maybe_dead: bool,
+    pending_unverified: bool,
+    written: Option<u64>,
+    observed: Observed,
+    secret_rejected: bool,
+) -> Option<Repair> {
+    if pending_maybe_dead {
+        Some(Repair::MaybeDead)
+    } else if pending_unverified {
+        Some(Repair::Unverified)
+    } else {
+        drift(written, observed, secret_rejected)
     }
 }
 
@@ -319,6 +344,30 @@ mod tests {
                 reasons: vec!["rotation_triggers changed".into()],
                 repair: false,
             }
+        );
+    }
+
+    #[test]
+    fn what_the_last_apply_left_undone_is_repaired_first() {
+        let live = Observed {
+            current_version: Some(2),
+            latest_live: true,
+        };
+        assert_eq!(repair(false, false, Some(2), live, false), None);
+        assert_eq!(
+            repair(false, true, Some(2), live, false),
+            Some(Repair::Unverified)
+        );
+        assert_eq!(
+            repair(true, true, Some(2), live, true),
+            Some(Repair::MaybeDead)
+        );
+        assert_eq!(
+            repair(false, false, Some(1), live, false),
+            Some(Repair::Overwritten {
+                written: 1,
+                current: 2
+            })
         );
     }
 

@@ -22,7 +22,7 @@ use super::schema::{Attr, Attrs};
 use crate::plan;
 use crate::plan::claims::Claims;
 use crate::plan::sink::{Observed, OnDestroy, Repair, Update};
-use crate::sink::{self, Expect, Holder, KeyNames, SinkError, SinkSpec};
+use crate::sink::{self, Expect, Holder, KeyNames, SinkError, SinkSpec, Stored};
 use crate::vault::{KvPath, VaultError};
 
 /// The resource.
@@ -145,6 +145,12 @@ pub struct SinkPrivate {
     /// The last read found the OAuth client gone from Genesys: the sink is
     /// planned for replacement (never silently dropped from state).
     client_gone: bool,
+    /// The last rotation's verify failed on an update: the next plan
+    /// rotates again.
+    unverified: bool,
+    /// A regenerate got no clear answer on an update: the secret in Vault
+    /// may be dead, and the next plan repairs it whatever the config says.
+    maybe_dead: bool,
 }
 
 impl SinkPrivate {
@@ -155,7 +161,13 @@ impl SinkPrivate {
         }
     }
     fn repair(&self) -> Option<Repair> {
-        plan::sink::drift(self.written_version, self.observed(), self.secret_rejected)
+        plan::sink::repair(
+            self.maybe_dead,
+            self.unverified,
+            self.written_version,
+            self.observed(),
+            self.secret_rejected,
+        )
     }
     fn after_write(version: Option<u64>) -> SinkPrivate {
         let v = version.unwrap_or(0);
@@ -165,6 +177,8 @@ impl SinkPrivate {
             observed_live: true,
             secret_rejected: false,
             client_gone: false,
+            unverified: false,
+            maybe_dead: false,
         }
     }
 }
@@ -286,7 +300,9 @@ fn same_map(a: &StringMap, b: &StringMap) -> bool {
 
 fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
     let attribute = match e {
-        SinkError::NotOurs { .. } | SinkError::ChangedSincePlan { .. } => Some("path"),
+        SinkError::NotOurs { .. }
+        | SinkError::OwnedByOther { .. }
+        | SinkError::ChangedSincePlan { .. } => Some("path"),
         SinkError::ClientGone(_) => Some("client_id"),
         SinkError::CannotVerify { .. } => Some("verify"),
         _ => None,
@@ -344,10 +360,14 @@ static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
 
 impl SinkResource {
     /// Runs a rotation and turns its outcome into state and diagnostics.
+    /// `prior` is the state an update starts from (`None` on create): what
+    /// an update leaves when it fails after the regenerate is recorded
+    /// there, so that the next plan repairs it.
     async fn rotate_into(
         &self,
         diags: &mut Diagnostics,
         mut planned: SinkState,
+        prior: Option<(SinkState, SinkPrivate)>,
         expect: Expect,
     ) -> Option<(Value<SinkState>, Value<SinkPrivate>)> {
         let genesys = self.clients.genesys(diags)?;
@@ -362,17 +382,35 @@ impl SinkResource {
                 planned.rotated_at = time_value(Some(r.rotated_at));
                 planned.rotate_after = rotate_after_of(&planned);
                 planned.verified_at = time_value(r.verified_at);
+                let mut private = SinkPrivate::after_write(r.version);
                 if let Some(e) = r.verify_error {
+                    // Terraform taints a resource whose create fails, never
+                    // one whose update does: an update records the failure.
+                    let next = if prior.is_some() {
+                        private.unverified = true;
+                        "The next plan rotates it again."
+                    } else {
+                        "The sink is tainted: the next apply replaces it."
+                    };
                     diags.error(
                         "The new secret does not work",
-                        format!("The secret was written to Vault ({}), but Genesys Cloud rejected it: {e}. The resource is marked for replacement.", spec.entry),
+                        format!("The secret was written to Vault ({}), but the credentials read back from it do not work: {e}. {next}", spec.entry),
                         AttributePath::new("verify"),
                     );
                 }
-                Some((
-                    Value::Value(planned),
-                    Value::Value(SinkPrivate::after_write(r.version)),
-                ))
+                Some((Value::Value(planned), Value::Value(private)))
+            }
+            Err(e @ SinkError::RegenerateUnsettled { .. }) => {
+                sink_error(
+                    diags,
+                    "Could not rotate the OAuth client secret into Vault",
+                    &e,
+                );
+                // On an update, keep the prior state and mark it, so the
+                // next plan repairs the entry even if the config changes back.
+                let (state, mut private) = prior?;
+                private.maybe_dead = true;
+                Some((Value::Value(state), Value::Value(private)))
             }
             Err(e) => {
                 sink_error(
@@ -498,8 +536,14 @@ impl Resource for SinkResource {
         private.observed_live = observed.latest_live;
         private.secret_rejected = false;
         if state.verify_on_read.as_option() == Some(true) && observed.latest_live {
-            match sink::stored_credentials_work(&genesys, &vault, &spec).await {
-                Ok(works) => private.secret_rejected = !works,
+            match sink::stored_credentials(&genesys, &vault, &spec).await {
+                Ok(Stored::Work) => {}
+                Ok(Stored::Rejected) => private.secret_rejected = true,
+                Ok(Stored::ClientNotActive(client_state)) => diags.warning(
+                    "The sink's OAuth client is not active",
+                    format!("OAuth client {} is {client_state}: Genesys Cloud refuses its credentials whatever the secret, so the secret at {} is not rotated. Set the client's state to active to let consumers in again.", spec.client_id, spec.entry),
+                    AttributePath::new("verify_on_read"),
+                ),
                 Err(e) => {
                     diags.root_error(
                         "Could not check the credentials stored in Vault",
@@ -647,7 +691,7 @@ impl Resource for SinkResource {
         let Value::Value(planned) = planned else {
             return None;
         };
-        self.rotate_into(diags, planned, Expect::New).await
+        self.rotate_into(diags, planned, None, Expect::New).await
     }
 
     async fn update<'a>(
@@ -665,7 +709,9 @@ impl Resource for SinkResource {
         let private = planned_private.as_option().unwrap_or_default();
         let expect = Expect::Observed(private.observed());
         if planned.secret_hash.is_unknown() {
-            return self.rotate_into(diags, planned, expect).await;
+            return self
+                .rotate_into(diags, planned, Some((prior, private)), expect)
+                .await;
         }
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;

@@ -318,7 +318,7 @@ impl Session {
             "Use a renewable token whose max TTL is longer, or a login method, or lower retry_deadline_seconds or request_timeout_seconds"
         };
         self.auth.error(format!(
-            "the token expires in {left} s and {why}, too soon for a rotation, which may need {} s of Vault access (3 × retry_deadline_seconds + 2 × request_timeout_seconds: regenerate, write and label, each with its retries); nothing was changed. {fix}",
+            "the token expires in {left} s and {why}, too soon for a rotation, which may need {} s of Vault access (2 × retry_deadline_seconds + request_timeout_seconds: the regenerate and the write, each with its retries); nothing was changed. {fix}",
             need.as_secs()
         ))
     }

@@ -19,25 +19,24 @@ use time::OffsetDateTime;
 ///
 /// The critical section of a rotation starts with the regenerate (from then
 /// on the old secret is dead) and ends once the new secret is written to
-/// Vault and the entry labelled (its custom metadata: without it the next
-/// apply would take the entry for someone else's and refuse to touch it).
-/// The verify after it talks to Genesys only and needs no Vault token.
+/// Vault. The entry is claimed (its custom metadata written) before the
+/// regenerate, and the verify after the write talks to Genesys only: neither
+/// is inside.
 ///
-/// Each of the three calls runs under the retry policy: no attempt starts
+/// Each of the two calls runs under the retry policy: no attempt starts
 /// later than `retry_deadline` after the call's first one, and an attempt
 /// lasts at most `request_timeout`. A call therefore ends at most
 /// `deadline + timeout` after it starts, and its last attempt reaches Vault
 /// at most `deadline` after it starts; Vault checks the token when a request
-/// arrives. Regenerate (Genesys, `D + T`), then write (Vault, `D + T`), then
-/// label (Vault, last attempt by `D`): `3·D + 2·T`, 932 s with the defaults
-/// (300 s, 16 s).
+/// arrives. Regenerate (Genesys, `D + T`), then write (Vault, last attempt
+/// by `D`): `2·D + T`, 616 s with the defaults (300 s, 16 s).
 ///
 /// This is compared with what the token can *reach*, not with its TTL: a
 /// renewable 5-minute token of a role whose max TTL is an hour is renewed
 /// for longer (see [`Life::increment`]) and lasts; only a max TTL (or an
 /// explicit max TTL) shorter than this stops a rotation before it starts.
 pub fn rotation_need(retry_deadline: Duration, request_timeout: Duration) -> Duration {
-    retry_deadline.saturating_mul(3) + request_timeout.saturating_mul(2)
+    retry_deadline.saturating_mul(2) + request_timeout
 }
 
 /// What a renewal asks for beyond an operation's need: half as much again,
@@ -299,9 +298,9 @@ mod tests {
 
     #[test]
     fn the_need_is_one_rotation_under_the_retry_policy() {
-        assert_eq!(need(), secs(932));
-        assert_eq!(rotation_need(secs(2), secs(6)), secs(18));
-        assert_eq!(renewal_horizon(need()), secs(1398));
+        assert_eq!(need(), secs(616));
+        assert_eq!(rotation_need(secs(6), secs(6)), secs(18));
+        assert_eq!(renewal_horizon(need()), secs(924));
     }
 
     #[test]
@@ -354,12 +353,12 @@ mod tests {
         assert_eq!(plan(&life, now, need(), true, false), Plan::Renew);
         // The renewal asks for the horizon and gets it: it lasts.
         let asked = life.increment(now, renewal_horizon(need()));
-        assert_eq!(asked, secs(1398));
-        life.renewed(&grant(1398), asked, now);
+        assert_eq!(asked, secs(924));
+        life.renewed(&grant(924), asked, now);
         assert_eq!(plan(&life, now, need(), true, true), Plan::Use);
         // The background renewal comes two thirds into the grant, while
         // half the need is left.
-        assert_eq!(life.renew_after(now), Some(secs(932)));
+        assert_eq!(life.renew_after(now), Some(secs(616)));
 
         // 55 minutes in: Vault caps the renewal at the role's max TTL.
         let later = now + 55 * MINUTE;
@@ -396,7 +395,7 @@ mod tests {
         let mut life = Life::new(&Lease::from_lookup(&data), now);
         assert_eq!(plan(&life, now, need(), false, false), Plan::Use);
         // Its renewals grant the period, less than asked: not a cap.
-        life.renewed(&grant(300), secs(1398), now);
+        life.renewed(&grant(300), secs(924), now);
         assert_eq!(life.reach(now), None);
         assert_eq!(life.renew_after(now), Some(secs(200)));
     }
@@ -434,7 +433,7 @@ mod tests {
         assert!(life.reachable(now, need()));
         // Once Vault capped it short of the need: not.
         let mut capped = life;
-        capped.renewed(&grant(295), secs(1398), now);
+        capped.renewed(&grant(295), secs(924), now);
         assert!(!capped.reachable(now, need()));
     }
 
@@ -447,8 +446,8 @@ mod tests {
             ),
             now,
         );
-        assert_eq!(long.increment(now, secs(1398)), secs(2_764_800));
+        assert_eq!(long.increment(now, secs(924)), secs(2_764_800));
         let after_use = Life::new(&grant(5000), now);
-        assert_eq!(after_use.increment(now, secs(1398)), secs(5000));
+        assert_eq!(after_use.increment(now, secs(924)), secs(5000));
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! Short-TTL scenarios keep wall time small by scaling the usual numbers
 //! down: with [`SHORT`] a rotation may need 18 s of Vault access, as it may
-//! need 932 s with the default settings; a role's 3-second tokens stand for
+//! need 616 s with the default settings; a role's 3-second tokens stand for
 //! 5-minute ones, its 60-second max TTL for an hour.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -118,10 +118,10 @@ impl Issuer {
     }
 }
 
-/// Provider settings under which a rotation may need 3 × 2 + 2 × 6 = 18 s of
+/// Provider settings under which a rotation may need 2 × 6 + 6 = 18 s of
 /// Vault access (requests to the slowed-down emulator take 4 s, less than
 /// the 6-s timeout).
-const SHORT: &str = "retry_deadline_seconds = 2\nrequest_timeout_seconds = 6";
+const SHORT: &str = "retry_deadline_seconds = 6\nrequest_timeout_seconds = 6";
 
 /// JWT auth at `auth/jwt` trusting `issuer` (an expired JWT gets no
 /// leeway), with roles for one workspace: `tfc-genesys`, whose tokens live
@@ -287,7 +287,7 @@ fn a_login_token_that_expires_mid_apply_is_obtained_again_and_revoked() {
     // A rotation may need 15 s of Vault access; the role's tokens end 20 s
     // after login, renewal or not. The first regenerate takes 4 s: the
     // second rotation cannot start with the first token, and needs a login.
-    let settings = "retry_deadline_seconds = 1\nrequest_timeout_seconds = 6";
+    let settings = "retry_deadline_seconds = 4\nrequest_timeout_seconds = 7";
     let (emu, bao, tf, _) = slow_rotations_with_jwt("tfc-short", settings, 2, 4_000);
     let out = tf.apply(&["-parallelism=1"]);
     all_secrets_work(&emu, &bao, &tf, 2);
@@ -577,7 +577,7 @@ fn an_expired_token_is_reported_and_a_renewable_one_outlives_a_slow_apply() {
     );
 
     // A renewable token whose explicit max TTL ends in 40 s: renewal cannot
-    // take it through a rotation, which may need 1020 s here; nothing is
+    // take it through a rotation, which may need 660 s here; nothing is
     // regenerated, and the error says why.
     let capped = bao.token(
         None,

@@ -1,0 +1,94 @@
+//! Why a sink operation failed: each error says what was done, what was
+//! not, and what to do. None carries a secret.
+
+use crate::genesys::GenesysError;
+use crate::vault::{KvPath, VaultError};
+
+/// Why a sink operation failed. Never carries the secret.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// A Vault call failed before anything was changed.
+    #[error("{0}")]
+    Vault(#[from] VaultError),
+    /// A Genesys call failed before anything was changed.
+    #[error("{0}")]
+    Genesys(#[from] GenesysError),
+    /// The entry holds a live secret without this provider's mark.
+    #[error("Vault entry {entry} already holds a live secret (version {version}) that this provider did not write; refusing to overwrite it. If it is OAuth client {client_id}'s (e.g. written by a script before this provider), import it (terraform import ... {client_id}:{entry}); else delete it or choose another path.")]
+    NotOurs {
+        /// The entry.
+        entry: KvPath,
+        /// Live version found (0 on KV v1).
+        version: u64,
+        /// The sink's client.
+        client_id: String,
+    },
+    /// The entry holds the live secret of another OAuth client that still
+    /// exists (another sink, in this or another Terraform state, keeps it).
+    #[error("Vault entry {entry} holds the live secret of OAuth client {owner}, written by this provider (another sink keeps it, in this configuration or another state); refusing to overwrite another client's credentials with those of {client_id}. Choose another path for {client_id}.")]
+    OwnedByOther {
+        /// The entry.
+        entry: KvPath,
+        /// The client the entry is marked for.
+        owner: String,
+        /// The sink's client.
+        client_id: String,
+    },
+    /// The regenerate got no clear answer: the secret may have been
+    /// regenerated, and the one in Vault may no longer work.
+    #[error("asked Genesys Cloud to regenerate the secret of OAuth client {client_id} but got no clear answer ({source}): the secret may have been regenerated, so the credentials in Vault at {entry} may no longer work. Nothing was written to Vault; the next plan repairs the entry (it regenerates and writes again), whatever the configuration says.")]
+    RegenerateUnsettled {
+        /// Client id.
+        client_id: String,
+        /// The entry.
+        entry: KvPath,
+        /// What the regenerate got.
+        source: GenesysError,
+    },
+    /// Vault changed between plan and apply.
+    #[error("Vault entry {entry} changed since the plan (expected {expected}, found {found}); nothing was written and the secret was not rotated. Run plan again to see the change.")]
+    ChangedSincePlan {
+        /// The entry.
+        entry: KvPath,
+        /// What the plan saw.
+        expected: String,
+        /// What is there now.
+        found: String,
+    },
+    /// The OAuth client does not exist (any more).
+    #[error("OAuth client {0} does not exist in Genesys Cloud")]
+    ClientGone(String),
+    /// Verification needs the client-credentials grant.
+    #[error("OAuth client {client_id} uses grant type {grant}; only CLIENT-CREDENTIALS clients can be verified at the token endpoint. Set verify = false for this sink.")]
+    CannotVerify {
+        /// Client id.
+        client_id: String,
+        /// Its grant type.
+        grant: String,
+    },
+    /// The write of a new secret was sent, its answer lost, and Vault does
+    /// not hold it as the version the write would have made.
+    #[error("the secret of OAuth client {client_id} was regenerated and sent to Vault at {entry}, but Vault's answer was lost ({detail}) and the write did not land: the write would have made {expected}, Vault holds {found}. The previous secret no longer works and the new one is lost. Run plan and apply again: the refresh shows what Vault holds, and the apply regenerates and writes a new secret.")]
+    LostWrite {
+        /// Client id.
+        client_id: String,
+        /// The entry.
+        entry: KvPath,
+        /// The version the write would have made, e.g. `version 4`.
+        expected: String,
+        /// What Vault holds instead, e.g. `version 5, holding another secret`.
+        found: String,
+        /// The transport error that lost the answer.
+        detail: String,
+    },
+    /// The secret was regenerated but could not be stored.
+    #[error("the secret of OAuth client {client_id} was regenerated, but writing it to Vault at {entry} failed: {source}. The previous secret no longer works and the new one was discarded (nobody else ever held it): fix the cause and run apply again, which regenerates and writes a new secret.")]
+    WriteAfterRegenerate {
+        /// Client id.
+        client_id: String,
+        /// The entry.
+        entry: KvPath,
+        /// The Vault failure.
+        source: VaultError,
+    },
+}

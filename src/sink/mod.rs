@@ -1,0 +1,296 @@
+//! The secret sink: the only code that ever holds a client secret.
+//!
+//! A rotation regenerates the client's secret (the only moment Genesys Cloud
+//! returns one) and writes it to Vault with check-and-set, into an entry it
+//! has claimed with its labels beforehand, then checks that the credentials
+//! consumers will read work. Everything that can be checked is checked
+//! *before* the regenerate (the Vault entry is ours or new, nobody wrote
+//! since the plan, the token's policy allows the write, the client exists),
+//! so that a refused write does not leave consumers with a secret that no
+//! longer works.
+//!
+//! - [`preflight`]: what Vault holds and who holds it, and the checks;
+//! - [`verify`]: exchanging credentials at the token endpoint;
+//! - [`settle`]: a write whose answer was lost;
+//! - [`error`]: why an operation failed.
+
+mod error;
+mod preflight;
+mod settle;
+mod verify;
+
+use std::collections::BTreeMap;
+
+use time::OffsetDateTime;
+use tracing::{info, warn};
+
+use crate::genesys::GenesysClient;
+use crate::hashing::secret_hash;
+use crate::plan;
+use crate::plan::sink::{Observed, OnDestroy};
+use crate::secret::Secret;
+use crate::vault::{KvPath, KvValue, KvVersion, VaultClient, VaultError};
+
+pub use error::SinkError;
+use preflight::preflight;
+pub use preflight::{holder, observe, Holder};
+use settle::{settle_lost_write, Settled};
+pub use verify::{stored_credentials, verify, verify_entry, Stored};
+
+/// Names of the keys written to the Vault entry (an empty name leaves the
+/// field out, except the secret, which is always written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyNames {
+    /// Key of the client id.
+    pub client_id: String,
+    /// Key of the client secret.
+    pub client_secret: String,
+    /// Key of the API base URL.
+    pub base_url: String,
+    /// Key of the token endpoint URL.
+    pub token_url: String,
+}
+
+/// What the sink writes, and where.
+#[derive(Debug, Clone)]
+pub struct SinkSpec {
+    /// OAuth client id.
+    pub client_id: String,
+    /// Where the entry is.
+    pub entry: KvPath,
+    /// Key names.
+    pub keys: KeyNames,
+    /// Non-secret values written beside the credentials.
+    pub extra: BTreeMap<String, String>,
+    /// The user's custom metadata (ours is added).
+    pub custom_metadata: BTreeMap<String, String>,
+    /// Exchange the new credentials after writing them.
+    pub verify: bool,
+}
+
+/// The state a sink expected to find in Vault when the plan was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// A new sink: the path must be free, hold only deleted versions, or
+    /// hold an entry this provider wrote for the same client.
+    New,
+    /// An existing sink: Vault must still be as observed at plan time.
+    Observed(Observed),
+}
+
+/// The result of a rotation.
+#[derive(Debug)]
+pub struct Rotated {
+    /// KV v2 version written (`None` on KV v1).
+    pub version: Option<u64>,
+    /// Hash of the new secret.
+    pub hash: String,
+    /// When the secret was regenerated.
+    pub rotated_at: OffsetDateTime,
+    /// When the new credentials were seen to work; `None` if not verified.
+    pub verified_at: Option<OffsetDateTime>,
+    /// Set when verification was asked for and failed: the secret is in Vault
+    /// but the credentials read back from it do not work.
+    pub verify_error: Option<SinkError>,
+}
+
+/// The data written to the entry.
+fn entry(genesys: &GenesysClient, spec: &SinkSpec, secret: Secret) -> BTreeMap<String, KvValue> {
+    let mut data: BTreeMap<String, KvValue> = spec
+        .extra
+        .iter()
+        .map(|(k, v)| (k.clone(), KvValue::Plain(v.clone())))
+        .collect();
+    let api = genesys
+        .endpoints()
+        .api
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    for (key, value) in [
+        (&spec.keys.client_id, spec.client_id.clone()),
+        (&spec.keys.base_url, api),
+        (&spec.keys.token_url, genesys.token_url()),
+    ] {
+        if !key.is_empty() {
+            data.insert(key.clone(), KvValue::Plain(value));
+        }
+    }
+    data.insert(spec.keys.client_secret.clone(), KvValue::Secret(secret));
+    data
+}
+
+/// Rotates the secret into Vault. In order, so that nothing that can be
+/// refused is refused after the old secret died:
+/// 1. checks (preflight, overlapped with the client read): the entry is
+///    new, ours, or a gone client's; unchanged since the plan; writable by
+///    the token; the client exists and can be verified;
+/// 2. claims the entry: the ownership labels are written first (KV v2), so
+///    an entry never holds our secret without our mark;
+/// 3. makes sure the Vault token outlasts the critical section;
+/// 4. regenerates the secret (the old one stops working), writes it with
+///    check-and-set (a lost answer is settled by reading back);
+/// 5. verifies what consumers will read: the credentials read back from
+///    the entry under the configured key names.
+pub async fn rotate(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    expect: Expect,
+) -> Result<Rotated, SinkError> {
+    // The Vault checks and the client read are independent reads: overlap
+    // them. A failed check ends both at once and wins over the read's outcome.
+    let read = async { Ok(genesys.get_client(&spec.client_id, None).await) };
+    let (cas, client) = tokio::try_join!(preflight(genesys, vault, spec, expect), read)?;
+    let client = client?
+        .filter(|c| !c.is_deleted())
+        .ok_or_else(|| SinkError::ClientGone(spec.client_id.clone()))?;
+    let grant = crate::genesys::model::canonical_grant_type(&client.authorized_grant_type);
+    // An answer without the grant type proves nothing: the verify will.
+    if spec.verify && !grant.is_empty() && grant != "CLIENT-CREDENTIALS" {
+        return Err(SinkError::CannotVerify {
+            client_id: spec.client_id.clone(),
+            grant,
+        });
+    }
+    label(vault, spec).await?;
+
+    // From the regenerate on, the old secret is dead until the write lands:
+    // the Vault token must outlast the regenerate and the write, retries
+    // included.
+    vault.ensure_token_outlasts_rotation().await?;
+    let secret = match genesys.regenerate_secret(&spec.client_id).await {
+        Ok((_, secret)) => secret,
+        Err(source) if source.may_have_taken_effect() => {
+            return Err(SinkError::RegenerateUnsettled {
+                client_id: spec.client_id.clone(),
+                entry: spec.entry.clone(),
+                source,
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let rotated_at = OffsetDateTime::now_utc();
+    let hash = secret_hash(&spec.client_id, &secret);
+    info!(client_id = %spec.client_id, entry = %spec.entry, "secret regenerated; writing it to Vault");
+
+    let write = vault
+        .write(&spec.entry, &entry(genesys, spec, secret), cas)
+        .await;
+    let version = match write {
+        Ok(outcome) => outcome.version,
+        Err(VaultError::Ambiguous { detail, .. }) => {
+            warn!(client_id = %spec.client_id, entry = %spec.entry, "Vault's answer to the write was lost; reading the entry back to settle it");
+            match settle_lost_write(vault, spec, cas, &hash).await {
+                Ok(Settled::Landed(version)) => version,
+                Ok(Settled::NotLanded { expected, found }) => {
+                    return Err(SinkError::LostWrite {
+                        client_id: spec.client_id.clone(),
+                        entry: spec.entry.clone(),
+                        expected,
+                        found,
+                        detail,
+                    })
+                }
+                Err(source) => {
+                    return Err(SinkError::WriteAfterRegenerate {
+                        client_id: spec.client_id.clone(),
+                        entry: spec.entry.clone(),
+                        source,
+                    })
+                }
+            }
+        }
+        Err(source) => {
+            return Err(SinkError::WriteAfterRegenerate {
+                client_id: spec.client_id.clone(),
+                entry: spec.entry.clone(),
+                source,
+            })
+        }
+    };
+
+    let (verified_at, verify_error) = if spec.verify {
+        match verify_entry(genesys, vault, spec).await {
+            Ok(()) => (Some(OffsetDateTime::now_utc()), None),
+            Err(e) => (None, Some(e)),
+        }
+    } else {
+        (None, None)
+    };
+    Ok(Rotated {
+        version,
+        hash,
+        rotated_at,
+        verified_at,
+        verify_error,
+    })
+}
+
+/// Writes the entry's custom metadata (KV v2 only; no new version).
+pub async fn label(vault: &VaultClient, spec: &SinkSpec) -> Result<(), VaultError> {
+    if vault.kv_version(spec.entry.mount()).await? == KvVersion::V2 {
+        let env = |k: &str| std::env::var(k).ok();
+        let md = plan::sink::custom_metadata(&spec.custom_metadata, &spec.client_id, &env);
+        vault.write_custom_metadata(&spec.entry, &md).await?;
+    }
+    Ok(())
+}
+
+/// Rewrites the entry with new key names or extra values, keeping the secret
+/// (read back from Vault): no rotation. `old_keys` are the names the entry
+/// was written with.
+pub async fn rewrite(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    old_keys: &KeyNames,
+    expect: Expect,
+) -> Result<Option<u64>, SinkError> {
+    let cas = preflight(genesys, vault, spec, expect).await?;
+    let current = vault.read_data(&spec.entry).await?;
+    let found = current.to_string();
+    let secret = current
+        .live()
+        .and_then(|d| d.value(&old_keys.client_secret).cloned())
+        .ok_or_else(|| SinkError::ChangedSincePlan {
+            entry: spec.entry.clone(),
+            expected: format!("a value under key {:?}", old_keys.client_secret),
+            found,
+        })?;
+    let outcome = vault
+        .write(&spec.entry, &entry(genesys, spec, secret), cas)
+        .await?;
+    label(vault, spec).await?;
+    Ok(outcome.version)
+}
+
+/// Removes the entry as `on_destroy` says, unless someone else's secret is
+/// there now (then it is left alone and `false` is returned).
+pub async fn remove(
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    on_destroy: OnDestroy,
+) -> Result<bool, SinkError> {
+    if on_destroy == OnDestroy::Retain {
+        return Ok(true);
+    }
+    match vault.kv_version(spec.entry.mount()).await? {
+        KvVersion::V1 => {
+            vault.delete_latest(&spec.entry).await?;
+        }
+        KvVersion::V2 => {
+            let Some(md) = vault.read_metadata(&spec.entry).await? else {
+                return Ok(true);
+            };
+            if !plan::sink::owned_by(&md.custom_metadata, &spec.client_id) {
+                return Ok(false);
+            }
+            match on_destroy {
+                OnDestroy::DeleteAll => vault.delete_all(&spec.entry).await?,
+                _ => vault.delete_latest(&spec.entry).await?,
+            }
+        }
+    }
+    Ok(true)
+}

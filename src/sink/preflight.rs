@@ -1,0 +1,166 @@
+//! What a sink finds in Vault before it changes anything: what the entry
+//! holds (`observe`), who holds it (`holder`), and whether a rotation may
+//! write there (`preflight`: owner, changes since the plan, the token's
+//! policy).
+
+use tracing::warn;
+
+use super::{Expect, SinkError, SinkSpec};
+use crate::genesys::GenesysClient;
+use crate::plan;
+use crate::plan::sink::Observed;
+use crate::vault::{KvPath, KvRead, KvVersion, VaultClient, VaultError};
+
+/// What Vault holds at the sink's path. KV v1 has no versions: an existing
+/// entry is reported as live version 0.
+pub async fn observe(
+    vault: &VaultClient,
+    entry: &KvPath,
+) -> Result<(KvVersion, Observed), VaultError> {
+    let kv = vault.kv_version(entry.mount()).await?;
+    let observed = match kv {
+        KvVersion::V1 => {
+            let exists = matches!(vault.read_data(entry).await?, KvRead::Live(_));
+            Observed {
+                current_version: exists.then_some(0),
+                latest_live: exists,
+            }
+        }
+        KvVersion::V2 => match vault.read_metadata(entry).await? {
+            None => Observed {
+                current_version: None,
+                latest_live: false,
+            },
+            Some(md) => Observed {
+                current_version: Some(md.current_version),
+                latest_live: md.latest_is_live(),
+            },
+        },
+    };
+    Ok((kv, observed))
+}
+
+/// Checks, before anything changes, that writing to the entry is allowed (by
+/// its owner and by the token's policy), and returns the CAS version to
+/// write with. An entry this provider wrote for a client that no longer
+/// exists in Genesys is taken over: its secret can no longer work.
+pub(super) async fn preflight(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    expect: Expect,
+) -> Result<Option<u64>, SinkError> {
+    let entry = &spec.entry;
+    let kv = vault.kv_version(entry.mount()).await?;
+    let (now, exists) = match kv {
+        KvVersion::V1 => {
+            let exists = matches!(vault.read_data(entry).await?, KvRead::Live(_));
+            (None, exists)
+        }
+        KvVersion::V2 => {
+            let md = vault.read_metadata(entry).await?;
+            let now = Observed {
+                current_version: md.as_ref().map(|m| m.current_version),
+                latest_live: md.as_ref().is_some_and(|m| m.latest_is_live()),
+            };
+            (Some(now), md.is_some())
+        }
+    };
+    match (expect, now) {
+        (Expect::New, _) => check_holder(genesys, vault, spec).await?,
+        (Expect::Observed(seen), Some(now)) if seen != now => {
+            return Err(SinkError::ChangedSincePlan {
+                entry: entry.clone(),
+                expected: describe(seen),
+                found: describe(now),
+            })
+        }
+        (Expect::Observed(_), _) => {}
+    }
+    vault.check_can_write(entry, exists).await?;
+    Ok(now.and_then(|now| plan::sink::cas_for_write(Some(now))))
+}
+
+/// A new sink may write where nothing lives, where this provider wrote for
+/// the same client, or where it wrote for a client that is gone.
+async fn check_holder(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+) -> Result<(), SinkError> {
+    let entry = &spec.entry;
+    match holder(vault, entry, &spec.keys.client_id).await? {
+        Holder::Nobody => Ok(()),
+        Holder::Client(owner) if owner == spec.client_id => Ok(()),
+        Holder::Client(owner) => {
+            if genesys
+                .get_client(&owner, None)
+                .await?
+                .is_some_and(|c| !c.is_deleted())
+            {
+                return Err(SinkError::OwnedByOther {
+                    entry: entry.clone(),
+                    owner,
+                    client_id: spec.client_id.clone(),
+                });
+            }
+            warn!(%entry, %owner, client_id = %spec.client_id, "the entry was written for an OAuth client that no longer exists; taking it over");
+            Ok(())
+        }
+        Holder::Unmarked(version) => Err(SinkError::NotOurs {
+            entry: entry.clone(),
+            version,
+            client_id: spec.client_id.clone(),
+        }),
+    }
+}
+
+fn describe(o: Observed) -> String {
+    match (o.current_version, o.latest_live) {
+        (None, _) => "no entry".into(),
+        (Some(v), true) => format!("version {v}"),
+        (Some(v), false) => format!("version {v}, deleted"),
+    }
+}
+
+/// Who an existing Vault entry belongs to, as far as this provider can
+/// tell without reading a secret it did not write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holder {
+    /// No live entry at the path.
+    Nobody,
+    /// This provider wrote it for this OAuth client (KV v2 metadata, or the
+    /// client id key of a KV v1 entry).
+    Client(String),
+    /// A live entry without this provider's mark (e.g. the seed recipe's),
+    /// at this version (0 on KV v1).
+    Unmarked(u64),
+}
+
+/// Who holds `entry` (KV v1: the value under `client_id_key`).
+pub async fn holder(
+    vault: &VaultClient,
+    entry: &KvPath,
+    client_id_key: &str,
+) -> Result<Holder, VaultError> {
+    match vault.kv_version(entry.mount()).await? {
+        KvVersion::V1 => Ok(match vault.read_data(entry).await?.live() {
+            None => Holder::Nobody,
+            Some(data) => data
+                .value(client_id_key)
+                .map(|id| Holder::Client(id.expose().to_string()))
+                .unwrap_or(Holder::Unmarked(0)),
+        }),
+        KvVersion::V2 => Ok(match vault.read_metadata(entry).await? {
+            Some(md) if md.latest_is_live() => {
+                let marked = md.custom_metadata.get(plan::sink::MANAGED_BY_KEY)
+                    == Some(&plan::sink::MANAGED_BY_VALUE.to_string());
+                match md.custom_metadata.get(plan::sink::CLIENT_ID_KEY) {
+                    Some(id) if marked => Holder::Client(id.clone()),
+                    _ => Holder::Unmarked(md.current_version),
+                }
+            }
+            _ => Holder::Nobody,
+        }),
+    }
+}
