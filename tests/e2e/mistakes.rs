@@ -5,7 +5,9 @@
 use genesys_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
 
-use crate::harness::{actions, text, validate_diagnostics, values, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::harness::{
+    actions, flat, text, validate_diagnostics, values, Tf, ADMIN_ID, ADMIN_SECRET,
+};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 use crate::vault_secret::{client_id, seed, stored_secret, PATH, SINK};
 
@@ -266,4 +268,139 @@ fn a_literal_client_id_that_is_deleted_plans_a_replacement_not_a_drop() {
         !bao.kv_data("secret", PATH).is_null(),
         "nothing changed yet"
     );
+}
+
+#[test]
+fn a_mount_typo_fails_the_plan_before_anything_is_destroyed() {
+    let (emu, bao, tf) = setup();
+    tf.write_config(&seed(""));
+    tf.init();
+    tf.apply(&[]);
+    assert!(consumer_works(&emu, &bao));
+    let before = regenerates(&emu);
+    tf.write_config(&seed("").replace("mount     = \"secret\"", "mount     = \"secrte\""));
+    let out = tf.run_failing(&["plan", "-no-color"]);
+    let shown = text(&out);
+    assert!(
+        shown.contains("no KV mount \"secrte\"") && shown.contains("mount"),
+        "{shown}"
+    );
+    // A path given as the mount is named as such.
+    tf.write_config(&seed("").replace("mount     = \"secret\"", "mount     = \"secret/genesys\""));
+    let out = tf.run_failing(&["plan", "-no-color"]);
+    assert!(
+        text(&out).contains("not a Vault mount but a path inside the mount \"secret\""),
+        "{}",
+        text(&out)
+    );
+    tf.run_failing(&["apply", "-no-color", "-auto-approve"]);
+    assert_eq!(regenerates(&emu), before, "nothing regenerated");
+    assert!(
+        consumer_works(&emu, &bao),
+        "the old entry and secret still work"
+    );
+}
+
+#[test]
+fn a_token_that_may_not_write_the_metadata_fails_the_plan() {
+    let (emu, bao, mut tf) = setup();
+    // Data may be written, metadata only read: the claim would be refused.
+    bao.policy(
+        "data-only",
+        &format!(
+            "path \"secret/data/{PATH}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}\npath \"secret/metadata/{PATH}\" {{ capabilities = [\"read\"] }}"
+        ),
+    );
+    let data_only = bao.token(None, json!({"policies": ["data-only"]}));
+    tf.write_config(&seed(""));
+    tf.init();
+    tf.apply(&["-target=genesyscloud_oauth_client.ci"]);
+    tf.env("VAULT_TOKEN", &data_only);
+    let out = tf.run_failing(&["plan", "-no-color"]);
+    let shown = text(&out);
+    assert!(
+        shown.contains(&format!("secret/metadata/{PATH}")) && shown.contains("\"create\""),
+        "{shown}"
+    );
+    assert_eq!(regenerates(&emu), 0);
+
+    // With full rights the sink is created; then the same token may not
+    // rotate it: refused at plan, the secret in Vault keeps working.
+    tf.env("VAULT_TOKEN", ROOT_TOKEN);
+    tf.apply(&[]);
+    tf.env("VAULT_TOKEN", &data_only);
+    tf.write_config(&seed("rotation_triggers = { n = \"2\" }"));
+    let out = tf.run_failing(&["plan", "-no-color"]);
+    assert!(
+        text(&out).contains(&format!("secret/metadata/{PATH}")),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(regenerates(&emu), 1);
+    assert!(consumer_works(&emu, &bao));
+}
+
+#[test]
+fn a_verify_failing_on_update_leaves_a_plan_that_rotates_again() {
+    let (emu, bao, tf) = setup();
+    // No patience for propagation: a refused new secret fails the verify.
+    let provider = "consistency_timeout_seconds = 0";
+    tf.write_config_with_provider(provider, &seed("rotation_triggers = { n = \"1\" }"));
+    tf.init();
+    tf.apply(&[]);
+    emu.set_consistency_window(std::time::Duration::from_secs(5));
+    tf.write_config_with_provider(provider, &seed("rotation_triggers = { n = \"2\" }"));
+    let out = tf.run_failing(&["apply", "-no-color", "-auto-approve"]);
+    let shown = text(&out);
+    assert!(
+        shown.contains("The new secret does not work")
+            && shown.contains("The next plan rotates it again")
+            && !shown.contains("marked for replacement"),
+        "{shown}"
+    );
+    let plan = tf.run_raw(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.status.code(), Some(2), "{}", text(&plan));
+    assert!(
+        text(&plan)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("did not pass its verify"),
+        "{}",
+        text(&plan)
+    );
+    emu.set_consistency_window(std::time::Duration::ZERO);
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    tf.apply(&[]);
+    assert!(consumer_works(&emu, &bao));
+    tf.assert_no_changes();
+}
+
+#[test]
+fn a_regenerate_whose_answer_is_lost_is_repaired_even_after_the_config_is_reverted() {
+    let (emu, bao, tf) = setup();
+    let provider = "max_retries = 1\nretry_deadline_seconds = 2";
+    tf.write_config_with_provider(provider, &seed("rotation_triggers = { n = \"1\" }"));
+    tf.init();
+    tf.apply(&[]);
+    assert!(consumer_works(&emu, &bao));
+    // Every regenerate is carried out, and every answer lost (both attempts
+    // max_retries = 1 allows).
+    emu.inject(
+        genesys_emulator::FaultRule::new(genesys_emulator::FaultKind::DropResponse)
+            .method("POST")
+            .path("/api/v2/oauth/clients/")
+            .times(2),
+    );
+    tf.write_config_with_provider(provider, &seed("rotation_triggers = { n = \"2\" }"));
+    let out = tf.run_failing(&["apply", "-no-color", "-auto-approve"]);
+    assert!(text(&out).contains("may no longer work"), "{}", text(&out));
+    assert!(!consumer_works(&emu, &bao), "the secret in Vault is dead");
+    // The change is reverted: the plan still repairs the entry.
+    tf.write_config_with_provider(provider, &seed("rotation_triggers = { n = \"1\" }"));
+    let plan = tf.run_raw(&["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.status.code(), Some(2), "{}", text(&plan));
+    tf.apply(&[]);
+    assert!(consumer_works(&emu, &bao));
+    tf.assert_no_changes();
 }
