@@ -361,11 +361,7 @@ fn a_verify_failing_on_update_leaves_a_plan_that_rotates_again() {
     let plan = tf.run_raw(&["plan", "-no-color", "-detailed-exitcode"]);
     assert_eq!(plan.status.code(), Some(2), "{}", text(&plan));
     assert!(
-        text(&plan)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .contains("did not pass its verify"),
+        flat(&text(&plan)).contains("did not pass its verify"),
         "{}",
         text(&plan)
     );
