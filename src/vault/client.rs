@@ -7,10 +7,10 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
-use tracing::{info, warn};
+use tracing::info;
 
 use super::auth::{Session, VaultAuth};
-use super::error::{MissingCapability, VaultError};
+use super::error::VaultError;
 use super::kv_path::KvPath;
 use super::transport::{encode, messages, Repeat, Transport};
 use crate::http::encode_path;
@@ -178,7 +178,7 @@ pub struct VaultClient {
     transport: Transport,
     session: Arc<Session>,
     kv_versions: Mutex<HashMap<String, KvVersion>>,
-    writable: Mutex<HashSet<(KvPath, bool)>>,
+    pub(super) writable: Mutex<HashSet<(KvPath, bool)>>,
 }
 
 impl std::fmt::Debug for VaultClient {
@@ -251,7 +251,7 @@ impl VaultClient {
     /// method's token refused with 403 that turns out to be revoked (before
     /// its TTL ended) is replaced by a new login and the call made once more:
     /// a 403 means Vault did nothing, so even a write may be repeated.
-    async fn send(
+    pub(super) async fn send(
         &self,
         operation: &str,
         method: Method,
@@ -290,7 +290,7 @@ impl VaultClient {
     }
 
     /// Maps a non-success answer of a finished call to an error.
-    fn failure(
+    pub(super) fn failure(
         operation: &str,
         status: StatusCode,
         body: &[u8],
@@ -492,111 +492,6 @@ impl VaultClient {
         }
     }
 
-    /// The token's capabilities on each API path, as Vault reports them
-    /// (`POST sys/capabilities-self`). Paths are unescaped, relative to the
-    /// namespace, e.g. `secret/data/genesys/oauth/ci`.
-    pub async fn capabilities(
-        &self,
-        api_paths: &[String],
-    ) -> Result<BTreeMap<String, Vec<String>>, VaultError> {
-        let operation = "ask Vault for the token's capabilities";
-        let api_path = "sys/capabilities-self";
-        let body = encode(operation, &json!({ "paths": api_paths }))?;
-        let (status, answer) = self
-            .send(operation, Method::POST, api_path, Some(body), Repeat::Safe)
-            .await?;
-        if status != StatusCode::OK {
-            return Err(Self::failure(
-                operation, status, &answer, "update", api_path,
-            ));
-        }
-        let v: Value = decode(operation, &answer)?;
-        Ok(api_paths
-            .iter()
-            .map(|path| {
-                // Vault puts them in `data` and, for sys paths, at the top too.
-                let list = v["data"][path.as_str()]
-                    .as_array()
-                    .or_else(|| v[path.as_str()].as_array())
-                    .map(|caps| {
-                        caps.iter()
-                            .filter_map(|c| c.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                (path.clone(), list)
-            })
-            .collect())
-    }
-
-    /// Checks, by asking Vault, that the token may write `entry` the way a
-    /// sink does: `create` on the data path when the entry is new (`update`
-    /// when it exists: Vault tells the two apart by the entry's metadata),
-    /// and on KV v2 `update` on the metadata path (the labels are written
-    /// after the data). A token whose policy may not ask (no
-    /// `sys/capabilities-self`, which Vault's default policy grants) is not
-    /// checked ahead: the write itself will say.
-    ///
-    /// A check that passed is not asked again in this process (a plan checks
-    /// every sink, and its apply checks again before each regenerate).
-    pub async fn check_can_write(&self, entry: &KvPath, exists: bool) -> Result<(), VaultError> {
-        if self
-            .writable
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&(entry.clone(), exists))
-        {
-            return Ok(());
-        }
-        let kv = self.kv_version(entry.mount()).await?;
-        let (mount, path) = (entry.mount(), entry.path());
-        let mut needed = vec![match kv {
-            KvVersion::V2 => format!("{mount}/data/{path}"),
-            KvVersion::V1 => format!("{mount}/{path}"),
-        }];
-        if kv == KvVersion::V2 {
-            needed.push(format!("{mount}/metadata/{path}"));
-        }
-        let granted = match self.capabilities(&needed).await {
-            Ok(granted) => granted,
-            Err(VaultError::PermissionDenied { .. }) => {
-                warn!(%entry, "the Vault token may not ask for its capabilities (sys/capabilities-self); the write is not checked ahead");
-                return Ok(());
-            }
-            Err(e) => return Err(e),
-        };
-        let missing: Vec<MissingCapability> = needed
-            .into_iter()
-            .map(|api_path| {
-                // Vault asks `create` of a path with nothing there yet (the
-                // metadata too: a rotation claims a new entry by writing its
-                // metadata first), `update` of one that exists.
-                let capability = if exists { "update" } else { "create" };
-                MissingCapability {
-                    api_path,
-                    capability,
-                }
-            })
-            .filter(|m| {
-                !granted
-                    .get(&m.api_path)
-                    .is_some_and(|caps| caps.iter().any(|c| c == m.capability || c == "root"))
-            })
-            .collect();
-        if missing.is_empty() {
-            self.writable
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert((entry.clone(), exists));
-            Ok(())
-        } else {
-            Err(VaultError::MissingCapabilities {
-                operation: format!("write {entry}"),
-                missing,
-            })
-        }
-    }
-
     /// Soft-deletes the latest version (KV v2) or deletes the entry (KV v1).
     pub async fn delete_latest(&self, entry: &KvPath) -> Result<(), VaultError> {
         let api_path = data_path(self.kv_version(entry.mount()).await?, entry);
@@ -720,7 +615,10 @@ fn metadata_path(entry: &KvPath) -> String {
     )
 }
 
-fn decode<T: serde::de::DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, VaultError> {
+pub(super) fn decode<T: serde::de::DeserializeOwned>(
+    operation: &str,
+    body: &[u8],
+) -> Result<T, VaultError> {
     serde_json::from_slice(body).map_err(|e| VaultError::Decode {
         operation: operation.into(),
         detail: format!("line {} column {}", e.line(), e.column()),
@@ -730,6 +628,7 @@ fn decode<T: serde::de::DeserializeOwned>(operation: &str, body: &[u8]) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vault::error::MissingCapability;
 
     #[test]
     fn secret_values_serialize_only_into_the_body() {

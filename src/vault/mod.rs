@@ -3,6 +3,7 @@
 //! (notably `cas` inside `options`, which some clients get wrong).
 
 mod auth;
+mod capabilities;
 mod client;
 mod error;
 mod kv_path;

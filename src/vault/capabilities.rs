@@ -1,0 +1,122 @@
+//! Asking Vault what the token may do (`sys/capabilities-self`), and the
+//! one check built on it: may the token write an entry the way a sink
+//! does. Asked at plan and again before every regenerate, so that a
+//! missing right stops the work while the old secret still works.
+
+use std::collections::BTreeMap;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tracing::warn;
+
+use super::client::{decode, VaultClient};
+use super::error::{MissingCapability, VaultError};
+use super::kv_path::KvPath;
+use super::transport::{encode, Repeat};
+use super::KvVersion;
+
+impl VaultClient {
+    /// The token's capabilities on each API path, as Vault reports them
+    /// (`POST sys/capabilities-self`). Paths are unescaped, relative to the
+    /// namespace, e.g. `secret/data/genesys/oauth/ci`.
+    pub async fn capabilities(
+        &self,
+        api_paths: &[String],
+    ) -> Result<BTreeMap<String, Vec<String>>, VaultError> {
+        let operation = "ask Vault for the token's capabilities";
+        let api_path = "sys/capabilities-self";
+        let body = encode(operation, &json!({ "paths": api_paths }))?;
+        let (status, answer) = self
+            .send(operation, Method::POST, api_path, Some(body), Repeat::Safe)
+            .await?;
+        if status != StatusCode::OK {
+            return Err(Self::failure(
+                operation, status, &answer, "update", api_path,
+            ));
+        }
+        let v: Value = decode(operation, &answer)?;
+        Ok(api_paths
+            .iter()
+            .map(|path| {
+                // Vault puts them in `data` and, for sys paths, at the top too.
+                let list = v["data"][path.as_str()]
+                    .as_array()
+                    .or_else(|| v[path.as_str()].as_array())
+                    .map(|caps| {
+                        caps.iter()
+                            .filter_map(|c| c.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (path.clone(), list)
+            })
+            .collect())
+    }
+
+    /// Checks, by asking Vault, that the token may write `entry` the way a
+    /// sink does: on the data path and (KV v2) the metadata path, `create`
+    /// when the entry is new and `update` when it exists (Vault tells the
+    /// two apart by what is there; a rotation writes the metadata first). A token whose policy may not ask (no
+    /// `sys/capabilities-self`, which Vault's default policy grants) is not
+    /// checked ahead: the write itself will say.
+    ///
+    /// A check that passed is not asked again in this process (a plan checks
+    /// every sink, and its apply checks again before each regenerate).
+    pub async fn check_can_write(&self, entry: &KvPath, exists: bool) -> Result<(), VaultError> {
+        if self
+            .writable
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&(entry.clone(), exists))
+        {
+            return Ok(());
+        }
+        let kv = self.kv_version(entry.mount()).await?;
+        let (mount, path) = (entry.mount(), entry.path());
+        let mut needed = vec![match kv {
+            KvVersion::V2 => format!("{mount}/data/{path}"),
+            KvVersion::V1 => format!("{mount}/{path}"),
+        }];
+        if kv == KvVersion::V2 {
+            needed.push(format!("{mount}/metadata/{path}"));
+        }
+        let granted = match self.capabilities(&needed).await {
+            Ok(granted) => granted,
+            Err(VaultError::PermissionDenied { .. }) => {
+                warn!(%entry, "the Vault token may not ask for its capabilities (sys/capabilities-self); the write is not checked ahead");
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        let missing: Vec<MissingCapability> = needed
+            .into_iter()
+            .map(|api_path| {
+                // Vault asks `create` of a path with nothing there yet (the
+                // metadata too: a rotation claims a new entry by writing its
+                // metadata first), `update` of one that exists.
+                let capability = if exists { "update" } else { "create" };
+                MissingCapability {
+                    api_path,
+                    capability,
+                }
+            })
+            .filter(|m| {
+                !granted
+                    .get(&m.api_path)
+                    .is_some_and(|caps| caps.iter().any(|c| c == m.capability || c == "root"))
+            })
+            .collect();
+        if missing.is_empty() {
+            self.writable
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert((entry.clone(), exists));
+            Ok(())
+        } else {
+            Err(VaultError::MissingCapabilities {
+                operation: format!("write {entry}"),
+                missing,
+            })
+        }
+    }
+}
