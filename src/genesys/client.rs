@@ -56,6 +56,23 @@ pub struct ClientSettings {
     pub credentials_origin: Option<String>,
 }
 
+#[cfg(test)]
+impl ClientSettings {
+    /// Settings for unit tests against a server at `base_url`: default
+    /// retries, a 5 s timeout, no consistency window.
+    pub(crate) fn for_tests(base_url: &str, credentials: Credentials) -> ClientSettings {
+        ClientSettings {
+            endpoints: Endpoints::for_base_url(base_url).expect("test server URL"),
+            credentials,
+            retry: RetryPolicy::default(),
+            request_timeout: Duration::from_secs(5),
+            consistency_window: Duration::ZERO,
+            credentials_origin: None,
+            user_agent: "test".into(),
+        }
+    }
+}
+
 /// A Genesys Cloud API client. Cheap to share behind an `Arc`; every method
 /// can run concurrently with every other.
 #[derive(Debug)]

@@ -315,7 +315,7 @@ fn parse_time(text: &str) -> Option<OffsetDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::genesys::{ClientSettings, Credentials, Endpoints};
+    use crate::genesys::{ClientSettings, Credentials};
     use crate::retry::RetryPolicy;
     use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
 
@@ -356,20 +356,16 @@ mod tests {
     }
 
     async fn client_for(emu: &Emulator) -> GenesysClient {
+        let credentials = Credentials::ClientCredentials {
+            client_id: "emulator-admin".into(),
+            client_secret: Secret::new("emulator-admin-secret"),
+        };
         GenesysClient::new(ClientSettings {
-            endpoints: Endpoints::for_base_url(&emu.base_url()).expect("endpoints"),
-            credentials: Credentials::ClientCredentials {
-                client_id: "emulator-admin".into(),
-                client_secret: Secret::new("emulator-admin-secret"),
-            },
             retry: RetryPolicy {
                 base_delay: Duration::from_millis(10),
                 ..RetryPolicy::default()
             },
-            request_timeout: Duration::from_secs(5),
-            consistency_window: Duration::ZERO,
-            credentials_origin: None,
-            user_agent: "test".into(),
+            ..ClientSettings::for_tests(&emu.base_url(), credentials)
         })
         .expect("client")
     }

@@ -456,24 +456,17 @@ async fn sleep_until_at_most(until: Instant, pause: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::genesys::{ClientSettings, Credentials, Endpoints};
+    use crate::genesys::{ClientSettings, Credentials};
     use genesys_emulator::{Emulator, EmulatorConfig};
 
     fn client_of(emulator: &Emulator) -> GenesysClient {
         let config = EmulatorConfig::default();
-        GenesysClient::new(ClientSettings {
-            endpoints: Endpoints::for_base_url(&emulator.base_url()).expect("emulator URL"),
-            credentials: Credentials::ClientCredentials {
-                client_id: config.admin_client_id,
-                client_secret: Secret::new(config.admin_client_secret),
-            },
-            retry: crate::retry::RetryPolicy::default(),
-            request_timeout: Duration::from_secs(10),
-            consistency_window: Duration::ZERO,
-            credentials_origin: None,
-            user_agent: "read-cache-test".into(),
-        })
-        .expect("client")
+        let credentials = Credentials::ClientCredentials {
+            client_id: config.admin_client_id,
+            client_secret: Secret::new(config.admin_client_secret),
+        };
+        GenesysClient::new(ClientSettings::for_tests(&emulator.base_url(), credentials))
+            .expect("client")
     }
 
     fn request(name: &str) -> OAuthClientRequest {

@@ -4,21 +4,15 @@
 
 use std::time::{Duration, Instant};
 
-use super::{ClientSettings, Credentials, Endpoints, GenesysClient};
-use crate::retry::RetryPolicy;
+use super::{ClientSettings, Credentials, GenesysClient};
 use crate::secret::Secret;
 use crate::test_servers::{Answer, Ca, Server};
 
 fn client(base_url: &str) -> GenesysClient {
-    GenesysClient::new(ClientSettings {
-        endpoints: Endpoints::for_base_url(base_url).expect("endpoints"),
-        credentials: Credentials::AccessToken(Secret::new("bearer-test-token-value")),
-        retry: RetryPolicy::default(),
-        request_timeout: Duration::from_secs(5),
-        consistency_window: Duration::ZERO,
-        credentials_origin: None,
-        user_agent: "test".into(),
-    })
+    GenesysClient::new(ClientSettings::for_tests(
+        base_url,
+        Credentials::AccessToken(Secret::new("bearer-test-token-value")),
+    ))
     .expect("client")
 }
 

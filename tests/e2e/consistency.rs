@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use genesys_emulator::{DivisionEcho, Emulator, EmulatorConfig, FaultKind, FaultRule};
 
-use crate::harness::{copy_tree, text, values, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::harness::{copy_tree, emulator_config, text, values, Tf};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 use crate::vault_secret::{client_id, seed, stored_secret};
 
@@ -17,10 +17,8 @@ const WINDOW: Duration = Duration::from_secs(3);
 
 fn emulator(window: Duration) -> Emulator {
     Emulator::start_blocking(EmulatorConfig {
-        admin_client_id: ADMIN_ID.into(),
-        admin_client_secret: ADMIN_SECRET.into(),
         consistency_window: window,
-        ..Default::default()
+        ..emulator_config()
     })
     .expect("start emulator")
 }

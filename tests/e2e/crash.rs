@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
+use genesys_emulator::{Emulator, FaultKind, FaultRule};
 
-use crate::harness::{flat, text, values, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::harness::{flat, text, values, Tf};
 use crate::proxy::{Lose, Proxy};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 
@@ -123,12 +123,7 @@ fn assert_converged(tf: &Tf, bao: &Bao, emu: &Emulator) -> Vec<String> {
 
 #[test]
 fn a_provider_killed_mid_apply_converges_and_names_what_it_left_behind() {
-    let emu = Emulator::start_blocking(EmulatorConfig {
-        admin_client_id: ADMIN_ID.into(),
-        admin_client_secret: ADMIN_SECRET.into(),
-        ..Default::default()
-    })
-    .expect("start emulator");
+    let emu = crate::harness::emulator();
     let bao = Bao::start();
     // Genesys Cloud is reached through a proxy that can hold answers back:
     // the kill then lands after a call was carried out, before its answer.

@@ -369,3 +369,17 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Emulator settings with the admin client the harness's `Tf` logs in as.
+pub fn emulator_config() -> genesys_emulator::EmulatorConfig {
+    genesys_emulator::EmulatorConfig {
+        admin_client_id: ADMIN_ID.into(),
+        admin_client_secret: ADMIN_SECRET.into(),
+        ..Default::default()
+    }
+}
+
+/// An emulator on a runtime of its own, with [`emulator_config`].
+pub fn emulator() -> genesys_emulator::Emulator {
+    genesys_emulator::Emulator::start_blocking(emulator_config()).expect("start emulator")
+}

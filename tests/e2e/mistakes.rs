@@ -2,28 +2,12 @@
 //! credentials still working (a token exchange with what Vault holds) or an
 //! error raised before any regenerate.
 
-use genesys_emulator::{Emulator, EmulatorConfig};
+use genesys_emulator::Emulator;
 use serde_json::json;
 
-use crate::harness::{
-    actions, flat, text, validate_diagnostics, values, Tf, ADMIN_ID, ADMIN_SECRET,
-};
+use crate::harness::{actions, flat, text, validate_diagnostics, values, Tf};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
-use crate::vault_secret::{client_id, seed, stored_secret, PATH, SINK};
-
-fn setup() -> (Emulator, Bao, Tf) {
-    let emu = Emulator::start_blocking(EmulatorConfig {
-        admin_client_id: ADMIN_ID.into(),
-        admin_client_secret: ADMIN_SECRET.into(),
-        ..Default::default()
-    })
-    .expect("start emulator");
-    let bao = Bao::start();
-    let mut tf = Tf::new(&emu.base_url());
-    tf.env("VAULT_ADDR", &bao.addr)
-        .env("VAULT_TOKEN", ROOT_TOKEN);
-    (emu, bao, tf)
-}
+use crate::vault_secret::{client_id, seed, setup, stored_secret, PATH, SINK};
 
 /// Regenerates seen by the emulator (`POST …/{id}/secret`).
 fn regenerates(emu: &Emulator) -> usize {

@@ -8,7 +8,7 @@ use crate::harness::{actions, assert_absent, flat, text, values, Tf, ADMIN_ID, A
 use crate::proxy::{Lose, Proxy};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 
-fn setup() -> (Emulator, Bao, Tf) {
+pub(crate) fn setup() -> (Emulator, Bao, Tf) {
     let emu = Emulator::start_blocking(EmulatorConfig {
         admin_client_id: ADMIN_ID.into(),
         admin_client_secret: ADMIN_SECRET.into(),
