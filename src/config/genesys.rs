@@ -185,18 +185,22 @@ pub async fn credentials_from_vault(
         .location()
         .map_err(|mut errors| errors.remove(0))?;
     let read = vault.read_data(&entry).await;
-    // A refused or empty read may come from a mount that is not there:
-    // then say so, rather than ask for a policy or an entry.
-    if matches!(
-        read,
-        Ok(KvRead::Absent) | Err(VaultError::PermissionDenied { .. })
-    ) && matches!(vault.mount_visible(entry.mount()).await, Ok(false))
+    // A mount that is not there (or not KV, or a path given as a mount):
+    // say so on the mount, rather than ask for a policy or an entry.
+    if let Err(
+        e @ (VaultError::MountUnknown { .. }
+        | VaultError::NotAMount { .. }
+        | VaultError::NotKv { .. }),
+    ) = &read
     {
         let mount = entry.mount();
         return Err(AttributeError::new(
             "oauthclient_from_vault.mount",
             format!("No Vault mount {mount:?}"),
-            format!("oauthclient_from_vault reads {entry}, but Vault shows this token no mount {mount:?} (sys/internal/ui/mounts/{mount} was refused): the mount does not exist, or the token's policies grant nothing under it. Fix oauthclient_from_vault.mount (`vault secrets list` shows the mounts), or grant \"read\" on the entry."),
+            match e {
+                VaultError::MountUnknown { .. } => format!("oauthclient_from_vault reads {entry}, but Vault shows this token no mount {mount:?} (sys/internal/ui/mounts/{mount} was refused): the mount does not exist, or the token's policies grant nothing under it. Fix oauthclient_from_vault.mount (`vault secrets list` shows the mounts), or grant \"read\" on the entry."),
+                other => format!("oauthclient_from_vault reads {entry}: {other}"),
+            },
         ));
     }
     let read = read.map_err(|e| {

@@ -231,22 +231,6 @@ impl VaultClient {
         self.session.close(&self.transport).await
     }
 
-    /// Whether Vault shows this token a mount at `mount`: the mount lookup
-    /// is refused both when there is none and when the token's policies
-    /// grant nothing under it.
-    pub async fn mount_visible(&self, mount: &str) -> Result<bool, VaultError> {
-        let operation = format!("look up mount {mount}");
-        let api_path = format!("sys/internal/ui/mounts/{}", encode_path(mount));
-        let (status, body) = self
-            .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
-            .await?;
-        match status.as_u16() {
-            200 => Ok(true),
-            403 | 404 => Ok(false),
-            _ => Err(Self::failure(&operation, status, &body, "read", &api_path)),
-        }
-    }
-
     /// A call with the session's token (obtained on first use). A login
     /// method's token refused with 403 that turns out to be revoked (before
     /// its TTL ended) is replaced by a new login and the call made once more:
