@@ -228,7 +228,7 @@ rusage() {
 import sys
 path, label = sys.argv[1:3]
 rows = [l.split() for l in open(path) if len(l.split()) == 3 and l.split()[0].isdigit()]
-print(label, max(int(r[0]) for r in rows), sum(float(r[1]) + float(r[2]) for r in rows), len(rows))
+print(label, max((int(r[0]) for r in rows), default=0), sum(float(r[1]) + float(r[2]) for r in rows), len(rows))
 PY
   : >"$work/rusage"
 }

@@ -26,7 +26,11 @@ fn emulator_binary() -> PathBuf {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run cargo build");
-    assert!(out.status.success(), "building the emulator failed:\n{}", text(&out));
+    assert!(
+        out.status.success(),
+        "building the emulator failed:\n{}",
+        text(&out)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<Json>(line).ok())
@@ -46,11 +50,13 @@ fn the_benchmark_runs_and_prints_its_figures() {
             env!("CARGO_BIN_EXE_terraform-provider-genesyscloud"),
         )
         .env("BENCH_EMULATOR", emulator_binary())
-        .env_remove("TF_CLI_CONFIG_FILE")
         .output()
         .expect("run scripts/bench.sh");
     let printed = text(&out);
-    assert!(out.status.success(), "scripts/bench.sh 3 5 failed:\n{printed}");
+    assert!(
+        out.status.success(),
+        "scripts/bench.sh 3 5 failed:\n{printed}"
+    );
     for figure in [
         "terraform_data",
         "bound",
