@@ -51,7 +51,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
+# No CLI configuration but ours (written below; empty for --terraform-core).
+: >"$work/terraform.tfrc"
+export TF_CLI_CONFIG_FILE=$work/terraform.tfrc TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 unset TF_LOG TF_LOG_PATH
 
 # Runs terraform in directory $1 under GNU time; appends "LABEL WALL_S RSS_KB" to results.
@@ -183,7 +185,6 @@ provider_installation {
   }
 }
 TFRC
-export TF_CLI_CONFIG_FILE=$work/terraform.tfrc
 
 # clients DIR: the provider block and N OAuth clients.
 clients() {
@@ -227,7 +228,7 @@ rusage() {
 import sys
 path, label = sys.argv[1:3]
 rows = [l.split() for l in open(path) if len(l.split()) == 3 and l.split()[0].isdigit()]
-print(label, max(int(r[0]) for r in rows), sum(float(r[1]) + float(r[2]) for r in rows), len(rows))
+print(label, max((int(r[0]) for r in rows), default=0), sum(float(r[1]) + float(r[2]) for r in rows), len(rows))
 PY
   : >"$work/rusage"
 }

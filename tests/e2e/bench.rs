@@ -50,7 +50,6 @@ fn the_benchmark_runs_and_prints_its_figures() {
             env!("CARGO_BIN_EXE_terraform-provider-genesyscloud"),
         )
         .env("BENCH_EMULATOR", emulator_binary())
-        .env_remove("TF_CLI_CONFIG_FILE")
         .output()
         .expect("run scripts/bench.sh");
     let printed = text(&out);
