@@ -400,14 +400,20 @@ impl SinkResource {
                 }
                 Some((Value::Value(planned), Value::Value(private)))
             }
-            Err(e @ SinkError::RegenerateUnsettled { .. }) => {
+            Err(
+                e @ (SinkError::RegenerateUnsettled { .. }
+                | SinkError::WriteAfterRegenerate { .. }
+                | SinkError::LostWrite { .. }),
+            ) => {
                 sink_error(
                     diags,
                     "Could not rotate the OAuth client secret into Vault",
                     &e,
                 );
-                // On an update, keep the prior state and mark it, so the
-                // next plan repairs the entry even if the config changes back.
+                // The secret may have been regenerated without reaching
+                // Vault. On an update, keep the prior state and mark it, so
+                // the next plan repairs the entry even if the config changes
+                // back.
                 let (state, mut private) = prior?;
                 private.maybe_dead = true;
                 Some((Value::Value(state), Value::Value(private)))
