@@ -48,7 +48,9 @@ pub async fn refresh(
     };
     match genesys.get_credential(&k.id).await {
         Ok(Some(found)) => {
-            k.name = found.name;
+            if !found.name.is_empty() {
+                k.name = found.name;
+            }
             k.gone = false;
         }
         Ok(None) => {
