@@ -18,7 +18,9 @@ mod transport_tests;
 
 pub use client::{ClientSettings, Credentials, GenesysClient};
 pub use error::GenesysError;
-pub use integration_credentials::{CredentialInfo, OAuthClientCredential};
+pub use integration_credentials::{
+    CredentialInfo, OAuthClientCredential, OAUTH_CLIENT_CREDENTIAL_TYPE,
+};
 pub use model::{OAuthClient, OAuthClientRequest, RoleDivision};
 pub use oauth_clients::CreatedClient;
 pub use region::Endpoints;

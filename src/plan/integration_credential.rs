@@ -6,15 +6,18 @@
 //! a secret only at the moment Genesys Cloud issues it (client create,
 //! secret regenerate). Writing a credential needs the secret every time: a
 //! PUT replaces its name *and* fields. So what this keeps true:
-//! - the credential is made at client create, from the create answer;
+//! - the credential is made at client create, from the create answer; a
+//!   later regenerate writes it through the client's sink
+//!   (`crate::plan::sink_credential`), which keeps its name;
 //! - removing the name deletes it (by the id in state);
 //! - renaming an existing credential is refused at plan, never half done:
 //!   no credential is ever left with an empty or a dead secret (a tainted
 //!   client is planned as a new one, so a rename can ride on its
 //!   replacement);
-//! - a name with no credential behind it (an adopted or imported client, a
-//!   credential deleted outside Terraform) changes nothing in Genesys and is
-//!   reported by a warning until a secret is issued for it.
+//! - a name with no credential behind it (an adopted or imported client)
+//!   changes nothing in Genesys and is reported by a warning until a secret
+//!   is issued for it. (A credential deleted outside Terraform keeps its id
+//!   in state, for its sink to make it again.)
 
 use crate::attribute_error::AttributeError;
 
@@ -74,7 +77,8 @@ fn rename_refused(id: &str, prior: &str, name: &str) -> AttributeError {
              credential {id} needs the client secret, which this provider holds only at the \
              moment Genesys issues it (it never keeps it). Either keep the name {prior:?}; or \
              rename the credential in Genesys Cloud (Admin > Integrations > Credentials) and \
-             set the same name here (a refresh reads it); or make a new client and a \
+             set the same name here (a refresh reads it; a sink keeping the credential \
+             keeps the new name at its rotations); or make a new client and a \
              credential {name:?} from its new secret, deleting the old ones: mark this \
              resource with terraform taint, then apply (a plan with -replace runs this \
              check first, so it stops here too)."
@@ -89,9 +93,11 @@ pub fn no_credential(name: &str) -> AttributeError {
         format!("No integration credential {name:?} holds this client's secret"),
         "Genesys Cloud shows a client secret only when it issues one, and the provider \
          makes the credential only then, at client create: this client was adopted after a \
-         lost answer or imported, or its credential was deleted outside Terraform. To make \
-         one, replace the client (terraform apply -replace on this resource). To manage a \
-         credential that already exists, import the client as <client id>:<credential id>.",
+         lost answer or imported without its credential. A genesyscloud_oauth_client_vault_secret \
+         keeps an existing credential current at every rotation, but does not make one for \
+         a client. To make one, replace the client (terraform apply -replace on this \
+         resource). To manage a credential that already exists, import the client as \
+         <client id>:<credential id>, and set integration_credential_id on its sink.",
     )
 }
 

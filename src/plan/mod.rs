@@ -3,7 +3,9 @@
 //! `crate::tf` converts and calls in.
 
 pub mod claims;
+pub mod credentials;
 pub mod integration_credential;
 pub mod oauth_client;
 pub mod sink;
+pub mod sink_credential;
 pub mod sink_input;

@@ -121,6 +121,14 @@ pub enum Repair {
     Unverified,
     /// A regenerate got no clear answer: the secret in Vault may be dead.
     MaybeDead,
+    /// The integration credential the sink keeps current was deleted
+    /// outside Terraform: a rotation makes it again under its name.
+    CredentialGone {
+        /// Its id.
+        id: String,
+        /// Its name.
+        name: String,
+    },
 }
 
 impl std::fmt::Display for Repair {
@@ -135,6 +143,7 @@ impl std::fmt::Display for Repair {
             Repair::SecretRejected => f.write_str("Genesys Cloud rejects the credentials stored there"),
             Repair::Unverified => f.write_str("the secret written by the last apply did not pass its verify"),
             Repair::MaybeDead => f.write_str("the last apply may have regenerated the secret without writing it (Genesys' answer was lost), so the one stored may no longer work"),
+            Repair::CredentialGone { id, name } => write!(f, "integration credential {name:?} ({id}) was deleted outside Terraform"),
         }
     }
 }

@@ -81,6 +81,60 @@ pub enum SinkError {
         /// The transport error that lost the answer.
         detail: String,
     },
+    /// The integration credential to keep current could not be read before
+    /// the regenerate: nothing was changed.
+    #[error("could not read integration credential {id} ({source}). Nothing was changed: the secret was not regenerated and the one in use still works.")]
+    CredentialUnreadable {
+        /// The credential's id.
+        id: String,
+        /// What the read got.
+        source: GenesysError,
+    },
+    /// The integration credential named does not exist, and the sink never
+    /// wrote it, so it does not know the name to make it under.
+    #[error("integration credential {id} does not exist in Genesys Cloud, and this sink never wrote it, so it does not know what to make in its place. Nothing was changed. Set integration_credential_id to an existing pureCloudOAuthClient credential (e.g. genesyscloud_oauth_client.<name>.integration_credential_id), or leave it out.")]
+    CredentialMissing {
+        /// The credential's id.
+        id: String,
+    },
+    /// The integration credential named holds another kind of credential.
+    #[error("integration credential {id} is of type {credential_type}, not pureCloudOAuthClient: refusing to write an OAuth client's id and secret into it. Nothing was changed.")]
+    NotOAuthCredential {
+        /// The credential's id.
+        id: String,
+        /// Its type.
+        credential_type: String,
+    },
+    /// The new secret is in Vault, but the integration credential still
+    /// holds the previous one, which no longer works.
+    #[error("the new secret of OAuth client {client_id} is in Vault at {entry}, but writing it into integration credential {name:?} ({id}) failed: {source}. The credential still holds the previous secret, which no longer works: integrations that use it cannot authenticate until it is written. The next plan shows the change, and its apply writes the secret held in Vault into the credential, without regenerating.")]
+    CredentialStale {
+        /// The credential's id.
+        id: String,
+        /// Its name.
+        name: String,
+        /// Client id.
+        client_id: String,
+        /// The entry holding the new secret.
+        entry: KvPath,
+        /// What the write got.
+        source: GenesysError,
+    },
+    /// The integration credential deleted outside Terraform could not be
+    /// made again.
+    #[error("integration credential {name:?} ({id}) was deleted outside Terraform, and making it again with the new secret of OAuth client {client_id} (in Vault at {entry}) failed: {source}. Integrations that used it cannot authenticate. The next plan schedules another rotation, which makes it again.")]
+    CredentialNotRemade {
+        /// The deleted credential's id.
+        id: String,
+        /// The name it was to be made under.
+        name: String,
+        /// Client id.
+        client_id: String,
+        /// The entry holding the new secret.
+        entry: KvPath,
+        /// What the create got.
+        source: GenesysError,
+    },
     /// The secret was regenerated but could not be stored.
     #[error("the secret of OAuth client {client_id} was regenerated, but writing it to Vault at {entry} failed: {source}. The previous secret no longer works and the new one was discarded (nobody else ever held it): fix the cause and run apply again, which regenerates and writes a new secret.")]
     WriteAfterRegenerate {

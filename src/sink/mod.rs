@@ -10,10 +10,12 @@
 //! longer works.
 //!
 //! - [`preflight`]: what Vault holds and who holds it, and the checks;
+//! - [`credential`]: the integration credential kept current with Vault;
 //! - [`verify`]: exchanging credentials at the token endpoint;
 //! - [`settle`]: a write whose answer was lost;
 //! - [`error`]: why an operation failed.
 
+mod credential;
 mod error;
 mod preflight;
 mod settle;
@@ -28,9 +30,11 @@ use crate::genesys::GenesysClient;
 use crate::hashing::secret_hash;
 use crate::plan;
 use crate::plan::sink::{Observed, OnDestroy};
+use crate::plan::sink_credential::Target;
 use crate::secret::Secret;
 use crate::vault::{KvPath, KvValue, KvVersion, VaultClient, VaultError};
 
+pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
 use preflight::preflight;
 pub use preflight::{holder, observe, Holder};
@@ -66,6 +70,8 @@ pub struct SinkSpec {
     pub custom_metadata: BTreeMap<String, String>,
     /// Exchange the new credentials after writing them.
     pub verify: bool,
+    /// The integration credential every regenerate writes too, if any.
+    pub credential: Option<Target>,
 }
 
 /// The state a sink expected to find in Vault when the plan was made.
@@ -92,6 +98,8 @@ pub struct Rotated {
     /// Set when verification was asked for and failed: the secret is in Vault
     /// but the credentials read back from it do not work.
     pub verify_error: Option<SinkError>,
+    /// What writing the integration credential did (`None` without one).
+    pub credential: Option<Written>,
 }
 
 /// The data written to the entry.
@@ -122,15 +130,18 @@ fn entry(genesys: &GenesysClient, spec: &SinkSpec, secret: Secret) -> BTreeMap<S
 
 /// Rotates the secret into Vault. In order, so that nothing that can be
 /// refused is refused after the old secret died:
-/// 1. checks (preflight, overlapped with the client read): the entry is
-///    new, ours, or a gone client's; unchanged since the plan; writable by
-///    the token; the client exists and can be verified;
+/// 1. checks (preflight, overlapped with the client and credential reads):
+///    the entry is new, ours, or a gone client's; unchanged since the plan;
+///    writable by the token; the client exists and can be verified; the
+///    integration credential, if any, can be read;
 /// 2. claims the entry: the ownership labels are written first (KV v2), so
 ///    an entry never holds our secret without our mark;
 /// 3. makes sure the Vault token outlasts the critical section;
 /// 4. regenerates the secret (the old one stops working), writes it with
 ///    check-and-set (a lost answer is settled by reading back);
-/// 5. verifies what consumers will read: the credentials read back from
+/// 5. writes it into the integration credential, if any (a failure is
+///    returned in [`Rotated::credential`]: the secret is in Vault by then);
+/// 6. verifies what consumers will read: the credentials read back from
 ///    the entry under the configured key names.
 pub async fn rotate(
     genesys: &GenesysClient,
@@ -141,7 +152,11 @@ pub async fn rotate(
     // The Vault checks and the client read are independent reads: overlap
     // them. A failed check ends both at once and wins over the read's outcome.
     let read = async { Ok(genesys.get_client(&spec.client_id, None).await) };
-    let (cas, client) = tokio::try_join!(preflight(genesys, vault, spec, expect), read)?;
+    let (cas, client, credential) = tokio::try_join!(
+        preflight(genesys, vault, spec, expect),
+        read,
+        credential::prepare(genesys, spec.credential.as_ref())
+    )?;
     let client = client?
         .filter(|c| !c.is_deleted())
         .ok_or_else(|| SinkError::ClientGone(spec.client_id.clone()))?;
@@ -174,6 +189,7 @@ pub async fn rotate(
     let hash = secret_hash(&spec.client_id, &secret);
     info!(client_id = %spec.client_id, entry = %spec.entry, "secret regenerated; writing it to Vault");
 
+    let for_credential = credential.as_ref().map(|_| secret.clone());
     let write = vault
         .write(&spec.entry, &entry(genesys, spec, secret), cas)
         .await;
@@ -210,6 +226,13 @@ pub async fn rotate(
         }
     };
 
+    // Integrations get the new secret before anything else is checked.
+    let credential = match (credential, for_credential) {
+        (Some(prepared), Some(secret)) => {
+            Some(credential::write(genesys, spec, prepared, &secret).await)
+        }
+        _ => None,
+    };
     let (verified_at, verify_error) = if spec.verify {
         match verify_entry(genesys, vault, spec).await {
             Ok(()) => (Some(OffsetDateTime::now_utc()), None),
@@ -224,6 +247,7 @@ pub async fn rotate(
         rotated_at,
         verified_at,
         verify_error,
+        credential,
     })
 }
 

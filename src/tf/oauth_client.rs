@@ -21,17 +21,28 @@ use super::oauth_client_credential::{self as credential, CredentialAttrs};
 use super::schema::{attr, string_set, Attr, Attrs};
 use crate::genesys::{GenesysClient, GenesysError, OAuthClient, OAuthClientRequest, RoleDivision};
 use crate::plan;
+use crate::plan::credentials::IntegrationCredentials;
 use crate::plan::oauth_client::RoleRef;
 
 /// The resource.
 pub struct OAuthClientResource {
     clients: Arc<Clients>,
+    credentials: Arc<IntegrationCredentials>,
 }
 
 impl OAuthClientResource {
-    /// A resource using the provider's configured clients.
-    pub fn new(clients: Arc<Clients>) -> Self {
-        OAuthClientResource { clients }
+    /// A resource using the provider's configured clients; it records its
+    /// integration credential in `credentials` for the sinks.
+    pub fn new(clients: Arc<Clients>, credentials: Arc<IntegrationCredentials>) -> Self {
+        OAuthClientResource {
+            clients,
+            credentials,
+        }
+    }
+
+    /// Records the client's integration credential for the sinks.
+    fn register(&self, s: &ClientState) {
+        credential::register(&self.credentials, &s.id, &s.integration_credential_id);
     }
 }
 
@@ -370,8 +381,8 @@ static ATTRIBUTES: LazyLock<Attrs<ClientState>> = LazyLock::new(|| {
             .default(|s: &mut ClientState| &mut s.state, plan::oauth_client::DEFAULT_STATE.to_string()),
         Attr::new("client_id", Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
         Attr::new("date_created", Str, Computed, "Creation time (ISO-8601)."),
-        Attr::new("integration_credential_name", Str, Optional, "Name of an integration credential (type `pureCloudOAuthClient`, what data actions authenticate with) to make holding this client's id and secret. It is made when the client is created, from the secret of the create answer, which never reaches state. Removing the name deletes the credential. An existing credential cannot be renamed here, since Genesys Cloud needs the secret to rename it: rename it in Genesys Cloud and set the new name, or replace the client with `terraform taint` (a new client and credential are made). A secret regenerated later (e.g. by `genesyscloud_oauth_client_vault_secret`) is not written to the credential."),
-        Attr::new("integration_credential_id", Str, Computed, "Id of the integration credential named by `integration_credential_name`; null when there is none: the client was adopted after a lost create answer or imported without it, or the credential was deleted outside Terraform (a warning says so). Import as `<client id>:<credential id>` to manage an existing credential."),
+        Attr::new("integration_credential_name", Str, Optional, "Name of an integration credential (type `pureCloudOAuthClient`, what data actions authenticate with) to make holding this client's id and secret. It is made when the client is created, from the secret of the create answer, which never reaches state. Removing the name deletes the credential. An existing credential cannot be renamed here, since Genesys Cloud needs the secret to rename it: rename it in Genesys Cloud and set the new name, or replace the client with `terraform taint` (a new client and credential are made). To keep the credential current when the secret is regenerated later, set `integration_credential_id` on the client's `genesyscloud_oauth_client_vault_secret` to this resource's `integration_credential_id`: every rotation then writes the new secret into it (a sink that does not is warned about at plan)."),
+        Attr::new("integration_credential_id", Str, Computed, "Id of the integration credential named by `integration_credential_name`; null when there is none (the client was adopted after a lost create answer, or imported without it). When the credential is deleted outside Terraform, a refresh adopts the one credential of the same name (a sink keeping the credential makes it again under its name), or else keeps the id and warns. Import as `<client id>:<credential id>` to manage an existing credential."),
     ])
 });
 
@@ -448,11 +459,13 @@ impl Resource for OAuthClientResource {
             Ok(Some(c)) if !c.is_deleted() => {
                 let mut state = state_from_api(&prior, &c);
                 credential::read(&genesys, diags, state.credential()).await?;
+                self.register(&state);
                 Some((Value::Value(state), private_state))
             }
             Ok(_) => {
                 tracing::info!(client_id = %id, "OAuth client is gone from Genesys Cloud; removing it from state");
                 credential::orphaned(diags, &id, prior.credential());
+                self.credentials.record(&id, None);
                 Some((Value::Null, private_state))
             }
             Err(e) => {
@@ -506,6 +519,7 @@ impl Resource for OAuthClientResource {
             &prior.integration_credential_id,
             planned.credential(),
         )?;
+        self.register(&planned);
         Some((Value::Value(planned), prior_private, vec![]))
     }
 
@@ -568,6 +582,7 @@ impl Resource for OAuthClientResource {
                     created,
                 )
                 .await;
+                self.register(&state);
                 Some((Value::Value(state), planned_private))
             }
             Err(e) => {
@@ -616,6 +631,7 @@ impl Resource for OAuthClientResource {
                         state.integration_credential_id = prior.integration_credential_id.clone();
                     }
                 }
+                self.register(&state);
                 Some((Value::Value(state), planned_private))
             }
             Err(e) => {

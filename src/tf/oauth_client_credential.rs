@@ -5,12 +5,18 @@
 //! `crate::genesys`. The client secret passes through here once, from the
 //! create answer into the credential's create body, and is dropped
 //! (zeroized) right after; it never reaches state, plan or a log line.
+//! Later secrets reach the credential through a sink
+//! (`genesyscloud_oauth_client_vault_secret.integration_credential_id`),
+//! which finds the credential's id in the registry filled here
+//! ([`register`]) and makes the credential again, under the same name,
+//! when it was deleted outside Terraform; [`read`] then adopts it.
 
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 use super::diag::{attribute_error, attribute_warning, genesys_error};
-use crate::genesys::{CreatedClient, GenesysClient, OAuthClientCredential};
+use crate::genesys::{CreatedClient, CredentialInfo, GenesysClient, OAuthClientCredential};
+use crate::plan::credentials::IntegrationCredentials;
 use crate::plan::integration_credential::{self as rules, CredentialPlan};
 
 /// The two attributes, as state, plan and configuration hold them.
@@ -172,8 +178,20 @@ pub async fn destroy(
     }
 }
 
-/// Refreshes the credential in state: its name as Genesys has it, or a
-/// null id and a warning naming it when it was deleted outside Terraform.
+/// Records, for the sinks planned in this process, the credential of the
+/// client `client_id` once both are known (a null id: it has none).
+pub fn register(registry: &IntegrationCredentials, client_id: &Value<String>, id: &Value<String>) {
+    if let (Value::Value(client_id), false) = (client_id, id.is_unknown()) {
+        registry.record(client_id, id.as_ref_option().map(String::as_str));
+    }
+}
+
+/// Refreshes the credential in state: its name as Genesys has it. When it
+/// was deleted outside Terraform, the one credential of the same name, if
+/// there is exactly one (a sink keeping the credential makes it again under
+/// its name), is adopted; otherwise a warning names it, and the id stays
+/// as it is, so that a sink wired to it still sees which credential to
+/// make again.
 pub async fn read(
     genesys: &GenesysClient,
     diags: &mut Diagnostics,
@@ -182,27 +200,66 @@ pub async fn read(
     let Value::Value(id) = &*state.id else {
         return Some(());
     };
-    match genesys.get_credential(id).await {
+    let id = id.clone();
+    match genesys.get_credential(&id).await {
         Ok(Some(credential)) => {
             *state.name = Value::Value(credential.name);
-            Some(())
+            return Some(());
         }
-        Ok(None) => {
+        Ok(None) => {}
+        Err(e) => {
+            genesys_error(diags, "Could not read integration credential", &e);
+            return None;
+        }
+    }
+    let same_name = match state.name.as_ref_option() {
+        Some(name) => match genesys.find_credentials_by_name(name).await {
+            Ok(found) => found
+                .into_iter()
+                .filter(CredentialInfo::is_oauth_client)
+                .collect(),
+            Err(e) => {
+                genesys_error(
+                    diags,
+                    "Could not look for the integration credential by its name",
+                    &e,
+                );
+                return None;
+            }
+        },
+        None => Vec::new(),
+    };
+    let label = label(state.name, &id);
+    match <[CredentialInfo; 1]>::try_from(same_name) {
+        Ok([found]) => {
+            tracing::info!(deleted = %id, credential_id = %found.id, "adopting the integration credential of the same name");
+            diags.root_warning(
+                "Integration credential made again",
+                format!(
+                    "Integration credential {label} no longer exists; credential {} of the same name holds this client's id (a genesyscloud_oauth_client_vault_secret keeping the credential makes it again at a rotation) and is recorded instead.",
+                    found.id
+                ),
+            );
+            *state.id = Value::Value(found.id);
+        }
+        Err(others) => {
+            let several = if others.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " {} credentials have its name, so none is adopted.",
+                    others.len()
+                )
+            };
             diags.root_warning(
                 "Integration credential deleted outside Terraform",
                 format!(
-                    "Integration credential {} no longer exists in Genesys Cloud; integrations that used it cannot authenticate. This provider can make a credential only when Genesys issues the client a secret.",
-                    label(state.name, id),
+                    "Integration credential {label} no longer exists in Genesys Cloud; integrations that used it cannot authenticate.{several} A genesyscloud_oauth_client_vault_secret whose integration_credential_id names it makes it again under its name at its next apply (its plan says so), and this client then records the new one. Without such a sink, replace the client (terraform apply -replace) to get a new credential, or remove integration_credential_name.",
                 ),
             );
-            *state.id = Value::Null;
-            Some(())
-        }
-        Err(e) => {
-            genesys_error(diags, "Could not read integration credential", &e);
-            None
         }
     }
+    Some(())
 }
 
 /// Says, when a client is gone from Genesys, that its credential (holding

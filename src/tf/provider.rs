@@ -24,6 +24,7 @@ use crate::config::{
 };
 use crate::genesys::GenesysClient;
 use crate::plan::claims::Claims;
+use crate::plan::credentials::IntegrationCredentials;
 use crate::secret::Secret;
 use crate::vault::VaultClient;
 
@@ -32,6 +33,7 @@ use crate::vault::VaultClient;
 pub struct GenesysProvider {
     clients: Arc<Clients>,
     claims: Arc<Claims>,
+    credentials: Arc<IntegrationCredentials>,
 }
 
 impl GenesysProvider {
@@ -376,8 +378,8 @@ impl Provider for GenesysProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         Some(map! {
-            "oauth_client" => OAuthClientResource::new(self.clients.clone()),
-            "oauth_client_vault_secret" => SinkResource::new(self.clients.clone(), self.claims.clone()),
+            "oauth_client" => OAuthClientResource::new(self.clients.clone(), self.credentials.clone()),
+            "oauth_client_vault_secret" => SinkResource::new(self.clients.clone(), self.claims.clone(), self.credentials.clone()),
         })
     }
 

@@ -19,9 +19,12 @@ use time::OffsetDateTime;
 use super::clients::Clients;
 use super::diag::attribute_error;
 use super::schema::{Attr, Attrs};
+use super::sink_credential as credential;
 use crate::plan;
 use crate::plan::claims::Claims;
+use crate::plan::credentials::IntegrationCredentials;
 use crate::plan::sink::{Observed, OnDestroy, Repair, Update};
+use crate::plan::sink_credential::Kept;
 use crate::sink::{self, Expect, Holder, KeyNames, SinkError, SinkSpec, Stored};
 use crate::vault::{KvPath, VaultError};
 
@@ -29,13 +32,23 @@ use crate::vault::{KvPath, VaultError};
 pub struct SinkResource {
     clients: Arc<Clients>,
     claims: Arc<Claims>,
+    credentials: Arc<IntegrationCredentials>,
 }
 
 impl SinkResource {
     /// A resource using the provider's configured clients; `claims` holds
-    /// which sink keeps which OAuth client in this process.
-    pub fn new(clients: Arc<Clients>, claims: Arc<Claims>) -> Self {
-        SinkResource { clients, claims }
+    /// which sink keeps which OAuth client in this process, `credentials`
+    /// which integration credential each client has.
+    pub fn new(
+        clients: Arc<Clients>,
+        claims: Arc<Claims>,
+        credentials: Arc<IntegrationCredentials>,
+    ) -> Self {
+        SinkResource {
+            clients,
+            claims,
+            credentials,
+        }
     }
 
     /// At plan, before anything is destroyed or regenerated: the entry's
@@ -126,6 +139,7 @@ pub struct SinkState {
     verify: Value<bool>,
     verify_on_read: Value<bool>,
     on_destroy: Value<String>,
+    integration_credential_id: Value<String>,
     vault_version: Value<i64>,
     secret_hash: Value<String>,
     rotated_at: Value<String>,
@@ -151,6 +165,8 @@ pub struct SinkPrivate {
     /// A regenerate got no clear answer on an update: the secret in Vault
     /// may be dead, and the next plan repairs it whatever the config says.
     maybe_dead: bool,
+    /// The integration credential the sink wrote last (ids and name).
+    credential: Option<Kept>,
 }
 
 impl SinkPrivate {
@@ -179,6 +195,7 @@ impl SinkPrivate {
             client_gone: false,
             unverified: false,
             maybe_dead: false,
+            credential: None,
         }
     }
 }
@@ -238,6 +255,7 @@ fn spec_of(s: &SinkState, diags: &mut Diagnostics) -> Option<SinkSpec> {
         extra: plain_map(&s.extra),
         custom_metadata: plain_map(&s.custom_metadata),
         verify: s.verify.as_option().unwrap_or(true),
+        credential: None,
     })
 }
 
@@ -305,6 +323,9 @@ fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
         | SinkError::ChangedSincePlan { .. } => Some("path"),
         SinkError::ClientGone(_) => Some("client_id"),
         SinkError::CannotVerify { .. } => Some("verify"),
+        SinkError::CredentialUnreadable { .. }
+        | SinkError::CredentialMissing { .. }
+        | SinkError::NotOAuthCredential { .. } => Some("integration_credential_id"),
         _ => None,
     };
     match attribute {
@@ -350,6 +371,7 @@ static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
             .default(|s: &mut SinkState| &mut s.verify_on_read, false),
         Attr::new("on_destroy", Str, OptionalComputed, "`delete_all` (every version and the metadata), `soft_delete` (latest version, recoverable) or `retain`. An entry someone else has since taken over is never deleted.")
             .default(|s: &mut SinkState| &mut s.on_destroy, "delete_all".to_string()),
+        Attr::new("integration_credential_id", Str, Optional, "Id of a `pureCloudOAuthClient` integration credential (what data actions authenticate with) to keep current, e.g. `genesyscloud_oauth_client.x.integration_credential_id`. Every regenerate writes the new secret into it (keeping its name) right after the Vault write and before the verify. A credential that cannot be read stops the rotation before the regenerate. When writing it fails, the apply says so and the next plan writes the secret held in Vault into it, without regenerating; a credential newly set here gets the secret from Vault the same way. One deleted outside Terraform is made again under its name by a rotation that the plan schedules. The secret never reaches state, plan or logs."),
         Attr::new("vault_version", Number, Computed, "KV v2 version holding the current secret (0 on KV v1)."),
         Attr::new("secret_hash", Str, Computed, "`sha256:<hex>` of the secret, salted with the client id and domain-separated. Null after import until the next rotation."),
         Attr::new("rotated_at", Str, Computed, "When the secret was last regenerated (RFC 3339)."),
@@ -372,8 +394,12 @@ impl SinkResource {
     ) -> Option<(Value<SinkState>, Value<SinkPrivate>)> {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
-        let spec = spec_of(&planned, diags)?;
+        let mut spec = spec_of(&planned, diags)?;
         self.claim(diags, &planned)?;
+        let mut kept = prior.as_ref().and_then(|(_, p)| p.credential.clone());
+        let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
+        credential::warn_unkept(diags, &self.credentials, client_id, wired, kept.as_ref());
+        spec.credential = credential::target(wired, kept.as_ref());
         match sink::rotate(&genesys, &vault, &spec, expect).await {
             Ok(r) => {
                 planned.id = Value::Value(spec.entry.to_string());
@@ -383,6 +409,10 @@ impl SinkResource {
                 planned.rotate_after = rotate_after_of(&planned);
                 planned.verified_at = time_value(r.verified_at);
                 let mut private = SinkPrivate::after_write(r.version);
+                let wired = &mut planned.integration_credential_id;
+                let creating = prior.is_none();
+                credential::record(diags, wired, &mut kept, r.credential, creating);
+                private.credential = kept;
                 if let Some(e) = r.verify_error {
                     // Terraform taints a resource whose create fails, never
                     // one whose update does: an update records the failure.
@@ -482,6 +512,7 @@ impl Resource for SinkResource {
         for error in errors {
             attribute_error(diags, error);
         }
+        credential::validate(diags, &c.integration_credential_id);
         if matches!(&c.client_secret_key, Value::Value(k) if k.is_empty()) {
             diags.error(
                 "Empty client_secret_key",
@@ -538,6 +569,7 @@ impl Resource for SinkResource {
             // Imported: adopt what is there.
             private.written_version = observed.current_version;
         }
+        credential::refresh(&genesys, diags, &mut private.credential).await?;
         private.observed_version = observed.current_version;
         private.observed_live = observed.latest_live;
         private.secret_rejected = false;
@@ -587,6 +619,8 @@ impl Resource for SinkResource {
             .unwrap_or(Value::Unknown);
         mark_rotation_unknown(&mut planned);
         self.claim(diags, &planned)?;
+        let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
+        credential::warn_unkept(diags, &self.credentials, client_id, wired, None);
         self.check_vault(diags, &planned, false).await?;
         Some((Value::Value(planned), Value::Null))
     }
@@ -641,8 +675,13 @@ impl Resource for SinkResource {
         planned.verified_at = prior.verified_at.clone();
         planned.rotate_after = rotate_after_of(&planned);
 
+        let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
+        let kept = private.credential.as_ref();
+        let remake = credential::plan(diags, &self.credentials, client_id, wired, kept);
+        let vault_repair = private.repair();
+        let vault_drifted = vault_repair.is_some();
         let update = plan::sink::plan_update(
-            private.repair(),
+            vault_repair.or(remake),
             !same_map(&prior.rotation_triggers, &config.rotation_triggers),
             planned
                 .rotate_after
@@ -657,7 +696,7 @@ impl Resource for SinkResource {
         match update {
             Update::Rotate { reasons, repair } => {
                 mark_rotation_unknown(&mut planned);
-                if repair {
+                if repair && vault_drifted {
                     diags.warning(
                         "The Vault entry will be repaired",
                         format!(
@@ -740,6 +779,11 @@ impl Resource for SinkResource {
                 return None;
             }
         }
+        let mut kept = private.credential.clone();
+        let written = new_private.written_version;
+        let wired = &mut planned.integration_credential_id;
+        credential::keep_current(&genesys, &vault, diags, &spec, written, wired, &mut kept).await;
+        new_private.credential = kept;
         Some((Value::Value(planned), Value::Value(new_private)))
     }
 

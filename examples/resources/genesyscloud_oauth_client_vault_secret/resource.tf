@@ -19,3 +19,25 @@ resource "genesyscloud_oauth_client_vault_secret" "ci" {
     owner = "platform-team"
   }
 }
+
+# A data-actions style client: its integration credential (what the data
+# actions integration authenticates with) is made at create, and the sink
+# writes every new secret into it as well as into Vault, so the integration
+# never holds a dead secret.
+resource "genesyscloud_oauth_client" "data_actions" {
+  name                        = "data-actions"
+  authorized_grant_type       = "CLIENT-CREDENTIALS"
+  integration_credential_name = "data-actions-credential"
+  roles {
+    role_id     = "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11"
+    division_id = "*"
+  }
+}
+
+resource "genesyscloud_oauth_client_vault_secret" "data_actions" {
+  client_id                 = genesyscloud_oauth_client.data_actions.client_id
+  integration_credential_id = genesyscloud_oauth_client.data_actions.integration_credential_id
+  mount                     = "secret"
+  path                      = "genesys/oauth/data-actions"
+  rotation_period           = "2160h"
+}

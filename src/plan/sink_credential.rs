@@ -1,0 +1,305 @@
+//! Rules of the integration credential a sink keeps current
+//! (`integration_credential_id` of `genesyscloud_oauth_client_vault_secret`).
+//! What they keep true:
+//! - every rotation writes the new secret into the credential as well as
+//!   into Vault, so integrations never keep a dead secret; the sink's
+//!   private state remembers which credential holds the current secret
+//!   ([`Kept`]: ids and a name, never a secret);
+//! - a credential the last apply could not write is not current: the
+//!   state's `integration_credential_id` is left null, so the next plan
+//!   shows the change, explains it ([`stale`]), and its apply writes the
+//!   secret held in Vault into the credential without regenerating
+//!   ([`step`]); the same happens to a credential newly wired to the sink;
+//! - a credential the sink already wrote (the one it made again under the
+//!   same name, which the client resource then adopts) is only recorded;
+//! - a credential deleted outside Terraform is made again under its name by
+//!   a rotation, which the plan schedules ([`repair`]);
+//! - a sink whose client has a credential it does not keep current is
+//!   warned ([`unkept`]): the credential goes stale at its first rotation.
+
+use serde::{Deserialize, Serialize};
+
+use super::sink::Repair;
+use crate::attribute_error::AttributeError;
+
+/// The sink's attribute naming the credential.
+const ATTRIBUTE: &str = "integration_credential_id";
+
+/// The credential a sink wrote last, as its private state remembers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kept {
+    /// The id `integration_credential_id` held when the sink wrote it.
+    pub wired: String,
+    /// Its id in Genesys Cloud: `wired`, or the credential the sink made
+    /// under the same name after `wired` was deleted outside Terraform.
+    pub id: String,
+    /// Its name, as last read or written: a deleted credential is made
+    /// again under it.
+    pub name: String,
+    /// It holds the secret the sink wrote last to Vault; false when the
+    /// last write into it failed.
+    pub current: bool,
+    /// The last refresh found it deleted.
+    #[serde(default)]
+    pub gone: bool,
+}
+
+impl Kept {
+    /// True when `input` (the configured id) names this credential: the id
+    /// it was wired as, or the id it has now.
+    pub fn stands_for(&self, input: &str) -> bool {
+        self.wired == input || self.id == input
+    }
+}
+
+/// Where a rotation or a sync writes the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The credential's id.
+    pub id: String,
+    /// The name to make it again under when it no longer exists; known only
+    /// for a credential the sink wrote before.
+    pub remake_as: Option<String>,
+}
+
+/// The credential a write goes to, for the configured id `input`.
+pub fn target(input: Option<&str>, kept: Option<&Kept>) -> Option<Target> {
+    let input = input?;
+    Some(match kept.filter(|k| k.stands_for(input)) {
+        Some(k) => Target {
+            id: k.id.clone(),
+            remake_as: Some(k.name.clone()),
+        },
+        None => Target {
+            id: input.to_string(),
+            remake_as: None,
+        },
+    })
+}
+
+/// What an update that does not rotate does about the credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// No credential is configured: nothing is kept any more.
+    Forget,
+    /// The credential already holds the secret in Vault: only the
+    /// configured id is recorded.
+    Record,
+    /// Write the secret held in Vault into this credential (no regenerate).
+    Sync(Target),
+}
+
+/// Decides [`Step`] for the configured id `input`.
+pub fn step(input: Option<&str>, kept: Option<&Kept>) -> Step {
+    let Some(id) = input else {
+        return Step::Forget;
+    };
+    match kept {
+        Some(k) if k.stands_for(id) && k.current && !k.gone => Step::Record,
+        _ => target(input, kept).map_or(Step::Forget, Step::Sync),
+    }
+}
+
+/// The repair a plan schedules: the configured credential, which the sink
+/// kept, was deleted outside Terraform, so a rotation makes it again.
+pub fn repair(input: Option<&str>, kept: Option<&Kept>) -> Option<Repair> {
+    let input = input?;
+    kept.filter(|k| k.gone && k.stands_for(input))
+        .map(|k| Repair::CredentialGone {
+            id: k.id.clone(),
+            name: k.name.clone(),
+        })
+}
+
+/// The warning of the plan that schedules [`repair`].
+pub fn remade(repair: &Repair) -> AttributeError {
+    AttributeError::new(
+        ATTRIBUTE,
+        "The integration credential will be made again",
+        format!(
+            "{repair}, so integrations that used it cannot authenticate. Apply regenerates \
+             the client secret, writes it to Vault and makes the credential again under the \
+             same name, holding the new secret. The OAuth client's integration_credential_id \
+             follows at its next refresh (it finds the credential by its name), and the plan \
+             after that records the new id here without rotating."
+        ),
+    )
+}
+
+/// The warning of a plan whose apply writes the secret held in Vault into
+/// a credential the last apply could not write.
+pub fn stale(input: Option<&str>, kept: Option<&Kept>) -> Option<AttributeError> {
+    let input = input?;
+    let k = kept.filter(|k| k.stands_for(input) && !k.current && !k.gone)?;
+    Some(AttributeError::new(
+        ATTRIBUTE,
+        format!(
+            "Integration credential {:?} ({}) holds a secret that no longer works",
+            k.name, k.id
+        ),
+        "The last apply wrote the new secret to Vault but could not write it into this \
+         credential, which still holds the previous secret. Apply writes the secret held in \
+         Vault into it, without regenerating.",
+    ))
+}
+
+/// The warning for a sink whose client has an integration credential
+/// (`registered`) that the sink does not keep current. `input` is the
+/// configured id, `None` while unknown (then nothing is said).
+pub fn unkept(
+    client_id: &str,
+    registered: Option<&str>,
+    input: Option<Option<&str>>,
+    kept: Option<&Kept>,
+) -> Option<AttributeError> {
+    let registered = registered?;
+    let input = input?;
+    let keeps = |id: &str| {
+        id == registered || kept.is_some_and(|k| k.stands_for(id) && k.stands_for(registered))
+    };
+    if input.is_some_and(keeps) {
+        return None;
+    }
+    let instead = input
+        .map(|other| format!(" (it keeps credential {other} instead)"))
+        .unwrap_or_default();
+    Some(AttributeError::new(
+        ATTRIBUTE,
+        format!("Integration credential {registered} of OAuth client {client_id} is not kept current"),
+        format!(
+            "This sink{instead} regenerates the client's secret at every rotation, its create \
+             included, and the previous secret stops working: the credential, which \
+             integrations such as data actions authenticate with, then holds a dead secret. \
+             Set integration_credential_id on this sink to the client's (e.g. \
+             integration_credential_id = genesyscloud_oauth_client.<name>.integration_credential_id) \
+             so that every rotation writes the new secret into it too."
+        ),
+    ))
+}
+
+/// Checks a configured credential id: not blank.
+pub fn check_id(id: &str) -> Result<(), AttributeError> {
+    if id.trim().is_empty() || id.contains('/') {
+        return Err(AttributeError::new(
+            ATTRIBUTE,
+            format!("Invalid integration_credential_id {id:?}"),
+            "Use the id of a pureCloudOAuthClient integration credential, e.g. \
+             genesyscloud_oauth_client.<name>.integration_credential_id, or leave it out.",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(wired: &str, id: &str, current: bool, gone: bool) -> Kept {
+        Kept {
+            wired: wired.into(),
+            id: id.into(),
+            name: "actions".into(),
+            current,
+            gone,
+        }
+    }
+
+    #[test]
+    fn a_write_goes_to_the_credential_kept_for_the_configured_id() {
+        let remade = kept("k1", "k2", true, false);
+        let to = |id: &str, remake: Option<&str>| Target {
+            id: id.into(),
+            remake_as: remake.map(str::to_string),
+        };
+        assert_eq!(target(None, Some(&remade)), None);
+        assert_eq!(
+            target(Some("k1"), Some(&remade)),
+            Some(to("k2", Some("actions")))
+        );
+        assert_eq!(
+            target(Some("k2"), Some(&remade)),
+            Some(to("k2", Some("actions")))
+        );
+        assert_eq!(target(Some("k9"), Some(&remade)), Some(to("k9", None)));
+        assert_eq!(target(Some("k9"), None), Some(to("k9", None)));
+    }
+
+    #[test]
+    fn an_update_records_syncs_or_forgets() {
+        let current = kept("k1", "k2", true, false);
+        // The client adopted the credential the sink made again: no write.
+        assert_eq!(step(Some("k2"), Some(&current)), Step::Record);
+        assert_eq!(step(Some("k1"), Some(&current)), Step::Record);
+        assert_eq!(step(None, Some(&current)), Step::Forget);
+        // Newly wired, or left stale by a failed write: the secret in Vault.
+        assert!(matches!(step(Some("k9"), Some(&current)), Step::Sync(t) if t.id == "k9"));
+        assert!(matches!(step(Some("k9"), None), Step::Sync(t) if t.remake_as.is_none()));
+        let stale_one = kept("k1", "k1", false, false);
+        assert!(matches!(step(Some("k1"), Some(&stale_one)), Step::Sync(t) if t.id == "k1"));
+        let gone = kept("k1", "k1", true, true);
+        assert!(
+            matches!(step(Some("k1"), Some(&gone)), Step::Sync(t) if t.remake_as.as_deref() == Some("actions"))
+        );
+    }
+
+    #[test]
+    fn a_deleted_credential_is_repaired_by_a_rotation_and_explained() {
+        let gone = kept("k1", "k1", true, true);
+        let r = repair(Some("k1"), Some(&gone)).expect("repair");
+        assert_eq!(
+            r.to_string(),
+            "integration credential \"actions\" (k1) was deleted outside Terraform"
+        );
+        assert!(remade(&r).detail.contains("without rotating"));
+        assert_eq!(
+            repair(Some("k9"), Some(&gone)),
+            None,
+            "another credential now"
+        );
+        assert_eq!(repair(None, Some(&gone)), None);
+        assert_eq!(
+            repair(Some("k1"), Some(&kept("k1", "k1", true, false))),
+            None
+        );
+    }
+
+    #[test]
+    fn a_failed_write_is_explained_until_repaired() {
+        let failed = kept("k1", "k1", false, false);
+        let w = stale(Some("k1"), Some(&failed)).expect("warning");
+        assert!(
+            w.summary.contains("\"actions\" (k1)") && w.detail.contains("without regenerating")
+        );
+        assert_eq!(
+            stale(Some("k1"), Some(&kept("k1", "k1", true, false))),
+            None
+        );
+        assert_eq!(stale(Some("k9"), Some(&failed)), None);
+    }
+
+    #[test]
+    fn a_client_credential_no_sink_keeps_is_warned_about() {
+        let warn = |registered, input, kept: Option<&Kept>| {
+            unkept("c1", registered, input, kept).map(|e| e.summary)
+        };
+        assert_eq!(warn(None, Some(None), None), None, "client has none");
+        assert_eq!(warn(Some("k1"), None, None), None, "unknown yet");
+        assert_eq!(warn(Some("k1"), Some(Some("k1")), None), None);
+        assert_eq!(
+            warn(Some("k1"), Some(None), None).as_deref(),
+            Some("Integration credential k1 of OAuth client c1 is not kept current")
+        );
+        let other = unkept("c1", Some("k1"), Some(Some("k7")), None).expect("warned");
+        assert!(other.detail.contains("keeps credential k7 instead"));
+        // The sink made k1 again as k2; the client still names either one.
+        let remade = kept("k1", "k2", true, false);
+        assert_eq!(warn(Some("k2"), Some(Some("k1")), Some(&remade)), None);
+        assert_eq!(warn(Some("k1"), Some(Some("k2")), Some(&remade)), None);
+    }
+
+    #[test]
+    fn ids_are_checked() {
+        assert!(check_id("9c0f3a52-7e1b-4d2a-8f6e-1b3c5d7e9a20").is_ok());
+        assert!(check_id(" ").is_err() && check_id("a/b").is_err());
+    }
+}

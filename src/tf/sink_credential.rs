@@ -1,0 +1,180 @@
+//! The sink's integration credential (`integration_credential_id`): glue
+//! between the sink resource, the rules in `crate::plan::sink_credential`
+//! and the steps in `crate::sink`. The state's `integration_credential_id`
+//! is the configured id once the credential holds the secret in Vault, and
+//! null while it does not (a failed write), so that the next plan shows
+//! the change; the private state's [`Kept`] says which credential holds it.
+
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
+
+use super::diag::{attribute_error, attribute_warning, genesys_error};
+use crate::genesys::GenesysClient;
+use crate::plan::credentials::IntegrationCredentials;
+use crate::plan::sink::Repair;
+use crate::plan::sink_credential::{self as rules, Kept, Step, Target};
+use crate::sink::{self, SinkSpec, Written};
+use crate::vault::VaultClient;
+
+/// The configured id: `None` while unknown, `Some(None)` when null.
+fn known(input: &Value<String>) -> Option<Option<&str>> {
+    match input {
+        Value::Unknown => None,
+        other => Some(other.as_ref_option().map(String::as_str)),
+    }
+}
+
+/// Checks the configured id.
+pub fn validate(diags: &mut Diagnostics, input: &Value<String>) {
+    if let Some(Err(e)) = input.as_ref_option().map(|id| rules::check_id(id)) {
+        attribute_error(diags, e);
+    }
+}
+
+/// Where a rotation writes the secret too, for the planned id.
+pub fn target(input: &Value<String>, kept: Option<&Kept>) -> Option<Target> {
+    rules::target(input.as_ref_option().map(String::as_str), kept)
+}
+
+/// Refreshes what the private state keeps: the credential's name, or that
+/// it was deleted outside Terraform.
+pub async fn refresh(
+    genesys: &GenesysClient,
+    diags: &mut Diagnostics,
+    kept: &mut Option<Kept>,
+) -> Option<()> {
+    let Some(k) = kept else {
+        return Some(());
+    };
+    match genesys.get_credential(&k.id).await {
+        Ok(Some(found)) => {
+            if !found.name.is_empty() {
+                k.name = found.name;
+            }
+            k.gone = false;
+        }
+        Ok(None) => {
+            tracing::info!(credential_id = %k.id, "the integration credential the sink keeps is gone");
+            k.gone = true;
+        }
+        Err(e) => {
+            genesys_error(
+                diags,
+                "Could not read the sink's integration credential",
+                &e,
+            );
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// Warns when the sink's client has an integration credential (recorded by
+/// the client resource in this process) that the sink does not keep.
+pub fn warn_unkept(
+    diags: &mut Diagnostics,
+    registry: &IntegrationCredentials,
+    client_id: &Value<String>,
+    input: &Value<String>,
+    kept: Option<&Kept>,
+) {
+    let Some(client_id) = client_id.as_ref_option() else {
+        return;
+    };
+    let registered = registry.of(client_id);
+    if let Some(w) = rules::unkept(client_id, registered.as_deref(), known(input), kept) {
+        attribute_warning(diags, w);
+    }
+}
+
+/// At plan: the warnings about the credential, and the repair it needs (a
+/// rotation that makes it again), if any.
+pub fn plan(
+    diags: &mut Diagnostics,
+    registry: &IntegrationCredentials,
+    client_id: &Value<String>,
+    input: &Value<String>,
+    kept: Option<&Kept>,
+) -> Option<Repair> {
+    warn_unkept(diags, registry, client_id, input, kept);
+    let id = input.as_ref_option().map(String::as_str);
+    if let Some(w) = rules::stale(id, kept) {
+        attribute_warning(diags, w);
+    }
+    let repair = rules::repair(id, kept)?;
+    attribute_warning(diags, rules::remade(&repair));
+    Some(repair)
+}
+
+/// Records what a write into the credential did: the credential it holds
+/// the secret in, or an error, a null id in state (the next plan shows the
+/// change and writes it) and a kept credential that is not current.
+/// `creating`: the write was part of the sink's create, which Terraform
+/// taints on an error (the next apply replaces the sink instead).
+pub fn record(
+    diags: &mut Diagnostics,
+    input: &mut Value<String>,
+    kept: &mut Option<Kept>,
+    written: Option<Written>,
+    creating: bool,
+) {
+    let (Some(written), Value::Value(wired)) = (written, &*input) else {
+        *kept = None;
+        return;
+    };
+    let current = written.error.is_none();
+    *kept = Some(Kept {
+        wired: wired.clone(),
+        id: written.id,
+        name: written.name,
+        current,
+        gone: false,
+    });
+    if let Some(e) = written.error {
+        let tainted = if creating {
+            " This was the sink's create, so Terraform marks the sink tainted instead: the next apply replaces it, which regenerates the secret and writes it into the credential."
+        } else {
+            ""
+        };
+        diags.error(
+            "The integration credential does not hold the new secret",
+            format!("{e}{tainted}"),
+            AttributePath::new("integration_credential_id"),
+        );
+        *input = Value::Null;
+    }
+}
+
+/// On an update that does not rotate: records the configured credential, or
+/// writes the secret held in Vault (version `written`) into it.
+pub async fn keep_current(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    diags: &mut Diagnostics,
+    spec: &SinkSpec,
+    written: Option<u64>,
+    input: &mut Value<String>,
+    kept: &mut Option<Kept>,
+) {
+    match rules::step(input.as_ref_option().map(String::as_str), kept.as_ref()) {
+        Step::Forget => *kept = None,
+        Step::Record => {
+            if let (Some(k), Value::Value(id)) = (kept.as_mut(), &*input) {
+                k.wired = id.clone();
+            }
+        }
+        Step::Sync(target) => {
+            match sink::sync_credential(genesys, vault, spec, &target, written).await {
+                Ok(done) => record(diags, input, kept, Some(done), false),
+                Err(e) => {
+                    diags.error(
+                        "Could not write the secret into the integration credential",
+                        e.to_string(),
+                        AttributePath::new("integration_credential_id"),
+                    );
+                    *input = Value::Null;
+                }
+            }
+        }
+    }
+}
