@@ -81,8 +81,13 @@ fn forward(pipe_out: std::os::fd::OwnedFd, terraform: std::os::fd::OwnedFd) {
     if let Err(e) = rustix::stdio::dup2_stdout(&out) {
         tracing::warn!(error = %e, "cannot give stdout back; forwarding it instead");
     }
-    if let Err(e) = std::io::copy(&mut pipe, &mut out) {
-        tracing::warn!(error = %e, "cannot pass plugin output to Terraform");
+    match std::io::copy(&mut pipe, &mut out) {
+        Ok(_) => {}
+        // Terraform closed its end: it is done with the plugin.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            tracing::debug!("Terraform closed the plugin's stdout")
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot pass plugin output to Terraform"),
     }
 }
 

@@ -42,9 +42,13 @@ fn handshake_passes_through_after_nodelay_is_set() {
 
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
+        // Like Terraform, keep reading stdout until the plugin exits: a
+        // closed pipe would make the plugin's later output fail.
+        let mut reader = BufReader::new(stdout);
         let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = reader.read_line(&mut line);
         let _ = tx.send(line);
+        let _ = std::io::copy(&mut reader, &mut std::io::sink());
     });
     let line = rx
         .recv_timeout(Duration::from_secs(60))
