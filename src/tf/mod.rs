@@ -10,5 +10,6 @@ mod oauth_client_data;
 mod provider;
 mod schema;
 mod sink;
+mod sink_state;
 
 pub use provider::GenesysProvider;
