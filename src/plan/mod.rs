@@ -5,5 +5,6 @@
 pub mod claims;
 pub mod integration_credential;
 pub mod oauth_client;
+pub mod pair;
 pub mod sink;
 pub mod sink_input;

@@ -1,6 +1,6 @@
 //! The sink, `genesyscloud_oauth_client_vault_secret`: glue only. Its steps
-//! are in `crate::sink`, its rules in `crate::plan::sink` and on its
-//! attributes (`sink_state.rs`).
+//! are in `crate::sink`, its rules in `crate::plan::sink`,
+//! `crate::plan::pair` and on its attributes (`sink_state.rs`).
 
 use std::sync::Arc;
 
@@ -13,11 +13,12 @@ use time::OffsetDateTime;
 use super::clients::Clients;
 use super::diag::attribute_error;
 use super::sink_state::{
-    entry_of, key_name_errors, keys_of, mark_rotation_unknown, plain_map, rotate_after_of,
-    same_map, spec_of, string, time_value, SinkPrivate, SinkState, ATTRIBUTES,
+    client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown, plain_map,
+    rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate, SinkState, ATTRIBUTES,
 };
 use crate::plan;
 use crate::plan::claims::Claims;
+use crate::plan::pair::Pair;
 use crate::plan::sink::{OnDestroy, Update};
 use crate::sink::{self, Expect, Holder, SinkError, Stored};
 use crate::vault::{KvPath, VaultError};
@@ -82,23 +83,42 @@ impl SinkResource {
         None
     }
 
-    /// Claims the sink's client for its entry (one client, one sink); an
-    /// error on `client_id` when another entry holds it.
+    /// Claims the sink's clients (its client and its standby) for its entry
+    /// (one client, one sink); an error on the attribute naming a client
+    /// another entry holds.
     fn claim(&self, diags: &mut Diagnostics, s: &SinkState) -> Option<()> {
-        let (Some(client_id), Some(entry)) = (s.client_id.as_ref_option(), entry_of(s)) else {
+        let Some(entry) = entry_of(s) else {
             return Some(());
         };
-        match self.claims.claim(client_id, &entry) {
-            Ok(()) => Some(()),
-            Err(holder) => {
+        let mut claimed = true;
+        for (attribute, id) in [
+            ("client_id", &s.client_id),
+            ("standby_client_id", &s.standby_client_id),
+        ] {
+            let Some(client_id) = id.as_ref_option() else {
+                continue;
+            };
+            if let Err(holder) = self.claims.claim(client_id, &entry) {
                 diags.error(
                     "OAuth client kept by two sinks",
                     format!("OAuth client {client_id} is already kept by the sink at {holder}; this one writes {entry}. A regenerate kills the previous secret, so two sinks for one client kill each other's secret at every rotation. Keep one sink per client (a consumer that needs the secret elsewhere can read it from {holder}), or give this one a client of its own."),
-                    AttributePath::new("client_id"),
+                    AttributePath::new(attribute),
                 );
-                None
+                claimed = false;
             }
         }
+        claimed.then_some(())
+    }
+
+    /// The checks of the sink's clients on the values the plan knows: an
+    /// error on the attribute for each problem.
+    fn check_clients(diags: &mut Diagnostics, s: &SinkState) -> Option<()> {
+        let errors = client_errors(s);
+        let ok = errors.is_empty();
+        for error in errors {
+            attribute_error(diags, error);
+        }
+        ok.then_some(())
     }
 }
 
@@ -108,6 +128,8 @@ fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
         | SinkError::OwnedByOther { .. }
         | SinkError::ChangedSincePlan { .. } => Some("path"),
         SinkError::ClientGone(_) => Some("client_id"),
+        SinkError::StandbyGone { .. } => Some("standby_client_id"),
+        SinkError::PairGrant { attribute, .. } => Some(*attribute),
         SinkError::CannotVerify { .. } => Some("verify"),
         _ => None,
     };
@@ -131,10 +153,28 @@ impl SinkResource {
     ) -> Option<(Value<SinkState>, Value<SinkPrivate>)> {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
-        let spec = spec_of(&planned, diags)?;
+        let mut spec = spec_of(&planned, diags)?;
+        // The client in Vault, as state says, when state can be trusted.
+        spec.active_client_id = prior
+            .as_ref()
+            .and_then(|(state, private)| private.trusted(&state.active_client_id));
         self.claim(diags, &planned)?;
         match sink::rotate(&genesys, &vault, &spec, expect).await {
             Ok(r) => {
+                if let Some(difference) = &r.roles_differ {
+                    diags.warning(
+                        "The sink's two OAuth clients have different roles",
+                        format!("{difference}. Consumers' permissions change at every rotation, as {} alternates between {} and {}: give both clients the same roles in the same divisions.", spec.entry, spec.client_id, string(&planned.standby_client_id)),
+                        AttributePath::new("standby_client_id"),
+                    );
+                }
+                if let Some(e) = &r.label_error {
+                    diags.root_warning(
+                        "The Vault entry's metadata does not name its client",
+                        format!("The secret of OAuth client {} was written to {}, but its custom metadata could not be updated to say so ({e}). State records it, and the next rotation or metadata change writes the metadata again.", r.client_id, spec.entry),
+                    );
+                }
+                planned.active_client_id = Value::Value(r.client_id);
                 planned.id = Value::Value(spec.entry.to_string());
                 planned.vault_version = Value::Value(r.version.map(|v| v as i64).unwrap_or(0));
                 planned.secret_hash = Value::Value(r.hash);
@@ -221,9 +261,7 @@ impl Resource for SinkResource {
         if let Value::Value(o) = &c.on_destroy {
             errors.extend(OnDestroy::parse(o).err());
         }
-        if let Value::Value(id) = &c.client_id {
-            errors.extend(plan::sink_input::check_client_id(id).err());
-        }
+        errors.extend(client_errors(&c));
         if let Value::Value(md) = &c.custom_metadata {
             if md.values().all(Value::is_value) {
                 errors.extend(plan::sink_input::check_custom_metadata(&plain_map(
@@ -320,6 +358,10 @@ impl Resource for SinkResource {
         if state.id.is_null() {
             state.id = Value::Value(spec.entry.to_string());
         }
+        if state.active_client_id.is_null() {
+            // Written before the attribute existed, by a sink without a standby.
+            state.active_client_id = Value::Value(spec.client_id.clone());
+        }
         Some((Value::Value(state), Value::Value(private)))
     }
 
@@ -339,6 +381,7 @@ impl Resource for SinkResource {
             .map(|e| Value::Value(e.to_string()))
             .unwrap_or(Value::Unknown);
         mark_rotation_unknown(&mut planned);
+        Self::check_clients(diags, &planned)?;
         self.claim(diags, &planned)?;
         self.check_vault(diags, &planned, false).await?;
         Some((Value::Value(planned), Value::Null))
@@ -360,6 +403,7 @@ impl Resource for SinkResource {
         let private = prior_private.as_ref_option().cloned().unwrap_or_default();
         ATTRIBUTES.apply_defaults(&mut planned, &config);
 
+        Self::check_clients(diags, &planned)?;
         self.claim(diags, &planned)?;
         let replace = ATTRIBUTES.replacements(&prior, &planned);
         if !replace.is_empty() {
@@ -392,10 +436,28 @@ impl Resource for SinkResource {
         planned.secret_hash = prior.secret_hash.clone();
         planned.rotated_at = prior.rotated_at.clone();
         planned.verified_at = prior.verified_at.clone();
+        planned.active_client_id = prior.active_client_id.clone();
         planned.rotate_after = rotate_after_of(&planned);
 
+        // A standby the plan does not know yet cannot be assumed to keep
+        // the client in Vault.
+        let pair = Pair::new(
+            planned
+                .client_id
+                .as_ref_option()
+                .map(String::as_str)
+                .unwrap_or_default(),
+            planned
+                .standby_client_id
+                .as_ref_option()
+                .map(String::as_str),
+        );
         let update = plan::sink::plan_update(
             private.repair(),
+            plan::pair::left_pair(
+                prior.active_client_id.as_ref_option().map(String::as_str),
+                pair,
+            ),
             !same_map(&prior.rotation_triggers, &config.rotation_triggers),
             planned
                 .rotate_after
@@ -488,7 +550,8 @@ impl Resource for SinkResource {
                 }
             }
         } else if !same_map(&prior.custom_metadata, &planned.custom_metadata) {
-            if let Err(e) = sink::label(&vault, &spec).await {
+            let active = spec.pair().active(&[spec.active_client_id.as_deref()]);
+            if let Err(e) = sink::label(&vault, &spec, active).await {
                 diags.root_error("Could not update the Vault entry's metadata", e.to_string());
                 return None;
             }
@@ -533,20 +596,40 @@ impl Resource for SinkResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let parsed = id
             .split_once(':')
-            .filter(|(client, _)| !client.is_empty())
-            .and_then(|(client, rest)| Some((client, KvPath::parse(rest)?)));
-        let Some((client_id, entry)) = parsed else {
+            .and_then(|(clients, rest)| Some((clients, KvPath::parse(rest)?)));
+        let Some((clients, entry)) = parsed else {
             diags.root_error(
                 "Invalid import id",
-                format!("{id:?}: use <client_id>:<mount>/<path> (mount is the first segment), or <client_id>:<mount>:<path> for a mount with '/' in its name."),
+                format!("{id:?}: use <client_id>:<mount>/<path> (mount is the first segment), or <client_id>:<mount>:<path> for a mount with '/' in its name; with a standby client, <client_id>,<standby_client_id>:<mount>/<path>."),
             );
             return None;
         };
+        let (client_id, standby) = match clients.split_once(',') {
+            Some((client, standby)) => (client, Some(standby)),
+            None => (clients, None),
+        };
+        let mut state = SinkState {
+            id: Value::Value(entry.to_string()),
+            client_id: Value::Value(client_id.to_string()),
+            standby_client_id: standby.map_or(Value::Null, |s| Value::Value(s.to_string())),
+            mount: Value::Value(entry.mount().to_string()),
+            path: Value::Value(entry.path().to_string()),
+            ..Default::default()
+        };
+        ATTRIBUTES.apply_defaults(&mut state, &SinkState::default());
+        let errors = client_errors(&state);
+        if !errors.is_empty() {
+            for e in errors {
+                diags.root_error(format!("Invalid import id {id:?}: {}", e.summary), e.detail);
+            }
+            return None;
+        }
         // Import adopts what is there: never an empty path, and never an
         // entry this provider wrote for another client (the next rotation
         // would overwrite that client's live credentials).
         let vault = self.clients.vault(diags)?;
-        match sink::holder(&vault, &entry, "client_id").await {
+        let pair = Pair::new(client_id, standby);
+        let active = match sink::holder(&vault, &entry, "client_id").await {
             Ok(Holder::Nobody) => {
                 diags.root_error(
                     "Nothing to import",
@@ -554,27 +637,23 @@ impl Resource for SinkResource {
                 );
                 return None;
             }
-            Ok(Holder::Client(owner)) if owner != client_id => {
+            Ok(Holder::Client { owner, .. }) if !pair.keeps(&owner) => {
                 diags.root_error(
                     "The entry belongs to another OAuth client",
-                    format!("{entry} was written by this provider for OAuth client {owner}, not {client_id}. Import it as {owner}:{entry}, or choose another path for {client_id}."),
+                    format!("{entry} was written by this provider for OAuth client {owner}, not {clients}. Import it as {owner}:{entry} (or {owner},<standby_client_id>:{entry}), or choose another path for {client_id}."),
                 );
                 return None;
             }
-            Ok(_) => {}
+            // The client it holds, even one that is not the sink's (then
+            // the plan rotates to client_id).
+            Ok(Holder::Client { active, .. }) => active,
+            Ok(Holder::Unmarked(_)) => client_id.to_string(),
             Err(e) => {
                 diags.root_error("Could not read the Vault entry to import", e.to_string());
                 return None;
             }
-        }
-        let mut state = SinkState {
-            id: Value::Value(entry.to_string()),
-            client_id: Value::Value(client_id.to_string()),
-            mount: Value::Value(entry.mount().to_string()),
-            path: Value::Value(entry.path().to_string()),
-            ..Default::default()
         };
-        ATTRIBUTES.apply_defaults(&mut state, &SinkState::default());
+        state.active_client_id = Value::Value(active);
         Some((Value::Value(state), Value::Null))
     }
 }

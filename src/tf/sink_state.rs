@@ -29,6 +29,8 @@ pub(super) type StringMap = Value<BTreeMap<String, Value<String>>>;
 pub struct SinkState {
     pub(super) id: Value<String>,
     pub(super) client_id: Value<String>,
+    pub(super) standby_client_id: Value<String>,
+    pub(super) active_client_id: Value<String>,
     pub(super) mount: Value<String>,
     pub(super) path: Value<String>,
     pub(super) client_id_key: Value<String>,
@@ -84,6 +86,16 @@ impl SinkPrivate {
             self.observed(),
             self.secret_rejected,
         )
+    }
+    /// The client state says is in Vault (`active`), when Vault still holds
+    /// what this sink last wrote.
+    pub(super) fn trusted(&self, active: &Value<String>) -> Option<String> {
+        plan::pair::trusted_state_record(
+            active.as_ref_option().map(String::as_str),
+            self.written_version,
+            self.observed_version,
+        )
+        .map(str::to_string)
     }
     pub(super) fn after_write(version: Option<u64>) -> SinkPrivate {
         let v = version.unwrap_or(0);
@@ -149,6 +161,8 @@ pub(super) fn spec_of(s: &SinkState, diags: &mut Diagnostics) -> Option<SinkSpec
     };
     Some(SinkSpec {
         client_id: string(&s.client_id),
+        standby_client_id: s.standby_client_id.as_ref_option().cloned(),
+        active_client_id: s.active_client_id.as_ref_option().cloned(),
         entry,
         keys: keys_of(s),
         extra: plain_map(&s.extra),
@@ -220,6 +234,28 @@ pub(super) fn mark_rotation_unknown(s: &mut SinkState) {
     s.rotated_at = Value::Unknown;
     s.rotate_after = Value::Unknown;
     s.verified_at = Value::Unknown;
+    s.active_client_id = Value::Unknown;
+}
+
+/// The checks of `client_id`, `standby_client_id` and `client_id_key` on
+/// the values known so far (at validate, and again at plan when values
+/// computed from other resources are known).
+pub(super) fn client_errors(s: &SinkState) -> Vec<crate::attribute_error::AttributeError> {
+    let mut errors = Vec::new();
+    for (attribute, id) in [
+        ("client_id", &s.client_id),
+        ("standby_client_id", &s.standby_client_id),
+    ] {
+        if let Value::Value(id) = id {
+            errors.extend(plan::sink_input::check_client_id(attribute, id).err());
+        }
+    }
+    errors.extend(plan::pair::check(
+        s.client_id.as_ref_option().map(String::as_str),
+        s.standby_client_id.as_ref_option().map(String::as_str),
+        s.client_id_key.as_ref_option().map(String::as_str),
+    ));
+    errors
 }
 
 /// The sink's attributes, with their replace and default rules.
@@ -229,11 +265,12 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
         Attr::new("id", Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
         Attr::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept.")
             .replaces(|s: &SinkState| &s.client_id),
+        Attr::new("standby_client_id", Str, Optional, "Id of a second OAuth client, equivalent to `client_id` (the same roles in the same divisions), for rotation without downtime: every rotation (create, `rotation_period`, `rotation_triggers`, a drift repair) regenerates the one of the two whose credentials are not in Vault and writes its id and new secret, leaving the other alone, so credentials read before a rotation keep working until the rotation after it. Both must be `CLIENT-CREDENTIALS` clients, and `client_id_key` must not be empty. Changing or removing it rotates nothing while `client_id` is active (the next rotation writes the new standby); when the standby is the active client, the plan rotates to `client_id` and leaves the old standby's secret alone. See the guide \"Rotating without downtime\"."),
         Attr::new("mount", Str, Required, "KV mount (v1 or v2), e.g. `secret`.")
             .replaces(|s: &SinkState| &s.mount),
         Attr::new("path", Str, Required, "Path inside the mount, e.g. `genesys/oauth/ci`. No leading or trailing `/`, no empty, `.` or `..` segments.")
             .replaces(|s: &SinkState| &s.path),
-        Attr::new("client_id_key", Str, OptionalComputed, "Key of the client id in the entry; empty leaves it out.")
+        Attr::new("client_id_key", Str, OptionalComputed, "Key of the client id in the entry; empty leaves it out (not with a `standby_client_id`).")
             .default(|s: &mut SinkState| &mut s.client_id_key, "client_id".to_string()),
         Attr::new("client_secret_key", Str, OptionalComputed, "Key of the client secret in the entry.")
             .default(|s: &mut SinkState| &mut s.client_secret_key, "client_secret".to_string()),
@@ -242,7 +279,7 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
         Attr::new("token_url_key", Str, OptionalComputed, "Key of the token endpoint URL; empty leaves it out.")
             .default(|s: &mut SinkState| &mut s.token_url_key, "token_url".to_string()),
         Attr::new("extra", map(), Optional, "Non-secret values written beside the credentials."),
-        Attr::new("custom_metadata", map(), Optional, "KV v2 custom metadata added to the entry (the provider adds `managed-by`, `genesys-client-id` and, in Terraform Cloud runs, the workspace and run id)."),
+        Attr::new("custom_metadata", map(), Optional, "KV v2 custom metadata added to the entry (the provider adds `managed-by`, `genesys-client-id` (the sink's `client_id`), `genesys-active-client-id` and, in Terraform Cloud runs, the workspace and run id)."),
         Attr::new("rotation_period", Str, Optional, "Rotate when this long has passed since the last rotation, e.g. `2160h` or `90d`. The rotation happens at the first apply after `rotate_after`."),
         Attr::new("rotation_triggers", map(), Optional, "Arbitrary values; any change rotates the secret (like the random provider's `keepers`)."),
         Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client).")
@@ -251,8 +288,9 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
             .default(|s: &mut SinkState| &mut s.verify_on_read, false),
         Attr::new("on_destroy", Str, OptionalComputed, "`delete_all` (every version and the metadata), `soft_delete` (latest version, recoverable) or `retain`. An entry someone else has since taken over is never deleted.")
             .default(|s: &mut SinkState| &mut s.on_destroy, "delete_all".to_string()),
+        Attr::new("active_client_id", Str, Computed, "The OAuth client whose credentials the entry holds: `client_id` without a `standby_client_id`, else whichever of the two the last rotation wrote. Also recorded in the entry's custom metadata as `genesys-active-client-id`."),
         Attr::new("vault_version", Number, Computed, "KV v2 version holding the current secret (0 on KV v1)."),
-        Attr::new("secret_hash", Str, Computed, "`sha256:<hex>` of the secret, salted with the client id and domain-separated. Null after import until the next rotation."),
+        Attr::new("secret_hash", Str, Computed, "`sha256:<hex>` of the secret, salted with the active client's id and domain-separated. Null after import until the next rotation."),
         Attr::new("rotated_at", Str, Computed, "When the secret was last regenerated (RFC 3339)."),
         Attr::new("rotate_after", Str, Computed, "`rotated_at + rotation_period`: the first apply after this rotates."),
         Attr::new("verified_at", Str, Computed, "When the current secret was seen to work at the token endpoint."),

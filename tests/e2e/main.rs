@@ -14,6 +14,7 @@ mod mistakes;
 mod oauth_client;
 mod packaging;
 mod proxy;
+mod standby;
 mod vault;
 mod vault_auth;
 mod vault_secret;
