@@ -36,7 +36,7 @@ pub enum SinkError {
     },
     /// The regenerate got no clear answer: the secret may have been
     /// regenerated, and the one in Vault may no longer work.
-    #[error("asked Genesys Cloud to regenerate the secret of OAuth client {client_id} but got no clear answer ({source}): the secret may have been regenerated, so the credentials in Vault at {entry} may no longer work. Nothing was written to Vault; the next plan repairs the entry (it regenerates and writes again), whatever the configuration says.")]
+    #[error("asked Genesys Cloud to regenerate the secret of OAuth client {client_id} but got no clear answer ({source}): the secret may have been regenerated, so credentials of {client_id} in Vault at {entry} may no longer work. Nothing was written to Vault; the next plan repairs the entry (it regenerates and writes again), whatever the configuration says.")]
     RegenerateUnsettled {
         /// Client id.
         client_id: String,
