@@ -2,7 +2,9 @@
 # The demo: starts the Genesys Cloud emulator and an OpenBao (Vault) dev
 # server, builds the provider, installs it from a local Registry mirror,
 # applies examples/demo with the real Terraform CLI, lets a consumer use the
-# credentials from Vault, and proves that no secret reached the state.
+# credentials from Vault, rotates a pair of clients while the consumer holds
+# credentials (they keep working), and proves that no secret reached the
+# state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -67,6 +69,27 @@ terraform plan -refresh-only -no-color -detailed-exitcode >/dev/null && echo "  
 vault_path=$(terraform output -raw vault_path)
 echo "==> the secret is in Vault at $vault_path, version $(terraform output -raw vault_version)"
 python3 "$root/examples/demo/consumer.py" "$vault_path"
+
+echo "==> rotation without downtime: a consumer caches the credentials, the ci pair rotates"
+mkfifo "$work/consumer.go"
+python3 "$root/examples/demo/consumer.py" "$vault_path" --hold "$work/consumer.go" >"$work/consumer.out" &
+consumer=$!
+pids+=("$consumer")
+for _ in $(seq 100); do grep -q exchanged "$work/consumer.out" 2>/dev/null && break; sleep 0.1; done
+cat "$work/consumer.out"
+before=$(terraform output -raw active_client_id)
+export TF_VAR_rotation=2
+if ! terraform apply -no-color -auto-approve >"$work/rotate.out" 2>&1; then cat "$work/rotate.out"; exit 1; fi
+grep -E 'will be updated|Apply complete' "$work/rotate.out"
+after=$(terraform output -raw active_client_id)
+echo "    active client: $before -> $after (the other client of the pair; $before was left alone)"
+[ "$before" != "$after" ]
+kill -0 "$consumer" # still waiting with its cached credentials
+echo go >"$work/consumer.go"
+wait "$consumer"
+tail -n +2 "$work/consumer.out"
+if ! terraform plan -no-color -detailed-exitcode >/dev/null; then echo "    the plan after the rotation is not empty"; exit 1; fi
+echo "    plan after the rotation: no changes"
 
 echo "==> proof: the secret is in Vault and in no Terraform file"
 python3 - "$base_url" "$VAULT_ADDR" "$VAULT_TOKEN" "$vault_path" <<'PY'

@@ -1,6 +1,8 @@
-# The demo: two OAuth clients made with the reusable module in
-# ../modules/oauth-client-in-vault; their secrets go straight from Genesys
-# Cloud to Vault, and consumer.py gets a token with nothing but Vault access.
+# The demo: OAuth clients made with the reusable modules in ../modules; their
+# secrets go straight from Genesys Cloud to Vault, and consumer.py gets a
+# token with nothing but Vault access. "ci" is a pair rotated without
+# downtime (../modules/oauth-client-pair-in-vault): changing var.rotation
+# rotates it once, to the client that is not in Vault.
 # Provider settings come from the environment (GENESYS_BASE_URL,
 # GENESYSCLOUD_OAUTHCLIENT_ID / _SECRET, VAULT_ADDR, VAULT_TOKEN).
 terraform {
@@ -13,12 +15,19 @@ terraform {
 
 provider "genesyscloud" {}
 
+variable "rotation" {
+  description = "Change it to rotate the ci pair once."
+  type        = string
+  default     = "1"
+}
+
 module "ci" {
-  source      = "../modules/oauth-client-in-vault"
-  name        = "ci-pipeline"
-  description = "Deploys flows from CI"
-  owner       = "platform-team"
-  roles       = [{ role_id = "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11" }]
+  source            = "../modules/oauth-client-pair-in-vault"
+  name              = "ci-pipeline"
+  description       = "Deploys flows from CI"
+  owner             = "platform-team"
+  roles             = [{ role_id = "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11" }]
+  rotation_triggers = { rotation = var.rotation }
 }
 
 module "reporting" {
@@ -30,8 +39,12 @@ module "reporting" {
   rotation_period = "720h"
 }
 
-output "client_id" {
-  value = module.ci.client_id
+output "client_ids" {
+  value = module.ci.client_ids
+}
+
+output "active_client_id" {
+  value = module.ci.active_client_id
 }
 
 output "vault_path" {

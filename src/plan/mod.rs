@@ -6,6 +6,7 @@ pub mod claims;
 pub mod credentials;
 pub mod integration_credential;
 pub mod oauth_client;
+pub mod pair;
 pub mod sink;
 pub mod sink_credential;
 pub mod sink_input;

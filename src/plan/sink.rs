@@ -13,8 +13,12 @@ use crate::attribute_error::AttributeError;
 pub const MANAGED_BY_KEY: &str = "managed-by";
 /// Value of [`MANAGED_BY_KEY`].
 pub const MANAGED_BY_VALUE: &str = "terraform-provider-genesyscloud";
-/// `custom_metadata` key holding the OAuth client id.
+/// `custom_metadata` key holding the sink's OAuth client id (`client_id`):
+/// the ownership mark.
 pub const CLIENT_ID_KEY: &str = "genesys-client-id";
+/// `custom_metadata` key holding the OAuth client whose credentials the
+/// entry holds (`client_id`, or with a standby, whichever was written last).
+pub const ACTIVE_CLIENT_ID_KEY: &str = "genesys-active-client-id";
 /// Terraform Cloud run variables recorded in the custom metadata, and
 /// their keys.
 pub const TFC_KEYS: [(&str, &str); 3] = [
@@ -25,7 +29,7 @@ pub const TFC_KEYS: [(&str, &str); 3] = [
 
 /// Every custom metadata key the provider may write itself.
 pub fn reserved_metadata_keys() -> impl Iterator<Item = &'static str> {
-    [MANAGED_BY_KEY, CLIENT_ID_KEY]
+    [MANAGED_BY_KEY, CLIENT_ID_KEY, ACTIVE_CLIENT_ID_KEY]
         .into_iter()
         .chain(TFC_KEYS.iter().map(|(_, key)| *key))
 }
@@ -199,11 +203,13 @@ pub enum Update {
     Keep,
 }
 
-/// Decides an update: rotate when Vault drifted (`repair`), when
+/// Decides an update: rotate when Vault drifted (`repair`), when the client
+/// in Vault left the sink's pair (`left_pair`, see `plan::pair`), when
 /// `rotation_triggers` changed or when `rotate_after` has passed; else
 /// rewrite when the entry's layout changed; else keep.
 pub fn plan_update(
     repair: Option<Repair>,
+    left_pair: Option<String>,
     triggers_changed: bool,
     rotate_after: Option<OffsetDateTime>,
     now: OffsetDateTime,
@@ -214,6 +220,7 @@ pub fn plan_update(
     if let Some(repair) = repair {
         reasons.push(repair.to_string());
     }
+    reasons.extend(left_pair);
     if triggers_changed {
         reasons.push("rotation_triggers changed".into());
     }
@@ -249,16 +256,35 @@ pub fn owned_by(custom_metadata: &BTreeMap<String, String>, client_id: &str) -> 
         && custom_metadata.get(CLIENT_ID_KEY).map(String::as_str) == Some(client_id)
 }
 
+/// The client an entry this provider wrote holds credentials of: its
+/// record, or the sink's client for entries written before the record
+/// existed. `None` for an entry without this provider's mark.
+pub fn active_of(custom_metadata: &BTreeMap<String, String>) -> Option<&str> {
+    if custom_metadata.get(MANAGED_BY_KEY).map(String::as_str) != Some(MANAGED_BY_VALUE) {
+        return None;
+    }
+    custom_metadata
+        .get(ACTIVE_CLIENT_ID_KEY)
+        .or_else(|| custom_metadata.get(CLIENT_ID_KEY))
+        .map(String::as_str)
+}
+
 /// The custom metadata written with the secret: the user's, then ours
-/// (ours wins), plus the Terraform Cloud workspace and run when present.
+/// (ours wins: the sink's client, and the client whose credentials the
+/// entry holds when known), plus the Terraform Cloud workspace and run when
+/// present.
 pub fn custom_metadata(
     user: &BTreeMap<String, String>,
     client_id: &str,
+    active: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> BTreeMap<String, String> {
     let mut out = user.clone();
     out.insert(MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into());
     out.insert(CLIENT_ID_KEY.into(), client_id.into());
+    if let Some(active) = active {
+        out.insert(ACTIVE_CLIENT_ID_KEY.into(), active.into());
+    }
     for (var, key) in TFC_KEYS {
         if let Some(v) = env(var).filter(|v| !v.is_empty()) {
             out.insert(key.into(), v);
@@ -332,15 +358,26 @@ mod tests {
         let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("valid");
         let later = now + Duration::from_secs(60);
         assert_eq!(
-            plan_update(None, false, Some(later), now, false),
+            plan_update(None, None, false, Some(later), now, false),
             Update::Keep
         );
-        assert_eq!(plan_update(None, false, None, now, true), Update::Rewrite);
         assert_eq!(
-            plan_update(Some(Repair::PathGone), true, Some(now), now, true),
+            plan_update(None, None, false, None, now, true),
+            Update::Rewrite
+        );
+        assert_eq!(
+            plan_update(
+                Some(Repair::PathGone),
+                Some("the client left the pair".into()),
+                true,
+                Some(now),
+                now,
+                true
+            ),
             Update::Rotate {
                 reasons: vec![
                     "the entry no longer exists".into(),
+                    "the client left the pair".into(),
                     "rotation_triggers changed".into(),
                     "the rotation period ended at 2027-01-15T08:00:00Z".into(),
                 ],
@@ -348,9 +385,16 @@ mod tests {
             }
         );
         assert_eq!(
-            plan_update(None, true, None, now, false),
+            plan_update(None, None, true, None, now, false),
             Update::Rotate {
                 reasons: vec!["rotation_triggers changed".into()],
+                repair: false,
+            }
+        );
+        assert_eq!(
+            plan_update(None, Some("left".into()), false, None, now, false),
+            Update::Rotate {
+                reasons: vec!["left".into()],
                 repair: false,
             }
         );
@@ -407,12 +451,17 @@ mod tests {
             (MANAGED_BY_KEY.to_string(), "me".to_string()),
         ]
         .into();
-        let md = custom_metadata(&user, "c1", &env);
+        let md = custom_metadata(&user, "c1", None, &env);
         assert_eq!(md.get("team").map(String::as_str), Some("ops"));
         assert_eq!(md.get("tfc-run-id").map(String::as_str), Some("run-123"));
         assert!(owned_by(&md, "c1"));
         assert!(!owned_by(&md, "c2"));
         assert!(!owned_by(&user, "c1"));
+        assert_eq!(active_of(&md), Some("c1"), "written before the record");
+        assert_eq!(active_of(&user), None);
+        let pair = custom_metadata(&user, "c1", Some("c2"), &env);
+        assert!(owned_by(&pair, "c1"), "the mark stays the sink's client");
+        assert_eq!(active_of(&pair), Some("c2"));
     }
 
     #[test]

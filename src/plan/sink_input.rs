@@ -16,22 +16,23 @@ pub const MAX_METADATA_KEY_BYTES: usize = 128;
 /// Vault's limit on a custom metadata value, in bytes.
 pub const MAX_METADATA_VALUE_BYTES: usize = 512;
 
-/// An OAuth client id: not empty, no whitespace, `/` or control characters
-/// (it becomes a URL path segment and a Vault metadata value).
-pub fn check_client_id(id: &str) -> Result<(), AttributeError> {
+/// An OAuth client id (`client_id`, `standby_client_id`): not empty, no
+/// whitespace, `/`, `,` or control characters (it becomes a URL path
+/// segment, a Vault metadata value and part of the import id).
+pub fn check_client_id(attribute: &'static str, id: &str) -> Result<(), AttributeError> {
     let problem = if id.is_empty() {
         "must not be empty"
     } else if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
         "must not contain spaces or control characters"
-    } else if id.contains('/') {
-        "must not contain '/'"
+    } else if id.contains(['/', ',']) {
+        "must not contain '/' or ','"
     } else {
         return Ok(());
     };
     Err(AttributeError::new(
-        "client_id",
-        format!("Invalid client_id {id:?}"),
-        format!("client_id {problem}: use the OAuth client's id, e.g. genesyscloud_oauth_client.x.client_id."),
+        attribute,
+        format!("Invalid {attribute} {id:?}"),
+        format!("{attribute} {problem}: use the OAuth client's id, e.g. genesyscloud_oauth_client.x.client_id."),
     ))
 }
 
@@ -117,11 +118,11 @@ mod tests {
 
     #[test]
     fn client_ids_are_checked() {
-        assert!(check_client_id("2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11").is_ok());
-        for bad in ["", " id", "a/b", "a\nb"] {
+        assert!(check_client_id("client_id", "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11").is_ok());
+        for bad in ["", " id", "a/b", "a\nb", "a,b"] {
             assert_eq!(
-                check_client_id(bad).map_err(|e| e.attribute),
-                Err("client_id"),
+                check_client_id("standby_client_id", bad).map_err(|e| e.attribute),
+                Err("standby_client_id"),
                 "{bad:?}"
             );
         }
@@ -155,7 +156,7 @@ mod tests {
             (0..60).map(|i| (format!("k{i}"), "v".into())).collect();
         let errors = check_custom_metadata(&many);
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].summary.contains("at most 59"));
+        assert!(errors[0].summary.contains("at most 58"));
         let long: BTreeMap<String, String> = [
             ("k".repeat(129), "v".to_string()),
             ("ok".to_string(), "v".repeat(513)),

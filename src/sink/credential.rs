@@ -73,17 +73,19 @@ pub(super) async fn prepare(
     }
 }
 
-/// Writes the client's id and `secret` into the prepared credential. A
-/// failure is returned inside [`Written`]: the secret is in Vault by now.
+/// Writes `client_id` (the client just regenerated: the sink's, or one of
+/// its pair) and `secret` into the prepared credential. A failure is
+/// returned inside [`Written`]: the secret is in Vault by now.
 pub(super) async fn write(
     genesys: &GenesysClient,
     spec: &SinkSpec,
+    client_id: &str,
     prepared: Prepared,
     secret: &Secret,
 ) -> Written {
     let body = OAuthClientCredential {
         name: prepared.name.clone(),
-        client_id: spec.client_id.clone(),
+        client_id: client_id.to_string(),
         client_secret: secret.clone(),
     };
     let result = if prepared.exists {
@@ -94,7 +96,7 @@ pub(super) async fn write(
     };
     match result {
         Ok(credential) => {
-            info!(client_id = %spec.client_id, credential_id = %credential.id, "integration credential holds the new secret");
+            info!(client_id, credential_id = %credential.id, "integration credential holds the new secret");
             let name = if credential.name.is_empty() {
                 prepared.name
             } else {
@@ -156,8 +158,16 @@ pub async fn sync(
         None => vault.read_data(&spec.entry).await?,
     };
     let found = read.to_string();
-    let secret = read
-        .live()
+    let data = read.live();
+    // The client the entry holds (one of a pair, or the sink's own).
+    let client_id = data
+        .as_ref()
+        .filter(|_| !spec.keys.client_id.is_empty())
+        .and_then(|data| data.value(&spec.keys.client_id))
+        .map(|id| id.expose().to_string())
+        .unwrap_or_else(|| spec.client_id.clone());
+    let secret = data
+        .as_ref()
         .and_then(|data| data.value(&spec.keys.client_secret).cloned())
         .ok_or_else(|| SinkError::ChangedSincePlan {
             entry: spec.entry.clone(),
@@ -167,5 +177,5 @@ pub async fn sync(
             ),
             found,
         })?;
-    Ok(write(genesys, spec, prepared, &secret).await)
+    Ok(write(genesys, spec, &client_id, prepared, &secret).await)
 }

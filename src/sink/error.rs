@@ -36,7 +36,7 @@ pub enum SinkError {
     },
     /// The regenerate got no clear answer: the secret may have been
     /// regenerated, and the one in Vault may no longer work.
-    #[error("asked Genesys Cloud to regenerate the secret of OAuth client {client_id} but got no clear answer ({source}): the secret may have been regenerated, so the credentials in Vault at {entry} may no longer work. Nothing was written to Vault; the next plan repairs the entry (it regenerates and writes again), whatever the configuration says.")]
+    #[error("asked Genesys Cloud to regenerate the secret of OAuth client {client_id} but got no clear answer ({source}): the secret may have been regenerated, so credentials of {client_id} in Vault at {entry} may no longer work. Nothing was written to Vault; the next plan repairs the entry (it regenerates and writes again), whatever the configuration says.")]
     RegenerateUnsettled {
         /// Client id.
         client_id: String,
@@ -58,6 +58,22 @@ pub enum SinkError {
     /// The OAuth client does not exist (any more).
     #[error("OAuth client {0} does not exist in Genesys Cloud")]
     ClientGone(String),
+    /// The sink's standby client does not exist (any more).
+    #[error("OAuth client {standby} (standby_client_id) does not exist in Genesys Cloud; nothing was regenerated. Name an existing client-credentials client, or remove standby_client_id (the plan then rotates to client_id if {standby} is the client in Vault).")]
+    StandbyGone {
+        /// The standby's id.
+        standby: String,
+    },
+    /// A client of a pair does not use the client-credentials grant.
+    #[error("OAuth client {client_id} ({attribute}) uses grant type {grant}; the two clients of a sink with a standby_client_id must both be CLIENT-CREDENTIALS clients, which consumers exchange at the token endpoint. Nothing was regenerated.")]
+    PairGrant {
+        /// The attribute naming the client.
+        attribute: &'static str,
+        /// Client id.
+        client_id: String,
+        /// Its grant type.
+        grant: String,
+    },
     /// Verification needs the client-credentials grant.
     #[error("OAuth client {client_id} uses grant type {grant}; only CLIENT-CREDENTIALS clients can be verified at the token endpoint. Set verify = false for this sink.")]
     CannotVerify {

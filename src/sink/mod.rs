@@ -7,14 +7,18 @@
 //! *before* the regenerate (the Vault entry is ours or new, nobody wrote
 //! since the plan, the token's policy allows the write, the client exists),
 //! so that a refused write does not leave consumers with a secret that no
-//! longer works.
+//! longer works. With a standby client, a rotation regenerates and writes
+//! the client whose credentials are not in Vault (`plan::pair`), leaving
+//! those consumers hold alone.
 //!
 //! - [`preflight`]: what Vault holds and who holds it, and the checks;
+//! - [`clients`]: the sink's OAuth clients, read and checked;
 //! - [`credential`]: the integration credential kept current with Vault;
 //! - [`verify`]: exchanging credentials at the token endpoint;
 //! - [`settle`]: a write whose answer was lost;
 //! - [`error`]: why an operation failed.
 
+mod clients;
 mod credential;
 mod error;
 mod preflight;
@@ -29,6 +33,7 @@ use tracing::{info, warn};
 use crate::genesys::GenesysClient;
 use crate::hashing::secret_hash;
 use crate::plan;
+use crate::plan::pair::Pair;
 use crate::plan::sink::{Observed, OnDestroy};
 use crate::plan::sink_credential::Target;
 use crate::secret::Secret;
@@ -58,8 +63,13 @@ pub struct KeyNames {
 /// What the sink writes, and where.
 #[derive(Debug, Clone)]
 pub struct SinkSpec {
-    /// OAuth client id.
+    /// The sink's OAuth client id (the entry's ownership mark).
     pub client_id: String,
+    /// The second client rotated in turn with `client_id`, if any.
+    pub standby_client_id: Option<String>,
+    /// The client state says is in Vault, when state can be trusted for it
+    /// (`plan::pair::trusted_state_record`); else the entry's record decides.
+    pub active_client_id: Option<String>,
     /// Where the entry is.
     pub entry: KvPath,
     /// Key names.
@@ -72,6 +82,13 @@ pub struct SinkSpec {
     pub verify: bool,
     /// The integration credential every regenerate writes too, if any.
     pub credential: Option<Target>,
+}
+
+impl SinkSpec {
+    /// The sink's clients.
+    pub fn pair(&self) -> Pair<'_> {
+        Pair::new(&self.client_id, self.standby_client_id.as_deref())
+    }
 }
 
 /// The state a sink expected to find in Vault when the plan was made.
@@ -87,6 +104,14 @@ pub enum Expect {
 /// The result of a rotation.
 #[derive(Debug)]
 pub struct Rotated {
+    /// The client whose secret was regenerated and written: now the active
+    /// one.
+    pub client_id: String,
+    /// How the roles of a pair's clients differ, if they do.
+    pub roles_differ: Option<String>,
+    /// The entry's metadata could not record the new active client after
+    /// the write (the secret is written; state records it).
+    pub label_error: Option<VaultError>,
     /// KV v2 version written (`None` on KV v1).
     pub version: Option<u64>,
     /// Hash of the new secret.
@@ -102,8 +127,13 @@ pub struct Rotated {
     pub credential: Option<Written>,
 }
 
-/// The data written to the entry.
-fn entry(genesys: &GenesysClient, spec: &SinkSpec, secret: Secret) -> BTreeMap<String, KvValue> {
+/// The data written to the entry: `client_id`'s credentials.
+fn entry(
+    genesys: &GenesysClient,
+    spec: &SinkSpec,
+    client_id: &str,
+    secret: Secret,
+) -> BTreeMap<String, KvValue> {
     let mut data: BTreeMap<String, KvValue> = spec
         .extra
         .iter()
@@ -116,7 +146,7 @@ fn entry(genesys: &GenesysClient, spec: &SinkSpec, secret: Secret) -> BTreeMap<S
         .trim_end_matches('/')
         .to_string();
     for (key, value) in [
-        (&spec.keys.client_id, spec.client_id.clone()),
+        (&spec.keys.client_id, client_id.to_string()),
         (&spec.keys.base_url, api),
         (&spec.keys.token_url, genesys.token_url()),
     ] {
@@ -132,53 +162,60 @@ fn entry(genesys: &GenesysClient, spec: &SinkSpec, secret: Secret) -> BTreeMap<S
 /// refused is refused after the old secret died:
 /// 1. checks (preflight, overlapped with the client and credential reads):
 ///    the entry is new, ours, or a gone client's; unchanged since the plan;
-///    writable by the token; the client exists and can be verified; the
-///    integration credential, if any, can be read;
+///    writable by the token; the clients exist and can be verified (a
+///    pair's are both client-credentials clients); the integration
+///    credential, if any, can be read;
 /// 2. claims the entry: the ownership labels are written first (KV v2), so
-///    an entry never holds our secret without our mark;
+///    an entry never holds our secret without our mark; they still name
+///    the client in Vault as active;
 /// 3. makes sure the Vault token outlasts the critical section;
-/// 4. regenerates the secret (the old one stops working), writes it with
-///    check-and-set (a lost answer is settled by reading back);
+/// 4. regenerates the secret of the client that is not active (the only
+///    client without a standby; its old secret stops working), writes it
+///    with check-and-set (a lost answer is settled by reading back), and
+///    records it as active in the metadata;
 /// 5. writes it into the integration credential, if any (a failure is
 ///    returned in [`Rotated::credential`]: the secret is in Vault by then);
 /// 6. verifies what consumers will read: the credentials read back from
-///    the entry under the configured key names.
+///    the entry under the configured key names, which must be the client's
+///    just written.
 pub async fn rotate(
     genesys: &GenesysClient,
     vault: &VaultClient,
     spec: &SinkSpec,
     expect: Expect,
 ) -> Result<Rotated, SinkError> {
-    // The Vault checks and the client read are independent reads: overlap
-    // them. A failed check ends both at once and wins over the read's outcome.
-    let read = async { Ok(genesys.get_client(&spec.client_id, None).await) };
-    let (cas, client, credential) = tokio::try_join!(
+    // The Vault checks and the client and credential reads are independent
+    // reads: overlap them. A failed check ends all at once and wins over the
+    // reads' outcome.
+    let read = async { Ok(clients::check_clients(genesys, spec).await) };
+    let (cleared, roles_differ, credential) = tokio::try_join!(
         preflight(genesys, vault, spec, expect),
         read,
         credential::prepare(genesys, spec.credential.as_ref())
     )?;
-    let client = client?
-        .filter(|c| !c.is_deleted())
-        .ok_or_else(|| SinkError::ClientGone(spec.client_id.clone()))?;
-    let grant = crate::genesys::model::canonical_grant_type(&client.authorized_grant_type);
-    // An answer without the grant type proves nothing: the verify will.
-    if spec.verify && !grant.is_empty() && grant != "CLIENT-CREDENTIALS" {
-        return Err(SinkError::CannotVerify {
-            client_id: spec.client_id.clone(),
-            grant,
-        });
-    }
-    label(vault, spec).await?;
+    let roles_differ = roles_differ?;
+    let cas = cleared.cas;
+    let pair = spec.pair();
+    let records = [
+        spec.active_client_id.as_deref(),
+        cleared.recorded.as_deref(),
+    ];
+    let active = pair.active(&records);
+    let target = pair.next(active).to_string();
+    // Until the write lands, the metadata names the client in Vault, even
+    // one that has left the pair.
+    let in_vault = records.into_iter().flatten().next().or(active);
+    label(vault, spec, in_vault).await?;
 
-    // From the regenerate on, the old secret is dead until the write lands:
-    // the Vault token must outlast the regenerate and the write, retries
-    // included.
+    // From the regenerate on, the target's old secret is dead until the
+    // write lands: the Vault token must outlast the regenerate and the
+    // write, retries included.
     vault.ensure_token_outlasts_rotation().await?;
-    let secret = match genesys.regenerate_secret(&spec.client_id).await {
+    let secret = match genesys.regenerate_secret(&target).await {
         Ok((_, secret)) => secret,
         Err(source) if source.may_have_taken_effect() => {
             return Err(SinkError::RegenerateUnsettled {
-                client_id: spec.client_id.clone(),
+                client_id: target,
                 entry: spec.entry.clone(),
                 source,
             })
@@ -186,22 +223,22 @@ pub async fn rotate(
         Err(e) => return Err(e.into()),
     };
     let rotated_at = OffsetDateTime::now_utc();
-    let hash = secret_hash(&spec.client_id, &secret);
-    info!(client_id = %spec.client_id, entry = %spec.entry, "secret regenerated; writing it to Vault");
+    let hash = secret_hash(&target, &secret);
+    info!(client_id = %target, entry = %spec.entry, "secret regenerated; writing it to Vault");
 
     let for_credential = credential.as_ref().map(|_| secret.clone());
     let write = vault
-        .write(&spec.entry, &entry(genesys, spec, secret), cas)
+        .write(&spec.entry, &entry(genesys, spec, &target, secret), cas)
         .await;
     let version = match write {
         Ok(outcome) => outcome.version,
         Err(VaultError::Ambiguous { detail, .. }) => {
-            warn!(client_id = %spec.client_id, entry = %spec.entry, "Vault's answer to the write was lost; reading the entry back to settle it");
-            match settle_lost_write(vault, spec, cas, &hash).await {
+            warn!(client_id = %target, entry = %spec.entry, "Vault's answer to the write was lost; reading the entry back to settle it");
+            match settle_lost_write(vault, spec, &target, cas, &hash).await {
                 Ok(Settled::Landed(version)) => version,
                 Ok(Settled::NotLanded { expected, found }) => {
                     return Err(SinkError::LostWrite {
-                        client_id: spec.client_id.clone(),
+                        client_id: target,
                         entry: spec.entry.clone(),
                         expected,
                         found,
@@ -210,7 +247,7 @@ pub async fn rotate(
                 }
                 Err(source) => {
                     return Err(SinkError::WriteAfterRegenerate {
-                        client_id: spec.client_id.clone(),
+                        client_id: target,
                         entry: spec.entry.clone(),
                         source,
                     })
@@ -219,7 +256,7 @@ pub async fn rotate(
         }
         Err(source) => {
             return Err(SinkError::WriteAfterRegenerate {
-                client_id: spec.client_id.clone(),
+                client_id: target,
                 entry: spec.entry.clone(),
                 source,
             })
@@ -229,12 +266,20 @@ pub async fn rotate(
     // Integrations get the new secret before anything else is checked.
     let credential = match (credential, for_credential) {
         (Some(prepared), Some(secret)) => {
-            Some(credential::write(genesys, spec, prepared, &secret).await)
+            Some(credential::write(genesys, spec, &target, prepared, &secret).await)
         }
         _ => None,
     };
+
+    // The metadata names the client just written, once it is in Vault.
+    let label_error = if in_vault == Some(target.as_str()) {
+        None
+    } else {
+        label(vault, spec, Some(&target)).await.err()
+    };
+
     let (verified_at, verify_error) = if spec.verify {
-        match verify_entry(genesys, vault, spec).await {
+        match verify_entry(genesys, vault, spec, &target).await {
             Ok(()) => (Some(OffsetDateTime::now_utc()), None),
             Err(e) => (None, Some(e)),
         }
@@ -242,6 +287,9 @@ pub async fn rotate(
         (None, None)
     };
     Ok(Rotated {
+        client_id: target,
+        roles_differ,
+        label_error,
         version,
         hash,
         rotated_at,
@@ -251,19 +299,24 @@ pub async fn rotate(
     })
 }
 
-/// Writes the entry's custom metadata (KV v2 only; no new version).
-pub async fn label(vault: &VaultClient, spec: &SinkSpec) -> Result<(), VaultError> {
+/// Writes the entry's custom metadata (KV v2 only; no new version), naming
+/// `active` as the client whose credentials the entry holds when known.
+pub async fn label(
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    active: Option<&str>,
+) -> Result<(), VaultError> {
     if vault.kv_version(spec.entry.mount()).await? == KvVersion::V2 {
         let env = |k: &str| std::env::var(k).ok();
-        let md = plan::sink::custom_metadata(&spec.custom_metadata, &spec.client_id, &env);
+        let md = plan::sink::custom_metadata(&spec.custom_metadata, &spec.client_id, active, &env);
         vault.write_custom_metadata(&spec.entry, &md).await?;
     }
     Ok(())
 }
 
 /// Rewrites the entry with new key names or extra values, keeping the secret
-/// (read back from Vault): no rotation. `old_keys` are the names the entry
-/// was written with.
+/// and the client it belongs to (read back from Vault): no rotation.
+/// `old_keys` are the names the entry was written with.
 pub async fn rewrite(
     genesys: &GenesysClient,
     vault: &VaultClient,
@@ -271,21 +324,29 @@ pub async fn rewrite(
     old_keys: &KeyNames,
     expect: Expect,
 ) -> Result<Option<u64>, SinkError> {
-    let cas = preflight(genesys, vault, spec, expect).await?;
+    let cas = preflight(genesys, vault, spec, expect).await?.cas;
     let current = vault.read_data(&spec.entry).await?;
     let found = current.to_string();
-    let secret = current
-        .live()
+    let data = current.live();
+    let secret = data
+        .as_ref()
         .and_then(|d| d.value(&old_keys.client_secret).cloned())
         .ok_or_else(|| SinkError::ChangedSincePlan {
             entry: spec.entry.clone(),
             expected: format!("a value under key {:?}", old_keys.client_secret),
             found,
         })?;
+    let pair = spec.pair();
+    let named = data
+        .as_ref()
+        .and_then(|d| Some(d.value(&old_keys.client_id)?.expose().to_string()));
+    let active = pair
+        .active(&[named.as_deref(), spec.active_client_id.as_deref()])
+        .unwrap_or(&spec.client_id);
     let outcome = vault
-        .write(&spec.entry, &entry(genesys, spec, secret), cas)
+        .write(&spec.entry, &entry(genesys, spec, active, secret), cas)
         .await?;
-    label(vault, spec).await?;
+    label(vault, spec, Some(active)).await?;
     Ok(outcome.version)
 }
 

@@ -1,7 +1,8 @@
 //! What a sink finds in Vault before it changes anything: what the entry
 //! holds (`observe`), who holds it (`holder`), and whether a rotation may
 //! write there (`preflight`: owner, changes since the plan, the token's
-//! policy).
+//! policy), with the entry's own record of the client whose credentials it
+//! holds.
 
 use tracing::warn;
 
@@ -40,6 +41,17 @@ pub async fn observe(
     Ok((kv, observed))
 }
 
+/// What the checks before a write found.
+#[derive(Debug)]
+pub(super) struct Cleared {
+    /// The check-and-set version to write with (`None` on KV v1).
+    pub cas: Option<u64>,
+    /// The client the entry says it holds credentials of: its custom
+    /// metadata record when this sink wrote it (KV v2), the client id
+    /// under `client_id_key` (KV v1).
+    pub recorded: Option<String>,
+}
+
 /// Checks, before anything changes, that writing to the entry is allowed (by
 /// its owner and by the token's policy), and returns the CAS version to
 /// write with. An entry this provider wrote for a client that no longer
@@ -49,13 +61,17 @@ pub(super) async fn preflight(
     vault: &VaultClient,
     spec: &SinkSpec,
     expect: Expect,
-) -> Result<Option<u64>, SinkError> {
+) -> Result<Cleared, SinkError> {
     let entry = &spec.entry;
     let kv = vault.kv_version(entry.mount()).await?;
-    let (now, exists) = match kv {
+    let (now, exists, recorded) = match kv {
         KvVersion::V1 => {
-            let exists = matches!(vault.read_data(entry).await?, KvRead::Live(_));
-            (None, exists)
+            let read = vault.read_data(entry).await?;
+            let exists = matches!(read, KvRead::Live(_));
+            let recorded = read
+                .live()
+                .and_then(|data| Some(data.value(&spec.keys.client_id)?.expose().to_string()));
+            (None, exists, recorded)
         }
         KvVersion::V2 => {
             let md = vault.read_metadata(entry).await?;
@@ -63,7 +79,12 @@ pub(super) async fn preflight(
                 current_version: md.as_ref().map(|m| m.current_version),
                 latest_live: md.as_ref().is_some_and(|m| m.latest_is_live()),
             };
-            (Some(now), md.is_some())
+            let recorded = md
+                .as_ref()
+                .filter(|m| plan::sink::owned_by(&m.custom_metadata, &spec.client_id))
+                .and_then(|m| plan::sink::active_of(&m.custom_metadata))
+                .map(str::to_string);
+            (Some(now), md.is_some(), recorded)
         }
     };
     match (expect, now) {
@@ -78,11 +99,14 @@ pub(super) async fn preflight(
         (Expect::Observed(_), _) => {}
     }
     vault.check_can_write(entry, exists).await?;
-    Ok(now.and_then(|now| plan::sink::cas_for_write(Some(now))))
+    Ok(Cleared {
+        cas: now.and_then(|now| plan::sink::cas_for_write(Some(now))),
+        recorded,
+    })
 }
 
 /// A new sink may write where nothing lives, where this provider wrote for
-/// the same client, or where it wrote for a client that is gone.
+/// one of its clients, or where it wrote for a client that is gone.
 async fn check_holder(
     genesys: &GenesysClient,
     vault: &VaultClient,
@@ -91,8 +115,8 @@ async fn check_holder(
     let entry = &spec.entry;
     match holder(vault, entry, &spec.keys.client_id).await? {
         Holder::Nobody => Ok(()),
-        Holder::Client(owner) if owner == spec.client_id => Ok(()),
-        Holder::Client(owner) => {
+        Holder::Client { owner, .. } if spec.pair().keeps(&owner) => Ok(()),
+        Holder::Client { owner, .. } => {
             if genesys
                 .get_client(&owner, None)
                 .await?
@@ -129,9 +153,16 @@ fn describe(o: Observed) -> String {
 pub enum Holder {
     /// No live entry at the path.
     Nobody,
-    /// This provider wrote it for this OAuth client (KV v2 metadata, or the
-    /// client id key of a KV v1 entry).
-    Client(String),
+    /// This provider wrote it for an OAuth client.
+    Client {
+        /// The sink's client (KV v2: the `genesys-client-id` mark; KV v1:
+        /// the client id key).
+        owner: String,
+        /// The client whose credentials it holds (KV v2: the
+        /// `genesys-active-client-id` record, else the owner; KV v1: the
+        /// owner).
+        active: String,
+    },
     /// A live entry without this provider's mark (e.g. the seed recipe's),
     /// at this version (0 on KV v1).
     Unmarked(u64),
@@ -148,15 +179,22 @@ pub async fn holder(
             None => Holder::Nobody,
             Some(data) => data
                 .value(client_id_key)
-                .map(|id| Holder::Client(id.expose().to_string()))
+                .map(|id| Holder::Client {
+                    owner: id.expose().to_string(),
+                    active: id.expose().to_string(),
+                })
                 .unwrap_or(Holder::Unmarked(0)),
         }),
         KvVersion::V2 => Ok(match vault.read_metadata(entry).await? {
             Some(md) if md.latest_is_live() => {
                 let marked = md.custom_metadata.get(plan::sink::MANAGED_BY_KEY)
                     == Some(&plan::sink::MANAGED_BY_VALUE.to_string());
-                match md.custom_metadata.get(plan::sink::CLIENT_ID_KEY) {
-                    Some(id) if marked => Holder::Client(id.clone()),
+                let active = plan::sink::active_of(&md.custom_metadata);
+                match (md.custom_metadata.get(plan::sink::CLIENT_ID_KEY), active) {
+                    (Some(id), Some(active)) if marked => Holder::Client {
+                        owner: id.clone(),
+                        active: active.to_string(),
+                    },
                     _ => Holder::Unmarked(md.current_version),
                 }
             }

@@ -17,11 +17,12 @@ pub(super) enum Settled {
 
 /// Finds out whether a write whose answer was lost was stored: on KV v2 the
 /// latest version must be the one the check-and-set write would have made
-/// (`cas + 1`) and hold a secret with the hash of the one just written; on
-/// KV v1 the entry must hold it. Nothing is written.
+/// (`cas + 1`) and hold a secret with the hash of the one just written for
+/// `client_id`; on KV v1 the entry must hold it. Nothing is written.
 pub(super) async fn settle_lost_write(
     vault: &VaultClient,
     spec: &SinkSpec,
+    client_id: &str,
     cas: Option<u64>,
     hash: &str,
 ) -> Result<Settled, VaultError> {
@@ -29,7 +30,7 @@ pub(super) async fn settle_lost_write(
     let holds_ours = |read: KvRead| {
         read.live()
             .and_then(|data| data.value(&spec.keys.client_secret).cloned())
-            .is_some_and(|stored| secret_hash(&spec.client_id, &stored) == hash)
+            .is_some_and(|stored| secret_hash(client_id, &stored) == hash)
     };
     match vault.kv_version(entry.mount()).await? {
         KvVersion::V1 => {

@@ -1,6 +1,7 @@
 //! Exchanging credentials at the token endpoint: after a write, the ones
 //! consumers will read back from the entry (under the configured key
-//! names, not the pair held in memory); on a refresh with
+//! names, not the pair held in memory), which must be the client's just
+//! written; on a refresh with
 //! `verify_on_read`, the ones stored, telling a reset secret from a client
 //! that is merely not active.
 
@@ -59,26 +60,32 @@ fn consumer_credentials(spec: &SinkSpec, data: &KvData) -> Option<(String, Secre
 }
 
 /// Reads the entry back and verifies the credentials in it, as a consumer
-/// will use them.
+/// will use them: they must be those of `written`, the client whose secret
+/// was just written.
 pub async fn verify_entry(
     genesys: &GenesysClient,
     vault: &VaultClient,
     spec: &SinkSpec,
+    written: &str,
 ) -> Result<(), SinkError> {
     let read = vault.read_data(&spec.entry).await?;
     let found = read.to_string();
+    let changed = |found: String| SinkError::ChangedSincePlan {
+        entry: spec.entry.clone(),
+        expected: format!(
+            "the credentials of OAuth client {written} just written under {:?} and {:?}",
+            spec.keys.client_id, spec.keys.client_secret
+        ),
+        found,
+    };
     let (id, secret) = read
         .live()
         .as_ref()
         .and_then(|data| consumer_credentials(spec, data))
-        .ok_or_else(|| SinkError::ChangedSincePlan {
-            entry: spec.entry.clone(),
-            expected: format!(
-                "the credentials just written under {:?} and {:?}",
-                spec.keys.client_id, spec.keys.client_secret
-            ),
-            found,
-        })?;
+        .ok_or_else(|| changed(found))?;
+    if id != written {
+        return Err(changed(format!("those of OAuth client {id}")));
+    }
     Ok(verify(genesys, &id, &secret).await?)
 }
 
@@ -114,10 +121,7 @@ pub async fn stored_credentials(
     {
         Ok(_) => Ok(Stored::Work),
         Err(e) if e.is_rejected_credentials() => {
-            let state = genesys
-                .get_client(&spec.client_id, None)
-                .await?
-                .and_then(|c| c.state);
+            let state = genesys.get_client(&id, None).await?.and_then(|c| c.state);
             Ok(match state {
                 Some(state) if state != "active" => Stored::ClientNotActive(state),
                 _ => Stored::Rejected,

@@ -11,5 +11,6 @@ mod provider;
 mod schema;
 mod sink;
 mod sink_credential;
+mod sink_state;
 
 pub use provider::GenesysProvider;

@@ -1,31 +1,28 @@
 //! The sink, `genesyscloud_oauth_client_vault_secret`: glue only. Its steps
-//! are in `crate::sink`, its rules in `crate::plan::sink` and on its
-//! attributes (below).
+//! are in `crate::sink`, its rules in `crate::plan::sink`,
+//! `crate::plan::pair` and on its attributes (`sink_state.rs`).
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use tf_provider::schema::{
-    AttributeConstraint::{Computed, Optional, OptionalComputed, Required},
-    AttributeType::{self, Bool, Number, String as Str},
-    Block, Description, Schema,
-};
+use tf_provider::schema::{Block, Description, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 use time::OffsetDateTime;
 
 use super::clients::Clients;
 use super::diag::attribute_error;
-use super::schema::{Attr, Attrs};
 use super::sink_credential as credential;
+use super::sink_state::{
+    client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown, plain_map,
+    rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate, SinkState, ATTRIBUTES,
+};
 use crate::plan;
 use crate::plan::claims::Claims;
 use crate::plan::credentials::IntegrationCredentials;
-use crate::plan::sink::{Observed, OnDestroy, Repair, Update};
-use crate::plan::sink_credential::Kept;
-use crate::sink::{self, Expect, Holder, KeyNames, SinkError, SinkSpec, Stored};
+use crate::plan::pair::Pair;
+use crate::plan::sink::{OnDestroy, Update};
+use crate::sink::{self, Expect, Holder, SinkError, Stored};
 use crate::vault::{KvPath, VaultError};
 
 /// The resource.
@@ -37,8 +34,7 @@ pub struct SinkResource {
 
 impl SinkResource {
     /// A resource using the provider's configured clients; `claims` holds
-    /// which sink keeps which OAuth client in this process, `credentials`
-    /// which integration credential each client has.
+    /// which sink keeps which OAuth client in this process.
     pub fn new(
         clients: Arc<Clients>,
         claims: Arc<Claims>,
@@ -98,222 +94,43 @@ impl SinkResource {
         None
     }
 
-    /// Claims the sink's client for its entry (one client, one sink); an
-    /// error on `client_id` when another entry holds it.
+    /// Claims the sink's clients (its client and its standby) for its entry
+    /// (one client, one sink); an error on the attribute naming a client
+    /// another entry holds.
     fn claim(&self, diags: &mut Diagnostics, s: &SinkState) -> Option<()> {
-        let (Some(client_id), Some(entry)) = (s.client_id.as_ref_option(), entry_of(s)) else {
+        let Some(entry) = entry_of(s) else {
             return Some(());
         };
-        match self.claims.claim(client_id, &entry) {
-            Ok(()) => Some(()),
-            Err(holder) => {
+        let mut claimed = true;
+        for (attribute, id) in [
+            ("client_id", &s.client_id),
+            ("standby_client_id", &s.standby_client_id),
+        ] {
+            let Some(client_id) = id.as_ref_option() else {
+                continue;
+            };
+            if let Err(holder) = self.claims.claim(client_id, &entry) {
                 diags.error(
                     "OAuth client kept by two sinks",
                     format!("OAuth client {client_id} is already kept by the sink at {holder}; this one writes {entry}. A regenerate kills the previous secret, so two sinks for one client kill each other's secret at every rotation. Keep one sink per client (a consumer that needs the secret elsewhere can read it from {holder}), or give this one a client of its own."),
-                    AttributePath::new("client_id"),
+                    AttributePath::new(attribute),
                 );
-                None
+                claimed = false;
             }
         }
+        claimed.then_some(())
     }
-}
 
-type StringMap = Value<BTreeMap<String, Value<String>>>;
-
-/// Resource state.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SinkState {
-    id: Value<String>,
-    client_id: Value<String>,
-    mount: Value<String>,
-    path: Value<String>,
-    client_id_key: Value<String>,
-    client_secret_key: Value<String>,
-    base_url_key: Value<String>,
-    token_url_key: Value<String>,
-    extra: StringMap,
-    custom_metadata: StringMap,
-    rotation_period: Value<String>,
-    rotation_triggers: StringMap,
-    verify: Value<bool>,
-    verify_on_read: Value<bool>,
-    on_destroy: Value<String>,
-    integration_credential_id: Value<String>,
-    vault_version: Value<i64>,
-    secret_hash: Value<String>,
-    rotated_at: Value<String>,
-    rotate_after: Value<String>,
-    verified_at: Value<String>,
-}
-
-/// Private state: what Terraform wrote and what the last read saw. Holds
-/// version numbers only, never a secret.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SinkPrivate {
-    written_version: Option<u64>,
-    observed_version: Option<u64>,
-    observed_live: bool,
-    secret_rejected: bool,
-    /// The last read found the OAuth client gone from Genesys: the sink is
-    /// planned for replacement (never silently dropped from state).
-    client_gone: bool,
-    /// The last rotation's verify failed on an update: the next plan
-    /// rotates again.
-    unverified: bool,
-    /// A regenerate got no clear answer on an update: the secret in Vault
-    /// may be dead, and the next plan repairs it whatever the config says.
-    maybe_dead: bool,
-    /// The integration credential the sink wrote last (ids and name).
-    credential: Option<Kept>,
-}
-
-impl SinkPrivate {
-    fn observed(&self) -> Observed {
-        Observed {
-            current_version: self.observed_version,
-            latest_live: self.observed_live,
+    /// The checks of the sink's clients on the values the plan knows: an
+    /// error on the attribute for each problem.
+    fn check_clients(diags: &mut Diagnostics, s: &SinkState) -> Option<()> {
+        let errors = client_errors(s);
+        let ok = errors.is_empty();
+        for error in errors {
+            attribute_error(diags, error);
         }
+        ok.then_some(())
     }
-    fn repair(&self) -> Option<Repair> {
-        plan::sink::repair(
-            self.maybe_dead,
-            self.unverified,
-            self.written_version,
-            self.observed(),
-            self.secret_rejected,
-        )
-    }
-    fn after_write(version: Option<u64>) -> SinkPrivate {
-        let v = version.unwrap_or(0);
-        SinkPrivate {
-            written_version: Some(v),
-            observed_version: Some(v),
-            observed_live: true,
-            secret_rejected: false,
-            client_gone: false,
-            unverified: false,
-            maybe_dead: false,
-            credential: None,
-        }
-    }
-}
-
-fn plain_map(m: &StringMap) -> BTreeMap<String, String> {
-    m.as_ref_option()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_ref_option()?.clone())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn string(v: &Value<String>) -> String {
-    v.as_ref_option().cloned().unwrap_or_default()
-}
-
-fn keys_of(s: &SinkState) -> KeyNames {
-    KeyNames {
-        client_id: string(&s.client_id_key),
-        client_secret: string(&s.client_secret_key),
-        base_url: string(&s.base_url_key),
-        token_url: string(&s.token_url_key),
-    }
-}
-
-/// The entry's place; `None` until mount and path are known and valid.
-fn entry_of(s: &SinkState) -> Option<KvPath> {
-    KvPath::checked(
-        s.mount.as_ref_option()?,
-        s.path.as_ref_option()?,
-        ["mount", "path"],
-    )
-    .ok()
-}
-
-/// What the sink writes and where. Mount and path were checked at validate;
-/// state written by an older release could still hold a malformed one.
-fn spec_of(s: &SinkState, diags: &mut Diagnostics) -> Option<SinkSpec> {
-    let Some(entry) = entry_of(s) else {
-        diags.error(
-            "Invalid Vault mount or path",
-            format!(
-                "mount {:?} and path {:?} do not name a KV entry.",
-                string(&s.mount),
-                string(&s.path)
-            ),
-            AttributePath::new("path"),
-        );
-        return None;
-    };
-    Some(SinkSpec {
-        client_id: string(&s.client_id),
-        entry,
-        keys: keys_of(s),
-        extra: plain_map(&s.extra),
-        custom_metadata: plain_map(&s.custom_metadata),
-        verify: s.verify.as_option().unwrap_or(true),
-        credential: None,
-    })
-}
-
-fn time_value(t: Option<OffsetDateTime>) -> Value<String> {
-    t.map(|t| Value::Value(plan::sink::format_time(t)))
-        .unwrap_or(Value::Null)
-}
-
-/// `rotated_at + rotation_period`, when both are known.
-fn rotate_after_of(s: &SinkState) -> Value<String> {
-    match (&s.rotated_at, &s.rotation_period) {
-        (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
-        (Value::Value(at), Value::Value(period)) => {
-            match (plan::sink::parse_time(at), plan::sink::parse_period(period)) {
-                (Some(at), Ok(p)) => time_value(Some(plan::sink::rotate_after(at, p))),
-                _ => Value::Null,
-            }
-        }
-        _ => Value::Null,
-    }
-}
-
-/// Key names that collide, once every name and `extra` key is known (a
-/// name left out of the configuration takes its default).
-fn key_name_errors(c: &SinkState) -> Vec<crate::attribute_error::AttributeError> {
-    let mut with_defaults = c.clone();
-    ATTRIBUTES.apply_defaults(&mut with_defaults, c);
-    let named = [
-        ("client_id_key", &with_defaults.client_id_key),
-        ("client_secret_key", &with_defaults.client_secret_key),
-        ("base_url_key", &with_defaults.base_url_key),
-        ("token_url_key", &with_defaults.token_url_key),
-    ];
-    if c.extra.is_unknown() || named.iter().any(|(_, v)| !v.is_value()) {
-        return Vec::new();
-    }
-    // Only the keys matter here, and they are known even when a value is not.
-    let extra: BTreeMap<String, String> = c
-        .extra
-        .iter()
-        .flatten()
-        .map(|(k, _)| (k.clone(), String::new()))
-        .collect();
-    let named: Vec<(&'static str, &str)> = named
-        .iter()
-        .map(|(a, v)| {
-            (
-                *a,
-                v.as_ref_option().map(String::as_str).unwrap_or_default(),
-            )
-        })
-        .collect();
-    plan::sink_input::check_key_names(&named, &extra)
-}
-
-/// Empty and absent maps mean the same.
-fn same_map(a: &StringMap, b: &StringMap) -> bool {
-    plain_map(a) == plain_map(b) && a.is_unknown() == b.is_unknown()
 }
 
 fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
@@ -322,6 +139,8 @@ fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
         | SinkError::OwnedByOther { .. }
         | SinkError::ChangedSincePlan { .. } => Some("path"),
         SinkError::ClientGone(_) => Some("client_id"),
+        SinkError::StandbyGone { .. } => Some("standby_client_id"),
+        SinkError::PairGrant { attribute, .. } => Some(*attribute),
         SinkError::CannotVerify { .. } => Some("verify"),
         SinkError::CredentialUnreadable { .. }
         | SinkError::CredentialMissing { .. }
@@ -333,52 +152,6 @@ fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
         None => diags.root_error(summary.to_string(), e.to_string()),
     }
 }
-
-fn mark_rotation_unknown(s: &mut SinkState) {
-    s.vault_version = Value::Unknown;
-    s.secret_hash = Value::Unknown;
-    s.rotated_at = Value::Unknown;
-    s.rotate_after = Value::Unknown;
-    s.verified_at = Value::Unknown;
-}
-
-/// The sink's attributes, with their replace and default rules.
-static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
-    let map = || AttributeType::Map(Box::new(AttributeType::String));
-    Attrs::new(vec![
-        Attr::new("id", Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
-        Attr::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept.")
-            .replaces(|s: &SinkState| &s.client_id),
-        Attr::new("mount", Str, Required, "KV mount (v1 or v2), e.g. `secret`.")
-            .replaces(|s: &SinkState| &s.mount),
-        Attr::new("path", Str, Required, "Path inside the mount, e.g. `genesys/oauth/ci`. No leading or trailing `/`, no empty, `.` or `..` segments.")
-            .replaces(|s: &SinkState| &s.path),
-        Attr::new("client_id_key", Str, OptionalComputed, "Key of the client id in the entry; empty leaves it out.")
-            .default(|s: &mut SinkState| &mut s.client_id_key, "client_id".to_string()),
-        Attr::new("client_secret_key", Str, OptionalComputed, "Key of the client secret in the entry.")
-            .default(|s: &mut SinkState| &mut s.client_secret_key, "client_secret".to_string()),
-        Attr::new("base_url_key", Str, OptionalComputed, "Key of the API base URL; empty leaves it out.")
-            .default(|s: &mut SinkState| &mut s.base_url_key, "base_url".to_string()),
-        Attr::new("token_url_key", Str, OptionalComputed, "Key of the token endpoint URL; empty leaves it out.")
-            .default(|s: &mut SinkState| &mut s.token_url_key, "token_url".to_string()),
-        Attr::new("extra", map(), Optional, "Non-secret values written beside the credentials."),
-        Attr::new("custom_metadata", map(), Optional, "KV v2 custom metadata added to the entry (the provider adds `managed-by`, `genesys-client-id` and, in Terraform Cloud runs, the workspace and run id)."),
-        Attr::new("rotation_period", Str, Optional, "Rotate when this long has passed since the last rotation, e.g. `2160h` or `90d`. The rotation happens at the first apply after `rotate_after`."),
-        Attr::new("rotation_triggers", map(), Optional, "Arbitrary values; any change rotates the secret (like the random provider's `keepers`)."),
-        Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client).")
-            .default(|s: &mut SinkState| &mut s.verify, true),
-        Attr::new("verify_on_read", Bool, OptionalComputed, "On every refresh, exchange the credentials stored in Vault; a rejection means the secret was reset outside Terraform, and the plan repairs it.")
-            .default(|s: &mut SinkState| &mut s.verify_on_read, false),
-        Attr::new("on_destroy", Str, OptionalComputed, "`delete_all` (every version and the metadata), `soft_delete` (latest version, recoverable) or `retain`. An entry someone else has since taken over is never deleted.")
-            .default(|s: &mut SinkState| &mut s.on_destroy, "delete_all".to_string()),
-        Attr::new("integration_credential_id", Str, Optional, "Id of a `pureCloudOAuthClient` integration credential (what data actions authenticate with) to keep current, e.g. `genesyscloud_oauth_client.x.integration_credential_id`. Every regenerate writes the new secret into it (keeping its name) right after the Vault write and before the verify. A credential that cannot be read stops the rotation before the regenerate. When writing it fails, the apply says so and the next plan writes the secret held in Vault into it, without regenerating; a credential newly set here gets the secret from Vault the same way. One deleted outside Terraform is made again under its name by a rotation that the plan schedules. The secret never reaches state, plan or logs."),
-        Attr::new("vault_version", Number, Computed, "KV v2 version holding the current secret (0 on KV v1)."),
-        Attr::new("secret_hash", Str, Computed, "`sha256:<hex>` of the secret, salted with the client id and domain-separated. Null after import until the next rotation."),
-        Attr::new("rotated_at", Str, Computed, "When the secret was last regenerated (RFC 3339)."),
-        Attr::new("rotate_after", Str, Computed, "`rotated_at + rotation_period`: the first apply after this rotates."),
-        Attr::new("verified_at", Str, Computed, "When the current secret was seen to work at the token endpoint."),
-    ])
-});
 
 impl SinkResource {
     /// Runs a rotation and turns its outcome into state and diagnostics.
@@ -395,6 +168,10 @@ impl SinkResource {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
         let mut spec = spec_of(&planned, diags)?;
+        // The client in Vault, as state says, when state can be trusted.
+        spec.active_client_id = prior
+            .as_ref()
+            .and_then(|(state, private)| private.trusted(&state.active_client_id));
         self.claim(diags, &planned)?;
         let mut kept = prior.as_ref().and_then(|(_, p)| p.credential.clone());
         let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
@@ -402,6 +179,20 @@ impl SinkResource {
         spec.credential = credential::target(wired, kept.as_ref());
         match sink::rotate(&genesys, &vault, &spec, expect).await {
             Ok(r) => {
+                if let Some(difference) = &r.roles_differ {
+                    diags.warning(
+                        "The sink's two OAuth clients have different roles",
+                        format!("{difference}. Consumers' permissions change at every rotation, as {} alternates between {} and {}: give both clients the same roles in the same divisions.", spec.entry, spec.client_id, string(&planned.standby_client_id)),
+                        AttributePath::new("standby_client_id"),
+                    );
+                }
+                if let Some(e) = &r.label_error {
+                    diags.root_warning(
+                        "The Vault entry's metadata does not name its client",
+                        format!("The secret of OAuth client {} was written to {}, but its custom metadata could not be updated to say so ({e}). State records it, and the next rotation or metadata change writes the metadata again.", r.client_id, spec.entry),
+                    );
+                }
+                planned.active_client_id = Value::Value(r.client_id);
                 planned.id = Value::Value(spec.entry.to_string());
                 planned.vault_version = Value::Value(r.version.map(|v| v as i64).unwrap_or(0));
                 planned.secret_hash = Value::Value(r.hash);
@@ -498,9 +289,7 @@ impl Resource for SinkResource {
         if let Value::Value(o) = &c.on_destroy {
             errors.extend(OnDestroy::parse(o).err());
         }
-        if let Value::Value(id) = &c.client_id {
-            errors.extend(plan::sink_input::check_client_id(id).err());
-        }
+        errors.extend(client_errors(&c));
         if let Value::Value(md) = &c.custom_metadata {
             if md.values().all(Value::is_value) {
                 errors.extend(plan::sink_input::check_custom_metadata(&plain_map(
@@ -599,6 +388,10 @@ impl Resource for SinkResource {
         if state.id.is_null() {
             state.id = Value::Value(spec.entry.to_string());
         }
+        if state.active_client_id.is_null() {
+            // Written before the attribute existed, by a sink without a standby.
+            state.active_client_id = Value::Value(spec.client_id.clone());
+        }
         Some((Value::Value(state), Value::Value(private)))
     }
 
@@ -618,6 +411,7 @@ impl Resource for SinkResource {
             .map(|e| Value::Value(e.to_string()))
             .unwrap_or(Value::Unknown);
         mark_rotation_unknown(&mut planned);
+        Self::check_clients(diags, &planned)?;
         self.claim(diags, &planned)?;
         let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
         credential::warn_unkept(diags, &self.credentials, client_id, wired, None);
@@ -641,6 +435,7 @@ impl Resource for SinkResource {
         let private = prior_private.as_ref_option().cloned().unwrap_or_default();
         ATTRIBUTES.apply_defaults(&mut planned, &config);
 
+        Self::check_clients(diags, &planned)?;
         self.claim(diags, &planned)?;
         let replace = ATTRIBUTES.replacements(&prior, &planned);
         if !replace.is_empty() {
@@ -673,8 +468,22 @@ impl Resource for SinkResource {
         planned.secret_hash = prior.secret_hash.clone();
         planned.rotated_at = prior.rotated_at.clone();
         planned.verified_at = prior.verified_at.clone();
+        planned.active_client_id = prior.active_client_id.clone();
         planned.rotate_after = rotate_after_of(&planned);
 
+        // A standby the plan does not know yet cannot be assumed to keep
+        // the client in Vault.
+        let pair = Pair::new(
+            planned
+                .client_id
+                .as_ref_option()
+                .map(String::as_str)
+                .unwrap_or_default(),
+            planned
+                .standby_client_id
+                .as_ref_option()
+                .map(String::as_str),
+        );
         let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
         let kept = private.credential.as_ref();
         let remake = credential::plan(diags, &self.credentials, client_id, wired, kept);
@@ -682,6 +491,10 @@ impl Resource for SinkResource {
         let vault_drifted = vault_repair.is_some();
         let update = plan::sink::plan_update(
             vault_repair.or(remake),
+            plan::pair::left_pair(
+                prior.active_client_id.as_ref_option().map(String::as_str),
+                pair,
+            ),
             !same_map(&prior.rotation_triggers, &config.rotation_triggers),
             planned
                 .rotate_after
@@ -774,7 +587,8 @@ impl Resource for SinkResource {
                 }
             }
         } else if !same_map(&prior.custom_metadata, &planned.custom_metadata) {
-            if let Err(e) = sink::label(&vault, &spec).await {
+            let active = spec.pair().active(&[spec.active_client_id.as_deref()]);
+            if let Err(e) = sink::label(&vault, &spec, active).await {
                 diags.root_error("Could not update the Vault entry's metadata", e.to_string());
                 return None;
             }
@@ -824,20 +638,40 @@ impl Resource for SinkResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let parsed = id
             .split_once(':')
-            .filter(|(client, _)| !client.is_empty())
-            .and_then(|(client, rest)| Some((client, KvPath::parse(rest)?)));
-        let Some((client_id, entry)) = parsed else {
+            .and_then(|(clients, rest)| Some((clients, KvPath::parse(rest)?)));
+        let Some((clients, entry)) = parsed else {
             diags.root_error(
                 "Invalid import id",
-                format!("{id:?}: use <client_id>:<mount>/<path> (mount is the first segment), or <client_id>:<mount>:<path> for a mount with '/' in its name."),
+                format!("{id:?}: use <client_id>:<mount>/<path> (mount is the first segment), or <client_id>:<mount>:<path> for a mount with '/' in its name; with a standby client, <client_id>,<standby_client_id>:<mount>/<path>."),
             );
             return None;
         };
+        let (client_id, standby) = match clients.split_once(',') {
+            Some((client, standby)) => (client, Some(standby)),
+            None => (clients, None),
+        };
+        let mut state = SinkState {
+            id: Value::Value(entry.to_string()),
+            client_id: Value::Value(client_id.to_string()),
+            standby_client_id: standby.map_or(Value::Null, |s| Value::Value(s.to_string())),
+            mount: Value::Value(entry.mount().to_string()),
+            path: Value::Value(entry.path().to_string()),
+            ..Default::default()
+        };
+        ATTRIBUTES.apply_defaults(&mut state, &SinkState::default());
+        let errors = client_errors(&state);
+        if !errors.is_empty() {
+            for e in errors {
+                diags.root_error(format!("Invalid import id {id:?}: {}", e.summary), e.detail);
+            }
+            return None;
+        }
         // Import adopts what is there: never an empty path, and never an
         // entry this provider wrote for another client (the next rotation
         // would overwrite that client's live credentials).
         let vault = self.clients.vault(diags)?;
-        match sink::holder(&vault, &entry, "client_id").await {
+        let pair = Pair::new(client_id, standby);
+        let active = match sink::holder(&vault, &entry, "client_id").await {
             Ok(Holder::Nobody) => {
                 diags.root_error(
                     "Nothing to import",
@@ -845,27 +679,23 @@ impl Resource for SinkResource {
                 );
                 return None;
             }
-            Ok(Holder::Client(owner)) if owner != client_id => {
+            Ok(Holder::Client { owner, .. }) if !pair.keeps(&owner) => {
                 diags.root_error(
                     "The entry belongs to another OAuth client",
-                    format!("{entry} was written by this provider for OAuth client {owner}, not {client_id}. Import it as {owner}:{entry}, or choose another path for {client_id}."),
+                    format!("{entry} was written by this provider for OAuth client {owner}, not {clients}. Import it as {owner}:{entry} (or {owner},<standby_client_id>:{entry}), or choose another path for {client_id}."),
                 );
                 return None;
             }
-            Ok(_) => {}
+            // The client it holds, even one that is not the sink's (then
+            // the plan rotates to client_id).
+            Ok(Holder::Client { active, .. }) => active,
+            Ok(Holder::Unmarked(_)) => client_id.to_string(),
             Err(e) => {
                 diags.root_error("Could not read the Vault entry to import", e.to_string());
                 return None;
             }
-        }
-        let mut state = SinkState {
-            id: Value::Value(entry.to_string()),
-            client_id: Value::Value(client_id.to_string()),
-            mount: Value::Value(entry.mount().to_string()),
-            path: Value::Value(entry.path().to_string()),
-            ..Default::default()
         };
-        ATTRIBUTES.apply_defaults(&mut state, &SinkState::default());
+        state.active_client_id = Value::Value(active);
         Some((Value::Value(state), Value::Null))
     }
 }

@@ -15,6 +15,7 @@ mod oauth_client;
 mod packaging;
 mod proxy;
 mod sink_credential;
+mod standby;
 mod vault;
 mod vault_auth;
 mod vault_secret;

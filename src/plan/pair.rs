@@ -1,0 +1,253 @@
+//! A sink's pair of OAuth clients rotated in turn (`standby_client_id`).
+//!
+//! What it keeps true: a rotation never regenerates the client whose
+//! credentials are in Vault (consumers may hold them), so credentials read
+//! before a rotation work until the rotation after it; the entry holds one
+//! of the sink's own clients (when the client in Vault leaves the pair, the
+//! plan rotates to `client_id`); the two clients differ, and consumers can
+//! tell which one a secret belongs to (the entry names it). Without a
+//! standby the sink has one client, and every rotation writes it.
+
+use std::collections::BTreeSet;
+
+use crate::attribute_error::AttributeError;
+use crate::genesys::model::{canonical_grant_type, RoleDivision};
+
+/// The clients a sink keeps: `client_id`, and its standby when it has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair<'a> {
+    client_id: &'a str,
+    standby: Option<&'a str>,
+}
+
+impl<'a> Pair<'a> {
+    /// The sink's clients.
+    pub fn new(client_id: &'a str, standby: Option<&'a str>) -> Pair<'a> {
+        Pair { client_id, standby }
+    }
+
+    /// Whether `id` is one of the sink's clients.
+    pub fn keeps(&self, id: &str) -> bool {
+        id == self.client_id || self.standby == Some(id)
+    }
+
+    /// The client whose credentials are in Vault: the first of `records`
+    /// (most trusted first) that names one of the sink's clients. A sink
+    /// without a standby only ever writes `client_id`. `None` when no record
+    /// names a client of the pair (a new entry, or the client in Vault left
+    /// the pair).
+    pub fn active(&self, records: &[Option<&str>]) -> Option<&'a str> {
+        let Some(standby) = self.standby else {
+            return Some(self.client_id);
+        };
+        records.iter().flatten().find_map(|id| {
+            if *id == self.client_id {
+                Some(self.client_id)
+            } else if *id == standby {
+                Some(standby)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The client a rotation regenerates and writes: the one that is not
+    /// `active`; `client_id` when neither is.
+    pub fn next(&self, active: Option<&str>) -> &'a str {
+        match self.standby {
+            Some(standby) if active == Some(self.client_id) => standby,
+            _ => self.client_id,
+        }
+    }
+}
+
+/// What state says is in Vault, when state can be trusted for it: Vault
+/// still holds the version this sink last wrote (`written`, as observed at
+/// the last read). Otherwise something wrote since (outside Terraform, or an
+/// apply that stopped before its state was saved) and the entry's own
+/// record decides.
+pub fn trusted_state_record(
+    active: Option<&str>,
+    written: Option<u64>,
+    observed: Option<u64>,
+) -> Option<&str> {
+    active.filter(|_| written.is_some() && written == observed)
+}
+
+/// Why the plan rotates although nothing else asks for it: the client in
+/// Vault (`active`, as state records it) is no longer one of the sink's
+/// clients, because `standby_client_id` changed or was removed while it was
+/// active. `pair` holds the standby only when the plan knows it (an unknown
+/// standby cannot be assumed to keep the active client).
+pub fn left_pair(active: Option<&str>, pair: Pair<'_>) -> Option<String> {
+    let active = active?;
+    (!pair.keeps(active)).then(|| {
+        format!(
+            "OAuth client {active}, whose credentials are in Vault, is no longer the sink's client_id or standby_client_id; the secret of {active} is left alone"
+        )
+    })
+}
+
+/// Checks of a pair that need neither Vault nor Genesys, on known values:
+/// two different clients, and a client id key in the entry (consumers
+/// learn from it which client a secret belongs to).
+pub fn check(
+    client_id: Option<&str>,
+    standby: Option<&str>,
+    client_id_key: Option<&str>,
+) -> Vec<AttributeError> {
+    let Some(standby) = standby else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    if client_id == Some(standby) {
+        errors.push(AttributeError::new(
+            "standby_client_id",
+            "standby_client_id is the same client as client_id",
+            format!("OAuth client {standby} is named twice. Rotation without downtime needs two different clients with the same roles: each rotation regenerates the one whose credentials are not in Vault. Name a second client, or leave standby_client_id out."),
+        ));
+    }
+    if client_id_key == Some("") {
+        errors.push(AttributeError::new(
+            "client_id_key",
+            "client_id_key is empty, but the sink has a standby_client_id",
+            "With two clients the entry must say which one its secret belongs to: set client_id_key to a key name (default client_id), or leave standby_client_id out.",
+        ));
+    }
+    errors
+}
+
+/// Whether a client may be one of a pair: a client-credentials client
+/// (an answer that leaves the grant type out proves nothing either way).
+pub fn usable_grant(grant: &str) -> bool {
+    let grant = canonical_grant_type(grant);
+    grant.is_empty() || grant == "CLIENT-CREDENTIALS"
+}
+
+/// How the roles of the two clients differ, for people; `None` when they
+/// are the same (consumers' permissions would otherwise change at each
+/// rotation). `None` roles (an answer that leaves them out) compare as
+/// unknown: no difference is reported.
+pub fn role_difference(
+    (a, a_roles): (&str, Option<&[RoleDivision]>),
+    (b, b_roles): (&str, Option<&[RoleDivision]>),
+) -> Option<String> {
+    let set = |roles: &[RoleDivision]| -> BTreeSet<(String, String)> {
+        roles
+            .iter()
+            .map(|r| {
+                let division = r.division_id.as_deref().unwrap_or("the home division");
+                (r.role_id.clone(), division.to_string())
+            })
+            .collect()
+    };
+    let (a_set, b_set) = (set(a_roles?), set(b_roles?));
+    let only = |id: &str, mine: &BTreeSet<(String, String)>, theirs| {
+        let extra: Vec<String> = mine
+            .difference(theirs)
+            .map(|(role, division)| format!("role {role} in division {division}"))
+            .collect();
+        (!extra.is_empty()).then(|| format!("only {id} has {}", extra.join(", ")))
+    };
+    let parts: Vec<String> = [only(a, &a_set, &b_set), only(b, &b_set, &a_set)]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rotation_writes_the_client_that_is_not_in_vault() {
+        let pair = Pair::new("a", Some("b"));
+        assert_eq!(pair.next(Some("a")), "b");
+        assert_eq!(pair.next(Some("b")), "a");
+        assert_eq!(pair.next(None), "a", "a new entry starts with client_id");
+        // Three rotations in a row alternate.
+        let mut active = None;
+        let written: Vec<&str> = (0..4)
+            .map(|_| {
+                let next = pair.next(active);
+                active = Some(next);
+                next
+            })
+            .collect();
+        assert_eq!(written, ["a", "b", "a", "b"]);
+        let single = Pair::new("a", None);
+        assert_eq!(single.next(Some("a")), "a");
+        assert_eq!(single.next(None), "a");
+    }
+
+    #[test]
+    fn the_active_client_is_the_first_record_naming_one_of_the_pair() {
+        let pair = Pair::new("a", Some("b"));
+        assert_eq!(pair.active(&[Some("b"), Some("a")]), Some("b"));
+        assert_eq!(pair.active(&[None, Some("a")]), Some("a"));
+        assert_eq!(pair.active(&[Some("x"), Some("b")]), Some("b"));
+        assert_eq!(pair.active(&[Some("x"), None]), None);
+        assert_eq!(Pair::new("a", None).active(&[Some("b")]), Some("a"));
+        assert!(pair.keeps("a") && pair.keeps("b") && !pair.keeps("c"));
+    }
+
+    #[test]
+    fn state_is_trusted_only_while_vault_holds_what_it_wrote() {
+        assert_eq!(trusted_state_record(Some("b"), Some(3), Some(3)), Some("b"));
+        assert_eq!(trusted_state_record(Some("b"), Some(3), Some(4)), None);
+        assert_eq!(trusted_state_record(Some("b"), None, Some(4)), None);
+        assert_eq!(trusted_state_record(None, Some(3), Some(3)), None);
+    }
+
+    #[test]
+    fn the_plan_rotates_when_the_client_in_vault_leaves_the_pair() {
+        assert_eq!(left_pair(Some("a"), Pair::new("a", None)), None);
+        assert_eq!(left_pair(Some("b"), Pair::new("a", Some("b"))), None);
+        assert_eq!(left_pair(None, Pair::new("a", None)), None);
+        let removed = left_pair(Some("b"), Pair::new("a", None)).expect("rotates");
+        assert!(removed.contains("OAuth client b"), "{removed}");
+        assert!(left_pair(Some("b"), Pair::new("a", Some("c"))).is_some());
+        // Changing the standby while client_id is active changes nothing now.
+        assert_eq!(left_pair(Some("a"), Pair::new("a", Some("c"))), None);
+    }
+
+    #[test]
+    fn a_pair_needs_two_clients_and_a_client_id_key() {
+        assert!(check(Some("a"), None, Some("")).is_empty());
+        assert!(check(Some("a"), Some("b"), Some("client_id")).is_empty());
+        assert!(check(None, Some("b"), None).is_empty(), "unknown yet");
+        let attrs = |errors: Vec<AttributeError>| -> Vec<&str> {
+            errors.iter().map(|e| e.attribute).collect()
+        };
+        assert_eq!(
+            attrs(check(Some("a"), Some("a"), Some(""))),
+            ["standby_client_id", "client_id_key"]
+        );
+    }
+
+    #[test]
+    fn grants_and_roles_are_compared() {
+        assert!(usable_grant("CLIENT-CREDENTIALS"));
+        assert!(usable_grant("client-credentials"));
+        assert!(usable_grant(""));
+        assert!(!usable_grant("CODE"));
+        let role = |r: &str, d: Option<&str>| RoleDivision {
+            role_id: r.into(),
+            division_id: d.map(str::to_string),
+        };
+        let a = [role("admin", Some("*")), role("reader", Some("home"))];
+        let b = [role("reader", Some("home")), role("admin", Some("*"))];
+        assert_eq!(role_difference(("a", Some(&a)), ("b", Some(&b))), None);
+        let c = [role("admin", Some("d1")), role("reader", Some("home"))];
+        assert_eq!(
+            role_difference(("a", Some(&a)), ("c", Some(&c))).as_deref(),
+            Some("only a has role admin in division *; only c has role admin in division d1")
+        );
+        assert_eq!(
+            role_difference(("a", Some(&a)), ("c", Some(&a[..1]))).as_deref(),
+            Some("only a has role reader in division home")
+        );
+        assert_eq!(role_difference(("a", None), ("c", Some(&c))), None);
+    }
+}

@@ -1,0 +1,305 @@
+//! The sink's state as Terraform keeps it: its attributes with their
+//! replace and default rules (the `ATTRIBUTES` table), the private state
+//! (version numbers and pending repairs, never a secret), and the
+//! conversions from state to what `crate::sink` writes.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{
+    AttributeConstraint::{Computed, Optional, OptionalComputed, Required},
+    AttributeType::{self, Bool, Number, String as Str},
+};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
+use time::OffsetDateTime;
+
+use super::schema::{Attr, Attrs};
+use crate::plan;
+use crate::plan::sink::{Observed, Repair};
+use crate::plan::sink_credential::Kept;
+use crate::sink::{KeyNames, SinkSpec};
+use crate::vault::KvPath;
+
+pub(super) type StringMap = Value<BTreeMap<String, Value<String>>>;
+
+/// Resource state.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SinkState {
+    pub(super) id: Value<String>,
+    pub(super) client_id: Value<String>,
+    pub(super) standby_client_id: Value<String>,
+    pub(super) active_client_id: Value<String>,
+    pub(super) mount: Value<String>,
+    pub(super) path: Value<String>,
+    pub(super) client_id_key: Value<String>,
+    pub(super) client_secret_key: Value<String>,
+    pub(super) base_url_key: Value<String>,
+    pub(super) token_url_key: Value<String>,
+    pub(super) extra: StringMap,
+    pub(super) custom_metadata: StringMap,
+    pub(super) rotation_period: Value<String>,
+    pub(super) rotation_triggers: StringMap,
+    pub(super) verify: Value<bool>,
+    pub(super) verify_on_read: Value<bool>,
+    pub(super) on_destroy: Value<String>,
+    pub(super) integration_credential_id: Value<String>,
+    pub(super) vault_version: Value<i64>,
+    pub(super) secret_hash: Value<String>,
+    pub(super) rotated_at: Value<String>,
+    pub(super) rotate_after: Value<String>,
+    pub(super) verified_at: Value<String>,
+}
+
+/// Private state: what Terraform wrote and what the last read saw. Holds
+/// version numbers only, never a secret.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SinkPrivate {
+    pub(super) written_version: Option<u64>,
+    pub(super) observed_version: Option<u64>,
+    pub(super) observed_live: bool,
+    pub(super) secret_rejected: bool,
+    /// The last read found the OAuth client gone from Genesys: the sink is
+    /// planned for replacement (never silently dropped from state).
+    pub(super) client_gone: bool,
+    /// The last rotation's verify failed on an update: the next plan
+    /// rotates again.
+    pub(super) unverified: bool,
+    /// A regenerate got no clear answer on an update: the secret in Vault
+    /// may be dead, and the next plan repairs it whatever the config says.
+    pub(super) maybe_dead: bool,
+    /// The integration credential the sink wrote last (ids and name).
+    pub(super) credential: Option<Kept>,
+}
+
+impl SinkPrivate {
+    pub(super) fn observed(&self) -> Observed {
+        Observed {
+            current_version: self.observed_version,
+            latest_live: self.observed_live,
+        }
+    }
+    pub(super) fn repair(&self) -> Option<Repair> {
+        plan::sink::repair(
+            self.maybe_dead,
+            self.unverified,
+            self.written_version,
+            self.observed(),
+            self.secret_rejected,
+        )
+    }
+    /// The client state says is in Vault (`active`), when Vault still holds
+    /// what this sink last wrote.
+    pub(super) fn trusted(&self, active: &Value<String>) -> Option<String> {
+        plan::pair::trusted_state_record(
+            active.as_ref_option().map(String::as_str),
+            self.written_version,
+            self.observed_version,
+        )
+        .map(str::to_string)
+    }
+    pub(super) fn after_write(version: Option<u64>) -> SinkPrivate {
+        let v = version.unwrap_or(0);
+        SinkPrivate {
+            written_version: Some(v),
+            observed_version: Some(v),
+            observed_live: true,
+            secret_rejected: false,
+            client_gone: false,
+            unverified: false,
+            maybe_dead: false,
+            credential: None,
+        }
+    }
+}
+
+pub(super) fn plain_map(m: &StringMap) -> BTreeMap<String, String> {
+    m.as_ref_option()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_ref_option()?.clone())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn string(v: &Value<String>) -> String {
+    v.as_ref_option().cloned().unwrap_or_default()
+}
+
+pub(super) fn keys_of(s: &SinkState) -> KeyNames {
+    KeyNames {
+        client_id: string(&s.client_id_key),
+        client_secret: string(&s.client_secret_key),
+        base_url: string(&s.base_url_key),
+        token_url: string(&s.token_url_key),
+    }
+}
+
+/// The entry's place; `None` until mount and path are known and valid.
+pub(super) fn entry_of(s: &SinkState) -> Option<KvPath> {
+    KvPath::checked(
+        s.mount.as_ref_option()?,
+        s.path.as_ref_option()?,
+        ["mount", "path"],
+    )
+    .ok()
+}
+
+/// What the sink writes and where. Mount and path were checked at validate;
+/// state written by an older release could still hold a malformed one.
+pub(super) fn spec_of(s: &SinkState, diags: &mut Diagnostics) -> Option<SinkSpec> {
+    let Some(entry) = entry_of(s) else {
+        diags.error(
+            "Invalid Vault mount or path",
+            format!(
+                "mount {:?} and path {:?} do not name a KV entry.",
+                string(&s.mount),
+                string(&s.path)
+            ),
+            AttributePath::new("path"),
+        );
+        return None;
+    };
+    Some(SinkSpec {
+        client_id: string(&s.client_id),
+        standby_client_id: s.standby_client_id.as_ref_option().cloned(),
+        active_client_id: s.active_client_id.as_ref_option().cloned(),
+        entry,
+        keys: keys_of(s),
+        extra: plain_map(&s.extra),
+        custom_metadata: plain_map(&s.custom_metadata),
+        verify: s.verify.as_option().unwrap_or(true),
+        credential: None,
+    })
+}
+
+pub(super) fn time_value(t: Option<OffsetDateTime>) -> Value<String> {
+    t.map(|t| Value::Value(plan::sink::format_time(t)))
+        .unwrap_or(Value::Null)
+}
+
+/// `rotated_at + rotation_period`, when both are known.
+pub(super) fn rotate_after_of(s: &SinkState) -> Value<String> {
+    match (&s.rotated_at, &s.rotation_period) {
+        (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
+        (Value::Value(at), Value::Value(period)) => {
+            match (plan::sink::parse_time(at), plan::sink::parse_period(period)) {
+                (Some(at), Ok(p)) => time_value(Some(plan::sink::rotate_after(at, p))),
+                _ => Value::Null,
+            }
+        }
+        _ => Value::Null,
+    }
+}
+
+/// Key names that collide, once every name and `extra` key is known (a
+/// name left out of the configuration takes its default).
+pub(super) fn key_name_errors(c: &SinkState) -> Vec<crate::attribute_error::AttributeError> {
+    let mut with_defaults = c.clone();
+    ATTRIBUTES.apply_defaults(&mut with_defaults, c);
+    let named = [
+        ("client_id_key", &with_defaults.client_id_key),
+        ("client_secret_key", &with_defaults.client_secret_key),
+        ("base_url_key", &with_defaults.base_url_key),
+        ("token_url_key", &with_defaults.token_url_key),
+    ];
+    if c.extra.is_unknown() || named.iter().any(|(_, v)| !v.is_value()) {
+        return Vec::new();
+    }
+    // Only the keys matter here, and they are known even when a value is not.
+    let extra: BTreeMap<String, String> = c
+        .extra
+        .iter()
+        .flatten()
+        .map(|(k, _)| (k.clone(), String::new()))
+        .collect();
+    let named: Vec<(&'static str, &str)> = named
+        .iter()
+        .map(|(a, v)| {
+            (
+                *a,
+                v.as_ref_option().map(String::as_str).unwrap_or_default(),
+            )
+        })
+        .collect();
+    plan::sink_input::check_key_names(&named, &extra)
+}
+
+/// Empty and absent maps mean the same.
+pub(super) fn same_map(a: &StringMap, b: &StringMap) -> bool {
+    plain_map(a) == plain_map(b) && a.is_unknown() == b.is_unknown()
+}
+
+pub(super) fn mark_rotation_unknown(s: &mut SinkState) {
+    s.vault_version = Value::Unknown;
+    s.secret_hash = Value::Unknown;
+    s.rotated_at = Value::Unknown;
+    s.rotate_after = Value::Unknown;
+    s.verified_at = Value::Unknown;
+    s.active_client_id = Value::Unknown;
+}
+
+/// The checks of `client_id`, `standby_client_id` and `client_id_key` on
+/// the values known so far (at validate, and again at plan when values
+/// computed from other resources are known).
+pub(super) fn client_errors(s: &SinkState) -> Vec<crate::attribute_error::AttributeError> {
+    let mut errors = Vec::new();
+    for (attribute, id) in [
+        ("client_id", &s.client_id),
+        ("standby_client_id", &s.standby_client_id),
+    ] {
+        if let Value::Value(id) = id {
+            errors.extend(plan::sink_input::check_client_id(attribute, id).err());
+        }
+    }
+    errors.extend(plan::pair::check(
+        s.client_id.as_ref_option().map(String::as_str),
+        s.standby_client_id.as_ref_option().map(String::as_str),
+        s.client_id_key.as_ref_option().map(String::as_str),
+    ));
+    errors
+}
+
+/// The sink's attributes, with their replace and default rules.
+pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
+    let map = || AttributeType::Map(Box::new(AttributeType::String));
+    Attrs::new(vec![
+        Attr::new("id", Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
+        Attr::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept.")
+            .replaces(|s: &SinkState| &s.client_id),
+        Attr::new("standby_client_id", Str, Optional, "Id of a second OAuth client, equivalent to `client_id` (the same roles in the same divisions), for rotation without downtime: every rotation (create, `rotation_period`, `rotation_triggers`, a drift repair) regenerates the one of the two whose credentials are not in Vault and writes its id and new secret, leaving the other alone, so credentials read before a rotation keep working until the rotation after it. Both must be `CLIENT-CREDENTIALS` clients, and `client_id_key` must not be empty. Changing or removing it rotates nothing while `client_id` is active (the next rotation writes the new standby); when the standby is the active client, the plan rotates to `client_id` and leaves the old standby's secret alone. See the guide \"Rotating without downtime\"."),
+        Attr::new("mount", Str, Required, "KV mount (v1 or v2), e.g. `secret`.")
+            .replaces(|s: &SinkState| &s.mount),
+        Attr::new("path", Str, Required, "Path inside the mount, e.g. `genesys/oauth/ci`. No leading or trailing `/`, no empty, `.` or `..` segments.")
+            .replaces(|s: &SinkState| &s.path),
+        Attr::new("client_id_key", Str, OptionalComputed, "Key of the client id in the entry; empty leaves it out (not with a `standby_client_id`).")
+            .default(|s: &mut SinkState| &mut s.client_id_key, "client_id".to_string()),
+        Attr::new("client_secret_key", Str, OptionalComputed, "Key of the client secret in the entry.")
+            .default(|s: &mut SinkState| &mut s.client_secret_key, "client_secret".to_string()),
+        Attr::new("base_url_key", Str, OptionalComputed, "Key of the API base URL; empty leaves it out.")
+            .default(|s: &mut SinkState| &mut s.base_url_key, "base_url".to_string()),
+        Attr::new("token_url_key", Str, OptionalComputed, "Key of the token endpoint URL; empty leaves it out.")
+            .default(|s: &mut SinkState| &mut s.token_url_key, "token_url".to_string()),
+        Attr::new("extra", map(), Optional, "Non-secret values written beside the credentials."),
+        Attr::new("custom_metadata", map(), Optional, "KV v2 custom metadata added to the entry (the provider adds `managed-by`, `genesys-client-id` (the sink's `client_id`), `genesys-active-client-id` and, in Terraform Cloud runs, the workspace and run id)."),
+        Attr::new("rotation_period", Str, Optional, "Rotate when this long has passed since the last rotation, e.g. `2160h` or `90d`. The rotation happens at the first apply after `rotate_after`."),
+        Attr::new("rotation_triggers", map(), Optional, "Arbitrary values; any change rotates the secret (like the random provider's `keepers`)."),
+        Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client).")
+            .default(|s: &mut SinkState| &mut s.verify, true),
+        Attr::new("verify_on_read", Bool, OptionalComputed, "On every refresh, exchange the credentials stored in Vault; a rejection means the secret was reset outside Terraform, and the plan repairs it.")
+            .default(|s: &mut SinkState| &mut s.verify_on_read, false),
+        Attr::new("on_destroy", Str, OptionalComputed, "`delete_all` (every version and the metadata), `soft_delete` (latest version, recoverable) or `retain`. An entry someone else has since taken over is never deleted.")
+            .default(|s: &mut SinkState| &mut s.on_destroy, "delete_all".to_string()),
+        Attr::new("integration_credential_id", Str, Optional, "Id of a `pureCloudOAuthClient` integration credential (what data actions authenticate with) to keep current, e.g. `genesyscloud_oauth_client.x.integration_credential_id`. Every regenerate writes the new secret into it (keeping its name) right after the Vault write and before the verify. A credential that cannot be read stops the rotation before the regenerate. When writing it fails, the apply says so and the next plan writes the secret held in Vault into it, without regenerating; a credential newly set here gets the secret from Vault the same way. One deleted outside Terraform is made again under its name by a rotation that the plan schedules. The secret never reaches state, plan or logs."),
+        Attr::new("active_client_id", Str, Computed, "The OAuth client whose credentials the entry holds: `client_id` without a `standby_client_id`, else whichever of the two the last rotation wrote. Also recorded in the entry's custom metadata as `genesys-active-client-id`."),
+        Attr::new("vault_version", Number, Computed, "KV v2 version holding the current secret (0 on KV v1)."),
+        Attr::new("secret_hash", Str, Computed, "`sha256:<hex>` of the secret, salted with the active client's id and domain-separated. Null after import until the next rotation."),
+        Attr::new("rotated_at", Str, Computed, "When the secret was last regenerated (RFC 3339)."),
+        Attr::new("rotate_after", Str, Computed, "`rotated_at + rotation_period`: the first apply after this rotates."),
+        Attr::new("verified_at", Str, Computed, "When the current secret was seen to work at the token endpoint."),
+    ])
+});
