@@ -4,7 +4,8 @@
 //! verified). Roles that differ between the two are reported, never
 //! refused.
 
-use super::{SinkError, SinkSpec};
+use super::error::SinkError;
+use super::spec::SinkSpec;
 use crate::genesys::model::{canonical_grant_type, OAuthClient};
 use crate::genesys::GenesysClient;
 use crate::plan::pair;

@@ -9,7 +9,8 @@
 
 use tracing::{info, warn};
 
-use super::{SinkError, SinkSpec};
+use super::error::SinkError;
+use super::spec::SinkSpec;
 use crate::genesys::{GenesysClient, OAuthClientCredential, OAUTH_CLIENT_CREDENTIAL_TYPE};
 use crate::plan::sink_credential::Target;
 use crate::secret::Secret;

@@ -16,6 +16,7 @@
 //! - [`credential`]: the integration credential kept current with Vault;
 //! - [`verify`]: exchanging credentials at the token endpoint;
 //! - [`settle`]: a write whose answer was lost;
+//! - [`spec`]: what an operation is asked to do;
 //! - [`error`]: why an operation failed.
 
 mod clients;
@@ -23,6 +24,7 @@ mod credential;
 mod error;
 mod preflight;
 mod settle;
+mod spec;
 mod verify;
 
 use std::collections::BTreeMap;
@@ -33,73 +35,17 @@ use tracing::{info, warn};
 use crate::genesys::GenesysClient;
 use crate::hashing::secret_hash;
 use crate::plan;
-use crate::plan::pair::Pair;
-use crate::plan::sink::{Observed, OnDestroy};
-use crate::plan::sink_credential::Target;
+use crate::plan::sink::OnDestroy;
 use crate::secret::Secret;
-use crate::vault::{KvPath, KvValue, KvVersion, VaultClient, VaultError};
+use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
 
 pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
 use preflight::preflight;
 pub use preflight::{holder, observe, Holder};
 use settle::{settle_lost_write, Settled};
+pub use spec::{Expect, KeyNames, SinkSpec};
 pub use verify::{stored_credentials, verify, verify_entry, Stored};
-
-/// Names of the keys written to the Vault entry (an empty name leaves the
-/// field out, except the secret, which is always written).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyNames {
-    /// Key of the client id.
-    pub client_id: String,
-    /// Key of the client secret.
-    pub client_secret: String,
-    /// Key of the API base URL.
-    pub base_url: String,
-    /// Key of the token endpoint URL.
-    pub token_url: String,
-}
-
-/// What the sink writes, and where.
-#[derive(Debug, Clone)]
-pub struct SinkSpec {
-    /// The sink's OAuth client id (the entry's ownership mark).
-    pub client_id: String,
-    /// The second client rotated in turn with `client_id`, if any.
-    pub standby_client_id: Option<String>,
-    /// The client state says is in Vault, when state can be trusted for it
-    /// (`plan::pair::trusted_state_record`); else the entry's record decides.
-    pub active_client_id: Option<String>,
-    /// Where the entry is.
-    pub entry: KvPath,
-    /// Key names.
-    pub keys: KeyNames,
-    /// Non-secret values written beside the credentials.
-    pub extra: BTreeMap<String, String>,
-    /// The user's custom metadata (ours is added).
-    pub custom_metadata: BTreeMap<String, String>,
-    /// Exchange the new credentials after writing them.
-    pub verify: bool,
-    /// The integration credential every regenerate writes too, if any.
-    pub credential: Option<Target>,
-}
-
-impl SinkSpec {
-    /// The sink's clients.
-    pub fn pair(&self) -> Pair<'_> {
-        Pair::new(&self.client_id, self.standby_client_id.as_deref())
-    }
-}
-
-/// The state a sink expected to find in Vault when the plan was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expect {
-    /// A new sink: the path must be free, hold only deleted versions, or
-    /// hold an entry this provider wrote for the same client.
-    New,
-    /// An existing sink: Vault must still be as observed at plan time.
-    Observed(Observed),
-}
 
 /// The result of a rotation.
 #[derive(Debug)]

@@ -6,7 +6,8 @@
 
 use tracing::warn;
 
-use super::{Expect, SinkError, SinkSpec};
+use super::error::SinkError;
+use super::spec::{Expect, SinkSpec};
 use crate::genesys::GenesysClient;
 use crate::plan;
 use crate::plan::sink::Observed;

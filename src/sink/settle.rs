@@ -2,7 +2,7 @@
 //! whether Vault holds the secret just written (then the rotation goes on)
 //! or not (then the error names both versions). Nothing is written here.
 
-use super::SinkSpec;
+use super::spec::SinkSpec;
 use crate::hashing::secret_hash;
 use crate::vault::{KvRead, KvVersion, VaultClient, VaultError};
 

@@ -7,7 +7,8 @@
 
 use tracing::warn;
 
-use super::{SinkError, SinkSpec};
+use super::error::SinkError;
+use super::spec::SinkSpec;
 use crate::genesys::consistency::pause;
 use crate::genesys::{GenesysClient, GenesysError};
 use crate::secret::Secret;

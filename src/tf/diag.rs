@@ -5,6 +5,7 @@ use tf_provider::{AttributePath, Diagnostics};
 use crate::attribute_error::AttributeError;
 use crate::genesys::GenesysError;
 use crate::plan::oauth_client::attribute_for_api_field;
+use crate::sink::SinkError;
 
 /// An input problem, as an error on its attribute.
 pub fn attribute_error(diags: &mut Diagnostics, e: AttributeError) {
@@ -38,6 +39,34 @@ pub fn genesys_error(diags: &mut Diagnostics, summary: &str, e: &GenesysError) {
             .find_map(attribute_for_api_field),
         _ => None,
     };
+    error_on(diags, summary, e, attribute);
+}
+
+/// A sink failure, on the attribute it is about when there is one.
+pub fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
+    let attribute = match e {
+        SinkError::NotOurs { .. }
+        | SinkError::OwnedByOther { .. }
+        | SinkError::ChangedSincePlan { .. } => Some("path"),
+        SinkError::ClientGone(_) => Some("client_id"),
+        SinkError::StandbyGone { .. } => Some("standby_client_id"),
+        SinkError::PairGrant { attribute, .. } => Some(*attribute),
+        SinkError::CannotVerify { .. } => Some("verify"),
+        SinkError::CredentialUnreadable { .. }
+        | SinkError::CredentialMissing { .. }
+        | SinkError::NotOAuthCredential { .. } => Some("integration_credential_id"),
+        _ => None,
+    };
+    error_on(diags, summary, e, attribute);
+}
+
+/// An error on `attribute`, or on the whole resource without one.
+fn error_on(
+    diags: &mut Diagnostics,
+    summary: &str,
+    e: &dyn std::fmt::Display,
+    attribute: Option<&'static str>,
+) {
     match attribute {
         Some(a) => diags.error(summary.to_string(), e.to_string(), AttributePath::new(a)),
         None => diags.root_error(summary.to_string(), e.to_string()),

@@ -16,8 +16,9 @@ use tf_provider::Diagnostics;
 
 use super::diag::{attribute_error, attribute_warning, genesys_error};
 use crate::genesys::{CreatedClient, CredentialInfo, GenesysClient, OAuthClientCredential};
+use crate::plan;
 use crate::plan::credentials::IntegrationCredentials;
-use crate::plan::integration_credential::{self as rules, CredentialPlan};
+use crate::plan::integration_credential::CredentialPlan;
 
 /// The two attributes, as state, plan and configuration hold them.
 pub struct CredentialAttrs<'a> {
@@ -31,7 +32,7 @@ pub struct CredentialAttrs<'a> {
 pub fn validate(diags: &mut Diagnostics, name: &Value<String>) {
     if let Err(e) = name
         .as_ref_option()
-        .map_or(Ok(()), |n| rules::check_name(n))
+        .map_or(Ok(()), |n| plan::integration_credential::check_name(n))
     {
         attribute_error(diags, e);
     }
@@ -65,7 +66,7 @@ pub fn plan_update(
         }
     };
     if let (Value::Value(name), Value::Null) = (&*planned.name, &*planned.id) {
-        attribute_warning(diags, rules::no_credential(name));
+        attribute_warning(diags, plan::integration_credential::no_credential(name));
     }
     Some(())
 }
@@ -79,7 +80,7 @@ fn decide(
         Value::Unknown => None,
         known => Some(known.as_ref_option().map(String::as_str)),
     };
-    rules::plan_update(
+    plan::integration_credential::plan_update(
         prior_name.as_ref_option().map(String::as_str),
         prior_id.as_ref_option().map(String::as_str),
         planned,
@@ -113,7 +114,7 @@ pub async fn create(
                 created.client.id
             ),
         );
-        attribute_warning(diags, rules::no_credential(name));
+        attribute_warning(diags, plan::integration_credential::no_credential(name));
         return Value::Null;
     };
     let request = OAuthClientCredential {

@@ -11,7 +11,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use time::OffsetDateTime;
 
 use super::clients::Clients;
-use super::diag::attribute_error;
+use super::diag::{attribute_error, sink_error};
 use super::sink_credential as credential;
 use super::sink_state::{
     client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown, plain_map,
@@ -130,26 +130,6 @@ impl SinkResource {
             attribute_error(diags, error);
         }
         ok.then_some(())
-    }
-}
-
-fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
-    let attribute = match e {
-        SinkError::NotOurs { .. }
-        | SinkError::OwnedByOther { .. }
-        | SinkError::ChangedSincePlan { .. } => Some("path"),
-        SinkError::ClientGone(_) => Some("client_id"),
-        SinkError::StandbyGone { .. } => Some("standby_client_id"),
-        SinkError::PairGrant { attribute, .. } => Some(*attribute),
-        SinkError::CannotVerify { .. } => Some("verify"),
-        SinkError::CredentialUnreadable { .. }
-        | SinkError::CredentialMissing { .. }
-        | SinkError::NotOAuthCredential { .. } => Some("integration_credential_id"),
-        _ => None,
-    };
-    match attribute {
-        Some(a) => diags.error(summary.to_string(), e.to_string(), AttributePath::new(a)),
-        None => diags.root_error(summary.to_string(), e.to_string()),
     }
 }
 

@@ -10,9 +10,10 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use super::diag::{attribute_error, attribute_warning, genesys_error};
 use crate::genesys::GenesysClient;
+use crate::plan;
 use crate::plan::credentials::IntegrationCredentials;
 use crate::plan::sink::Repair;
-use crate::plan::sink_credential::{self as rules, Kept, Step, Target};
+use crate::plan::sink_credential::{Kept, Step, Target};
 use crate::sink::{self, SinkSpec, Written};
 use crate::vault::VaultClient;
 
@@ -26,14 +27,17 @@ fn known(input: &Value<String>) -> Option<Option<&str>> {
 
 /// Checks the configured id.
 pub fn validate(diags: &mut Diagnostics, input: &Value<String>) {
-    if let Some(Err(e)) = input.as_ref_option().map(|id| rules::check_id(id)) {
+    if let Some(Err(e)) = input
+        .as_ref_option()
+        .map(|id| plan::sink_credential::check_id(id))
+    {
         attribute_error(diags, e);
     }
 }
 
 /// Where a rotation writes the secret too, for the planned id.
 pub fn target(input: &Value<String>, kept: Option<&Kept>) -> Option<Target> {
-    rules::target(input.as_ref_option().map(String::as_str), kept)
+    plan::sink_credential::target(input.as_ref_option().map(String::as_str), kept)
 }
 
 /// Refreshes what the private state keeps: the credential's name, or that
@@ -82,7 +86,9 @@ pub fn warn_unkept(
         return;
     };
     let registered = registry.of(client_id);
-    if let Some(w) = rules::unkept(client_id, registered.as_deref(), known(input), kept) {
+    if let Some(w) =
+        plan::sink_credential::unkept(client_id, registered.as_deref(), known(input), kept)
+    {
         attribute_warning(diags, w);
     }
 }
@@ -98,11 +104,11 @@ pub fn plan(
 ) -> Option<Repair> {
     warn_unkept(diags, registry, client_id, input, kept);
     let id = input.as_ref_option().map(String::as_str);
-    if let Some(w) = rules::stale(id, kept) {
+    if let Some(w) = plan::sink_credential::stale(id, kept) {
         attribute_warning(diags, w);
     }
-    let repair = rules::repair(id, kept)?;
-    attribute_warning(diags, rules::remade(&repair));
+    let repair = plan::sink_credential::repair(id, kept)?;
+    attribute_warning(diags, plan::sink_credential::remade(&repair));
     Some(repair)
 }
 
@@ -156,7 +162,7 @@ pub async fn keep_current(
     input: &mut Value<String>,
     kept: &mut Option<Kept>,
 ) {
-    match rules::step(input.as_ref_option().map(String::as_str), kept.as_ref()) {
+    match plan::sink_credential::step(input.as_ref_option().map(String::as_str), kept.as_ref()) {
         Step::Forget => *kept = None,
         Step::Record => {
             if let (Some(k), Value::Value(id)) = (kept.as_mut(), &*input) {
