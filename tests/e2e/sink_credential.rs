@@ -6,10 +6,11 @@
 //! into the credential is an error that the next plan repairs without a
 //! regenerate; a credential no sink keeps current is warned about.
 
-use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule, StoredCredential};
+use genesys_emulator::{Emulator, FaultKind, FaultRule, StoredCredential};
 
-use crate::harness::{actions, assert_absent, flat, text, values, Tf, ADMIN_ID, ADMIN_SECRET};
+use crate::harness::{actions, assert_absent, flat, text, values, Tf, ADMIN_SECRET};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
+use crate::vault_secret::setup;
 
 const CLIENT: &str = "genesyscloud_oauth_client.actions";
 const SINK: &str = "genesyscloud_oauth_client_vault_secret.actions";
@@ -17,20 +18,6 @@ const PATH: &str = "genesys/oauth/data-actions";
 const CREDENTIALS: &str = "/api/v2/integrations/credentials/";
 /// Few and short retries, so that an injected fault outlasts them.
 const SHORT_RETRIES: &str = "max_retries = 1\nretry_deadline_seconds = 2";
-
-fn setup() -> (Emulator, Bao, Tf) {
-    let emu = Emulator::start_blocking(EmulatorConfig {
-        admin_client_id: ADMIN_ID.into(),
-        admin_client_secret: ADMIN_SECRET.into(),
-        ..Default::default()
-    })
-    .expect("start emulator");
-    let bao = Bao::start();
-    let mut tf = Tf::new(&emu.base_url());
-    tf.env("VAULT_ADDR", &bao.addr)
-        .env("VAULT_TOKEN", ROOT_TOKEN);
-    (emu, bao, tf)
-}
 
 /// A data-actions style client with a credential, and its sink; `wired`
 /// links the sink to the credential, `n` is the rotation trigger.

@@ -4,30 +4,17 @@
 //! rotation after it. Against the emulator and a real OpenBao, under the
 //! real CLI.
 
-use genesys_emulator::{Emulator, EmulatorConfig};
+use genesys_emulator::Emulator;
 use serde_json::{json, Value as Json};
 
 use crate::harness::{
-    actions, assert_absent, flat, text, validate_diagnostics, values, Tf, ADMIN_ID, ADMIN_SECRET,
+    actions, assert_absent, flat, text, validate_diagnostics, values, Tf, ADMIN_SECRET,
 };
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
+use crate::vault_secret::setup;
 
 const SINK: &str = "genesyscloud_oauth_client_vault_secret.ci";
 const PATH: &str = "genesys/oauth/ci";
-
-fn setup() -> (Emulator, Bao, Tf) {
-    let emu = Emulator::start_blocking(EmulatorConfig {
-        admin_client_id: ADMIN_ID.into(),
-        admin_client_secret: ADMIN_SECRET.into(),
-        ..Default::default()
-    })
-    .expect("start emulator");
-    let bao = Bao::start();
-    let mut tf = Tf::new(&emu.base_url());
-    tf.env("VAULT_ADDR", &bao.addr)
-        .env("VAULT_TOKEN", ROOT_TOKEN);
-    (emu, bao, tf)
-}
 
 /// A client-credentials client named `name` with these `roles` blocks
 /// (`grant` replaces the grant type line when not empty).
