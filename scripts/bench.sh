@@ -172,19 +172,7 @@ cat >"$work/provider-wrapper" <<SH
 exec /usr/bin/time -a -o "\${BENCH_RUSAGE:-/dev/null}" -f '%M %U %S' "$provider" "\$@"
 SH
 chmod +x "$work/provider-wrapper"
-scripts/package.sh --binary "$work/provider-wrapper" --dist "$work/dist" --mirror "$work/mirror" >/dev/null
-source_addr=registry.terraform.io/genesys-vault/genesyscloud
-cat >"$work/terraform.tfrc" <<TFRC
-provider_installation {
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["$source_addr"]
-  }
-  direct {
-    exclude = ["$source_addr"]
-  }
-}
-TFRC
+scripts/package.sh --binary "$work/provider-wrapper" --dist "$work/dist" --mirror "$work/mirror" --cli-config "$work/terraform.tfrc" >/dev/null
 
 # clients DIR: the provider block and N OAuth clients.
 clients() {

@@ -40,19 +40,8 @@ for _ in $(seq 100); do python3 -c "import urllib.request,sys; urllib.request.ur
 echo "    OpenBao at $VAULT_ADDR"
 
 echo "==> installing the provider into a local Registry mirror"
-version=$(scripts/package.sh --binary target/release/terraform-provider-genesyscloud --dist "$work/dist" --mirror "$work/mirror")
+version=$(scripts/package.sh --binary target/release/terraform-provider-genesyscloud --dist "$work/dist" --mirror "$work/mirror" --cli-config "$work/terraform.tfrc")
 echo "    release assets: $(cd "$work/dist" && echo *)"
-cat >"$work/terraform.tfrc" <<TFRC
-provider_installation {
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["registry.terraform.io/genesys-vault/genesyscloud"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/genesys-vault/genesyscloud"]
-  }
-}
-TFRC
 cp -r examples "$work/examples"
 export TF_CLI_CONFIG_FILE=$work/terraform.tfrc TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 export GENESYS_BASE_URL=$base_url GENESYSCLOUD_OAUTHCLIENT_ID=$admin_id GENESYSCLOUD_OAUTHCLIENT_SECRET=$admin_secret

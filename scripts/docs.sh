@@ -24,21 +24,9 @@ cargo build --locked -p "$project" --bin "$project"
 target_dir=$(cargo metadata --locked --no-deps --format-version 1 |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 scripts/package.sh --binary "$target_dir/debug/$project" --dist "$work/dist" \
-  --mirror "$work/mirror" --namespace "$namespace" >/dev/null
+  --mirror "$work/mirror" --namespace "$namespace" --cli-config "$work/terraform.tfrc" >/dev/null
 
 echo "==> reading the provider schema" >&2
-source_addr="registry.terraform.io/$namespace/genesyscloud"
-cat >"$work/terraform.tfrc" <<TFRC
-provider_installation {
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["$source_addr"]
-  }
-  direct {
-    exclude = ["$source_addr"]
-  }
-}
-TFRC
 mkdir "$work/tf"
 cat >"$work/tf/main.tf" <<TF
 terraform {

@@ -8,23 +8,27 @@
 #   DIST/terraform-provider-genesyscloud_<ver>_SHA256SUMS.sig  (only with GPG_FINGERPRINT)
 # and, with --mirror, a filesystem mirror `terraform init` installs from:
 #   MIRROR/registry.terraform.io/<namespace>/genesyscloud/<the zip>
+# and, with --cli-config too, the Terraform CLI configuration that installs
+# this provider from that mirror (and everything else from the Registry).
 #
-# Usage: scripts/package.sh [--binary FILE] [--dist DIR] [--mirror DIR] [--namespace NS]
-#   --binary     package this binary instead of building a release one
-#   --dist       output directory (default: dist)
-#   --mirror     also lay the zip out as a filesystem mirror there
-#   --namespace  Registry namespace in the mirror (default: genesys-vault)
+# Usage: scripts/package.sh [--binary FILE] [--dist DIR] [--mirror DIR] [--namespace NS] [--cli-config FILE]
+#   --binary      package this binary instead of building a release one
+#   --dist        output directory (default: dist)
+#   --mirror      also lay the zip out as a filesystem mirror there
+#   --namespace   Registry namespace in the mirror (default: genesys-vault)
+#   --cli-config  with --mirror: write a CLI configuration (TF_CLI_CONFIG_FILE) for it
 # Prints the version. Here the binary is the host's (x86_64 glibc); the
 # release workflow builds static musl ones with cargo-zigbuild.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-binary="" dist="$root/dist" mirror="" namespace="genesys-vault"
+binary="" dist="$root/dist" mirror="" namespace="genesys-vault" cli_config=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) binary=$2; shift 2 ;;
     --dist) dist=$2; shift 2 ;;
     --mirror) mirror=$2; shift 2 ;;
     --namespace) namespace=$2; shift 2 ;;
+    --cli-config) cli_config=$2; shift 2 ;;
     *) echo "package.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -57,5 +61,19 @@ if [ -n "$mirror" ]; then
   dir="$mirror/registry.terraform.io/$namespace/genesyscloud"
   mkdir -p "$dir"
   cp "$dist/$zip_name" "$dir/"
+  if [ -n "$cli_config" ]; then
+    source_addr="registry.terraform.io/$namespace/genesyscloud"
+    cat >"$cli_config" <<TFRC
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["$source_addr"]
+  }
+  direct {
+    exclude = ["$source_addr"]
+  }
+}
+TFRC
+  fi
 fi
 echo "$version"

@@ -52,6 +52,7 @@ pub fn packaged() -> &'static Packaged {
         let root = mirror_root();
         let dist = root.join("dist");
         let mirror = root.join("mirror");
+        let cli_config = root.join("terraform.tfrc");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/package.sh");
         let out = Command::new("bash")
             .arg(&script)
@@ -63,20 +64,16 @@ pub fn packaged() -> &'static Packaged {
             .arg(&mirror)
             .arg("--namespace")
             .arg(NAMESPACE)
+            .arg("--cli-config")
+            .arg(&cli_config)
             .output()
             .expect("run scripts/package.sh");
-        assert!(out.status.success(), "scripts/package.sh failed:\n{}", text(&out));
+        assert!(
+            out.status.success(),
+            "scripts/package.sh failed:\n{}",
+            text(&out)
+        );
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), VERSION);
-        let cli_config = root.join("terraform.tfrc");
-        let source = format!("registry.terraform.io/{NAMESPACE}/genesyscloud");
-        std::fs::write(
-            &cli_config,
-            format!(
-                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{source}\"]\n  }}\n  direct {{\n    exclude = [\"{source}\"]\n  }}\n}}\n",
-                mirror.display()
-            ),
-        )
-        .expect("write CLI config");
         Packaged { dist, cli_config }
     })
 }
