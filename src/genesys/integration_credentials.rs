@@ -9,7 +9,7 @@
 //! blindly.
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize, Serializer};
@@ -19,6 +19,7 @@ use tracing::{info, warn};
 use super::client::{decode, with_give_up, GenesysClient, Repeat};
 use super::consistency::CONFIRM_PAUSE;
 use super::error::GenesysError;
+use super::oauth_clients::newest_created_since;
 use crate::retry::{Decision, Failure};
 use crate::secret::Secret;
 
@@ -28,9 +29,6 @@ pub const OAUTH_CLIENT_CREDENTIAL_TYPE: &str = "pureCloudOAuthClient";
 const CREDENTIALS: &str = "/api/v2/integrations/credentials";
 /// Page size used when listing.
 const PAGE_SIZE: u32 = 100;
-/// A create that may have happened is matched against credentials created
-/// no earlier than this before the first attempt (allows for clock skew).
-const CREATE_MATCH_SKEW: Duration = Duration::from_secs(120);
 
 /// Body of POST and PUT: a `pureCloudOAuthClient` credential named `name`
 /// holding `client_id` and `client_secret`. PUT replaces name and fields, so
@@ -190,19 +188,16 @@ impl GenesysClient {
         name: &str,
         since: OffsetDateTime,
     ) -> Result<Option<CredentialInfo>, GenesysError> {
-        let threshold = since - CREATE_MATCH_SKEW;
-        let mut candidates: Vec<(OffsetDateTime, CredentialInfo)> = self
+        let candidates = self
             .find_credentials_by_name(name)
             .await?
             .into_iter()
-            .filter(CredentialInfo::is_oauth_client)
-            .filter_map(|c| {
-                let created = c.created_date.as_deref().and_then(parse_time)?;
-                (created >= threshold).then_some((created, c))
-            })
-            .collect();
-        candidates.sort_by_key(|(created, _)| *created);
-        Ok(candidates.pop().map(|(_, c)| c))
+            .filter(CredentialInfo::is_oauth_client);
+        Ok(newest_created_since(
+            candidates,
+            |c| c.created_date.as_deref(),
+            since,
+        ))
     }
 
     /// One credential, or `None` when Genesys does not know it. A 404 is
@@ -308,16 +303,13 @@ fn credential_path(id: &str) -> String {
     format!("{CREDENTIALS}/{}", crate::http::encode_segment(id))
 }
 
-fn parse_time(text: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::genesys::{ClientSettings, Credentials};
     use crate::retry::RetryPolicy;
     use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
+    use std::time::Duration;
 
     fn request(secret: &str) -> OAuthClientCredential {
         OAuthClientCredential {

@@ -21,9 +21,6 @@ use crate::secret::Secret;
 
 /// Page size used when listing (the API's maximum).
 const PAGE_SIZE: u32 = 100;
-/// A create that may have happened is matched against clients created no
-/// earlier than this before our first attempt (allows for clock skew).
-const CREATE_MATCH_SKEW: Duration = Duration::from_secs(120);
 /// How long a delete waits for the client to disappear.
 const DELETE_WAIT: Duration = Duration::from_secs(120);
 /// How long a new client may be missing from the listing (the official
@@ -277,9 +274,8 @@ impl GenesysClient {
         request: &OAuthClientRequest,
         since: time::OffsetDateTime,
     ) -> Result<Option<OAuthClient>, GenesysError> {
-        let threshold = since - CREATE_MATCH_SKEW;
         let wanted_grant = super::model::canonical_grant_type(&request.authorized_grant_type);
-        let mut candidates: Vec<(time::OffsetDateTime, OAuthClient)> = self
+        let candidates = self
             .find_clients_by_name(&request.name)
             .await?
             .into_iter()
@@ -288,14 +284,12 @@ impl GenesysClient {
             .filter(|c| {
                 c.authorized_grant_type.is_empty()
                     || super::model::canonical_grant_type(&c.authorized_grant_type) == wanted_grant
-            })
-            .filter_map(|c| {
-                let created = c.date_created.as_deref().and_then(parse_time)?;
-                (created >= threshold).then_some((created, c))
-            })
-            .collect();
-        candidates.sort_by_key(|(created, _)| *created);
-        Ok(candidates.pop().map(|(_, c)| c))
+            });
+        Ok(newest_created_since(
+            candidates,
+            |c| c.date_created.as_deref(),
+            since,
+        ))
     }
 
     /// Replaces a client (full PUT).
@@ -443,6 +437,29 @@ fn client_path(id: &str) -> String {
     format!("/api/v2/oauth/clients/{}", crate::http::encode_segment(id))
 }
 
+/// A create that may have happened is matched against objects created no
+/// earlier than this before its first attempt (allows for clock skew).
+const CREATE_MATCH_SKEW: Duration = Duration::from_secs(120);
+
+/// Of `candidates` (same name, same kind), the newest created since `since`
+/// less [`CREATE_MATCH_SKEW`]: what a create whose answer was lost may have
+/// made. Used for OAuth clients and integration credentials alike.
+pub(super) fn newest_created_since<T>(
+    candidates: impl IntoIterator<Item = T>,
+    created: impl Fn(&T) -> Option<&str>,
+    since: time::OffsetDateTime,
+) -> Option<T> {
+    let threshold = since - CREATE_MATCH_SKEW;
+    candidates
+        .into_iter()
+        .filter_map(|c| {
+            let at = created(&c).and_then(parse_time)?;
+            (at >= threshold).then_some((at, c))
+        })
+        .max_by_key(|(at, _)| *at)
+        .map(|(_, c)| c)
+}
+
 fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
     time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
 }
@@ -458,6 +475,30 @@ mod tests {
     use super::*;
     use crate::genesys::{ClientSettings, Credentials};
     use genesys_emulator::{Emulator, EmulatorConfig};
+
+    #[test]
+    fn a_lost_create_adopts_only_the_newest_made_since_its_first_attempt() {
+        let since = time::OffsetDateTime::parse(
+            "2026-01-01T12:00:00Z",
+            &time::format_description::well_known::Rfc3339,
+        )
+        .expect("time");
+        let made = |at: &'static str| Some(at);
+        let candidates = [
+            ("old", made("2026-01-01T11:00:00Z")),
+            ("skewed", made("2026-01-01T11:59:00Z")),
+            ("newest", made("2026-01-01T12:00:05Z")),
+            ("undated", None),
+        ];
+        let found = newest_created_since(candidates, |(_, at)| *at, since);
+        assert_eq!(found.map(|(name, _)| name), Some("newest"));
+        let none = newest_created_since(
+            [("old", made("2026-01-01T11:00:00Z"))],
+            |(_, at)| *at,
+            since,
+        );
+        assert!(none.is_none(), "older than the clock skew allows");
+    }
 
     fn client_of(emulator: &Emulator) -> GenesysClient {
         let config = EmulatorConfig::default();
