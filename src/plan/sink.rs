@@ -249,24 +249,32 @@ pub fn cas_for_write(observed: Option<Observed>) -> Option<u64> {
     observed.map(|o| o.current_version.unwrap_or(0))
 }
 
+/// The OAuth client an entry's custom metadata marks it as written for by
+/// this provider (its sink's `client_id`); `None` without this provider's
+/// mark.
+pub fn owner_of(custom_metadata: &BTreeMap<String, String>) -> Option<&str> {
+    if custom_metadata.get(MANAGED_BY_KEY).map(String::as_str) != Some(MANAGED_BY_VALUE) {
+        return None;
+    }
+    custom_metadata.get(CLIENT_ID_KEY).map(String::as_str)
+}
+
 /// Whether an existing Vault entry was written by this provider for this
 /// client (then a new sink may take it over).
 pub fn owned_by(custom_metadata: &BTreeMap<String, String>, client_id: &str) -> bool {
-    custom_metadata.get(MANAGED_BY_KEY).map(String::as_str) == Some(MANAGED_BY_VALUE)
-        && custom_metadata.get(CLIENT_ID_KEY).map(String::as_str) == Some(client_id)
+    owner_of(custom_metadata) == Some(client_id)
 }
 
 /// The client an entry this provider wrote holds credentials of: its
 /// record, or the sink's client for entries written before the record
 /// existed. `None` for an entry without this provider's mark.
 pub fn active_of(custom_metadata: &BTreeMap<String, String>) -> Option<&str> {
-    if custom_metadata.get(MANAGED_BY_KEY).map(String::as_str) != Some(MANAGED_BY_VALUE) {
-        return None;
-    }
-    custom_metadata
-        .get(ACTIVE_CLIENT_ID_KEY)
-        .or_else(|| custom_metadata.get(CLIENT_ID_KEY))
-        .map(String::as_str)
+    let owner = owner_of(custom_metadata)?;
+    Some(
+        custom_metadata
+            .get(ACTIVE_CLIENT_ID_KEY)
+            .map_or(owner, String::as_str),
+    )
 }
 
 /// The custom metadata written with the secret: the user's, then ours

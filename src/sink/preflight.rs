@@ -188,12 +188,11 @@ pub async fn holder(
         }),
         KvVersion::V2 => Ok(match vault.read_metadata(entry).await? {
             Some(md) if md.latest_is_live() => {
-                let marked = md.custom_metadata.get(plan::sink::MANAGED_BY_KEY)
-                    == Some(&plan::sink::MANAGED_BY_VALUE.to_string());
+                let owner = plan::sink::owner_of(&md.custom_metadata);
                 let active = plan::sink::active_of(&md.custom_metadata);
-                match (md.custom_metadata.get(plan::sink::CLIENT_ID_KEY), active) {
-                    (Some(id), Some(active)) if marked => Holder::Client {
-                        owner: id.clone(),
+                match (owner, active) {
+                    (Some(owner), Some(active)) => Holder::Client {
+                        owner: owner.to_string(),
                         active: active.to_string(),
                     },
                     _ => Holder::Unmarked(md.current_version),
