@@ -24,19 +24,22 @@ fn every_example_validates() {
         files.len() >= 5,
         "expected the provider, resource, data source and demo examples"
     );
+    let mut validated_dirs = std::collections::BTreeSet::new();
     for file in files {
         let body = std::fs::read_to_string(&file).expect("read example");
+        let dir = file.parent().expect("example dir").to_path_buf();
         let tf = Tf::new("http://127.0.0.1:9");
-        if body.contains("required_providers") {
-            // A complete configuration (the demo, the module): validated in
-            // place within a copy of examples/, so relative module sources
+        if is_configuration(&dir) {
+            // A complete configuration or module (the demo, the modules and
+            // their examples): validated in place, once per directory,
+            // within a copy of examples/, so relative module sources
             // resolve as they do for users.
+            if !validated_dirs.insert(dir.clone()) {
+                continue;
+            }
             copy_tree(&root, &tf.path().join("examples"));
-            let dir = file
-                .parent()
-                .and_then(|d| d.strip_prefix(&root).ok())
-                .expect("example dir");
-            let chdir = format!("-chdir=examples/{}", dir.display());
+            let relative = dir.strip_prefix(&root).expect("under examples/");
+            let chdir = format!("-chdir=examples/{}", relative.display());
             for args in [
                 vec![chdir.as_str(), "init", "-no-color"],
                 vec![chdir.as_str(), "validate", "-no-color"],
@@ -45,7 +48,7 @@ fn every_example_validates() {
                 assert!(
                     out.status.success(),
                     "{} does not validate:\n{}",
-                    file.display(),
+                    dir.display(),
                     text(&out)
                 );
             }
@@ -67,4 +70,20 @@ fn every_example_validates() {
             text(&out)
         );
     }
+}
+
+/// A directory whose `.tf` files declare their own `required_providers`
+/// (in any of them: a module keeps it in `versions.tf`) is a whole
+/// configuration; the other examples are snippets.
+fn is_configuration(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .expect("read example dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .any(|p| {
+            std::fs::read_to_string(&p)
+                .expect("read example")
+                .contains("required_providers")
+        })
 }

@@ -11,6 +11,7 @@ mod handshake;
 mod harness;
 mod integration_credential;
 mod mistakes;
+mod modules;
 mod oauth_client;
 mod packaging;
 mod proxy;
