@@ -20,3 +20,4 @@ mod standby;
 mod vault;
 mod vault_auth;
 mod vault_secret;
+mod workflows;
