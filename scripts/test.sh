@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit tests and the end-to-end tests
-# (real Terraform CLI, the Genesys Cloud emulator, OpenBao).
+# (real Terraform CLI, the Genesys Cloud emulator, OpenBao), which include
+# `terraform test` in each module of examples/modules (tests/e2e/modules.rs).
+# CI (.github/workflows/ci.yml, through .ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
