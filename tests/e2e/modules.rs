@@ -1,7 +1,7 @@
 //! The reusable modules in `examples/modules`, tested as their users test
 //! them: `terraform init` (the provider from the mirror) and
-//! `terraform test` in each module. Its mocked plan tests run with no
-//! server reachable; its apply test runs against the emulator and an
+//! `terraform test` in each module. The mocked plan tests run with no
+//! server reachable; the apply test runs against the emulator and an
 //! OpenBao dev server started here, the provider configured from the
 //! environment only. A refusal test whose `expect_failures` is taken out
 //! must fail with the module's own validation message. The validations
@@ -30,14 +30,18 @@ fn terraform_test(tf: &Tf, file: &str) -> std::process::Output {
     tf.run_raw(&["test", "-no-color", &format!("-filter=tests/{file}")])
 }
 
-/// The `validation` block of variable `name` in `variables.tf` (each
-/// variable of the modules has at most one).
+/// The `validation` block of variable `name` in `variables.tf`: the
+/// modules give a variable one at most, so that a refusal names one rule.
 fn validation_block<'a>(variables_tf: &'a str, name: &str) -> &'a str {
     let block = variables_tf
         .split_once(&format!("variable \"{name}\" {{"))
         .map(|(_, rest)| rest)
         .unwrap_or_else(|| panic!("variable {name} is not declared"));
     let block = block.split("\nvariable ").next().unwrap_or(block);
+    assert!(
+        block.matches("validation {").count() <= 1,
+        "variable {name} has more than one validation block"
+    );
     block
         .split_once("validation {")
         .map(|(_, rest)| rest)
