@@ -163,7 +163,9 @@ impl<T: DataSource> DynamicDataSource for T {
         )
             .factor()?;
         let state = <T as DataSource>::read(self, diags, config, provider_meta_state).await?;
-        RawValue::serialize(diags, &state)
+        // JSON, as for a resource read: an output computed from this value
+        // must compare equal to the same value stored in the state file.
+        RawValue::serialize_json(diags, &state)
     }
 }
 

@@ -124,6 +124,32 @@ impl RawValue {
     {
         Some(Self::MessagePack(Self::serialize_vec(diags, value)?))
     }
+
+    /// Serialize `value` into a JSON encoded [`RawValue`]
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - diagnostics where serialization errors and warnings are reported
+    /// * `value` - object to encode
+    ///
+    /// # Remarks
+    ///
+    /// JSON cannot carry unknown values: use it only for values that are wholly known
+    /// (a state read back from the remote system).
+    ///
+    /// Returns [`None`] iff there is an error reported in diagnostics
+    pub fn serialize_json<T>(diags: &mut Diagnostics, value: &T) -> Option<RawValue>
+    where
+        T: Serialize,
+    {
+        match serde_json::to_vec(value) {
+            Ok(value) => Some(Self::Json(value)),
+            Err(err) => {
+                diags.root_error_short(err.to_string());
+                None
+            }
+        }
+    }
 }
 
 impl From<tfplugin6::DynamicValue> for RawValue {

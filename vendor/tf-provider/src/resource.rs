@@ -543,8 +543,14 @@ impl<T: Resource> DynamicResource for T {
         let (state, private_state) =
             <T as Resource>::read(self, diags, state, private_state, provider_meta_state).await?;
 
+        // JSON, the encoding Terraform stores state in: Terraform decodes the
+        // stored state from JSON, and a refresh-only plan is applyable when the
+        // refreshed object differs from it by reflect.DeepEqual, which sees how
+        // a number was decoded (MessagePack 86400 and JSON 86400 give two
+        // different big.Float values). In JSON, an unchanged object decodes
+        // to the very same value.
         (
-            RawValue::serialize(diags, &state),
+            RawValue::serialize_json(diags, &state),
             RawValue::serialize_vec(diags, &private_state),
         )
             .factor()
@@ -762,5 +768,123 @@ impl<T: Resource> DynamicResource for T {
 impl<T: Resource + 'static> From<T> for Box<dyn DynamicResource> {
     fn from(value: T) -> Self {
         Box::new(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::{Value, ValueEmpty, ValueNumber};
+
+    #[derive(Serialize, Deserialize)]
+    struct State {
+        n: ValueNumber,
+    }
+
+    struct Echo;
+
+    #[async_trait]
+    impl Resource for Echo {
+        type State<'a> = State;
+        type PrivateState<'a> = ValueEmpty;
+        type ProviderMetaState<'a> = ValueEmpty;
+        fn schema(&self, _: &mut Diagnostics) -> Option<Schema> {
+            None
+        }
+        async fn read<'a>(
+            &self,
+            _: &mut Diagnostics,
+            state: State,
+            private: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty)> {
+            Some((state, private))
+        }
+        async fn plan_create<'a>(
+            &self,
+            _: &mut Diagnostics,
+            proposed: State,
+            _: State,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty)> {
+            Some((proposed, ValueEmpty::Null))
+        }
+        async fn plan_update<'a>(
+            &self,
+            _: &mut Diagnostics,
+            _: State,
+            proposed: State,
+            _: State,
+            private: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty, Vec<AttributePath>)> {
+            Some((proposed, private, vec![]))
+        }
+        async fn plan_destroy<'a>(
+            &self,
+            _: &mut Diagnostics,
+            _: State,
+            private: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<ValueEmpty> {
+            Some(private)
+        }
+        async fn create<'a>(
+            &self,
+            _: &mut Diagnostics,
+            planned: State,
+            _: State,
+            private: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty)> {
+            Some((planned, private))
+        }
+        async fn update<'a>(
+            &self,
+            _: &mut Diagnostics,
+            _: State,
+            planned: State,
+            _: State,
+            private: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<(State, ValueEmpty)> {
+            Some((planned, private))
+        }
+        async fn destroy<'a>(
+            &self,
+            _: &mut Diagnostics,
+            _: State,
+            _: ValueEmpty,
+            _: ValueEmpty,
+        ) -> Option<()> {
+            Some(())
+        }
+    }
+
+    /// The state read back is answered in JSON, the encoding Terraform keeps
+    /// state in, so that an unchanged object decodes to the value Terraform
+    /// decoded from its state file (a number included).
+    #[test]
+    fn read_answers_the_state_in_json() {
+        let mut diags = Diagnostics::default();
+        let state = RawValue::serialize(
+            &mut diags,
+            &State {
+                n: Value::Value(86400),
+            },
+        )
+        .expect("state");
+        let null = RawValue::serialize(&mut diags, &ValueEmpty::Null).expect("meta");
+        let (state, private) = futures::executor::block_on(DynamicResource::read(
+            &Echo,
+            &mut diags,
+            state,
+            vec![],
+            null,
+        ))
+        .expect("read");
+        assert!(diags.errors.is_empty());
+        assert_eq!(state, RawValue::Json(br#"{"n":86400}"#.to_vec()));
+        assert_eq!(private, vec![0xc0]);
     }
 }
