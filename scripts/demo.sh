@@ -54,10 +54,11 @@ terraform apply -no-color -auto-approve
 echo "==> terraform plan after apply (must be empty)"
 if ! terraform plan -no-color -detailed-exitcode >/dev/null; then echo "    the plan after apply is not empty"; exit 1; fi
 echo "    no changes"
+# The scheduled drift check (docs/guides/drift-detection.md): exit 0, no drift.
+if ! terraform plan -refresh-only -no-color -detailed-exitcode >/dev/null; then echo "    a refresh-only plan reports drift right after apply"; exit 1; fi
+echo "    refresh-only plan: no drift"
 # A refresh-only apply, then a plan: empty again, checked the way the e2e
-# tests check it. (`plan -refresh-only -detailed-exitcode` answers 2 for this
-# configuration although it prints "No changes" and a refresh-only apply
-# leaves the state identical; the old check hid that behind `&&`.)
+# tests check it.
 terraform apply -refresh-only -no-color -auto-approve >/dev/null
 if ! terraform plan -no-color -detailed-exitcode >/dev/null; then echo "    the plan after a refresh is not empty"; exit 1; fi
 echo "    after a refresh-only apply: no changes"

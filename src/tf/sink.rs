@@ -320,6 +320,8 @@ impl Resource for SinkResource {
                 // the sink and leaving the entry behind.
                 tracing::info!(client_id = %spec.client_id, "OAuth client is gone; the sink will be replaced");
                 private.client_gone = true;
+                // Shown by a refresh-only plan (drift detection).
+                state.verified_at = Value::Null;
                 return Some((Value::Value(state), Value::Value(private)));
             }
             Err(e) => {
@@ -345,7 +347,11 @@ impl Resource for SinkResource {
         if state.verify_on_read.as_option() == Some(true) && observed.latest_live {
             match sink::stored_credentials(&genesys, &vault, &spec).await {
                 Ok(Stored::Work) => {}
-                Ok(Stored::Rejected) => private.secret_rejected = true,
+                Ok(Stored::Rejected) => {
+                    private.secret_rejected = true;
+                    // Shown by a refresh-only plan (drift detection).
+                    state.verified_at = Value::Null;
+                }
                 Ok(Stored::ClientNotActive(client_state)) => diags.warning(
                     "The sink's OAuth client is not active",
                     format!("OAuth client {} is {client_state}: Genesys Cloud refuses its credentials whatever the secret, so the secret at {} is not rotated. Set the client's state to active to let consumers in again.", spec.client_id, spec.entry),

@@ -300,6 +300,6 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
         Attr::new("secret_hash", Str, Computed, "`sha256:<hex>` of the secret, salted with the active client's id and domain-separated. Null after import until the next rotation."),
         Attr::new("rotated_at", Str, Computed, "When the secret was last regenerated (RFC 3339)."),
         Attr::new("rotate_after", Str, Computed, "`rotated_at + rotation_period`: the first apply after this rotates."),
-        Attr::new("verified_at", Str, Computed, "When the current secret was seen to work at the token endpoint."),
+        Attr::new("verified_at", Str, Computed, "When the current secret was seen to work at the token endpoint. Null once a refresh finds that it cannot work: the OAuth client is gone, or (`verify_on_read`) the token endpoint rejects it."),
     ])
 });

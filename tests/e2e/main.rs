@@ -5,6 +5,7 @@ mod bench;
 mod consistency;
 mod crash;
 mod docs;
+mod drift;
 mod examples;
 #[cfg(unix)]
 mod handshake;
