@@ -224,7 +224,7 @@ impl Provider for GenesysProvider {
                 blocks: map! {
                     "vault" => NestedBlock::Optional(Block {
                         version: 0,
-                        description: Description::markdown("The Vault (or OpenBao) the secret sinks write to and `oauthclient_from_vault` reads from, and how the provider authenticates to it. Attributes fall back to Vault's standard environment variables; an empty block (or none) works with `VAULT_ADDR` and `VAULT_TOKEN`, as HCP Terraform's dynamic credentials set them."),
+                        description: Description::markdown(format!("The Vault (or OpenBao) the secret sinks write to and `oauthclient_from_vault` reads from, and how the provider authenticates to it. Attributes fall back to Vault's standard environment variables; an empty block (or none) works with `VAULT_ADDR` and `VAULT_TOKEN`, as HCP Terraform's dynamic credentials set them. {}", config::vault::auth_order_markdown())),
                         attributes: map! {
                             "address" => attr(AttributeType::String, Optional, "Vault address, e.g. `https://vault.example.com:8200`. Environment: `VAULT_ADDR` (or `VAULT_ADDRESS`)."),
                             "token" => sensitive(AttributeType::String, Optional, "Vault token. Environment: `VAULT_TOKEN`, else the file `~/.vault-token`."),
