@@ -59,13 +59,20 @@ pub struct FromVaultLocation {
     pub client_secret_key: String,
 }
 
+/// `oauthclient_from_vault.mount` when not set.
+pub const DEFAULT_FROM_VAULT_MOUNT: &str = "secret";
+/// `oauthclient_from_vault.client_id_key` when not set (as a sink writes it).
+pub const DEFAULT_CLIENT_ID_KEY: &str = "client_id";
+/// `oauthclient_from_vault.client_secret_key` when not set.
+pub const DEFAULT_CLIENT_SECRET_KEY: &str = "client_secret";
+
 impl FromVaultInput {
     /// Mount, path and keys with their defaults; an error on the attribute
     /// that is malformed.
     pub fn location(&self) -> Result<FromVaultLocation, Vec<AttributeError>> {
         let mut errors = Vec::new();
         let entry = KvPath::checked(
-            self.mount.as_deref().unwrap_or("secret"),
+            self.mount.as_deref().unwrap_or(DEFAULT_FROM_VAULT_MOUNT),
             self.path.as_deref().unwrap_or_default(),
             [
                 "oauthclient_from_vault.mount",
@@ -87,12 +94,12 @@ impl FromVaultInput {
         };
         let client_id_key = key(
             &self.client_id_key,
-            "client_id",
+            DEFAULT_CLIENT_ID_KEY,
             "oauthclient_from_vault.client_id_key",
         );
         let client_secret_key = key(
             &self.client_secret_key,
-            "client_secret",
+            DEFAULT_CLIENT_SECRET_KEY,
             "oauthclient_from_vault.client_secret_key",
         );
         match entry {
@@ -169,6 +176,26 @@ fn check_from_vault(input: &ProviderInput, from_vault: &FromVaultInput) -> Vec<A
     }
     errors.extend(from_vault.location().err().unwrap_or_default());
     errors
+}
+
+/// The provider's own client credentials from Vault when
+/// `oauthclient_from_vault` is set (`Ok(None)` when it is not); an error on
+/// the block when Vault is not configured.
+pub async fn from_vault_if_set(
+    vault: Option<&VaultClient>,
+    from_vault: Option<&FromVaultInput>,
+) -> Result<Option<Credentials>, AttributeError> {
+    let Some(from_vault) = from_vault else {
+        return Ok(None);
+    };
+    let Some(vault) = vault else {
+        return Err(AttributeError::new(
+            "oauthclient_from_vault",
+            "oauthclient_from_vault needs Vault",
+            "Configure Vault: vault { address } or VAULT_ADDR, and a way to authenticate.",
+        ));
+    };
+    credentials_from_vault(vault, from_vault).await.map(Some)
 }
 
 /// Reads the provider's own client credentials from Vault
@@ -464,6 +491,20 @@ mod tests {
             resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
         assert!(matches!(s.credentials, Credentials::AccessToken(_)));
         assert_eq!(s.endpoints.api.as_str(), "https://api.mypurecloud.com/");
+    }
+
+    #[tokio::test]
+    async fn credentials_from_vault_need_vault_only_when_asked_for() {
+        assert!(matches!(from_vault_if_set(None, None).await, Ok(None)));
+        let from_vault = FromVaultInput {
+            path: Some("genesys/admin".into()),
+            ..Default::default()
+        };
+        let e = from_vault_if_set(None, Some(&from_vault))
+            .await
+            .expect_err("no Vault");
+        assert_eq!(e.attribute, "oauthclient_from_vault");
+        assert!(e.detail.contains("VAULT_ADDR"), "{e:?}");
     }
 
     #[test]

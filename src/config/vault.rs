@@ -32,6 +32,11 @@ pub struct VaultInput {
     pub auth_login_approle: Option<AppRoleLoginInput>,
 }
 
+/// `auth_login_jwt.mount` when not set.
+pub const DEFAULT_JWT_MOUNT: &str = "jwt";
+/// `auth_login_approle.mount` when not set.
+pub const DEFAULT_APPROLE_MOUNT: &str = "approle";
+
 /// `vault { auth_login_jwt { … } }` as written.
 #[derive(Debug, Default, Clone)]
 pub struct JwtLoginInput {
@@ -128,22 +133,18 @@ pub const AUTH_METHODS: &[AuthMethod] = &[
     },
 ];
 
-/// A fallback's token: `None` when its source has none.
-type FallbackToken =
-    fn(Env<'_>, Option<&std::path::Path>) -> Option<Result<VaultAuth, AttributeError>>;
-
 /// Where the token comes from when the block sets no method, in order.
 struct Fallback {
     /// The variable or file, as messages name it.
     name: &'static str,
-    /// The token, if this source has one (`home` is the user's home).
-    token: FallbackToken,
+    /// The token; `None` when this source has none.
+    token: fn(Env<'_>) -> Option<Result<VaultAuth, AttributeError>>,
 }
 
 const FALLBACKS: &[Fallback] = &[
     Fallback {
         name: "VAULT_TOKEN",
-        token: |env, _| {
+        token: |env| {
             env.var("VAULT_TOKEN").map(|token| {
                 Ok(VaultAuth::Token {
                     token: Secret::new(token),
@@ -154,7 +155,7 @@ const FALLBACKS: &[Fallback] = &[
     },
     Fallback {
         name: "GENESYSCLOUD_VAULT_TOKEN_FILE",
-        token: |env, _| {
+        token: |env| {
             env.var("GENESYSCLOUD_VAULT_TOKEN_FILE")
                 .map(|file| token_from_file(&file, "vault.token_file"))
         },
@@ -163,8 +164,8 @@ const FALLBACKS: &[Fallback] = &[
         name: "~/.vault-token",
         // A missing or empty ~/.vault-token is not an error: it is simply
         // not there.
-        token: |_, home| {
-            let file = home?.join(".vault-token");
+        token: |env| {
+            let file = std::path::Path::new(&env.var("HOME")?).join(".vault-token");
             token_from_file(&file.to_string_lossy(), "vault.token")
                 .ok()
                 .map(Ok)
@@ -206,7 +207,8 @@ pub fn auth_order_markdown() -> String {
 
 /// Resolves the Vault settings: block attributes, then `VAULT_ADDR` (or the
 /// seed tutorial's `VAULT_ADDRESS`), `VAULT_NAMESPACE`, `VAULT_CACERT`,
-/// `TFC_VAULT_ENCODED_CACERT`, `VAULT_SKIP_VERIFY`. `Ok(None)` when no
+/// `TFC_VAULT_ENCODED_CACERT`, `VAULT_SKIP_VERIFY` (and `HOME`, for
+/// `~/.vault-token`). `Ok(None)` when no
 /// address is configured anywhere: Vault is then unavailable, which only
 /// matters to the secret sinks and `oauthclient_from_vault`.
 ///
@@ -216,7 +218,6 @@ pub fn auth_order_markdown() -> String {
 pub fn resolve_vault(
     input: &VaultInput,
     env: Env<'_>,
-    home: Option<std::path::PathBuf>,
     retry: RetryPolicy,
     request_timeout: Duration,
     user_agent: String,
@@ -233,7 +234,7 @@ pub fn resolve_vault(
     let address = checked_address(&address, &mut warnings)
         .map_err(|e| errors.push(e))
         .ok();
-    let auth = match resolve_auth(input, env, home.as_deref()) {
+    let auth = match resolve_auth(input, env) {
         Ok((auth, shadowed)) => {
             warnings.extend(shadowed);
             Some(auth)
@@ -320,11 +321,10 @@ fn skip_tls_verify(input: &VaultInput, env: Env<'_>) -> bool {
 fn resolve_auth(
     input: &VaultInput,
     env: Env<'_>,
-    home: Option<&std::path::Path>,
 ) -> Result<(VaultAuth, Vec<AttributeError>), AttributeError> {
     let mut set = AUTH_METHODS.iter().filter(|m| (m.set)(input));
     let Some(chosen) = set.next() else {
-        let found = FALLBACKS.iter().find_map(|f| (f.token)(env, home));
+        let found = FALLBACKS.iter().find_map(|f| (f.token)(env));
         return found
             .unwrap_or_else(|| Err(no_way_to_authenticate()))
             .map(|auth| (auth, Vec::new()));
@@ -377,7 +377,7 @@ fn token_from_file(file: &str, attribute: &'static str) -> Result<VaultAuth, Att
 
 fn jwt_login(input: Option<&JwtLoginInput>, env: Env<'_>) -> Result<VaultAuth, AttributeError> {
     let input = input.cloned().unwrap_or_default();
-    let mount = input.mount.unwrap_or_else(|| "jwt".into());
+    let mount = input.mount.unwrap_or_else(|| DEFAULT_JWT_MOUNT.into());
     let role = input.role.unwrap_or_default();
     if role.trim().is_empty() {
         return Err(AttributeError {
@@ -420,7 +420,7 @@ fn approle_login(
     env: Env<'_>,
 ) -> Result<VaultAuth, AttributeError> {
     let input = input.cloned().unwrap_or_default();
-    let mount = input.mount.unwrap_or_else(|| "approle".into());
+    let mount = input.mount.unwrap_or_else(|| DEFAULT_APPROLE_MOUNT.into());
     let pick = |value: Option<Secret>, variable: &str, attribute: &'static str| {
         value
             .filter(|v| !v.is_empty())
@@ -511,7 +511,6 @@ mod tests {
         let none = resolve_vault(
             &VaultInput::default(),
             Env::new(&env_of(&[])),
-            None,
             RetryPolicy::default(),
             Duration::from_secs(5),
             "ua".into(),
@@ -520,15 +519,16 @@ mod tests {
 
         let home = tempfile::tempdir().expect("tempdir");
         std::fs::write(home.path().join(".vault-token"), "file-token\n").expect("write");
+        let home = home.path().to_string_lossy();
         let env = env_of(&[
             ("VAULT_ADDRESS", "http://127.0.0.1:8200"),
             ("VAULT_NAMESPACE", "team/"),
             ("VAULT_SKIP_VERIFY", "true"),
+            ("HOME", &home),
         ]);
         let s = resolve_vault(
             &VaultInput::default(),
             Env::new(&env),
-            Some(home.path().to_path_buf()),
             RetryPolicy::default(),
             Duration::from_secs(5),
             "ua".into(),
@@ -551,7 +551,6 @@ mod tests {
         let errors = resolve_vault(
             &input,
             Env::new(&env_of(&[])),
-            None,
             RetryPolicy::default(),
             Duration::from_secs(5),
             "ua".into(),
@@ -571,7 +570,6 @@ mod tests {
         resolve_vault(
             input,
             Env::new(&env_of(env)),
-            None,
             RetryPolicy::default(),
             Duration::from_secs(5),
             "ua".into(),

@@ -61,6 +61,21 @@ pub fn name_taken_warning(
     ))
 }
 
+/// The allowed token lifetimes, as the schema's description says them.
+pub fn validity_sentence() -> String {
+    format!(
+        "{} to {} seconds",
+        VALIDITY_RANGE.start(),
+        VALIDITY_RANGE.end()
+    )
+}
+
+/// The grant types, as the schema's description lists them (Markdown).
+pub fn grant_types_markdown() -> String {
+    let quoted: Vec<String> = GRANT_TYPES.iter().map(|g| format!("`{g}`")).collect();
+    quoted.join(", ")
+}
+
 /// Checks a client name.
 pub fn check_name(name: &str) -> Result<(), AttributeError> {
     if name.trim().is_empty() {
@@ -232,6 +247,8 @@ mod tests {
             Err("access_token_validity_seconds")
         );
         assert!(check_validity(38_880_001).is_err());
+        assert_eq!(validity_sentence(), "300 to 38880000 seconds");
+        assert!(grant_types_markdown().starts_with("`CODE`, `TOKEN`, "));
         assert!(check_state("inactive").is_ok() && check_state("deleted").is_err());
         assert!(check_name("  ").is_err() && check_name("ci").is_ok());
     }
