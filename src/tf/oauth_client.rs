@@ -83,21 +83,16 @@ impl ClientState {
     }
 }
 
-/// The resource and data source share the roles block schema.
-pub fn roles_block(computed_only: bool) -> Block {
-    let (role, division) = if computed_only {
-        (Computed, Computed)
-    } else {
-        (Required, OptionalComputed)
-    };
+/// The resource's `roles` block.
+fn roles_block() -> Block {
     Block {
         version: 0,
         description: Description::markdown(
             "A role granted to a client-credentials client, in one division.",
         ),
         attributes: map! {
-            "role_id" => attr(Str, role, "Id of a Genesys Cloud authorization role (Admin > Roles, or `GET /api/v2/authorization/roles`). The provider's own admin client must be allowed to grant it."),
-            "division_id" => attr(Str, division, "Division id; `*` means all divisions. When left out, the provider grants the role in the organization's home division (looked up once per run) and records its id."),
+            "role_id" => attr(Str, Required, "Id of a Genesys Cloud authorization role (Admin > Roles, or `GET /api/v2/authorization/roles`). The provider's own admin client must be allowed to grant it."),
+            "division_id" => attr(Str, OptionalComputed, "Division id; `*` means all divisions. When left out, the provider grants the role in the organization's home division (looked up once per run) and records its id."),
         },
         blocks: Default::default(),
         deprecated: false,
@@ -402,7 +397,7 @@ impl Resource for OAuthClientResource {
                 ),
                 attributes: ATTRIBUTES.schema(),
                 blocks: map! {
-                    "roles" => NestedBlock::Set(roles_block(false)),
+                    "roles" => NestedBlock::Set(roles_block()),
                 },
                 deprecated: false,
             },
