@@ -20,9 +20,10 @@ use crate::secret::Secret;
 use crate::zeroizing::read_body;
 use zeroize::Zeroizing;
 
-/// How the provider authenticates to Genesys Cloud.
+/// How the provider itself logs in to Genesys Cloud (not to be confused
+/// with an integration credential, which the provider manages).
 #[derive(Debug, Clone)]
-pub enum Credentials {
+pub enum LoginCredentials {
     /// Client-credentials grant with an admin OAuth client.
     ClientCredentials {
         /// OAuth client id.
@@ -39,8 +40,8 @@ pub enum Credentials {
 pub struct ClientSettings {
     /// API and login hosts.
     pub endpoints: Endpoints,
-    /// How to authenticate.
-    pub credentials: Credentials,
+    /// How the provider logs in.
+    pub login: LoginCredentials,
     /// Retry bounds.
     pub retry: RetryPolicy,
     /// Timeout of one HTTP attempt.
@@ -53,21 +54,21 @@ pub struct ClientSettings {
     /// Where the credentials were read from, when the provider block does
     /// not say it by itself (`oauthclient_from_vault` and its entry): named
     /// when the token endpoint refuses them.
-    pub credentials_origin: Option<String>,
+    pub login_origin: Option<String>,
 }
 
 #[cfg(test)]
 impl ClientSettings {
     /// Settings for unit tests against a server at `base_url`: default
     /// retries, a 5 s timeout, no consistency window.
-    pub(crate) fn for_tests(base_url: &str, credentials: Credentials) -> ClientSettings {
+    pub(crate) fn for_tests(base_url: &str, login: LoginCredentials) -> ClientSettings {
         ClientSettings {
             endpoints: Endpoints::for_base_url(base_url).expect("test server URL"),
-            credentials,
+            login,
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(5),
             consistency_window: Duration::ZERO,
-            credentials_origin: None,
+            login_origin: None,
             user_agent: "test".into(),
         }
     }
@@ -261,9 +262,9 @@ impl GenesysClient {
 
     /// A fresh access token for the provider's own calls.
     async fn access_token(&self) -> Result<(Secret, Option<u64>), GenesysError> {
-        match &self.settings.credentials {
-            Credentials::AccessToken(token) => Ok((token.clone(), None)),
-            Credentials::ClientCredentials {
+        match &self.settings.login {
+            LoginCredentials::AccessToken(token) => Ok((token.clone(), None)),
+            LoginCredentials::ClientCredentials {
                 client_id,
                 client_secret,
             } => {
@@ -271,7 +272,7 @@ impl GenesysClient {
                     .tokens
                     .get_or_refresh(|| async {
                         debug!("exchanging the provider's client credentials for an access token");
-                        let operation = match &self.settings.credentials_origin {
+                        let operation = match &self.settings.login_origin {
                             Some(origin) => format!("authenticate the provider with the client credentials from {origin}"),
                             None => "authenticate the provider".into(),
                         };

@@ -321,7 +321,7 @@ async fn genesys_client(
     vault: Option<&VaultClient>,
 ) -> Result<GenesysClient, ()> {
     let from_vault =
-        config::genesys::from_vault_if_set(vault, input.oauthclient_from_vault.as_ref())
+        config::genesys::login_from_vault_if_set(vault, input.oauthclient_from_vault.as_ref())
             .await
             .map_err(|e| attribute_error(diags, e))?;
     let settings = config::genesys::resolve(input, env, crate::user_agent(), from_vault).map_err(
