@@ -581,3 +581,67 @@ pub(crate) fn with_give_up(error: GenesysError, reason: GiveUpReason) -> Genesys
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure_of(method: Method, status: u16, body: &str) -> (Failure, GenesysError) {
+        let request = Request {
+            operation: "update OAuth client",
+            method: &method,
+            path: "/api/v2/oauth/clients/c",
+            url: "https://api.example/api/v2/oauth/clients/c",
+        };
+        let status = StatusCode::from_u16(status).expect("status");
+        api_failure(&request, status, None, Some("3"), body.as_bytes(), 2)
+    }
+
+    #[test]
+    fn error_answers_say_whether_to_wait_and_what_went_wrong() {
+        let cases = [
+            (
+                Method::PUT,
+                409,
+                Failure::Throttled {
+                    retry_after: parse_retry_after(Some("3")),
+                },
+            ),
+            (
+                Method::DELETE,
+                409,
+                Failure::Throttled {
+                    retry_after: parse_retry_after(Some("3")),
+                },
+            ),
+            (Method::POST, 409, Failure::Permanent),
+            (
+                Method::GET,
+                429,
+                Failure::Throttled {
+                    retry_after: parse_retry_after(Some("3")),
+                },
+            ),
+            (Method::GET, 503, Failure::ServerError),
+            (Method::GET, 400, Failure::Permanent),
+        ];
+        for (method, status, expected) in cases {
+            let (failure, _) = failure_of(method.clone(), status, "{}");
+            assert_eq!(failure, expected, "{method} answered {status}");
+        }
+        let (_, error) = failure_of(
+            Method::PUT,
+            400,
+            r#"{"message":"bad name","code":"bad.request","contextId":"ctx-1"}"#,
+        );
+        match error {
+            GenesysError::Api(api) => {
+                assert_eq!(api.status, 400);
+                assert_eq!(api.message, "bad name");
+                assert_eq!(api.correlation_id.as_deref(), Some("ctx-1"));
+                assert_eq!(api.attempts, 2);
+            }
+            other => panic!("expected an API error, got {other:?}"),
+        }
+    }
+}
