@@ -14,6 +14,15 @@ impl<'a> Env<'a> {
         Env { lookup }
     }
 
+    /// The process environment: the one place the provider reads it (a
+    /// value that is not valid Unicode counts as unset).
+    pub fn process() -> Env<'static> {
+        fn lookup(name: &str) -> Option<String> {
+            std::env::var(name).ok()
+        }
+        Env { lookup: &lookup }
+    }
+
     /// The variable's trimmed value; `None` when unset or blank.
     pub fn var(&self, name: &str) -> Option<String> {
         (self.lookup)(name)
@@ -25,6 +34,13 @@ impl<'a> Env<'a> {
     pub fn first(&self, names: &[&str]) -> Option<String> {
         names.iter().find_map(|n| self.var(n))
     }
+}
+
+/// The variables an attribute falls back to, as its description says them:
+/// ``Environment: `A`, then `B`.``
+pub fn sentence(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    format!("Environment: {}.", quoted.join(", then "))
 }
 
 #[cfg(test)]
@@ -48,5 +64,18 @@ mod tests {
             env.first(&["EMPTY", "BLANK", "SET"]).as_deref(),
             Some("value")
         );
+    }
+
+    #[test]
+    fn descriptions_name_the_variables_in_order() {
+        assert_eq!(sentence(&["A"]), "Environment: `A`.");
+        assert_eq!(sentence(&["A", "B"]), "Environment: `A`, then `B`.");
+    }
+
+    #[test]
+    fn the_process_environment_follows_the_same_rule() {
+        // PATH is set wherever the tests run; a name nobody sets is not.
+        assert!(Env::process().var("PATH").is_some());
+        assert_eq!(Env::process().var("GENESYSCLOUD_TEST_NEVER_SET_9F3C"), None);
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::attribute_error::AttributeError;
 use crate::genesys::region::{region_names, DEFAULT_REGION};
-use crate::genesys::{ClientSettings, Credentials, Endpoints};
+use crate::genesys::{ClientSettings, Endpoints, LoginCredentials};
 use crate::secret::Secret;
 use crate::vault::{KvPath, KvRead, VaultClient, VaultError};
 
@@ -59,13 +59,20 @@ pub struct FromVaultLocation {
     pub client_secret_key: String,
 }
 
+/// `oauthclient_from_vault.mount` when not set.
+pub const DEFAULT_FROM_VAULT_MOUNT: &str = "secret";
+/// `oauthclient_from_vault.client_id_key` when not set (as a sink writes it).
+pub const DEFAULT_CLIENT_ID_KEY: &str = "client_id";
+/// `oauthclient_from_vault.client_secret_key` when not set.
+pub const DEFAULT_CLIENT_SECRET_KEY: &str = "client_secret";
+
 impl FromVaultInput {
     /// Mount, path and keys with their defaults; an error on the attribute
     /// that is malformed.
     pub fn location(&self) -> Result<FromVaultLocation, Vec<AttributeError>> {
         let mut errors = Vec::new();
         let entry = KvPath::checked(
-            self.mount.as_deref().unwrap_or("secret"),
+            self.mount.as_deref().unwrap_or(DEFAULT_FROM_VAULT_MOUNT),
             self.path.as_deref().unwrap_or_default(),
             [
                 "oauthclient_from_vault.mount",
@@ -87,12 +94,12 @@ impl FromVaultInput {
         };
         let client_id_key = key(
             &self.client_id_key,
-            "client_id",
+            DEFAULT_CLIENT_ID_KEY,
             "oauthclient_from_vault.client_id_key",
         );
         let client_secret_key = key(
             &self.client_secret_key,
-            "client_secret",
+            DEFAULT_CLIENT_SECRET_KEY,
             "oauthclient_from_vault.client_secret_key",
         );
         match entry {
@@ -171,12 +178,32 @@ fn check_from_vault(input: &ProviderInput, from_vault: &FromVaultInput) -> Vec<A
     errors
 }
 
+/// The provider's own client credentials from Vault when
+/// `oauthclient_from_vault` is set (`Ok(None)` when it is not); an error on
+/// the block when Vault is not configured.
+pub async fn login_from_vault_if_set(
+    vault: Option<&VaultClient>,
+    from_vault: Option<&FromVaultInput>,
+) -> Result<Option<LoginCredentials>, AttributeError> {
+    let Some(from_vault) = from_vault else {
+        return Ok(None);
+    };
+    let Some(vault) = vault else {
+        return Err(AttributeError::new(
+            "oauthclient_from_vault",
+            "oauthclient_from_vault needs Vault",
+            "Configure Vault: vault { address } or VAULT_ADDR, and a way to authenticate.",
+        ));
+    };
+    login_from_vault(vault, from_vault).await.map(Some)
+}
+
 /// Reads the provider's own client credentials from Vault
 /// (`oauthclient_from_vault`), KV v1 or v2.
-pub async fn credentials_from_vault(
+pub async fn login_from_vault(
     vault: &VaultClient,
     from_vault: &FromVaultInput,
-) -> Result<Credentials, AttributeError> {
+) -> Result<LoginCredentials, AttributeError> {
     let FromVaultLocation {
         entry,
         client_id_key,
@@ -245,20 +272,20 @@ pub async fn credentials_from_vault(
         &client_secret_key,
         "oauthclient_from_vault.client_secret_key",
     )?;
-    Ok(Credentials::ClientCredentials {
+    Ok(LoginCredentials::ClientCredentials {
         client_id: client_id.expose().to_string(),
         client_secret,
     })
 }
 
 /// Resolves the attributes and the environment into client settings.
-/// `from_vault` carries the credentials read by [`credentials_from_vault`]
+/// `from_vault` carries the credentials read by [`login_from_vault`]
 /// when `oauthclient_from_vault` is set; they replace the direct ones.
 pub fn resolve(
     input: &ProviderInput,
     env: Env<'_>,
     user_agent: String,
-    from_vault: Option<Credentials>,
+    from_vault: Option<LoginCredentials>,
 ) -> Result<ClientSettings, Vec<AttributeError>> {
     let mut errors = check_static(input);
 
@@ -282,10 +309,10 @@ pub fn resolve(
         .access_token
         .clone()
         .or_else(|| env.first(ENV_ACCESS_TOKEN).map(Secret::new));
-    let credentials_origin = from_vault.as_ref().and(credentials_origin(input));
+    let login_origin = from_vault.as_ref().and(from_vault_origin(input));
     let credentials = match (from_vault, access_token) {
         (Some(credentials), _) => Some(credentials),
-        (None, Some(token)) => Some(Credentials::AccessToken(token)),
+        (None, Some(token)) => Some(LoginCredentials::AccessToken(token)),
         (None, None) => {
             let id = input
                 .oauthclient_id
@@ -303,10 +330,12 @@ pub fn resolve(
                 errors.push(missing("oauthclient_secret", ENV_CLIENT_SECRET));
             }
             match (id, secret) {
-                (Some(client_id), Some(client_secret)) => Some(Credentials::ClientCredentials {
-                    client_id,
-                    client_secret,
-                }),
+                (Some(client_id), Some(client_secret)) => {
+                    Some(LoginCredentials::ClientCredentials {
+                        client_id,
+                        client_secret,
+                    })
+                }
                 _ => None,
             }
         }
@@ -317,7 +346,7 @@ pub fn resolve(
     match (endpoints, credentials) {
         (Ok(endpoints), Some(credentials)) if errors.is_empty() => Ok(ClientSettings {
             endpoints,
-            credentials,
+            login: credentials,
             retry,
             request_timeout,
             consistency_window: std::time::Duration::from_secs(
@@ -326,7 +355,7 @@ pub fn resolve(
                     .unsigned_abs(),
             ),
             user_agent,
-            credentials_origin,
+            login_origin,
         }),
         _ => Err(errors),
     }
@@ -334,7 +363,7 @@ pub fn resolve(
 
 /// `oauthclient_from_vault` and its entry, named when the token endpoint
 /// refuses the credentials read there.
-fn credentials_origin(input: &ProviderInput) -> Option<String> {
+fn from_vault_origin(input: &ProviderInput) -> Option<String> {
     let location = input.oauthclient_from_vault.as_ref()?.location().ok()?;
     Some(format!(
         "oauthclient_from_vault (Vault entry {})",
@@ -397,8 +426,8 @@ mod tests {
         let s =
             resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
         assert_eq!(s.endpoints.api.as_str(), "https://api.mypurecloud.ie/");
-        match s.credentials {
-            Credentials::ClientCredentials { client_id, .. } => {
+        match s.login {
+            LoginCredentials::ClientCredentials { client_id, .. } => {
                 assert_eq!(client_id, "id-from-seed")
             }
             other => panic!("unexpected {other:?}"),
@@ -426,7 +455,7 @@ mod tests {
         assert_eq!(s.endpoints.api.as_str(), "http://127.0.0.1:9/");
         assert_eq!(s.retry.max_retries, 2);
         assert!(
-            matches!(s.credentials, Credentials::ClientCredentials { ref client_id, .. } if client_id == "attr-id")
+            matches!(s.login, LoginCredentials::ClientCredentials { ref client_id, .. } if client_id == "attr-id")
         );
     }
 
@@ -462,8 +491,25 @@ mod tests {
         let env = env_of(&[("GENESYSCLOUD_ACCESS_TOKEN", "tok")]);
         let s =
             resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
-        assert!(matches!(s.credentials, Credentials::AccessToken(_)));
+        assert!(matches!(s.login, LoginCredentials::AccessToken(_)));
         assert_eq!(s.endpoints.api.as_str(), "https://api.mypurecloud.com/");
+    }
+
+    #[tokio::test]
+    async fn credentials_from_vault_need_vault_only_when_asked_for() {
+        assert!(matches!(
+            login_from_vault_if_set(None, None).await,
+            Ok(None)
+        ));
+        let from_vault = FromVaultInput {
+            path: Some("genesys/admin".into()),
+            ..Default::default()
+        };
+        let e = login_from_vault_if_set(None, Some(&from_vault))
+            .await
+            .expect_err("no Vault");
+        assert_eq!(e.attribute, "oauthclient_from_vault");
+        assert!(e.detail.contains("VAULT_ADDR"), "{e:?}");
     }
 
     #[test]
@@ -486,7 +532,7 @@ mod tests {
                 "oauthclient_from_vault.client_id_key"
             ]
         );
-        let from_vault = Credentials::ClientCredentials {
+        let from_vault = LoginCredentials::ClientCredentials {
             client_id: "admin".into(),
             client_secret: Secret::new("from-vault"),
         };
@@ -505,11 +551,11 @@ mod tests {
         )
         .expect("valid");
         assert!(
-            matches!(s.credentials, Credentials::ClientCredentials { ref client_id, .. } if client_id == "admin")
+            matches!(s.login, LoginCredentials::ClientCredentials { ref client_id, .. } if client_id == "admin")
         );
         // A refusal at the token endpoint will name where they came from.
         assert_eq!(
-            s.credentials_origin.as_deref(),
+            s.login_origin.as_deref(),
             Some("oauthclient_from_vault (Vault entry secret/genesys/admin)")
         );
         let env = env_of(&[
@@ -518,6 +564,6 @@ mod tests {
         ]);
         let direct =
             resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
-        assert_eq!(direct.credentials_origin, None);
+        assert_eq!(direct.login_origin, None);
     }
 }

@@ -56,6 +56,17 @@ impl Bounds {
             .unwrap_or(self.default)
     }
 
+    /// The range and default as the schema's description says them:
+    /// `0..100, default 10.`
+    pub fn sentence(&self) -> String {
+        format!(
+            "{}..{}, default {}.",
+            self.range.start(),
+            self.range.end(),
+            self.default
+        )
+    }
+
     /// An error when `value` is set and out of range.
     pub fn check(&self, value: Option<i64>) -> Option<AttributeError> {
         let v = value.filter(|v| !self.range.contains(v))?;
@@ -129,5 +140,6 @@ mod tests {
         assert_eq!(retry.max_retries, 2);
         assert_eq!(retry.deadline, Duration::from_secs(300));
         assert_eq!(timeout, Duration::from_secs(16));
+        assert_eq!(MAX_RETRIES.sentence(), "0..100, default 10.");
     }
 }

@@ -32,6 +32,11 @@ pub struct VaultInput {
     pub auth_login_approle: Option<AppRoleLoginInput>,
 }
 
+/// `auth_login_jwt.mount` when not set.
+pub const DEFAULT_JWT_MOUNT: &str = "jwt";
+/// `auth_login_approle.mount` when not set.
+pub const DEFAULT_APPROLE_MOUNT: &str = "approle";
+
 /// `vault { auth_login_jwt { … } }` as written.
 #[derive(Debug, Default, Clone)]
 pub struct JwtLoginInput {
@@ -65,27 +70,154 @@ pub struct ResolvedVault {
     pub warnings: Vec<AttributeError>,
 }
 
-/// The order in which the block's methods are tried: the first one set wins.
-const AUTH_ORDER: [&str; 4] = [
-    "vault.token",
-    "vault.token_file",
-    "vault.auth_login_jwt",
-    "vault.auth_login_approle",
+/// One way the `vault` block can say how to get a token. Its place in
+/// [`AUTH_METHODS`] is its place in the order: the first one set wins, and
+/// each later one set gets a warning.
+pub struct AuthMethod {
+    /// Its attribute, or its block's path (`vault.auth_login_jwt`).
+    pub attribute: &'static str,
+    /// A nested block (`auth_login_jwt { … }`) rather than an attribute.
+    pub block: bool,
+    /// Whether the block sets it.
+    set: fn(&VaultInput) -> bool,
+    /// How it gets the token (or what is missing, on its attribute).
+    login: fn(&VaultInput, Env<'_>) -> Result<VaultAuth, AttributeError>,
+}
+
+impl AuthMethod {
+    /// Its name within the block (`token_file`).
+    pub fn name(&self) -> &'static str {
+        self.attribute
+            .strip_prefix("vault.")
+            .unwrap_or(self.attribute)
+    }
+}
+
+/// The block's methods, in the order they are tried. A new method is one
+/// entry here (with its input in [`VaultInput`] and its `VaultAuth`); the
+/// order, the warnings, the error texts and the schema's sentence follow.
+pub const AUTH_METHODS: &[AuthMethod] = &[
+    AuthMethod {
+        attribute: "vault.token",
+        block: false,
+        set: |input| input.token.as_ref().is_some_and(|t| !t.is_empty()),
+        login: |input, _| {
+            Ok(VaultAuth::Token {
+                token: input.token.clone().unwrap_or_else(|| Secret::new("")),
+                source: "vault.token".into(),
+            })
+        },
+    },
+    AuthMethod {
+        attribute: "vault.token_file",
+        block: false,
+        set: |input| input.token_file.is_some(),
+        login: |input, _| {
+            token_from_file(
+                input.token_file.as_deref().unwrap_or_default(),
+                "vault.token_file",
+            )
+        },
+    },
+    AuthMethod {
+        attribute: "vault.auth_login_jwt",
+        block: true,
+        set: |input| input.auth_login_jwt.is_some(),
+        login: |input, env| jwt_login(input.auth_login_jwt.as_ref(), env),
+    },
+    AuthMethod {
+        attribute: "vault.auth_login_approle",
+        block: true,
+        set: |input| input.auth_login_approle.is_some(),
+        login: |input, env| approle_login(input.auth_login_approle.as_ref(), env),
+    },
 ];
+
+/// Where the token comes from when the block sets no method, in order.
+struct Fallback {
+    /// The variable or file, as messages name it.
+    name: &'static str,
+    /// The token; `None` when this source has none.
+    token: fn(Env<'_>) -> Option<Result<VaultAuth, AttributeError>>,
+}
+
+const FALLBACKS: &[Fallback] = &[
+    Fallback {
+        name: "VAULT_TOKEN",
+        token: |env| {
+            env.var("VAULT_TOKEN").map(|token| {
+                Ok(VaultAuth::Token {
+                    token: Secret::new(token),
+                    source: "VAULT_TOKEN".into(),
+                })
+            })
+        },
+    },
+    Fallback {
+        name: "GENESYSCLOUD_VAULT_TOKEN_FILE",
+        token: |env| {
+            env.var("GENESYSCLOUD_VAULT_TOKEN_FILE")
+                .map(|file| token_from_file(&file, "vault.token_file"))
+        },
+    },
+    Fallback {
+        name: "~/.vault-token",
+        // A missing or empty ~/.vault-token is not an error: it is simply
+        // not there.
+        token: |env| {
+            let file = std::path::Path::new(&env.var("HOME")?).join(".vault-token");
+            token_from_file(&file.to_string_lossy(), "vault.token")
+                .ok()
+                .map(Ok)
+        },
+    },
+];
+
+/// The ways to authenticate, in order, for messages: `vault.token,
+/// vault.token_file, an auth_login_jwt block, …, VAULT_TOKEN, … or
+/// ~/.vault-token`.
+pub fn auth_choices() -> String {
+    let mut choices: Vec<String> = AUTH_METHODS
+        .iter()
+        .map(|m| match m.block {
+            true => format!("an {} block", m.name()),
+            false => m.attribute.to_string(),
+        })
+        .collect();
+    choices.extend(FALLBACKS.iter().map(|f| f.name.to_string()));
+    let last = choices.pop().unwrap_or_default();
+    format!("{} or {last}", choices.join(", "))
+}
+
+/// The order, as the schema's description says it (Markdown).
+pub fn auth_order_markdown() -> String {
+    let quoted = |names: Vec<&str>| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "The provider gets its token from the first of {} set in this block (a later one set is ignored, with a warning), else from {}, in that order.",
+        quoted(AUTH_METHODS.iter().map(AuthMethod::name).collect()),
+        quoted(FALLBACKS.iter().map(|f| f.name).collect()),
+    )
+}
 
 /// Resolves the Vault settings: block attributes, then `VAULT_ADDR` (or the
 /// seed tutorial's `VAULT_ADDRESS`), `VAULT_NAMESPACE`, `VAULT_CACERT`,
-/// `TFC_VAULT_ENCODED_CACERT`, `VAULT_SKIP_VERIFY`. `Ok(None)` when no
+/// `TFC_VAULT_ENCODED_CACERT`, `VAULT_SKIP_VERIFY` (and `HOME`, for
+/// `~/.vault-token`). `Ok(None)` when no
 /// address is configured anywhere: Vault is then unavailable, which only
 /// matters to the secret sinks and `oauthclient_from_vault`.
 ///
-/// The token: the first method set in the block (`token`, `token_file`,
-/// `auth_login_jwt`, `auth_login_approle`), else `VAULT_TOKEN`, else the file
-/// named by `GENESYSCLOUD_VAULT_TOKEN_FILE`, else `~/.vault-token`.
+/// The token: the first of [`AUTH_METHODS`] set in the block, else the
+/// first of the fallbacks (`VAULT_TOKEN`, the file named by
+/// `GENESYSCLOUD_VAULT_TOKEN_FILE`, `~/.vault-token`) that has one.
 pub fn resolve_vault(
     input: &VaultInput,
     env: Env<'_>,
-    home: Option<std::path::PathBuf>,
     retry: RetryPolicy,
     request_timeout: Duration,
     user_agent: String,
@@ -99,27 +231,10 @@ pub fn resolve_vault(
     };
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let address = match url::Url::parse(address.trim()) {
-        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {
-            if u.scheme() == "http" && !is_loopback(&u) {
-                warnings.push(AttributeError {
-                    attribute: "vault.address",
-                    summary: "Vault is reached over plain http".into(),
-                    detail: format!("{} is not a loopback address: the Vault token and every secret written travel unencrypted. Use https.", crate::http::without_credentials(&u)),
-                });
-            }
-            Some(u)
-        }
-        _ => {
-            errors.push(AttributeError {
-                attribute: "vault.address",
-                summary: "Invalid Vault address".into(),
-                detail: format!("{address:?} is not an http(s) URL, e.g. https://vault.example.com:8200 (from vault.address, VAULT_ADDR or VAULT_ADDRESS)."),
-            });
-            None
-        }
-    };
-    let auth = match resolve_auth(input, env, home) {
+    let address = checked_address(&address, &mut warnings)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let auth = match resolve_auth(input, env) {
         Ok((auth, shadowed)) => {
             warnings.extend(shadowed);
             Some(auth)
@@ -129,21 +244,11 @@ pub fn resolve_vault(
             None
         }
     };
-    let ca_cert_pem = match ca_certificates(input, env) {
-        Ok(pem) => pem,
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
-    let skip_tls_verify = input.skip_tls_verify.unwrap_or_else(|| {
-        env.var("VAULT_SKIP_VERIFY").is_some_and(|v| {
-            matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "1" | "true" | "t" | "yes"
-            )
-        })
-    });
+    let ca_cert_pem = ca_certificates(input, env)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let skip_tls_verify = skip_tls_verify(input, env);
     if skip_tls_verify {
         warnings.push(AttributeError {
             attribute: "vault.skip_tls_verify",
@@ -174,68 +279,80 @@ pub fn resolve_vault(
     }
 }
 
+/// The address as a URL, with a warning when secrets would travel over
+/// plain http beyond this machine.
+fn checked_address(
+    address: &str,
+    warnings: &mut Vec<AttributeError>,
+) -> Result<url::Url, AttributeError> {
+    match url::Url::parse(address.trim()) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {
+            if u.scheme() == "http" && !is_loopback(&u) {
+                warnings.push(AttributeError {
+                    attribute: "vault.address",
+                    summary: "Vault is reached over plain http".into(),
+                    detail: format!("{} is not a loopback address: the Vault token and every secret written travel unencrypted. Use https.", crate::http::without_credentials(&u)),
+                });
+            }
+            Ok(u)
+        }
+        _ => Err(AttributeError {
+            attribute: "vault.address",
+            summary: "Invalid Vault address".into(),
+            detail: format!("{address:?} is not an http(s) URL, e.g. https://vault.example.com:8200 (from vault.address, VAULT_ADDR or VAULT_ADDRESS)."),
+        }),
+    }
+}
+
+/// `skip_tls_verify`, else `VAULT_SKIP_VERIFY` read as Vault's CLI reads it.
+fn skip_tls_verify(input: &VaultInput, env: Env<'_>) -> bool {
+    input.skip_tls_verify.unwrap_or_else(|| {
+        env.var("VAULT_SKIP_VERIFY").is_some_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "t" | "yes"
+            )
+        })
+    })
+}
+
 /// Picks the authentication method. Returns it with one warning per method
 /// that was also set in the block but loses to an earlier one.
 fn resolve_auth(
     input: &VaultInput,
     env: Env<'_>,
-    home: Option<std::path::PathBuf>,
 ) -> Result<(VaultAuth, Vec<AttributeError>), AttributeError> {
-    let set = [
-        input.token.as_ref().is_some_and(|t| !t.is_empty()),
-        input.token_file.is_some(),
-        input.auth_login_jwt.is_some(),
-        input.auth_login_approle.is_some(),
-    ];
-    let chosen = set.iter().position(|s| *s);
-    let shadowed = match chosen {
-        Some(first) => (first + 1..AUTH_ORDER.len())
-            .filter(|i| set[*i])
-            .map(|i| AttributeError {
-                attribute: AUTH_ORDER[i],
-                summary: format!("{} is ignored", AUTH_ORDER[i]),
-                detail: format!(
-                    "{} is also set and comes first (order: token, token_file, auth_login_jwt, auth_login_approle). Remove the one you do not use.",
-                    AUTH_ORDER[first]
-                ),
-            })
-            .collect(),
-        None => Vec::new(),
+    let mut set = AUTH_METHODS.iter().filter(|m| (m.set)(input));
+    let Some(chosen) = set.next() else {
+        let found = FALLBACKS.iter().find_map(|f| (f.token)(env));
+        return found
+            .unwrap_or_else(|| Err(no_way_to_authenticate()))
+            .map(|auth| (auth, Vec::new()));
     };
-    let auth = match chosen {
-        Some(0) => VaultAuth::Token {
-            token: input.token.clone().unwrap_or_else(|| Secret::new("")),
-            source: "vault.token".into(),
-        },
-        Some(1) => token_from_file(
-            input.token_file.as_deref().unwrap_or_default(),
-            "vault.token_file",
-        )?,
-        Some(2) => jwt_login(input.auth_login_jwt.as_ref(), env)?,
-        Some(3) => approle_login(input.auth_login_approle.as_ref(), env)?,
-        _ => {
-            if let Some(token) = env.var("VAULT_TOKEN") {
-                VaultAuth::Token {
-                    token: Secret::new(token),
-                    source: "VAULT_TOKEN".into(),
-                }
-            } else if let Some(file) = env.var("GENESYSCLOUD_VAULT_TOKEN_FILE") {
-                token_from_file(&file, "vault.token_file")?
-            } else if let Some(auth) = home
-                .map(|h| h.join(".vault-token"))
-                .and_then(|f| token_from_file(&f.to_string_lossy(), "vault.token").ok())
-            {
-                auth
-            } else {
-                return Err(AttributeError {
-                    attribute: "vault.token",
-                    summary: "No way to authenticate to Vault".into(),
-                    detail: "Set one of vault.token, vault.token_file, an auth_login_jwt or auth_login_approle block, the VAULT_TOKEN environment variable, or ~/.vault-token. In HCP Terraform, enable Vault dynamic credentials (TFC_VAULT_PROVIDER_AUTH) or set TFC_WORKLOAD_IDENTITY_AUDIENCE and use auth_login_jwt.".into(),
-                });
-            }
-        }
-    };
-    Ok((auth, shadowed))
+    let order = AUTH_METHODS
+        .iter()
+        .map(AuthMethod::name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let shadowed = set
+        .map(|m| AttributeError {
+            attribute: m.attribute,
+            summary: format!("{} is ignored", m.attribute),
+            detail: format!(
+                "{} is also set and comes first (order: {order}). Remove the one you do not use.",
+                chosen.attribute
+            ),
+        })
+        .collect();
+    Ok(((chosen.login)(input, env)?, shadowed))
+}
+
+fn no_way_to_authenticate() -> AttributeError {
+    AttributeError {
+        attribute: "vault.token",
+        summary: "No way to authenticate to Vault".into(),
+        detail: format!("Set one of {}. In HCP Terraform, enable Vault dynamic credentials (TFC_VAULT_PROVIDER_AUTH) or set TFC_WORKLOAD_IDENTITY_AUDIENCE and use auth_login_jwt.", auth_choices()),
+    }
 }
 
 /// A token kept in a file (HCP Terraform's dynamic credentials for several
@@ -260,7 +377,7 @@ fn token_from_file(file: &str, attribute: &'static str) -> Result<VaultAuth, Att
 
 fn jwt_login(input: Option<&JwtLoginInput>, env: Env<'_>) -> Result<VaultAuth, AttributeError> {
     let input = input.cloned().unwrap_or_default();
-    let mount = input.mount.unwrap_or_else(|| "jwt".into());
+    let mount = input.mount.unwrap_or_else(|| DEFAULT_JWT_MOUNT.into());
     let role = input.role.unwrap_or_default();
     if role.trim().is_empty() {
         return Err(AttributeError {
@@ -303,7 +420,7 @@ fn approle_login(
     env: Env<'_>,
 ) -> Result<VaultAuth, AttributeError> {
     let input = input.cloned().unwrap_or_default();
-    let mount = input.mount.unwrap_or_else(|| "approle".into());
+    let mount = input.mount.unwrap_or_else(|| DEFAULT_APPROLE_MOUNT.into());
     let pick = |value: Option<Secret>, variable: &str, attribute: &'static str| {
         value
             .filter(|v| !v.is_empty())
@@ -394,7 +511,6 @@ mod tests {
         let none = resolve_vault(
             &VaultInput::default(),
             Env::new(&env_of(&[])),
-            None,
             RetryPolicy::default(),
             Duration::from_secs(5),
             "ua".into(),
@@ -403,15 +519,16 @@ mod tests {
 
         let home = tempfile::tempdir().expect("tempdir");
         std::fs::write(home.path().join(".vault-token"), "file-token\n").expect("write");
+        let home = home.path().to_string_lossy();
         let env = env_of(&[
             ("VAULT_ADDRESS", "http://127.0.0.1:8200"),
             ("VAULT_NAMESPACE", "team/"),
             ("VAULT_SKIP_VERIFY", "true"),
+            ("HOME", &home),
         ]);
         let s = resolve_vault(
             &VaultInput::default(),
             Env::new(&env),
-            Some(home.path().to_path_buf()),
             RetryPolicy::default(),
             Duration::from_secs(5),
             "ua".into(),
@@ -434,7 +551,6 @@ mod tests {
         let errors = resolve_vault(
             &input,
             Env::new(&env_of(&[])),
-            None,
             RetryPolicy::default(),
             Duration::from_secs(5),
             "ua".into(),
@@ -454,7 +570,6 @@ mod tests {
         resolve_vault(
             input,
             Env::new(&env_of(env)),
-            None,
             RetryPolicy::default(),
             Duration::from_secs(5),
             "ua".into(),
@@ -513,6 +628,67 @@ mod tests {
         assert!(
             matches!(&r.settings.auth, VaultAuth::Jwt { jwt, .. } if jwt.expose() == "as-written")
         );
+    }
+
+    #[test]
+    fn the_method_table_makes_the_order_the_warnings_and_the_texts() {
+        let env = [
+            ("VAULT_ADDR", "https://vault.example.com"),
+            ("GENESYSCLOUD_VAULT_SECRET_ID", "sid"),
+            ("GENESYSCLOUD_VAULT_ROLE_ID", "rid"),
+        ];
+        let token_file = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(token_file.path(), "from-file").expect("write");
+        let mut input = VaultInput {
+            token: Some(Secret::new("block-token")),
+            token_file: Some(token_file.path().to_string_lossy().into_owned()),
+            auth_login_jwt: Some(JwtLoginInput {
+                role: Some("r".into()),
+                jwt: Some(Secret::new("jwt")),
+                ..Default::default()
+            }),
+            auth_login_approle: Some(AppRoleLoginInput::default()),
+            ..Default::default()
+        };
+        let r = vault(&input, &env).expect("valid");
+        assert!(
+            matches!(&r.settings.auth, VaultAuth::Token { source, .. } if source == "vault.token")
+        );
+        let warned: Vec<_> = r.warnings.iter().map(|w| w.attribute).collect();
+        assert_eq!(
+            warned,
+            vec![
+                "vault.token_file",
+                "vault.auth_login_jwt",
+                "vault.auth_login_approle"
+            ]
+        );
+        assert!(r.warnings[0]
+            .detail
+            .contains("(order: token, token_file, auth_login_jwt, auth_login_approle)"));
+
+        // Each method, once those before it are gone, is the one chosen.
+        let chosen = |input: &VaultInput| vault(input, &env).expect("valid").settings.auth;
+        input.token = None;
+        assert!(
+            matches!(chosen(&input), VaultAuth::Token { token, .. } if token.expose() == "from-file")
+        );
+        input.token_file = None;
+        assert!(matches!(chosen(&input), VaultAuth::Jwt { .. }));
+        input.auth_login_jwt = None;
+        assert!(matches!(chosen(&input), VaultAuth::AppRole { .. }));
+
+        assert_eq!(
+            auth_choices(),
+            "vault.token, vault.token_file, an auth_login_jwt block, an auth_login_approle block, VAULT_TOKEN, GENESYSCLOUD_VAULT_TOKEN_FILE or ~/.vault-token"
+        );
+        assert!(auth_order_markdown().contains(
+            "first of `token`, `token_file`, `auth_login_jwt`, `auth_login_approle` set in this block"
+        ));
+        let none = vault(&VaultInput::default(), &env[..1]).expect_err("no token");
+        assert!(none[0]
+            .detail
+            .starts_with(&format!("Set one of {}.", auth_choices())));
     }
 
     #[test]

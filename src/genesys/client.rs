@@ -20,9 +20,10 @@ use crate::secret::Secret;
 use crate::zeroizing::read_body;
 use zeroize::Zeroizing;
 
-/// How the provider authenticates to Genesys Cloud.
+/// How the provider itself logs in to Genesys Cloud (not to be confused
+/// with an integration credential, which the provider manages).
 #[derive(Debug, Clone)]
-pub enum Credentials {
+pub enum LoginCredentials {
     /// Client-credentials grant with an admin OAuth client.
     ClientCredentials {
         /// OAuth client id.
@@ -39,8 +40,8 @@ pub enum Credentials {
 pub struct ClientSettings {
     /// API and login hosts.
     pub endpoints: Endpoints,
-    /// How to authenticate.
-    pub credentials: Credentials,
+    /// How the provider logs in.
+    pub login: LoginCredentials,
     /// Retry bounds.
     pub retry: RetryPolicy,
     /// Timeout of one HTTP attempt.
@@ -53,21 +54,21 @@ pub struct ClientSettings {
     /// Where the credentials were read from, when the provider block does
     /// not say it by itself (`oauthclient_from_vault` and its entry): named
     /// when the token endpoint refuses them.
-    pub credentials_origin: Option<String>,
+    pub login_origin: Option<String>,
 }
 
 #[cfg(test)]
 impl ClientSettings {
     /// Settings for unit tests against a server at `base_url`: default
     /// retries, a 5 s timeout, no consistency window.
-    pub(crate) fn for_tests(base_url: &str, credentials: Credentials) -> ClientSettings {
+    pub(crate) fn for_tests(base_url: &str, login: LoginCredentials) -> ClientSettings {
         ClientSettings {
             endpoints: Endpoints::for_base_url(base_url).expect("test server URL"),
-            credentials,
+            login,
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(5),
             consistency_window: Duration::ZERO,
-            credentials_origin: None,
+            login_origin: None,
             user_agent: "test".into(),
         }
     }
@@ -171,65 +172,15 @@ impl GenesysClient {
     ) -> Result<TokenResponse, GenesysError> {
         let policy = &self.settings.retry;
         let started = Instant::now();
-        let login_host = self
-            .settings
-            .endpoints
-            .login
-            .host_str()
-            .unwrap_or_default()
-            .to_string();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let sent = self
-                .http
-                .post(self.token_url())
-                .basic_auth(client_id, Some(client_secret.expose()))
-                .form(&[("grant_type", "client_credentials")])
-                .send()
-                .await;
-            let (failure, error) = match sent {
-                Err(e) => (
-                    transport_failure(&e),
-                    GenesysError::transport(operation, e, attempt),
-                ),
-                Ok(resp) => {
-                    let status = resp.status();
-                    let retry_after = header(&resp, "retry-after");
-                    let body = resp.bytes().await.unwrap_or_default();
-                    if status.is_success() {
-                        return serde_json::from_slice::<TokenResponse>(&body)
-                            .map_err(|e| GenesysError::decode(operation, &e));
-                    }
-                    let parsed: TokenErrorBody = serde_json::from_slice(&body).unwrap_or_default();
-                    let description = parsed.error_description.or(parsed.description);
-                    let error = parsed.error.unwrap_or_else(|| status_text(status));
-                    let throttled = status == StatusCode::TOO_MANY_REQUESTS
-                        || (status == StatusCode::BAD_REQUEST
-                            && error == "invalid_request"
-                            && description
-                                .as_deref()
-                                .is_some_and(|d| d.to_ascii_lowercase().contains("rate limit")));
-                    let failure = if throttled {
-                        Failure::Throttled {
-                            retry_after: parse_retry_after(retry_after.as_deref()),
-                        }
-                    } else {
-                        classify_status(status)
-                    };
-                    (
-                        failure,
-                        GenesysError::Token {
-                            operation: operation.to_string(),
-                            login_host: login_host.clone(),
-                            status: status.as_u16(),
-                            error,
-                            description,
-                            attempts: attempt,
-                            gave_up: None,
-                        },
-                    )
-                }
+            let (failure, error) = match self
+                .token_attempt(operation, client_id, client_secret, attempt)
+                .await
+            {
+                Ok(token) => return Ok(token),
+                Err(failed) => failed,
             };
             match policy.decide(failure, attempt, started.elapsed()) {
                 Decision::RetryAfter(wait) => {
@@ -247,11 +198,73 @@ impl GenesysClient {
         }
     }
 
+    /// One exchange at the token endpoint: the token, or what retrying the
+    /// failure means and the error it is.
+    async fn token_attempt(
+        &self,
+        operation: &str,
+        client_id: &str,
+        client_secret: &Secret,
+        attempt: u32,
+    ) -> Result<TokenResponse, (Failure, GenesysError)> {
+        let sent = self
+            .http
+            .post(self.token_url())
+            .basic_auth(client_id, Some(client_secret.expose()))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await;
+        let resp = sent.map_err(|e| {
+            (
+                transport_failure(&e),
+                GenesysError::transport(operation, e, attempt),
+            )
+        })?;
+        let status = resp.status();
+        let retry_after = header(&resp, "retry-after");
+        let body = resp.bytes().await.unwrap_or_default();
+        if status.is_success() {
+            // A success that cannot be read is final: no retry.
+            return serde_json::from_slice::<TokenResponse>(&body)
+                .map_err(|e| (Failure::Permanent, GenesysError::decode(operation, &e)));
+        }
+        let parsed: TokenErrorBody = serde_json::from_slice(&body).unwrap_or_default();
+        let description = parsed.error_description.or(parsed.description);
+        let error = parsed.error.unwrap_or_else(|| status_text(status));
+        // Genesys also says "rate limit" in a 400 invalid_request.
+        let throttled = status == StatusCode::TOO_MANY_REQUESTS
+            || (status == StatusCode::BAD_REQUEST
+                && error == "invalid_request"
+                && description
+                    .as_deref()
+                    .is_some_and(|d| d.to_ascii_lowercase().contains("rate limit")));
+        let failure = if throttled {
+            Failure::Throttled {
+                retry_after: parse_retry_after(retry_after.as_deref()),
+            }
+        } else {
+            classify_status(status)
+        };
+        let login_host = self.settings.endpoints.login.host_str().unwrap_or_default();
+        Err((
+            failure,
+            GenesysError::Token {
+                operation: operation.to_string(),
+                login_host: login_host.to_string(),
+                status: status.as_u16(),
+                error,
+                description,
+                attempts: attempt,
+                gave_up: None,
+            },
+        ))
+    }
+
     /// A fresh access token for the provider's own calls.
     async fn access_token(&self) -> Result<(Secret, Option<u64>), GenesysError> {
-        match &self.settings.credentials {
-            Credentials::AccessToken(token) => Ok((token.clone(), None)),
-            Credentials::ClientCredentials {
+        match &self.settings.login {
+            LoginCredentials::AccessToken(token) => Ok((token.clone(), None)),
+            LoginCredentials::ClientCredentials {
                 client_id,
                 client_secret,
             } => {
@@ -259,7 +272,7 @@ impl GenesysClient {
                     .tokens
                     .get_or_refresh(|| async {
                         debug!("exchanging the provider's client credentials for an access token");
-                        let operation = match &self.settings.credentials_origin {
+                        let operation = match &self.settings.login_origin {
                             Some(origin) => format!("authenticate the provider with the client credentials from {origin}"),
                             None => "authenticate the provider".into(),
                         };
@@ -290,6 +303,12 @@ impl GenesysClient {
             self.settings.endpoints.api.as_str().trim_end_matches('/'),
             path
         );
+        let request = Request {
+            operation,
+            method: &method,
+            path,
+            url: &url,
+        };
         let started = Instant::now();
         let mut refreshed_after_401 = false;
         let mut attempt = 0u32;
@@ -299,82 +318,88 @@ impl GenesysClient {
                 error,
                 ambiguous: false,
             })?;
-            let mut request = self
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(token.expose())
-                .header("Accept", "application/json");
-            if let Some(body) = body {
-                request = request.json(body);
+            match self.attempt(&request, &token, body, attempt).await {
+                Attempt::Answered(status, bytes) => return Ok((status, bytes)),
+                Attempt::Failed {
+                    unauthorized: true, ..
+                } if !refreshed_after_401 && generation.is_some() => {
+                    // The token may have been revoked or expired early:
+                    // get a new one once, then try again at once.
+                    refreshed_after_401 = true;
+                    if let Some(generation) = generation {
+                        self.tokens.invalidate(generation);
+                    }
+                    attempt -= 1;
+                }
+                Attempt::Failed { failure, error, .. } => {
+                    self.after_failure(failure, error, repeat, attempt, started)
+                        .await?
+                }
             }
-            let sent = request.send().await;
-            let (failure, error) = match sent {
-                Err(e) => {
-                    let failure = transport_failure(&e);
-                    debug!(operation, attempt, ?failure, "request failed in transport");
-                    (failure, GenesysError::transport(operation, e, attempt))
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    let correlation = header(&resp, "inin-correlation-id");
-                    let retry_after = header(&resp, "retry-after");
-                    debug!(operation, %method, path, status = status.as_u16(), attempt, correlation_id = correlation.as_deref().unwrap_or(""), "Genesys Cloud answered");
-                    // Create and regenerate answers carry a secret: read into a
-                    // buffer that is wiped when dropped.
-                    let bytes = match read_body(resp).await {
-                        Ok(b) => b,
-                        Err(e) => {
-                            // The answer was cut off: treat it like no answer.
-                            let error = GenesysError::transport(operation, e, attempt);
-                            match self
-                                .after_failure(Failure::NoAnswer, error, repeat, attempt, started)
-                                .await
-                            {
-                                Ok(()) => continue,
-                                Err(f) => return Err(f),
-                            }
-                        }
-                    };
-                    if status.is_success() {
-                        return Ok((status, bytes));
-                    }
-                    if status == StatusCode::UNAUTHORIZED && !refreshed_after_401 {
-                        if let Some(generation) = generation {
-                            // The token may have been revoked or expired early:
-                            // get a new one once, then try again at once.
-                            refreshed_after_401 = true;
-                            self.tokens.invalidate(generation);
-                            attempt -= 1;
-                            continue;
-                        }
-                    }
-                    let parsed: ErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
-                    // A 409 on PUT or DELETE is a concurrent change in
-                    // Genesys: wait and replace again, as for a 429.
-                    let conflict = status == StatusCode::CONFLICT
-                        && (method == Method::PUT || method == Method::DELETE);
-                    let failure = if status == StatusCode::TOO_MANY_REQUESTS || conflict {
-                        Failure::Throttled {
-                            retry_after: parse_retry_after(retry_after.as_deref()),
-                        }
-                    } else {
-                        classify_status(status)
-                    };
-                    let error = GenesysError::Api(Box::new(ApiError {
-                        operation: operation.to_string(),
-                        status: status.as_u16(),
-                        code: parsed.code.clone(),
-                        message: parsed.best_message().unwrap_or_else(|| status_text(status)),
-                        details: parsed.details.clone(),
-                        correlation_id: correlation.or(parsed.context_id.clone()),
-                        attempts: attempt,
-                        gave_up: None,
-                    }));
-                    (failure, error)
-                }
-            };
-            self.after_failure(failure, error, repeat, attempt, started)
-                .await?;
+        }
+    }
+
+    /// Sends the request once and reads its answer.
+    async fn attempt<B: Serialize + ?Sized>(
+        &self,
+        request: &Request<'_>,
+        token: &Secret,
+        body: Option<&B>,
+        attempt: u32,
+    ) -> Attempt {
+        let Request {
+            operation,
+            method,
+            path,
+            url,
+        } = *request;
+        let mut builder = self
+            .http
+            .request(method.clone(), url)
+            .bearer_auth(token.expose())
+            .header("Accept", "application/json");
+        if let Some(body) = body {
+            builder = builder.json(body);
+        }
+        let resp = match builder.send().await {
+            Ok(resp) => resp,
+            Err(e) => {
+                let failure = transport_failure(&e);
+                debug!(operation, attempt, ?failure, "request failed in transport");
+                return Attempt::failed(failure, GenesysError::transport(operation, e, attempt));
+            }
+        };
+        let status = resp.status();
+        let correlation = header(&resp, "inin-correlation-id");
+        let retry_after = header(&resp, "retry-after");
+        debug!(operation, %method, path, status = status.as_u16(), attempt, correlation_id = correlation.as_deref().unwrap_or(""), "Genesys Cloud answered");
+        // Create and regenerate answers carry a secret: read into a buffer
+        // that is wiped when dropped.
+        let bytes = match read_body(resp).await {
+            Ok(b) => b,
+            // The answer was cut off: treat it like no answer.
+            Err(e) => {
+                return Attempt::failed(
+                    Failure::NoAnswer,
+                    GenesysError::transport(operation, e, attempt),
+                )
+            }
+        };
+        if status.is_success() {
+            return Attempt::Answered(status, bytes);
+        }
+        let (failure, error) = api_failure(
+            request,
+            status,
+            correlation,
+            retry_after.as_deref(),
+            &bytes,
+            attempt,
+        );
+        Attempt::Failed {
+            failure,
+            error,
+            unauthorized: status == StatusCode::UNAUTHORIZED,
         }
     }
 
@@ -424,6 +449,71 @@ impl GenesysClient {
             .await?;
         decode(operation, &body)
     }
+}
+
+/// What one call is, for its attempts and their errors.
+#[derive(Clone, Copy)]
+struct Request<'a> {
+    operation: &'a str,
+    method: &'a Method,
+    path: &'a str,
+    url: &'a str,
+}
+
+/// How one attempt ended.
+enum Attempt {
+    /// A success status and its body.
+    Answered(StatusCode, Zeroizing<Vec<u8>>),
+    /// No answer, or an error status (`unauthorized`: a 401).
+    Failed {
+        failure: Failure,
+        error: GenesysError,
+        unauthorized: bool,
+    },
+}
+
+impl Attempt {
+    fn failed(failure: Failure, error: GenesysError) -> Attempt {
+        Attempt::Failed {
+            failure,
+            error,
+            unauthorized: false,
+        }
+    }
+}
+
+/// An error answer: what retrying it means, and the error it is. A 409 on
+/// PUT or DELETE is a concurrent change in Genesys: it is waited out and
+/// sent again, as a 429 is.
+fn api_failure(
+    request: &Request<'_>,
+    status: StatusCode,
+    correlation: Option<String>,
+    retry_after: Option<&str>,
+    body: &[u8],
+    attempt: u32,
+) -> (Failure, GenesysError) {
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    let conflict = status == StatusCode::CONFLICT
+        && (*request.method == Method::PUT || *request.method == Method::DELETE);
+    let failure = if status == StatusCode::TOO_MANY_REQUESTS || conflict {
+        Failure::Throttled {
+            retry_after: parse_retry_after(retry_after),
+        }
+    } else {
+        classify_status(status)
+    };
+    let error = GenesysError::Api(Box::new(ApiError {
+        operation: request.operation.to_string(),
+        status: status.as_u16(),
+        code: parsed.code.clone(),
+        message: parsed.best_message().unwrap_or_else(|| status_text(status)),
+        details: parsed.details.clone(),
+        correlation_id: correlation.or(parsed.context_id.clone()),
+        attempts: attempt,
+        gave_up: None,
+    }));
+    (failure, error)
 }
 
 pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, GenesysError> {
@@ -489,5 +579,69 @@ pub(crate) fn with_give_up(error: GenesysError, reason: GiveUpReason) -> Genesys
             gave_up: Some(reason),
         },
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure_of(method: Method, status: u16, body: &str) -> (Failure, GenesysError) {
+        let request = Request {
+            operation: "update OAuth client",
+            method: &method,
+            path: "/api/v2/oauth/clients/c",
+            url: "https://api.example/api/v2/oauth/clients/c",
+        };
+        let status = StatusCode::from_u16(status).expect("status");
+        api_failure(&request, status, None, Some("3"), body.as_bytes(), 2)
+    }
+
+    #[test]
+    fn error_answers_say_whether_to_wait_and_what_went_wrong() {
+        let cases = [
+            (
+                Method::PUT,
+                409,
+                Failure::Throttled {
+                    retry_after: parse_retry_after(Some("3")),
+                },
+            ),
+            (
+                Method::DELETE,
+                409,
+                Failure::Throttled {
+                    retry_after: parse_retry_after(Some("3")),
+                },
+            ),
+            (Method::POST, 409, Failure::Permanent),
+            (
+                Method::GET,
+                429,
+                Failure::Throttled {
+                    retry_after: parse_retry_after(Some("3")),
+                },
+            ),
+            (Method::GET, 503, Failure::ServerError),
+            (Method::GET, 400, Failure::Permanent),
+        ];
+        for (method, status, expected) in cases {
+            let (failure, _) = failure_of(method.clone(), status, "{}");
+            assert_eq!(failure, expected, "{method} answered {status}");
+        }
+        let (_, error) = failure_of(
+            Method::PUT,
+            400,
+            r#"{"message":"bad name","code":"bad.request","contextId":"ctx-1"}"#,
+        );
+        match error {
+            GenesysError::Api(api) => {
+                assert_eq!(api.status, 400);
+                assert_eq!(api.message, "bad name");
+                assert_eq!(api.correlation_id.as_deref(), Some("ctx-1"));
+                assert_eq!(api.attempts, 2);
+            }
+            other => panic!("expected an API error, got {other:?}"),
+        }
     }
 }

@@ -4,14 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use super::{ClientSettings, Credentials, GenesysClient};
+use super::{ClientSettings, GenesysClient, LoginCredentials};
 use crate::secret::Secret;
 use crate::test_servers::{Answer, Ca, Server};
 
 fn client(base_url: &str) -> GenesysClient {
     GenesysClient::new(ClientSettings::for_tests(
         base_url,
-        Credentials::AccessToken(Secret::new("bearer-test-token-value")),
+        LoginCredentials::AccessToken(Secret::new("bearer-test-token-value")),
     ))
     .expect("client")
 }

@@ -5,6 +5,7 @@ use std::ops::RangeInclusive;
 
 use crate::attribute_error::AttributeError;
 use crate::genesys::model::canonical_grant_type;
+use crate::genesys::OAuthClient;
 
 /// Grant types the API accepts.
 pub const GRANT_TYPES: &[&str] = &[
@@ -59,6 +60,48 @@ pub fn name_taken_warning(
             listed.join(", ")
         ),
     ))
+}
+
+/// The allowed token lifetimes, as the schema's description says them.
+pub fn validity_sentence() -> String {
+    format!(
+        "{} to {} seconds",
+        VALIDITY_RANGE.start(),
+        VALIDITY_RANGE.end()
+    )
+}
+
+/// The grant types, as the schema's description lists them (Markdown).
+pub fn grant_types_markdown() -> String {
+    let quoted: Vec<String> = GRANT_TYPES.iter().map(|g| format!("`{g}`")).collect();
+    quoted.join(", ")
+}
+
+/// The one client of `found` (the clients named `name`), or the error on
+/// `name` of the data source: none, or several (with their ids).
+pub fn the_one_named(
+    name: &str,
+    mut found: Vec<OAuthClient>,
+) -> Result<OAuthClient, AttributeError> {
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(AttributeError::new(
+            "name",
+            "OAuth client not found",
+            format!("No OAuth client is named {name:?}."),
+        )),
+        n => {
+            let ids: Vec<_> = found.iter().map(|c| c.id.as_str()).collect();
+            Err(AttributeError::new(
+                "name",
+                "Ambiguous OAuth client name",
+                format!(
+                    "{n} OAuth clients are named {name:?} ({}); rename one, or use its id.",
+                    ids.join(", ")
+                ),
+            ))
+        }
+    }
 }
 
 /// Checks a client name.
@@ -190,6 +233,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_lookup_by_name_needs_exactly_one_client() {
+        let client = |id: &str| -> OAuthClient {
+            serde_json::from_value(serde_json::json!({"id": id, "name": "n"})).expect("client")
+        };
+        let cases: [(Vec<OAuthClient>, Result<&str, &str>); 3] = [
+            (vec![client("a")], Ok("a")),
+            (vec![], Err("OAuth client not found")),
+            (
+                vec![client("a"), client("b")],
+                Err("Ambiguous OAuth client name"),
+            ),
+        ];
+        for (found, expected) in cases {
+            let got = the_one_named("n", found);
+            assert_eq!(
+                got.as_ref()
+                    .map(|c| c.id.as_str())
+                    .map_err(|e| e.summary.as_str()),
+                expected
+            );
+            if let Err(e) = got {
+                assert_eq!(e.attribute, "name");
+            }
+        }
+    }
+
+    #[test]
     fn a_taken_name_names_the_clients_and_how_to_import_one() {
         let (summary, detail) = name_taken_warning(
             "ci",
@@ -232,6 +302,8 @@ mod tests {
             Err("access_token_validity_seconds")
         );
         assert!(check_validity(38_880_001).is_err());
+        assert_eq!(validity_sentence(), "300 to 38880000 seconds");
+        assert!(grant_types_markdown().starts_with("`CODE`, `TOKEN`, "));
         assert!(check_state("inactive").is_ok() && check_state("deleted").is_err());
         assert!(check_name("  ").is_err() && check_name("ci").is_ok());
     }

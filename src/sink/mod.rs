@@ -253,7 +253,7 @@ pub async fn label(
     active: Option<&str>,
 ) -> Result<(), VaultError> {
     if vault.kv_version(spec.entry.mount()).await? == KvVersion::V2 {
-        let env = |k: &str| std::env::var(k).ok();
+        let env = |k: &str| crate::config::Env::process().var(k);
         let md = plan::sink::custom_metadata(&spec.custom_metadata, &spec.client_id, active, &env);
         vault.write_custom_metadata(&spec.entry, &md).await?;
     }

@@ -51,7 +51,7 @@ impl Clients {
         if client.is_none() {
             diags.root_error(
                 "Vault is not configured",
-                "The secret sinks need Vault: set vault { address } in the provider block or VAULT_ADDR, and a way to authenticate (vault.token, token_file, auth_login_jwt, auth_login_approle, VAULT_TOKEN or ~/.vault-token).",
+                format!("The secret sinks need Vault: set vault {{ address }} in the provider block or VAULT_ADDR, and a way to authenticate ({}).", crate::config::vault::auth_choices()),
             );
         }
         client

@@ -83,21 +83,16 @@ impl ClientState {
     }
 }
 
-/// The resource and data source share the roles block schema.
-pub fn roles_block(computed_only: bool) -> Block {
-    let (role, division) = if computed_only {
-        (Computed, Computed)
-    } else {
-        (Required, OptionalComputed)
-    };
+/// The resource's `roles` block.
+fn roles_block() -> Block {
     Block {
         version: 0,
         description: Description::markdown(
             "A role granted to a client-credentials client, in one division.",
         ),
         attributes: map! {
-            "role_id" => attr(Str, role, "Id of a Genesys Cloud authorization role (Admin > Roles, or `GET /api/v2/authorization/roles`). The provider's own admin client must be allowed to grant it."),
-            "division_id" => attr(Str, division, "Division id; `*` means all divisions. When left out, the provider grants the role in the organization's home division (looked up once per run) and records its id."),
+            "role_id" => attr(Str, Required, "Id of a Genesys Cloud authorization role (Admin > Roles, or `GET /api/v2/authorization/roles`). The provider's own admin client must be allowed to grant it."),
+            "division_id" => attr(Str, OptionalComputed, "Division id; `*` means all divisions. When left out, the provider grants the role in the organization's home division (looked up once per run) and records its id."),
         },
         blocks: Default::default(),
         deprecated: false,
@@ -372,10 +367,10 @@ static ATTRIBUTES: LazyLock<Attrs<ClientState>> = LazyLock::new(|| {
         Attr::new("id", Str, Computed, "The OAuth client id."),
         Attr::new("name", Str, Required, "Client name (Genesys Cloud allows duplicates)."),
         Attr::new("description", Str, Optional, "Free-text description."),
-        Attr::new("access_token_validity_seconds", Number, OptionalComputed, "Lifetime of the tokens the client obtains, 300 to 38880000 seconds.")
+        Attr::new("access_token_validity_seconds", Number, OptionalComputed, &format!("Lifetime of the tokens the client obtains, {}.", plan::oauth_client::validity_sentence()))
             .default(|s: &mut ClientState| &mut s.access_token_validity_seconds, plan::oauth_client::DEFAULT_VALIDITY),
         Attr::new("registered_redirect_uris", string_set(), Optional, "Redirect URIs (code and token grants)."),
-        Attr::new("authorized_grant_type", Str, Required, "One of `CODE`, `TOKEN`, `SAML2BEARER`, `SAML2-BEARER`, `PASSWORD`, `CLIENT-CREDENTIALS`."),
+        Attr::new("authorized_grant_type", Str, Required, &format!("One of {}.", plan::oauth_client::grant_types_markdown())),
         Attr::new("scopes", string_set(), Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
         Attr::new("state", Str, OptionalComputed, "`active`, `inactive` (no new tokens; those already issued run out) or `disabled` (the tokens already issued stop working too).")
             .default(|s: &mut ClientState| &mut s.state, plan::oauth_client::DEFAULT_STATE.to_string()),
@@ -402,7 +397,7 @@ impl Resource for OAuthClientResource {
                 ),
                 attributes: ATTRIBUTES.schema(),
                 blocks: map! {
-                    "roles" => NestedBlock::Set(roles_block(false)),
+                    "roles" => NestedBlock::Set(roles_block()),
                 },
                 deprecated: false,
             },

@@ -11,11 +11,13 @@ use tf_provider::schema::{
     Block, Description, Schema,
 };
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{map, AttributePath, DataSource, Diagnostics};
+use tf_provider::{map, DataSource, Diagnostics};
 
 use super::clients::Clients;
-use super::diag::genesys_error;
+use super::diag::{attribute_error, genesys_error};
 use super::schema::{attr, string_set};
+use crate::genesys::OAuthClient;
+use crate::plan;
 
 /// The data source.
 pub struct OAuthClientDataSource {
@@ -93,76 +95,64 @@ impl DataSource for OAuthClientDataSource {
     ) -> Option<Self::State<'a>> {
         let name = config.name.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        let mut found = match genesys.find_clients_by_name_settled(&name).await {
+        let found = match genesys.find_clients_by_name_settled(&name).await {
             Ok(found) => found,
             Err(e) => {
                 genesys_error(diags, "Could not list OAuth clients", &e);
                 return None;
             }
         };
-        let c = match found.len() {
-            1 => found.remove(0),
-            0 => {
-                diags.error(
-                    "OAuth client not found",
-                    format!("No OAuth client is named {name:?}."),
-                    AttributePath::new("name"),
-                );
-                return None;
+        match plan::oauth_client::the_one_named(&name, found) {
+            Ok(c) => Some(state_of(&c)),
+            Err(e) => {
+                attribute_error(diags, e);
+                None
             }
-            n => {
-                let ids: Vec<_> = found.iter().map(|c| c.id.as_str()).collect();
-                diags.error(
-                    "Ambiguous OAuth client name",
-                    format!(
-                        "{n} OAuth clients are named {name:?} ({}); rename one, or use its id.",
-                        ids.join(", ")
-                    ),
-                    AttributePath::new("name"),
-                );
-                return None;
-            }
-        };
-        Some(ClientData {
-            name: Value::Value(c.name.clone()),
-            id: Value::Value(c.id.clone()),
-            client_id: Value::Value(c.id.clone()),
-            description: c
-                .description
+        }
+    }
+}
+
+/// The data source's state for client `c`.
+fn state_of(c: &OAuthClient) -> ClientData {
+    ClientData {
+        name: Value::Value(c.name.clone()),
+        id: Value::Value(c.id.clone()),
+        client_id: Value::Value(c.id.clone()),
+        description: c
+            .description
+            .clone()
+            .map(Value::Value)
+            .unwrap_or(Value::Null),
+        authorized_grant_type: Some(c.authorized_grant_type.clone())
+            .filter(|g| !g.is_empty())
+            .map(Value::Value)
+            .unwrap_or(Value::Null),
+        access_token_validity_seconds: c
+            .access_token_validity_seconds
+            .map(Value::Value)
+            .unwrap_or(Value::Null),
+        registered_redirect_uris: Value::Value(
+            c.registered_redirect_uri
                 .clone()
-                .map(Value::Value)
-                .unwrap_or(Value::Null),
-            authorized_grant_type: Some(c.authorized_grant_type.clone())
-                .filter(|g| !g.is_empty())
-                .map(Value::Value)
-                .unwrap_or(Value::Null),
-            access_token_validity_seconds: c
-                .access_token_validity_seconds
-                .map(Value::Value)
-                .unwrap_or(Value::Null),
-            registered_redirect_uris: Value::Value(
-                c.registered_redirect_uri
-                    .clone()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .collect(),
-            ),
-            scopes: Value::Value(c.scope.clone().unwrap_or_default().into_iter().collect()),
-            roles: Value::Value(
-                c.role_divisions
-                    .iter()
-                    .flatten()
-                    .map(|r| RoleObject {
-                        role_id: Value::Value(r.role_id.clone()),
-                        division_id: r
-                            .division_id
-                            .clone()
-                            .map(Value::Value)
-                            .unwrap_or(Value::Null),
-                    })
-                    .collect(),
-            ),
-            state: c.state.clone().map(Value::Value).unwrap_or(Value::Null),
-        })
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+        ),
+        scopes: Value::Value(c.scope.clone().unwrap_or_default().into_iter().collect()),
+        roles: Value::Value(
+            c.role_divisions
+                .iter()
+                .flatten()
+                .map(|r| RoleObject {
+                    role_id: Value::Value(r.role_id.clone()),
+                    division_id: r
+                        .division_id
+                        .clone()
+                        .map(Value::Value)
+                        .unwrap_or(Value::Null),
+                })
+                .collect(),
+        ),
+        state: c.state.clone().map(Value::Value).unwrap_or(Value::Null),
     }
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{
-    AttributeConstraint::Optional, AttributeType, Block, Description, NestedBlock, Schema,
+    Attribute, AttributeConstraint::Optional, AttributeType, Block, Description, NestedBlock,
+    Schema,
 };
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicResource, Provider};
@@ -19,9 +20,10 @@ use super::oauth_client_data::OAuthClientDataSource;
 use super::schema::{attr, sensitive};
 use super::sink::SinkResource;
 use crate::config::{
-    self, AppRoleLoginInput, Env, FromVaultInput, JwtLoginInput, ProviderInput, TransportInput,
-    VaultInput,
+    self, env, AppRoleLoginInput, Env, FromVaultInput, JwtLoginInput, ProviderInput,
+    TransportInput, VaultInput,
 };
+use crate::genesys::region::DEFAULT_REGION;
 use crate::genesys::GenesysClient;
 use crate::plan::claims::Claims;
 use crate::plan::credentials::IntegrationCredentials;
@@ -195,14 +197,150 @@ impl ProviderConfig {
     }
 }
 
+/// The provider block's attributes outside the nested blocks. Ranges,
+/// defaults and environment variables come from `config`, where the checks
+/// use them.
+fn provider_attributes() -> HashMap<String, Attribute> {
+    use config::genesys::{
+        CONSISTENCY_TIMEOUT, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
+        ENV_REGION,
+    };
+    use config::transport::{MAX_RETRIES, REQUEST_TIMEOUT, RETRY_DEADLINE};
+    use AttributeType::{Number, String};
+    map! {
+        "oauthclient_id" => attr(String, Optional, &format!("Client id of the OAuth client (client-credentials grant) the provider authenticates with. {}", env::sentence(ENV_CLIENT_ID))),
+        "oauthclient_secret" => sensitive(String, Optional, &format!("Secret of that OAuth client. {}", env::sentence(ENV_CLIENT_SECRET))),
+        "aws_region" => attr(String, Optional, &format!("Genesys Cloud region, e.g. `us-east-1`, `eu-west-1`, `ap-southeast-2`. {} Default `{DEFAULT_REGION}`.", env::sentence(ENV_REGION))),
+        "base_url" => attr(String, Optional, &format!("API root URL, overriding the region (the login host is derived by replacing `api.` with `login.`). {}", env::sentence(ENV_BASE_URL))),
+        "access_token" => sensitive(String, Optional, &format!("A ready access token to use instead of client credentials (it is not refreshed). {}", env::sentence(ENV_ACCESS_TOKEN))),
+        "max_retries" => attr(Number, Optional, &format!("Retries of one API call after throttling (429), server errors (5xx) or lost connections. {}", MAX_RETRIES.sentence())),
+        "retry_deadline_seconds" => attr(Number, Optional, &format!("No retry of an API call starts later than this many seconds after its first attempt. {}", RETRY_DEADLINE.sentence())),
+        "request_timeout_seconds" => attr(Number, Optional, &format!("Timeout of one HTTP attempt in seconds. {}", REQUEST_TIMEOUT.sentence())),
+        "consistency_timeout_seconds" => attr(Number, Optional, &format!("Genesys Cloud is eventually consistent: for a few seconds after a client is created it may answer 404 for it, and a new secret may be refused at the token endpoint. For this many seconds after the provider creates a client or regenerates its secret, such answers are waited out (with backoff) instead of failing; after it, a 404 means the client is gone. {}", CONSISTENCY_TIMEOUT.sentence())),
+    }
+}
+
+/// `vault { … }`, with its login blocks.
+fn vault_block() -> Block {
+    use config::vault::{auth_order_markdown, DEFAULT_APPROLE_MOUNT, DEFAULT_JWT_MOUNT};
+    use tf_provider::schema::AttributeConstraint::Required;
+    Block {
+        version: 0,
+        description: Description::markdown(format!("The Vault (or OpenBao) the secret sinks write to and `oauthclient_from_vault` reads from, and how the provider authenticates to it. Attributes fall back to Vault's standard environment variables; an empty block (or none) works with `VAULT_ADDR` and `VAULT_TOKEN`, as HCP Terraform's dynamic credentials set them. {}", auth_order_markdown())),
+        attributes: map! {
+            "address" => attr(AttributeType::String, Optional, "Vault address, e.g. `https://vault.example.com:8200`. Environment: `VAULT_ADDR` (or `VAULT_ADDRESS`)."),
+            "token" => sensitive(AttributeType::String, Optional, "Vault token. Environment: `VAULT_TOKEN`, else the file `~/.vault-token`."),
+            "namespace" => attr(AttributeType::String, Optional, "Vault Enterprise / HCP Vault namespace, sent as `X-Vault-Namespace`. Environment: `VAULT_NAMESPACE`."),
+            "ca_cert_file" => attr(AttributeType::String, Optional, "PEM file of the CA that signed Vault's certificate. Environment: `VAULT_CACERT`."),
+            "skip_tls_verify" => attr(AttributeType::Bool, Optional, "Do not verify Vault's TLS certificate (testing only; the provider warns). Environment: `VAULT_SKIP_VERIFY`."),
+            "token_file" => attr(AttributeType::String, Optional, "File holding a Vault token, read at configuration: HCP Terraform's dynamic credentials for several configurations write one (`var.tfc_vault_dynamic_credentials.default.token_filename`). Environment: `GENESYSCLOUD_VAULT_TOKEN_FILE` (after `VAULT_TOKEN`)."),
+        },
+        blocks: map! {
+            "auth_login_jwt" => NestedBlock::Optional(Block {
+                version: 0,
+                description: Description::markdown("Log in with a JWT (`POST /v1/auth/<mount>/login`), e.g. HCP Terraform's workload identity token. The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits."),
+                attributes: map! {
+                    "mount" => attr(AttributeType::String, Optional, &format!("Path of the JWT auth method. Default `{DEFAULT_JWT_MOUNT}`.")),
+                    "role" => attr(AttributeType::String, Required, "Vault role to log in as."),
+                    "jwt" => sensitive(AttributeType::String, Optional, "The JWT. Environment: `TFC_WORKLOAD_IDENTITY_TOKEN`, or `TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>` when `tag` is set."),
+                    "tag" => attr(AttributeType::String, Optional, "Tag of an HCP Terraform workload identity token (`TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG>`): the JWT is then read from `TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>`."),
+                },
+                blocks: Default::default(),
+                deprecated: false,
+            }),
+            "auth_login_approle" => NestedBlock::Optional(Block {
+                version: 0,
+                description: Description::markdown("Log in with AppRole (`POST /v1/auth/<mount>/login`). The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits."),
+                attributes: map! {
+                    "mount" => attr(AttributeType::String, Optional, &format!("Path of the AppRole auth method. Default `{DEFAULT_APPROLE_MOUNT}`.")),
+                    "role_id" => sensitive(AttributeType::String, Optional, "Role ID of the AppRole (`vault read auth/<mount>/role/<role>/role-id`). Environment: `GENESYSCLOUD_VAULT_ROLE_ID`."),
+                    "secret_id" => sensitive(AttributeType::String, Optional, "A secret ID of that role (`vault write -f auth/<mount>/role/<role>/secret-id`); secret IDs may expire or be limited in uses. Environment: `GENESYSCLOUD_VAULT_SECRET_ID`."),
+                },
+                blocks: Default::default(),
+                deprecated: false,
+            }),
+        },
+        deprecated: false,
+    }
+}
+
+/// `oauthclient_from_vault { … }`.
+fn from_vault_block() -> Block {
+    use config::genesys::{
+        DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY, DEFAULT_FROM_VAULT_MOUNT,
+    };
+    use tf_provider::schema::AttributeConstraint::Required;
+    Block {
+        version: 0,
+        description: Description::markdown("Read the provider's own client credentials from a Vault KV entry (v1 or v2) at configuration, instead of `oauthclient_id`/`oauthclient_secret`: a Terraform Cloud workspace then needs only Vault access. Needs the `vault` block (or `VAULT_ADDR`)."),
+        attributes: map! {
+            "mount" => attr(AttributeType::String, Optional, &format!("KV mount. Default `{DEFAULT_FROM_VAULT_MOUNT}`.")),
+            "path" => attr(AttributeType::String, Required, "Entry path within the mount, e.g. `genesys/oauth/terraform-admin`."),
+            "client_id_key" => attr(AttributeType::String, Optional, &format!("Key holding the client id. Default `{DEFAULT_CLIENT_ID_KEY}` (as a secret sink writes it).")),
+            "client_secret_key" => attr(AttributeType::String, Optional, &format!("Key holding the client secret. Default `{DEFAULT_CLIENT_SECRET_KEY}`.")),
+        },
+        blocks: Default::default(),
+        deprecated: false,
+    }
+}
+
+/// The Vault client the configuration asks for (`Ok(None)`: none), its
+/// warnings and errors on their attributes.
+fn vault_client(
+    diags: &mut Diagnostics,
+    input: &VaultInput,
+    transport: &TransportInput,
+    env: Env<'_>,
+) -> Result<Option<Arc<VaultClient>>, ()> {
+    let (retry, request_timeout) = transport.resolve();
+    match config::vault::resolve_vault(input, env, retry, request_timeout, crate::user_agent()) {
+        Ok(None) => Ok(None),
+        Ok(Some(resolved)) => {
+            for w in resolved.warnings {
+                attribute_warning(diags, w);
+            }
+            VaultClient::new(resolved.settings)
+                .map(|v| Some(Arc::new(v)))
+                .map_err(|e| diags.root_error("Cannot set up the Vault client", e.to_string()))
+        }
+        Err(errors) => {
+            for e in errors {
+                attribute_error(diags, e);
+            }
+            Err(())
+        }
+    }
+}
+
+/// The Genesys client: its settings from the block, the environment and
+/// (with `oauthclient_from_vault`) Vault.
+async fn genesys_client(
+    diags: &mut Diagnostics,
+    input: &ProviderInput,
+    env: Env<'_>,
+    vault: Option<&VaultClient>,
+) -> Result<GenesysClient, ()> {
+    let from_vault =
+        config::genesys::login_from_vault_if_set(vault, input.oauthclient_from_vault.as_ref())
+            .await
+            .map_err(|e| attribute_error(diags, e))?;
+    let settings = config::genesys::resolve(input, env, crate::user_agent(), from_vault).map_err(
+        |errors| {
+            for e in errors {
+                attribute_error(diags, e);
+            }
+        },
+    )?;
+    GenesysClient::new(settings)
+        .map_err(|e| diags.root_error("Cannot set up the Genesys Cloud client", e.to_string()))
+}
+
 #[async_trait]
 impl Provider for GenesysProvider {
     type Config<'a> = ProviderConfig;
     type MetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        use tf_provider::schema::AttributeConstraint::Required;
-        use AttributeType::{Number, String};
         Some(Schema {
             version: 0,
             block: Block {
@@ -210,68 +348,10 @@ impl Provider for GenesysProvider {
                 description: Description::markdown(
                     "Manages Genesys Cloud OAuth clients and keeps their secrets in HashiCorp Vault, never in Terraform state.",
                 ),
-                attributes: map! {
-                    "oauthclient_id" => attr(String, Optional, "Client id of the OAuth client (client-credentials grant) the provider authenticates with. Environment: `GENESYSCLOUD_OAUTHCLIENT_ID`, then `GENESYS_ADMIN_CLIENT_ID`."),
-                    "oauthclient_secret" => sensitive(String, Optional, "Secret of that OAuth client. Environment: `GENESYSCLOUD_OAUTHCLIENT_SECRET`, then `GENESYS_ADMIN_CLIENT_SECRET`."),
-                    "aws_region" => attr(String, Optional, "Genesys Cloud region, e.g. `us-east-1`, `eu-west-1`, `ap-southeast-2`. Environment: `GENESYSCLOUD_REGION`. Default `us-east-1`."),
-                    "base_url" => attr(String, Optional, "API root URL, overriding the region (the login host is derived by replacing `api.` with `login.`). Environment: `GENESYS_BASE_URL`."),
-                    "access_token" => sensitive(String, Optional, "A ready access token to use instead of client credentials (it is not refreshed). Environment: `GENESYSCLOUD_ACCESS_TOKEN`."),
-                    "max_retries" => attr(Number, Optional, "Retries of one API call after throttling (429), server errors (5xx) or lost connections. 0..100, default 10."),
-                    "retry_deadline_seconds" => attr(Number, Optional, "No retry of an API call starts later than this many seconds after its first attempt. 1..3600, default 300."),
-                    "request_timeout_seconds" => attr(Number, Optional, "Timeout of one HTTP attempt in seconds. 1..600, default 16."),
-                    "consistency_timeout_seconds" => attr(Number, Optional, "Genesys Cloud is eventually consistent: for a few seconds after a client is created it may answer 404 for it, and a new secret may be refused at the token endpoint. For this many seconds after the provider creates a client or regenerates its secret, such answers are waited out (with backoff) instead of failing; after it, a 404 means the client is gone. 0..600, default 60."),
-                },
+                attributes: provider_attributes(),
                 blocks: map! {
-                    "vault" => NestedBlock::Optional(Block {
-                        version: 0,
-                        description: Description::markdown("The Vault (or OpenBao) the secret sinks write to and `oauthclient_from_vault` reads from, and how the provider authenticates to it. Attributes fall back to Vault's standard environment variables; an empty block (or none) works with `VAULT_ADDR` and `VAULT_TOKEN`, as HCP Terraform's dynamic credentials set them."),
-                        attributes: map! {
-                            "address" => attr(AttributeType::String, Optional, "Vault address, e.g. `https://vault.example.com:8200`. Environment: `VAULT_ADDR` (or `VAULT_ADDRESS`)."),
-                            "token" => sensitive(AttributeType::String, Optional, "Vault token. Environment: `VAULT_TOKEN`, else the file `~/.vault-token`."),
-                            "namespace" => attr(AttributeType::String, Optional, "Vault Enterprise / HCP Vault namespace, sent as `X-Vault-Namespace`. Environment: `VAULT_NAMESPACE`."),
-                            "ca_cert_file" => attr(AttributeType::String, Optional, "PEM file of the CA that signed Vault's certificate. Environment: `VAULT_CACERT`."),
-                            "skip_tls_verify" => attr(AttributeType::Bool, Optional, "Do not verify Vault's TLS certificate (testing only; the provider warns). Environment: `VAULT_SKIP_VERIFY`."),
-                            "token_file" => attr(AttributeType::String, Optional, "File holding a Vault token, read at configuration: HCP Terraform's dynamic credentials for several configurations write one (`var.tfc_vault_dynamic_credentials.default.token_filename`). Environment: `GENESYSCLOUD_VAULT_TOKEN_FILE` (after `VAULT_TOKEN`)."),
-                        },
-                        blocks: map! {
-                            "auth_login_jwt" => NestedBlock::Optional(Block {
-                                version: 0,
-                                description: Description::markdown("Log in with a JWT (`POST /v1/auth/<mount>/login`), e.g. HCP Terraform's workload identity token. The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits."),
-                                attributes: map! {
-                                    "mount" => attr(AttributeType::String, Optional, "Path of the JWT auth method. Default `jwt`."),
-                                    "role" => attr(AttributeType::String, Required, "Vault role to log in as."),
-                                    "jwt" => sensitive(AttributeType::String, Optional, "The JWT. Environment: `TFC_WORKLOAD_IDENTITY_TOKEN`, or `TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>` when `tag` is set."),
-                                    "tag" => attr(AttributeType::String, Optional, "Tag of an HCP Terraform workload identity token (`TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG>`): the JWT is then read from `TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>`."),
-                                },
-                                blocks: Default::default(),
-                                deprecated: false,
-                            }),
-                            "auth_login_approle" => NestedBlock::Optional(Block {
-                                version: 0,
-                                description: Description::markdown("Log in with AppRole (`POST /v1/auth/<mount>/login`). The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits."),
-                                attributes: map! {
-                                    "mount" => attr(AttributeType::String, Optional, "Path of the AppRole auth method. Default `approle`."),
-                                    "role_id" => sensitive(AttributeType::String, Optional, "Role ID of the AppRole (`vault read auth/<mount>/role/<role>/role-id`). Environment: `GENESYSCLOUD_VAULT_ROLE_ID`."),
-                                    "secret_id" => sensitive(AttributeType::String, Optional, "A secret ID of that role (`vault write -f auth/<mount>/role/<role>/secret-id`); secret IDs may expire or be limited in uses. Environment: `GENESYSCLOUD_VAULT_SECRET_ID`."),
-                                },
-                                blocks: Default::default(),
-                                deprecated: false,
-                            }),
-                        },
-                        deprecated: false,
-                    }),
-                    "oauthclient_from_vault" => NestedBlock::Optional(Block {
-                        version: 0,
-                        description: Description::markdown("Read the provider's own client credentials from a Vault KV entry (v1 or v2) at configuration, instead of `oauthclient_id`/`oauthclient_secret`: a Terraform Cloud workspace then needs only Vault access. Needs the `vault` block (or `VAULT_ADDR`)."),
-                        attributes: map! {
-                            "mount" => attr(AttributeType::String, Optional, "KV mount. Default `secret`."),
-                            "path" => attr(AttributeType::String, Required, "Entry path within the mount, e.g. `genesys/oauth/terraform-admin`."),
-                            "client_id_key" => attr(AttributeType::String, Optional, "Key holding the client id. Default `client_id` (as a secret sink writes it)."),
-                            "client_secret_key" => attr(AttributeType::String, Optional, "Key holding the client secret. Default `client_secret`."),
-                        },
-                        blocks: Default::default(),
-                        deprecated: false,
-                    }),
+                    "vault" => NestedBlock::Optional(vault_block()),
+                    "oauthclient_from_vault" => NestedBlock::Optional(from_vault_block()),
                 },
                 deprecated: false,
             },
@@ -291,84 +371,20 @@ impl Provider for GenesysProvider {
         terraform_version: String,
         config: Self::Config<'a>,
     ) -> Option<()> {
-        let lookup = |name: &str| std::env::var(name).ok();
-        let env = Env::new(&lookup);
+        let env = Env::process();
         let vault_input = config.vault_input();
         let input = config.input();
-        let (retry, request_timeout) = input.transport.resolve();
-        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-        let vault = match config::vault::resolve_vault(
-            &vault_input,
-            env,
-            home,
-            retry,
-            request_timeout,
-            crate::user_agent(),
-        ) {
-            Ok(None) => None,
-            Ok(Some(resolved)) => {
-                for w in resolved.warnings {
-                    attribute_warning(diags, w);
-                }
-                match VaultClient::new(resolved.settings) {
-                    Ok(v) => Some(Arc::new(v)),
-                    Err(e) => {
-                        diags.root_error("Cannot set up the Vault client", e.to_string());
-                        return None;
-                    }
-                }
-            }
-            Err(errors) => {
-                for e in errors {
-                    attribute_error(diags, e);
-                }
-                return None;
-            }
-        };
-        let from_vault = match (&input.oauthclient_from_vault, &vault) {
-            (None, _) => None,
-            (Some(_), None) => {
-                diags.error(
-                    "oauthclient_from_vault needs Vault",
-                    "Configure Vault: vault { address } or VAULT_ADDR, and a way to authenticate.",
-                    tf_provider::AttributePath::new("oauthclient_from_vault"),
-                );
-                return None;
-            }
-            (Some(location), Some(vault)) => {
-                match config::genesys::credentials_from_vault(vault, location).await {
-                    Ok(credentials) => Some(credentials),
-                    Err(e) => {
-                        attribute_error(diags, e);
-                        return None;
-                    }
-                }
-            }
-        };
-        let settings = match config::genesys::resolve(&input, env, crate::user_agent(), from_vault)
-        {
-            Ok(s) => s,
-            Err(errors) => {
-                for e in errors {
-                    attribute_error(diags, e);
-                }
-                return None;
-            }
-        };
+        let vault = vault_client(diags, &vault_input, &input.transport, env).ok()?;
+        let genesys = genesys_client(diags, &input, env, vault.as_deref())
+            .await
+            .ok()?;
         tracing::info!(
             version = crate::VERSION,
             terraform_version,
-            api = %settings.endpoints.api,
+            api = %genesys.endpoints().api,
             vault = ?vault,
             "provider configured"
         );
-        let genesys = match GenesysClient::new(settings) {
-            Ok(client) => client,
-            Err(e) => {
-                diags.root_error("Cannot set up the Genesys Cloud client", e.to_string());
-                return None;
-            }
-        };
         self.clients.set(genesys, vault);
         Some(())
     }
