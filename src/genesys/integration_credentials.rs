@@ -376,7 +376,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_lost_create_answer_adopts_the_credential_and_writes_it_again() {
+    async fn a_lost_create_answer_adopts_the_credential_it_made_never_an_older_one() {
         let emu = Emulator::start(EmulatorConfig::default())
             .await
             .expect("start");
