@@ -14,6 +14,7 @@ mod mistakes;
 mod oauth_client;
 mod packaging;
 mod proxy;
+mod shared_credential;
 mod sink_credential;
 mod standby;
 mod vault;
