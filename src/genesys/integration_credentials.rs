@@ -9,18 +9,17 @@
 //! blindly.
 
 use std::collections::HashSet;
-use std::time::Instant;
+use std::time::Duration;
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 use tracing::{info, warn};
 
-use super::client::{decode, with_give_up, GenesysClient, Repeat};
+use super::client::{decode, CallFailure, GenesysClient, Repeat};
 use super::consistency::CONFIRM_PAUSE;
 use super::error::GenesysError;
-use super::oauth_clients::newest_created_since;
-use crate::retry::{Decision, Failure};
+use super::lost_create::{self, newest_created_since, Created};
 use crate::secret::Secret;
 
 /// The credential type that holds an OAuth client's id and secret.
@@ -133,21 +132,28 @@ impl GenesysClient {
     ///
     /// Creating is not idempotent: when an attempt fails in a way that
     /// leaves open whether the credential was made (a 5xx, a lost answer),
-    /// the credentials are listed, and the newest `pureCloudOAuthClient`
-    /// credential of this name created since the first attempt is adopted
-    /// and given exactly these fields (a PUT) instead of making a second
-    /// one.
+    /// the credentials are listed once (`lost_create.rs`). A credential of
+    /// this name that was not there before the first attempt, created since,
+    /// is what the lost create made, and holds exactly these fields: it is
+    /// adopted instead of making a second one. Credentials listed before the
+    /// first attempt are never adopted: Genesys does not say whose id and
+    /// secret a credential holds, and one of the same name may be another
+    /// client's. When more than one new credential of the name appears (a
+    /// concurrent create elsewhere), none is adopted and nothing is written.
     pub async fn create_credential(
         &self,
         request: &OAuthClientCredential,
     ) -> Result<CredentialInfo, GenesysError> {
         let operation = format!("create integration credential {:?}", request.name);
+        let before: HashSet<String> = self
+            .find_credentials_by_name(&request.name)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
         let started_wall = OffsetDateTime::now_utc();
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let failure = match self
+        let post = || async {
+            let (_, body) = self
                 .call(
                     &operation,
                     Method::POST,
@@ -155,46 +161,53 @@ impl GenesysClient {
                     Some(request),
                     Repeat::Unsafe,
                 )
-                .await
-            {
-                Ok((_, body)) => return decode(&operation, &body),
-                Err(failure) => failure,
-            };
-            if !failure.ambiguous {
-                return Err(failure.error);
-            }
-            warn!(error = %failure.error, "the create may have taken effect; looking for the credential before trying again");
-            if let Some(found) = self
-                .find_created_credential(&request.name, started_wall)
-                .await?
-            {
+                .await?;
+            decode::<CredentialInfo>(&operation, &body).map_err(|error| CallFailure {
+                error,
+                ambiguous: false,
+            })
+        };
+        let find =
+            || self.find_created_credential(&operation, &request.name, &before, started_wall);
+        match lost_create::create(self.retry(), Duration::ZERO, post, find).await? {
+            Created::Answered(made) => Ok(made),
+            Created::Found(found) => {
                 warn!(credential_id = %found.id, "adopting the credential the lost create made");
-                return self.update_credential(&found.id, request).await;
-            }
-            match self
-                .retry()
-                .decide(Failure::ServerError, attempt, started.elapsed())
-            {
-                Decision::RetryAfter(wait) => tokio::time::sleep(wait).await,
-                Decision::GiveUp(reason) => return Err(with_give_up(failure.error, reason)),
+                Ok(found)
             }
         }
     }
 
-    /// The newest `pureCloudOAuthClient` credential named `name` created
-    /// since `since` (less the allowed clock skew).
+    /// The credential named `name` that a create whose answer was lost made:
+    /// of the `pureCloudOAuthClient` credentials of that name not in
+    /// `before`, the one created since `since` (less the allowed clock
+    /// skew); an error when there are several.
     async fn find_created_credential(
         &self,
+        operation: &str,
         name: &str,
+        before: &HashSet<String>,
         since: OffsetDateTime,
     ) -> Result<Option<CredentialInfo>, GenesysError> {
-        let candidates = self
+        let new: Vec<CredentialInfo> = self
             .find_credentials_by_name(name)
             .await?
             .into_iter()
-            .filter(CredentialInfo::is_oauth_client);
+            .filter(|c| c.is_oauth_client() && !before.contains(&c.id))
+            .collect();
+        if new.len() > 1 {
+            let ids: Vec<&str> = new.iter().map(|c| c.id.as_str()).collect();
+            return Err(GenesysError::Incomplete {
+                operation: operation.to_string(),
+                detail: format!(
+                    "the answer was lost, and since then {} credentials named {name:?} appeared ({}); which one this create made cannot be told, so none is used. Delete the extra ones in Genesys Cloud and apply again",
+                    new.len(),
+                    ids.join(", ")
+                ),
+            });
+        }
         Ok(newest_created_since(
-            candidates,
+            new,
             |c| c.created_date.as_deref(),
             since,
         ))
@@ -363,7 +376,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_lost_create_answer_adopts_the_credential_and_writes_it_again() {
+    async fn a_lost_create_answer_adopts_the_credential_it_made_never_an_older_one() {
         let emu = Emulator::start(EmulatorConfig::default())
             .await
             .expect("start");
@@ -382,7 +395,29 @@ mod tests {
         assert_eq!(stored.len(), 1, "no duplicate");
         assert_eq!(stored[0].id, created.id);
         assert_eq!(stored[0].fields["clientSecret"], "first");
-        assert_eq!(emu.request_count("PUT", CREDENTIALS), 1);
+        assert_eq!(emu.request_count("POST", CREDENTIALS), 1);
+        // A credential of the same name made before a create is never
+        // adopted by it, even when its answer is lost again.
+        emu.inject(
+            FaultRule::new(FaultKind::Status503)
+                .method("POST")
+                .path(CREDENTIALS)
+                .times(1),
+        );
+        let second = genesys
+            .create_credential(&request("second"))
+            .await
+            .expect("created");
+        assert_ne!(second.id, created.id);
+        let first = emu.credentials().into_iter().find(|c| c.id == created.id);
+        assert_eq!(
+            first.map(|c| c.fields["clientSecret"].clone()).as_deref(),
+            Some("first")
+        );
+        genesys
+            .delete_credential(&second.id)
+            .await
+            .expect("deleted");
 
         let got = genesys.get_credential(&created.id).await.expect("read");
         assert_eq!(got.map(|c| c.name), Some("actions".to_string()));

@@ -7,6 +7,7 @@ mod divisions;
 pub mod error;
 pub mod existing;
 mod integration_credentials;
+mod lost_create;
 pub mod model;
 mod oauth_clients;
 mod read_cache;

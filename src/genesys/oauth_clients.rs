@@ -12,11 +12,11 @@ use reqwest::Method;
 use time::OffsetDateTime;
 use tracing::{info, warn};
 
-use super::client::{decode, with_give_up, GenesysClient, Repeat};
+use super::client::{decode, CallFailure, GenesysClient, Repeat};
 use super::consistency::{pause, CONFIRM_PAUSE};
 use super::error::GenesysError;
+use super::lost_create::{self, newest_created_since, Created};
 use super::model::{ClientPage, ClientWithSecret, OAuthClient, OAuthClientRequest};
-use crate::retry::{Decision, Failure};
 use crate::secret::Secret;
 
 /// Page size used when listing (the API's maximum).
@@ -167,9 +167,9 @@ impl GenesysClient {
     ///
     /// Creating is not idempotent: when an attempt fails in a way that leaves
     /// open whether the client was made (a 5xx, a lost answer), the clients
-    /// are listed and one with this name and grant type created since the
-    /// first attempt is adopted instead of creating a second one. An adopted
-    /// client comes without its secret.
+    /// are listed once (`lost_create.rs`), and one with this name and grant
+    /// type created since the first attempt is adopted instead of creating a
+    /// second one. An adopted client comes without its secret.
     ///
     /// Clients that already had this name before the process's first create
     /// are reported in [`CreatedClient::same_name`] (never adopted).
@@ -183,12 +183,10 @@ impl GenesysClient {
             .named(&request.name, || self.list_clients())
             .await;
         let started_wall = time::OffsetDateTime::now_utc();
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let sent_at = Instant::now();
-            let failure = match self
+        // What a look lists may lag behind a create by this much.
+        let lag = LIST_LAG.min(self.propagation().window());
+        let post = || async {
+            let (_, body) = self
                 .call(
                     &operation,
                     Method::POST,
@@ -196,80 +194,42 @@ impl GenesysClient {
                     Some(request),
                     Repeat::Unsafe,
                 )
-                .await
-            {
-                Ok((_, body)) => {
-                    let created: ClientWithSecret = decode(&operation, &body)?;
-                    self.propagation().note(&created.client.id);
-                    self.reads.forget(&created.client.id);
-                    return Ok(CreatedClient {
-                        client: created.client,
-                        secret: created.secret,
-                        adopted: false,
-                        same_name,
-                    });
-                }
-                Err(failure) => failure,
-            };
-            if !failure.ambiguous {
-                return Err(failure.error);
-            }
-            warn!(error = %failure.error, "the create may have taken effect; looking for the client before trying again");
-            // A client that had the name before this process's first create
-            // is not the one this create made (a leftover of an interrupted
-            // apply, minutes old, would otherwise pass for it).
-            let made = self
-                .find_created(request, started_wall, sent_at)
+                .await?;
+            decode::<ClientWithSecret>(&operation, &body).map_err(|error| CallFailure {
+                error,
+                ambiguous: false,
+            })
+        };
+        // A client that had the name before this process's first create is
+        // not the one this create made (a leftover of an interrupted apply,
+        // minutes old, would otherwise pass for it).
+        let find = || async {
+            Ok(self
+                .find_created(request, started_wall)
                 .await?
-                .filter(|found| same_name.iter().flatten().all(|c| c.id != found.id));
-            if let Some(found) = made {
-                warn!(client_id = %found.id, "adopting the client the lost create made");
-                self.propagation().note(&found.id);
-                self.reads.forget(&found.id);
-                return Ok(CreatedClient {
-                    client: found,
-                    secret: None,
-                    adopted: true,
-                    same_name,
-                });
-            }
-            match self
-                .retry()
-                .decide(Failure::ServerError, attempt, started.elapsed())
-            {
-                Decision::RetryAfter(wait) => tokio::time::sleep(wait).await,
-                Decision::GiveUp(reason) => return Err(with_give_up(failure.error, reason)),
-            }
-        }
+                .filter(|found| same_name.iter().flatten().all(|c| c.id != found.id)))
+        };
+        let (client, secret, adopted) =
+            match lost_create::create(self.retry(), lag, post, find).await? {
+                Created::Answered(created) => (created.client, created.secret, false),
+                Created::Found(found) => {
+                    warn!(client_id = %found.id, "adopting the client the lost create made");
+                    (found, None, true)
+                }
+            };
+        self.propagation().note(&client.id);
+        self.reads.forget(&client.id);
+        Ok(CreatedClient {
+            client,
+            secret,
+            adopted,
+            same_name,
+        })
     }
 
     /// The newest client matching `request` created since `since` (less the
-    /// allowed clock skew). A new client can be missing from the listing for
-    /// a while: the listing is repeated until [`LIST_LAG`] (within the
-    /// consistency window) after the attempt sent at `sent_at`, so that a
-    /// lost answer is not followed by a second client.
+    /// allowed clock skew): what a create whose answer was lost may have made.
     async fn find_created(
-        &self,
-        request: &OAuthClientRequest,
-        since: time::OffsetDateTime,
-        sent_at: Instant,
-    ) -> Result<Option<OAuthClient>, GenesysError> {
-        let until = sent_at + LIST_LAG.min(self.propagation().window());
-        let mut attempt = 0;
-        loop {
-            if let Some(found) = self.find_created_once(request, since).await? {
-                return Ok(Some(found));
-            }
-            if Instant::now() >= until {
-                return Ok(None);
-            }
-            sleep_until_at_most(until, pause(attempt)).await;
-            attempt += 1;
-        }
-    }
-
-    /// One look for [`Self::find_created`].
-    async fn find_created_once(
         &self,
         request: &OAuthClientRequest,
         since: time::OffsetDateTime,
@@ -437,33 +397,6 @@ fn client_path(id: &str) -> String {
     format!("/api/v2/oauth/clients/{}", crate::http::encode_segment(id))
 }
 
-/// A create that may have happened is matched against objects created no
-/// earlier than this before its first attempt (allows for clock skew).
-const CREATE_MATCH_SKEW: Duration = Duration::from_secs(120);
-
-/// Of `candidates` (same name, same kind), the newest created since `since`
-/// less [`CREATE_MATCH_SKEW`]: what a create whose answer was lost may have
-/// made. Used for OAuth clients and integration credentials alike.
-pub(super) fn newest_created_since<T>(
-    candidates: impl IntoIterator<Item = T>,
-    created: impl Fn(&T) -> Option<&str>,
-    since: time::OffsetDateTime,
-) -> Option<T> {
-    let threshold = since - CREATE_MATCH_SKEW;
-    candidates
-        .into_iter()
-        .filter_map(|c| {
-            let at = created(&c).and_then(parse_time)?;
-            (at >= threshold).then_some((at, c))
-        })
-        .max_by_key(|(at, _)| *at)
-        .map(|(_, c)| c)
-}
-
-fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
-}
-
 /// Sleeps `pause`, or less if `until` comes sooner.
 async fn sleep_until_at_most(until: Instant, pause: Duration) {
     let left = until.saturating_duration_since(Instant::now());
@@ -475,30 +408,6 @@ mod tests {
     use super::*;
     use crate::genesys::{ClientSettings, Credentials};
     use genesys_emulator::{Emulator, EmulatorConfig};
-
-    #[test]
-    fn a_lost_create_adopts_only_the_newest_made_since_its_first_attempt() {
-        let since = time::OffsetDateTime::parse(
-            "2026-01-01T12:00:00Z",
-            &time::format_description::well_known::Rfc3339,
-        )
-        .expect("time");
-        let made = |at: &'static str| Some(at);
-        let candidates = [
-            ("old", made("2026-01-01T11:00:00Z")),
-            ("skewed", made("2026-01-01T11:59:00Z")),
-            ("newest", made("2026-01-01T12:00:05Z")),
-            ("undated", None),
-        ];
-        let found = newest_created_since(candidates, |(_, at)| *at, since);
-        assert_eq!(found.map(|(name, _)| name), Some("newest"));
-        let none = newest_created_since(
-            [("old", made("2026-01-01T11:00:00Z"))],
-            |(_, at)| *at,
-            since,
-        );
-        assert!(none.is_none(), "older than the clock skew allows");
-    }
 
     fn client_of(emulator: &Emulator) -> GenesysClient {
         let config = EmulatorConfig::default();

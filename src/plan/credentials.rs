@@ -6,14 +6,47 @@
 //! looks its client up when it plans and applies. Terraform handles a
 //! client before the sink that references it, so the record is there in
 //! time; a client whose credential is unknown is simply not recorded.
+//!
+//! A credential belongs to one client: two clients planned in one process
+//! with the same credential name are refused ([`IntegrationCredentials::claim_name`],
+//! as `claims.rs` refuses two sinks for one client), and a sink may write
+//! only into a credential that is not recorded as another client's
+//! ([`IntegrationCredentials::owner`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// OAuth client id → integration credential id, for this process.
+/// OAuth client id → integration credential id, for this process, and
+/// which client planned each credential name.
 #[derive(Debug, Default)]
 pub struct IntegrationCredentials {
     by_client: Mutex<HashMap<String, String>>,
+    names: Mutex<HashMap<String, Vec<Claimant>>>,
+}
+
+/// A `genesyscloud_oauth_client` planning a credential name. Terraform
+/// says nothing of which resource it plans, so a client is told by its id
+/// when it has one, and otherwise by a fingerprint of its configuration.
+/// In one process a resource is planned at most once without an id (its
+/// create) and once with it (its update, or the first half of a
+/// replacement, whose create follows with the same configuration).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimant {
+    /// The client's id; `None` for a client about to be created.
+    pub client_id: Option<String>,
+    /// A fingerprint of its configuration.
+    pub fingerprint: u64,
+}
+
+impl Claimant {
+    /// True when `other` is this same resource planned again.
+    fn same_resource(&self, other: &Claimant) -> bool {
+        match (&self.client_id, &other.client_id) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => false,
+            _ => self.fingerprint == other.fingerprint,
+        }
+    }
 }
 
 impl IntegrationCredentials {
@@ -25,6 +58,30 @@ impl IntegrationCredentials {
             Some(id) => by_client.insert(client_id.to_string(), id.to_string()),
             None => by_client.remove(client_id),
         };
+    }
+
+    /// Claims credential name `name` for `claimant`; another client that
+    /// claimed it first is returned.
+    pub fn claim_name(&self, name: &str, claimant: Claimant) -> Result<(), Claimant> {
+        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        let claims = names.entry(name.to_string()).or_default();
+        if let Some(other) = claims.iter().find(|c| !c.same_resource(&claimant)) {
+            return Err(other.clone());
+        }
+        if !claims.contains(&claimant) {
+            claims.push(claimant);
+        }
+        Ok(())
+    }
+
+    /// The client whose credential `credential_id` is, as recorded here.
+    pub fn owner(&self, credential_id: &str) -> Option<String> {
+        self.by_client
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(_, id)| id.as_str() == credential_id)
+            .map(|(client, _)| client.clone())
     }
 
     /// The credential recorded for `client_id`.
@@ -52,5 +109,39 @@ mod tests {
         registry.record("c1", None);
         assert_eq!(registry.of("c1"), None);
         assert_eq!(registry.of("c2").as_deref(), Some("k3"));
+        assert_eq!(registry.owner("k3").as_deref(), Some("c2"));
+        assert_eq!(registry.owner("k2"), None, "forgotten");
+    }
+
+    fn claimant(client_id: Option<&str>, fingerprint: u64) -> Claimant {
+        Claimant {
+            client_id: client_id.map(str::to_string),
+            fingerprint,
+        }
+    }
+
+    #[test]
+    fn a_credential_name_is_planned_by_one_client() {
+        let registry = IntegrationCredentials::default();
+        // An update, then the create half of its replacement.
+        assert_eq!(registry.claim_name("n", claimant(Some("c1"), 1)), Ok(()));
+        assert_eq!(registry.claim_name("n", claimant(Some("c1"), 1)), Ok(()));
+        assert_eq!(registry.claim_name("n", claimant(None, 1)), Ok(()));
+        // Another existing client, or another new one.
+        assert_eq!(
+            registry.claim_name("n", claimant(Some("c2"), 2)),
+            Err(claimant(Some("c1"), 1))
+        );
+        assert!(registry.claim_name("n", claimant(None, 3)).is_err());
+        // Two new clients, even configured alike.
+        assert_eq!(registry.claim_name("m", claimant(None, 4)), Ok(()));
+        assert_eq!(
+            registry.claim_name("m", claimant(None, 4)),
+            Err(claimant(None, 4))
+        );
+        assert_eq!(
+            registry.claim_name("other", claimant(Some("c2"), 2)),
+            Ok(())
+        );
     }
 }

@@ -14,12 +14,59 @@
 //!   no credential is ever left with an empty or a dead secret (a tainted
 //!   client is planned as a new one, so a rename can ride on its
 //!   replacement);
-//! - a name with no credential behind it (an adopted or imported client)
-//!   changes nothing in Genesys and is reported by a warning until a secret
-//!   is issued for it. (A credential deleted outside Terraform keeps its id
-//!   in state, for its sink to make it again.)
+//! - a name with no credential recorded for it (an adopted or imported
+//!   client) changes nothing in Genesys and is reported by a warning;
+//! - a credential belongs to one client: two clients planned together with
+//!   one name are refused ([`name_taken`]), and a credential is never taken
+//!   for this client's by its name alone (see [`own_credential`]).
+//!
+//! How the provider is sure a credential is this client's: Genesys Cloud
+//! answers a credential's id, name, type and dates, never its fields
+//! (`credentialFields`, the client id and secret it holds, are
+//! write-only), so nothing read from Genesys says whose a credential is,
+//! and a name is no proof: any number of credentials, another client's
+//! among them (in this configuration or in another state), may share it.
+//! The only certainty is the provider's own record: the id of the
+//! credential it made from this client's create answer, or the one named
+//! at import (`<client id>:<credential id>`). It is kept in state and, as
+//! [`OwnCredential`], in the client's private state, which an older
+//! release's refresh carries through while it drops the state attribute it
+//! does not know; that record, for the same client id, is how a lost
+//! `integration_credential_id` is found again. A credential deleted
+//! outside Terraform keeps its id in state (for the client's sink, which
+//! makes a new one under its name and keeps that one current) and is
+//! never replaced by one found by its name; destroy deletes only the
+//! recorded id.
+
+use serde::{Deserialize, Serialize};
 
 use crate::attribute_error::AttributeError;
+
+/// The credential this provider recorded as a client's own, kept in the
+/// client's private state.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OwnCredential {
+    /// The OAuth client it belongs to.
+    pub client_id: String,
+    /// The credential's id.
+    pub id: String,
+}
+
+/// The credential to read for client `client_id`: the id in state, else
+/// the one the private record names for this same client. `None`: no
+/// credential is known to be this client's.
+pub fn own_credential(
+    client_id: &str,
+    state_id: Option<&str>,
+    recorded: Option<&OwnCredential>,
+) -> Option<String> {
+    state_id.map(str::to_string).or_else(|| {
+        recorded
+            .filter(|r| r.client_id == client_id && !r.id.is_empty())
+            .map(|r| r.id.clone())
+    })
+}
 
 /// The attribute naming the credential.
 const NAME: &str = "integration_credential_name";
@@ -86,18 +133,60 @@ fn rename_refused(id: &str, prior: &str, name: &str) -> AttributeError {
     )
 }
 
-/// The warning for a name with no credential behind it.
+/// The warning for a name with no credential recorded for this client.
 pub fn no_credential(name: &str) -> AttributeError {
     AttributeError::new(
         NAME,
-        format!("No integration credential {name:?} holds this client's secret"),
-        "Genesys Cloud shows a client secret only when it issues one, and the provider \
-         makes the credential only then, at client create: this client was adopted after a \
-         lost answer or imported without its credential. A genesyscloud_oauth_client_vault_secret \
-         keeps an existing credential current at every rotation, but does not make one for \
-         a client. To make one, replace the client (terraform apply -replace on this \
-         resource). To manage a credential that already exists, import the client as \
-         <client id>:<credential id>, and set integration_credential_id on its sink.",
+        format!("No integration credential {name:?} is recorded for this client"),
+        "The provider makes a credential only when Genesys Cloud issues a secret, at client \
+         create, and records it then; this client has none recorded: it was adopted after a \
+         lost answer, imported without its credential, or its state was written by a \
+         release that did not know credentials. A credential of this name may still exist, \
+         but Genesys Cloud does not say whose id and secret a credential holds (another \
+         client's may have the same name), so none is taken for this client's by its name. \
+         To manage one that is this client's, import the client as \
+         <client id>:<credential id> (terraform state rm first) and set \
+         integration_credential_id on its sink. To make a new one, replace the client \
+         (terraform apply -replace on this resource).",
+    )
+}
+
+/// The error for a credential name that another client planned in this
+/// configuration (`other`: its id, `None` for a client to be created).
+pub fn name_taken(name: &str, other: Option<&str>) -> AttributeError {
+    let other = match other {
+        Some(id) => format!("OAuth client {id}"),
+        None => "another OAuth client to be created".to_string(),
+    };
+    AttributeError::new(
+        NAME,
+        format!("Integration credential name {name:?} is given to two clients"),
+        format!(
+            "{other} in this configuration has integration_credential_name = {name:?} too. \
+             A credential holds one client's id and secret, and Genesys Cloud does not say \
+             whose a credential is, so two credentials of one name cannot be told apart: \
+             give each client its own name."
+        ),
+    )
+}
+
+/// The warning for a recorded credential that no longer exists.
+/// `same_name`: how many credentials of its name there are now.
+pub fn deleted(label: &str, same_name: usize) -> String {
+    let others = match same_name {
+        0 => String::new(),
+        1 => " A credential of the same name exists, but it is not taken for this client's: Genesys Cloud does not say whose id and secret a credential holds, and another client's may have the same name.".to_string(),
+        n => format!(" {n} credentials of the same name exist; none is taken for this client's: Genesys Cloud does not say whose id and secret a credential holds."),
+    };
+    format!(
+        "Integration credential {label} no longer exists in Genesys Cloud; integrations that \
+         used it cannot authenticate.{others} A genesyscloud_oauth_client_vault_secret whose \
+         integration_credential_id names it makes a new one under its name at its next apply \
+         (its plan says so) and keeps that one current; this client keeps the id it recorded \
+         (and destroy deletes only that one). To record the new one here: terraform state rm \
+         on this resource, then terraform import it as <client id>:<credential id>. Without \
+         such a sink, replace the client (terraform apply -replace) to get a new credential, \
+         or remove integration_credential_name."
     )
 }
 
@@ -150,6 +239,31 @@ mod tests {
         assert!(no_credential("x")
             .detail
             .contains("<client id>:<credential id>"));
+    }
+
+    #[test]
+    fn a_credential_is_this_clients_only_by_the_providers_own_record() {
+        let record = OwnCredential {
+            client_id: "c1".into(),
+            id: "k1".into(),
+        };
+        assert_eq!(
+            own_credential("c1", Some("k2"), Some(&record)).as_deref(),
+            Some("k2")
+        );
+        // State lost the id (an older release's refresh): the record for
+        // this client finds it again; another client's record never does.
+        assert_eq!(
+            own_credential("c1", None, Some(&record)).as_deref(),
+            Some("k1")
+        );
+        assert_eq!(own_credential("c2", None, Some(&record)), None);
+        assert_eq!(own_credential("c1", None, None), None);
+        let e = name_taken("n", Some("c9"));
+        assert_eq!(e.attribute, NAME);
+        assert!(e.detail.contains("OAuth client c9") && e.detail.contains("its own name"));
+        assert!(deleted("\"n\" (k1)", 1).contains("not taken for this client's"));
+        assert!(!deleted("\"n\" (k1)", 0).contains("same name exist"));
     }
 
     #[test]

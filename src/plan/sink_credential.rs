@@ -10,10 +10,14 @@
 //!   shows the change, explains it ([`stale`]), and its apply writes the
 //!   secret held in Vault into the credential without regenerating
 //!   ([`step`]); the same happens to a credential newly wired to the sink;
-//! - a credential the sink already wrote (the one it made again under the
-//!   same name, which the client resource then adopts) is only recorded;
+//! - a credential the sink already wrote is only recorded;
 //! - a credential deleted outside Terraform is made again under its name by
-//!   a rotation, which the plan schedules ([`repair`]);
+//!   a rotation, which the plan schedules ([`repair`]): a new credential,
+//!   never one found by its name (Genesys does not say whose a credential
+//!   is). The sink keeps the new one current; the OAuth client keeps the
+//!   id it recorded until it is imported with the new one ([`made_here`]);
+//! - a sink never writes into a credential recorded as another client's
+//!   ([`foreign`]): a credential holds one client's id and secret;
 //! - a sink whose client has a credential it does not keep current is
 //!   warned ([`unkept`]): the credential goes stale at its first rotation.
 
@@ -119,11 +123,57 @@ pub fn remade(repair: &Repair) -> AttributeError {
         format!(
             "{repair}, so integrations that used it cannot authenticate. Apply regenerates \
              the client secret, writes it to Vault and makes the credential again under the \
-             same name, holding the new secret. The OAuth client's integration_credential_id \
-             follows at its next refresh (it finds the credential by its name), and the plan \
-             after that records the new id here without rotating."
+             same name, holding the new secret, and keeps that one current at every rotation. \
+             No credential of the same name is adopted instead: Genesys Cloud does not say \
+             whose id and secret a credential holds."
         ),
     )
+}
+
+/// The warning for a sink that keeps a credential it made in place of the
+/// configured one, deleted outside Terraform: the OAuth client still
+/// records the deleted id, and only an import tells it the new one.
+pub fn made_here(input: Option<&str>, kept: Option<&Kept>) -> Option<AttributeError> {
+    let input = input?;
+    let k = kept.filter(|k| k.wired == input && k.id != input && !k.gone)?;
+    Some(AttributeError::new(
+        ATTRIBUTE,
+        format!(
+            "Integration credential {input} was replaced by {} ({:?})",
+            k.id, k.name
+        ),
+        format!(
+            "Credential {input} was deleted outside Terraform, and this sink made credential \
+             {} under its name, holding the client's id and secret; every rotation keeps it \
+             current. The OAuth client still records {input} (it never takes a credential for \
+             its own by the name, since Genesys Cloud does not say whose a credential is), so \
+             destroying the client leaves {} behind. To record it on the client: terraform \
+             state rm on the genesyscloud_oauth_client, then terraform import it as \
+             <client id>:{}.",
+            k.id, k.id, k.id
+        ),
+    ))
+}
+
+/// The error for a sink configured to write into credential `input`, which
+/// this process recorded as client `owner`'s, when `owner` is none of the
+/// sink's clients (`clients`: its client, and its standby if any).
+pub fn foreign(input: &str, owner: Option<&str>, clients: &[&str]) -> Option<AttributeError> {
+    let owner = owner?;
+    if clients.contains(&owner) {
+        return None;
+    }
+    Some(AttributeError::new(
+        ATTRIBUTE,
+        format!("Integration credential {input} belongs to OAuth client {owner}"),
+        format!(
+            "This sink keeps OAuth client {}, and every rotation would write its id and secret \
+             into credential {input}, which OAuth client {owner} authenticates integrations \
+             with. Set integration_credential_id to this sink's own client's credential \
+             (genesyscloud_oauth_client.<name>.integration_credential_id), or leave it out.",
+            clients.join(" / ")
+        ),
+    ))
 }
 
 /// The warning of a plan whose apply writes the secret held in Vault into
@@ -250,7 +300,7 @@ mod tests {
             r.to_string(),
             "integration credential \"actions\" (k1) was deleted outside Terraform"
         );
-        assert!(remade(&r).detail.contains("without rotating"));
+        assert!(remade(&r).detail.contains("keeps that one current"));
         assert_eq!(
             repair(Some("k9"), Some(&gone)),
             None,
@@ -295,6 +345,32 @@ mod tests {
         let remade = kept("k1", "k2", true, false);
         assert_eq!(warn(Some("k2"), Some(Some("k1")), Some(&remade)), None);
         assert_eq!(warn(Some("k1"), Some(Some("k2")), Some(&remade)), None);
+    }
+
+    #[test]
+    fn a_credential_made_in_place_of_a_deleted_one_is_named_until_recorded() {
+        let remade = kept("k1", "k2", true, false);
+        let w = made_here(Some("k1"), Some(&remade)).expect("warned");
+        assert!(w.summary.contains("k1 was replaced by k2") && w.detail.contains("<client id>:k2"));
+        assert_eq!(made_here(Some("k2"), Some(&remade)), None, "recorded");
+        assert_eq!(
+            made_here(Some("k1"), Some(&kept("k1", "k1", true, false))),
+            None
+        );
+        assert_eq!(made_here(None, Some(&remade)), None);
+    }
+
+    #[test]
+    fn a_sink_never_writes_into_another_clients_credential() {
+        assert_eq!(foreign("k1", None, &["c1"]), None, "not recorded here");
+        assert_eq!(foreign("k1", Some("c1"), &["c1"]), None);
+        assert_eq!(
+            foreign("k1", Some("c2"), &["c1", "c2"]),
+            None,
+            "its standby's"
+        );
+        let e = foreign("k1", Some("c9"), &["c1"]).expect("refused");
+        assert!(e.summary.contains("belongs to OAuth client c9") && e.detail.contains("c1"));
     }
 
     #[test]

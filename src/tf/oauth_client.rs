@@ -22,6 +22,7 @@ use super::schema::{attr, string_set, Attr, Attrs};
 use crate::genesys::{GenesysClient, GenesysError, OAuthClient, OAuthClientRequest, RoleDivision};
 use crate::plan;
 use crate::plan::credentials::IntegrationCredentials;
+use crate::plan::integration_credential::OwnCredential;
 use crate::plan::oauth_client::RoleRef;
 
 /// The resource.
@@ -43,6 +44,28 @@ impl OAuthClientResource {
     /// Records the client's integration credential for the sinks.
     fn register(&self, s: &ClientState) {
         credential::register(&self.credentials, &s.id, &s.integration_credential_id);
+    }
+}
+
+/// The resource's private state: the credential the provider recorded as
+/// the client's own (see `plan::integration_credential::own_credential`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientPrivate {
+    credential: Option<OwnCredential>,
+}
+
+impl ClientPrivate {
+    /// The record of what `s` holds after an apply.
+    fn of(s: &ClientState) -> Value<ClientPrivate> {
+        let credential = match (&s.id, &s.integration_credential_id) {
+            (Value::Value(client_id), Value::Value(id)) => Some(OwnCredential {
+                client_id: client_id.clone(),
+                id: id.clone(),
+            }),
+            _ => None,
+        };
+        Value::Value(ClientPrivate { credential })
     }
 }
 
@@ -377,14 +400,14 @@ static ATTRIBUTES: LazyLock<Attrs<ClientState>> = LazyLock::new(|| {
         Attr::new("client_id", Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
         Attr::new("date_created", Str, Computed, "Creation time (ISO-8601)."),
         Attr::new("integration_credential_name", Str, Optional, "Name of an integration credential (type `pureCloudOAuthClient`, what data actions authenticate with) to make holding this client's id and secret. It is made when the client is created, from the secret of the create answer, which never reaches state. Removing the name deletes the credential. An existing credential cannot be renamed here, since Genesys Cloud needs the secret to rename it: rename it in Genesys Cloud and set the new name, or replace the client with `terraform taint` (a new client and credential are made). To keep the credential current when the secret is regenerated later, set `integration_credential_id` on the client's `genesyscloud_oauth_client_vault_secret` to this resource's `integration_credential_id`: every rotation then writes the new secret into it (a sink that does not is warned about at plan)."),
-        Attr::new("integration_credential_id", Str, Computed, "Id of the integration credential named by `integration_credential_name`; null when there is none (the client was adopted after a lost create answer, or imported without it). When the credential is deleted outside Terraform, a refresh adopts the one credential of the same name (a sink keeping the credential makes it again under its name), or else keeps the id and warns. Import as `<client id>:<credential id>` to manage an existing credential."),
+        Attr::new("integration_credential_id", Str, Computed, "Id of the integration credential named by `integration_credential_name`: the one made at create, or named at import as `<client id>:<credential id>`; null when there is none (the client was adopted after a lost create answer, or imported without it). A credential is never taken for this client's by its name, since Genesys Cloud does not say whose id and secret a credential holds: one deleted outside Terraform keeps its id here, with a warning (the client's sink makes a new one and keeps it current), and destroy deletes only this id."),
     ])
 });
 
 #[async_trait]
 impl Resource for OAuthClientResource {
     type State<'a> = Value<ClientState>;
-    type PrivateState<'a> = ValueEmpty;
+    type PrivateState<'a> = Value<ClientPrivate>;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -453,9 +476,17 @@ impl Resource for OAuthClientResource {
         match genesys.get_client(&id, created_at(&prior)).await {
             Ok(Some(c)) if !c.is_deleted() => {
                 let mut state = state_from_api(&prior, &c);
-                credential::read(&genesys, diags, state.credential()).await?;
+                let mut private = private_state.as_option().unwrap_or_default();
+                credential::read(
+                    &genesys,
+                    diags,
+                    &id,
+                    state.credential(),
+                    &mut private.credential,
+                )
+                .await?;
                 self.register(&state);
-                Some((Value::Value(state), private_state))
+                Some((Value::Value(state), Value::Value(private)))
             }
             Ok(_) => {
                 tracing::info!(client_id = %id, "OAuth client is gone from Genesys Cloud; removing it from state");
@@ -472,7 +503,7 @@ impl Resource for OAuthClientResource {
 
     async fn plan_create<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
@@ -486,6 +517,13 @@ impl Resource for OAuthClientResource {
         planned.date_created = Value::Unknown;
         ATTRIBUTES.apply_defaults(&mut planned, &config);
         planned.roles = plan_roles(&config.roles, &[]);
+        credential::claim_name(
+            diags,
+            &self.credentials,
+            None,
+            &planned.integration_credential_name,
+            &config,
+        )?;
         credential::plan_create(planned.credential());
         Some((Value::Value(planned), Value::Null))
     }
@@ -508,6 +546,13 @@ impl Resource for OAuthClientResource {
         planned.id = prior.id.clone();
         planned.client_id = prior.client_id.clone();
         planned.date_created = prior.date_created.clone();
+        credential::claim_name(
+            diags,
+            &self.credentials,
+            prior.id.as_ref_option().map(String::as_str),
+            &planned.integration_credential_name,
+            &config,
+        )?;
         credential::plan_update(
             diags,
             &prior.integration_credential_name,
@@ -533,7 +578,7 @@ impl Resource for OAuthClientResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        planned_private: Self::PrivateState<'a>,
+        _planned_private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let Value::Value(mut planned) = planned else {
@@ -578,7 +623,8 @@ impl Resource for OAuthClientResource {
                 )
                 .await;
                 self.register(&state);
-                Some((Value::Value(state), planned_private))
+                let private = ClientPrivate::of(&state);
+                Some((Value::Value(state), private))
             }
             Err(e) => {
                 genesys_error(diags, "Could not create OAuth client", &e);
@@ -593,7 +639,7 @@ impl Resource for OAuthClientResource {
         prior: Self::State<'a>,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        planned_private: Self::PrivateState<'a>,
+        _planned_private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let (Value::Value(prior), Value::Value(mut planned)) = (prior, planned) else {
@@ -627,7 +673,8 @@ impl Resource for OAuthClientResource {
                     }
                 }
                 self.register(&state);
-                Some((Value::Value(state), planned_private))
+                let private = ClientPrivate::of(&state);
+                Some((Value::Value(state), private))
             }
             Err(e) => {
                 genesys_error(diags, "Could not update OAuth client", &e);

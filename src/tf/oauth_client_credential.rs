@@ -8,17 +8,20 @@
 //! Later secrets reach the credential through a sink
 //! (`genesyscloud_oauth_client_vault_secret.integration_credential_id`),
 //! which finds the credential's id in the registry filled here
-//! ([`register`]) and makes the credential again, under the same name,
-//! when it was deleted outside Terraform; [`read`] then adopts it.
+//! ([`register`]) and makes a new credential under the same name when it
+//! was deleted outside Terraform. A credential is never taken for this
+//! client's by its name ([`read`]).
 
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
+use std::hash::{Hash, Hasher};
+
 use super::diag::{attribute_error, attribute_warning, genesys_error};
-use crate::genesys::{CreatedClient, CredentialInfo, GenesysClient, OAuthClientCredential};
+use crate::genesys::{CreatedClient, GenesysClient, OAuthClientCredential};
 use crate::plan;
-use crate::plan::credentials::IntegrationCredentials;
-use crate::plan::integration_credential::CredentialPlan;
+use crate::plan::credentials::{Claimant, IntegrationCredentials};
+use crate::plan::integration_credential::{CredentialPlan, OwnCredential};
 
 /// The two attributes, as state, plan and configuration hold them.
 pub struct CredentialAttrs<'a> {
@@ -187,24 +190,43 @@ pub fn register(registry: &IntegrationCredentials, client_id: &Value<String>, id
     }
 }
 
-/// Refreshes the credential in state: its name as Genesys has it. When it
-/// was deleted outside Terraform, the one credential of the same name, if
-/// there is exactly one (a sink keeping the credential makes it again under
-/// its name), is adopted; otherwise a warning names it, and the id stays
-/// as it is, so that a sink wired to it still sees which credential to
-/// make again.
+/// Refreshes the credential in state: its name as Genesys has it. The
+/// credential read is the one in state or, when state lost the id (an
+/// older release's refresh drops it), the one the private `record` names
+/// for this client (`plan::integration_credential::own_credential` says why
+/// nothing else is certain). One deleted outside Terraform keeps its id and
+/// is warned about: a credential of the same name is never adopted.
 pub async fn read(
     genesys: &GenesysClient,
     diags: &mut Diagnostics,
+    client_id: &str,
     state: CredentialAttrs<'_>,
+    record: &mut Option<OwnCredential>,
 ) -> Option<()> {
-    let Value::Value(id) = &*state.id else {
+    let in_state = state.id.as_ref_option().map(String::as_str);
+    let Some(id) =
+        plan::integration_credential::own_credential(client_id, in_state, record.as_ref())
+    else {
+        *record = None;
         return Some(());
     };
-    let id = id.clone();
+    let found_again = in_state.is_none();
     match genesys.get_credential(&id).await {
         Ok(Some(credential)) => {
+            if found_again {
+                tracing::info!(client_id, credential_id = %id, "integration credential found again from the provider's own record");
+            }
             *state.name = Value::Value(credential.name);
+            *state.id = Value::Value(id.clone());
+            *record = Some(OwnCredential {
+                client_id: client_id.to_string(),
+                id,
+            });
+            return Some(());
+        }
+        Ok(None) if found_again => {
+            tracing::info!(client_id, credential_id = %id, "the recorded integration credential is gone too");
+            *record = None;
             return Some(());
         }
         Ok(None) => {}
@@ -215,52 +237,53 @@ pub async fn read(
     }
     let same_name = match state.name.as_ref_option() {
         Some(name) => match genesys.find_credentials_by_name(name).await {
-            Ok(found) => found
-                .into_iter()
-                .filter(CredentialInfo::is_oauth_client)
-                .collect(),
+            Ok(found) => found.iter().filter(|c| c.is_oauth_client()).count(),
             Err(e) => {
-                genesys_error(
-                    diags,
-                    "Could not look for the integration credential by its name",
-                    &e,
-                );
-                return None;
+                tracing::warn!(error = %e, "could not list the credentials of the same name");
+                0
             }
         },
-        None => Vec::new(),
+        None => 0,
     };
-    let label = label(state.name, &id);
-    match <[CredentialInfo; 1]>::try_from(same_name) {
-        Ok([found]) => {
-            tracing::info!(deleted = %id, credential_id = %found.id, "adopting the integration credential of the same name");
-            diags.root_warning(
-                "Integration credential made again",
-                format!(
-                    "Integration credential {label} no longer exists; credential {} of the same name holds this client's id (a genesyscloud_oauth_client_vault_secret keeping the credential makes it again at a rotation) and is recorded instead.",
-                    found.id
-                ),
+    diags.root_warning(
+        "Integration credential deleted outside Terraform",
+        plan::integration_credential::deleted(&label(state.name, &id), same_name),
+    );
+    Some(())
+}
+
+/// Claims the configured credential name for this client in this process:
+/// a name another client planned already is an error on
+/// `integration_credential_name`. `client_id`: `None` for a client to be
+/// created; `config`: its configuration, which tells it apart then.
+pub fn claim_name(
+    diags: &mut Diagnostics,
+    registry: &IntegrationCredentials,
+    client_id: Option<&str>,
+    name: &Value<String>,
+    config: &impl serde::Serialize,
+) -> Option<()> {
+    let Value::Value(name) = name else {
+        return Some(());
+    };
+    let mut hasher = std::hash::DefaultHasher::new();
+    serde_json::to_string(config)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    let claimant = Claimant {
+        client_id: client_id.map(str::to_string),
+        fingerprint: hasher.finish(),
+    };
+    match registry.claim_name(name, claimant) {
+        Ok(()) => Some(()),
+        Err(other) => {
+            attribute_error(
+                diags,
+                plan::integration_credential::name_taken(name, other.client_id.as_deref()),
             );
-            *state.id = Value::Value(found.id);
-        }
-        Err(others) => {
-            let several = if others.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " {} credentials have its name, so none is adopted.",
-                    others.len()
-                )
-            };
-            diags.root_warning(
-                "Integration credential deleted outside Terraform",
-                format!(
-                    "Integration credential {label} no longer exists in Genesys Cloud; integrations that used it cannot authenticate.{several} A genesyscloud_oauth_client_vault_secret whose integration_credential_id names it makes it again under its name at its next apply (its plan says so), and this client then records the new one. Without such a sink, replace the client (terraform apply -replace) to get a new credential, or remove integration_credential_name.",
-                ),
-            );
+            None
         }
     }
-    Some(())
 }
 
 /// Says, when a client is gone from Genesys, that its credential (holding

@@ -96,8 +96,15 @@ impl SinkResource {
 
     /// Claims the sink's clients (its client and its standby) for its entry
     /// (one client, one sink); an error on the attribute naming a client
-    /// another entry holds.
+    /// another entry holds, or a credential recorded as another client's.
     fn claim(&self, diags: &mut Diagnostics, s: &SinkState) -> Option<()> {
+        credential::check_owner(
+            diags,
+            &self.credentials,
+            &s.client_id,
+            &s.standby_client_id,
+            &s.integration_credential_id,
+        )?;
         let Some(entry) = entry_of(s) else {
             return Some(());
         };

@@ -93,6 +93,37 @@ pub fn warn_unkept(
     }
 }
 
+/// Refuses, on `integration_credential_id`, a credential this process
+/// recorded as a client's other than the sink's (`client_id`) and its
+/// standby's: a rotation must never write one client's secret into another
+/// client's credential.
+pub fn check_owner(
+    diags: &mut Diagnostics,
+    registry: &IntegrationCredentials,
+    client_id: &Value<String>,
+    standby_client_id: &Value<String>,
+    input: &Value<String>,
+) -> Option<()> {
+    let Value::Value(input) = input else {
+        return Some(());
+    };
+    if client_id.is_unknown() || standby_client_id.is_unknown() {
+        return Some(());
+    }
+    let clients: Vec<&str> = [client_id, standby_client_id]
+        .into_iter()
+        .filter_map(|c| c.as_ref_option().map(String::as_str))
+        .collect();
+    let owner = registry.owner(input);
+    match plan::sink_credential::foreign(input, owner.as_deref(), &clients) {
+        Some(e) => {
+            attribute_error(diags, e);
+            None
+        }
+        None => Some(()),
+    }
+}
+
 /// At plan: the warnings about the credential, and the repair it needs (a
 /// rotation that makes it again), if any.
 pub fn plan(
@@ -105,6 +136,9 @@ pub fn plan(
     warn_unkept(diags, registry, client_id, input, kept);
     let id = input.as_ref_option().map(String::as_str);
     if let Some(w) = plan::sink_credential::stale(id, kept) {
+        attribute_warning(diags, w);
+    }
+    if let Some(w) = plan::sink_credential::made_here(id, kept) {
         attribute_warning(diags, w);
     }
     let repair = plan::sink_credential::repair(id, kept)?;

@@ -180,8 +180,8 @@ fn renames_are_refused_removal_deletes_and_outside_deletion_is_reported() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
     // Deleted outside Terraform: the refresh says so, naming it, and the id
-    // stays (a sink keeping the credential makes it again under its name,
-    // and the refresh then adopts that one); the plan stays empty.
+    // stays (a sink keeping the credential makes a new one under its name;
+    // none is ever adopted by its name); the plan stays empty.
     assert!(emu.delete_credential(&second.id));
     let out = tf.run_raw(&["plan", "-no-color", "-detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

@@ -16,6 +16,7 @@ mod modules;
 mod oauth_client;
 mod packaging;
 mod proxy;
+mod shared_credential;
 mod sink_credential;
 mod standby;
 mod vault;

@@ -175,8 +175,22 @@ fn a_credential_deleted_outside_terraform_is_made_again_and_plans_converge() {
         &remade.fields["clientSecret"]
     ));
 
-    // The client adopts the credential of the same name; the sink records
-    // the new id in place, without a rotation. Two applies in all.
+    // The client never takes a credential for its own by its name: it keeps
+    // the id it recorded, and the sink, which made the new one, keeps it
+    // current and says how to record it on the client. The plan is empty.
+    let shown = flat(&text(&tf.run(&["plan", "-no-color"])));
+    assert!(
+        shown.contains(&format!("{} was replaced by {}", deleted.id, remade.id))
+            && shown.contains(&format!("<client id>:{}", remade.id)),
+        "{shown}"
+    );
+    tf.assert_no_changes();
+    let (client_id, _, _) = ids(&tf);
+
+    // Recorded by an import: the sink records the new id in place, without
+    // a rotation.
+    tf.run(&["state", "rm", CLIENT]);
+    tf.run(&["import", CLIENT, &format!("{client_id}:{}", remade.id)]);
     let issued = emu.issued_secrets().len();
     let plan = tf.plan_json(&[]);
     assert_eq!(actions(&plan, SINK), ["update"]);
