@@ -319,7 +319,7 @@ fn credential_path(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::genesys::{ClientSettings, Credentials};
+    use crate::genesys::{ClientSettings, LoginCredentials};
     use crate::retry::RetryPolicy;
     use genesys_emulator::{Emulator, EmulatorConfig, FaultKind, FaultRule};
     use std::time::Duration;
@@ -361,7 +361,7 @@ mod tests {
     }
 
     async fn client_for(emu: &Emulator) -> GenesysClient {
-        let credentials = Credentials::ClientCredentials {
+        let credentials = LoginCredentials::ClientCredentials {
             client_id: "emulator-admin".into(),
             client_secret: Secret::new("emulator-admin-secret"),
         };

@@ -17,10 +17,6 @@ pub mod token;
 #[cfg(test)]
 mod transport_tests;
 
-/// The old name, still used by the unit tests of `oauth_clients.rs` and
-/// `integration_credentials.rs`; goes when they say `LoginCredentials`.
-#[cfg(test)]
-pub(crate) use client::LoginCredentials as Credentials;
 pub use client::{ClientSettings, GenesysClient, LoginCredentials};
 pub use error::GenesysError;
 pub use integration_credentials::{

@@ -406,12 +406,12 @@ async fn sleep_until_at_most(until: Instant, pause: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::genesys::{ClientSettings, Credentials};
+    use crate::genesys::{ClientSettings, LoginCredentials};
     use genesys_emulator::{Emulator, EmulatorConfig};
 
     fn client_of(emulator: &Emulator) -> GenesysClient {
         let config = EmulatorConfig::default();
-        let credentials = Credentials::ClientCredentials {
+        let credentials = LoginCredentials::ClientCredentials {
             client_id: config.admin_client_id,
             client_secret: Secret::new(config.admin_client_secret),
         };
