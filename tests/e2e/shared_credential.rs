@@ -52,6 +52,21 @@ fn beside(emu: &Emulator, bao: &Bao) -> Tf {
     tf
 }
 
+/// Two working directories (states) on one emulator and OpenBao, client `a`
+/// in the first and `b` in the second, each with a credential of the same
+/// name, both applied.
+fn two_states_applied() -> (Emulator, Bao, Tf, Tf) {
+    let (emu, bao, a) = setup();
+    let b = beside(&emu, &bao);
+    a.write_config(&config("a", 1));
+    b.write_config(&config("b", 1));
+    for tf in [&a, &b] {
+        tf.init();
+        tf.apply(&[]);
+    }
+    (emu, bao, a, b)
+}
+
 fn client(key: &str) -> String {
     format!("genesyscloud_oauth_client.{key}")
 }
@@ -109,14 +124,7 @@ fn two_clients_with_one_credential_name_are_refused_before_anything_is_made() {
 
 #[test]
 fn a_credential_deleted_beside_another_of_its_name_is_never_replaced_by_that_one() {
-    let (emu, bao, a) = setup();
-    let b = beside(&emu, &bao);
-    a.write_config(&config("a", 1));
-    b.write_config(&config("b", 1));
-    for tf in [&a, &b] {
-        tf.init();
-        tf.apply(&[]);
-    }
+    let (emu, bao, a, b) = two_states_applied();
     let (a_client, a_first) = recorded(&a, "a");
     let (b_client, b_credential) = recorded(&b, "b");
     let (a_first, b_credential) = (a_first.expect("a's"), b_credential.expect("b's"));
@@ -210,14 +218,7 @@ fn lose_credential_id(tf: &Tf, key: &str, keep_private: bool) {
 
 #[test]
 fn a_lost_credential_id_comes_back_only_from_the_providers_own_record() {
-    let (emu, bao, a) = setup();
-    let b = beside(&emu, &bao);
-    a.write_config(&config("a", 1));
-    b.write_config(&config("b", 1));
-    for tf in [&a, &b] {
-        tf.init();
-        tf.apply(&[]);
-    }
+    let (emu, bao, a, b) = two_states_applied();
     let (a_client, a_credential) = recorded(&a, "a");
     let (b_client, b_credential) = recorded(&b, "b");
 
