@@ -3,6 +3,7 @@
 
 mod bench;
 mod consistency;
+mod consumer;
 mod crash;
 mod docs;
 mod drift;

@@ -7,6 +7,7 @@
 use genesys_emulator::Emulator;
 use serde_json::{json, Value as Json};
 
+use crate::consumer::Consumer;
 use crate::harness::{
     actions, assert_absent, flat, text, validate_diagnostics, values, Tf, ADMIN_SECRET,
 };
@@ -127,6 +128,7 @@ fn three_rotations_in_a_row_alternate_clients_and_keep_what_consumers_read_worki
 
     let mut before = first;
     let mut two_ago: Option<(String, String)> = None;
+    let consumer = Consumer::start(&bao.addr, "secret", PATH, &emu.base_url());
     for (n, expected) in [(2, &green), (3, &blue), (4, &green)] {
         tf.write_config(&pair(n, ""));
         let plan = plan_and_apply(&tf, &mut logs);
@@ -156,6 +158,10 @@ fn three_rotations_in_a_row_alternate_clients_and_keep_what_consumers_read_worki
         two_ago = Some(before);
         before = now;
     }
+    let report = consumer.stop();
+    report.assert_no_outage("three rotations");
+    assert_eq!(report.recovered, 0, "no consumer needed its re-read");
+    assert!(report.clients_seen.contains(&green), "{report:?}");
 
     let mut needles = emu.issued_secrets();
     needles.extend(emu.issued_tokens());
