@@ -1,6 +1,8 @@
 //! The CI workflow (`.github/workflows/ci.yml`) runs the test suite on
 //! every push and pull request with the very command `.ci/run` runs, with
-//! Terraform 1.11 where the tests look for it and cargo's files cached.
+//! Terraform 1.11 where the tests look for it and cargo's files cached;
+//! the release workflow runs the same command, with the same prerequisites,
+//! before it publishes anything.
 
 use std::path::Path;
 
@@ -82,7 +84,6 @@ fn ci_runs_the_test_suite_on_every_push_and_pull_request() {
         .position(|s| s["run"].as_str().map(str::trim) == Some(command.as_str()))
         .expect("the test step");
 
-    let checkout = uses(steps, "actions/checkout").expect("the job checks the repository out");
     let cache = uses(steps, "Swatinem/rust-cache")
         .or_else(|| uses(steps, "actions/cache"))
         .expect("cargo's registry and target are cached");
@@ -93,18 +94,44 @@ fn ci_runs_the_test_suite_on_every_push_and_pull_request() {
             "actions/cache keeps cargo's registry and target: {paths:?}"
         );
     }
-    let terraform = uses(steps, "hashicorp/setup-terraform").expect("Terraform is installed");
+    assert!(cache < test_step, "the cache comes before the tests");
+    assert_test_prerequisites("ci.yml", steps, test_step);
+}
+
+/// What `scripts/test.sh` needs from the job before it runs and cannot
+/// install itself: the repository, rustfmt and clippy, a Python whose pip
+/// may install packages (OpenBao), Terraform 1.11 at the path the tests
+/// look at first.
+fn assert_test_prerequisites(file: &str, steps: &[Yaml], test_step: usize) {
+    let checkout = uses(steps, "actions/checkout")
+        .unwrap_or_else(|| panic!("{file}: the job checks the repository out"));
+    let toolchain = steps
+        .iter()
+        .position(|s| {
+            s["run"].as_str().is_some_and(|r| {
+                r.contains("rustup toolchain install")
+                    && r.contains("rustfmt")
+                    && r.contains("clippy")
+            })
+        })
+        .unwrap_or_else(|| {
+            panic!("{file}: a Rust toolchain with rustfmt and clippy (the tests run both)")
+        });
+    let python = uses(steps, "actions/setup-python")
+        .unwrap_or_else(|| panic!("{file}: a Python whose pip may install OpenBao"));
+    let terraform = uses(steps, "hashicorp/setup-terraform")
+        .unwrap_or_else(|| panic!("{file}: Terraform is installed"));
     let with = &steps[terraform]["with"];
     assert!(
         with["terraform_version"]
             .as_str()
             .is_some_and(|v| v.starts_with("1.11")),
-        "Terraform 1.11, the version the tests are written for: {with:?}"
+        "{file}: Terraform 1.11, the version the tests are written for: {with:?}"
     );
     assert_eq!(
         with["terraform_wrapper"].as_bool(),
         Some(false),
-        "the wrapper rewrites terraform's output, which the tests parse"
+        "{file}: the wrapper rewrites terraform's output, which the tests parse"
     );
     // harness::terraform() looks at /usr/local/bin/terraform before PATH.
     let linked = steps.iter().position(|s| {
@@ -114,13 +141,45 @@ fn ci_runs_the_test_suite_on_every_push_and_pull_request() {
     });
     assert!(
         linked.is_some_and(|i| i > terraform && i < test_step),
-        "the Terraform installed is the one at /usr/local/bin/terraform"
+        "{file}: the Terraform installed is the one at /usr/local/bin/terraform"
     );
     for (what, at) in [
         ("checkout", checkout),
-        ("cache", cache),
+        ("the toolchain", toolchain),
+        ("python", python),
         ("terraform", terraform),
     ] {
-        assert!(at < test_step, "{what} comes before the tests");
+        assert!(at < test_step, "{file}: {what} comes before the tests");
     }
+}
+
+#[test]
+fn a_release_runs_the_same_tests_with_the_same_prerequisites_before_publishing() {
+    let docs = YamlLoader::load_from_str(&repo_file(".github/workflows/release.yml"))
+        .expect(".github/workflows/release.yml is YAML");
+    let release = docs.first().expect("one document");
+    let command = ci_run_command();
+    let jobs = release["jobs"].as_hash().expect("release.yml has jobs");
+    let job = jobs
+        .values()
+        .find(|job| {
+            job["steps"]
+                .as_vec()
+                .into_iter()
+                .flatten()
+                .any(|s| s["run"].as_str().map(str::trim) == Some(command.as_str()))
+        })
+        .unwrap_or_else(|| panic!("no release.yml job runs `{command}` before publishing"));
+    let steps = job["steps"].as_vec().expect("steps");
+    let test_step = steps
+        .iter()
+        .position(|s| s["run"].as_str().map(str::trim) == Some(command.as_str()))
+        .expect("the test step");
+    let publish =
+        uses(steps, "goreleaser/goreleaser-action").expect("release.yml publishes with GoReleaser");
+    assert!(
+        test_step < publish,
+        "release.yml: the tests run before publishing"
+    );
+    assert_test_prerequisites("release.yml", steps, test_step);
 }
