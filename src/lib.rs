@@ -12,6 +12,7 @@
 //! - [`zeroizing`]: HTTP bodies that carry a secret, wiped when dropped;
 //! - [`config`]: provider configuration from attributes and environment;
 //! - [`plan`]: validation and plan rules of each resource;
+//! - [`registry`]: process-wide facts shared by the resources of one run;
 //! - [`tf`]: the thin glue to the Terraform plugin protocol (`tf-provider`).
 
 pub mod attribute_error;
@@ -23,6 +24,7 @@ pub mod http;
 pub mod logging;
 pub mod plan;
 pub mod redirect;
+pub mod registry;
 pub mod retry;
 pub mod secret;
 pub mod sink;

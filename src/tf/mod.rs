@@ -2,7 +2,7 @@
 //! plain modules. Schemas live here; decisions live in `crate::plan`,
 //! `crate::config` and the API clients.
 
-mod clients;
+mod api_clients;
 mod diag;
 mod oauth_client;
 mod oauth_client_credential;

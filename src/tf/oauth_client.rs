@@ -15,26 +15,26 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
-use super::clients::Clients;
+use super::api_clients::ApiClients;
 use super::diag::{attribute_error, genesys_error};
 use super::oauth_client_credential::{self as credential, CredentialAttrs};
 use super::schema::{attr, string_set, Attr, Attrs};
 use crate::genesys::{GenesysClient, GenesysError, OAuthClient, OAuthClientRequest, RoleDivision};
 use crate::plan;
-use crate::plan::credentials::IntegrationCredentials;
 use crate::plan::integration_credential::OwnCredential;
 use crate::plan::oauth_client::RoleRef;
+use crate::registry::credentials::IntegrationCredentials;
 
 /// The resource.
 pub struct OAuthClientResource {
-    clients: Arc<Clients>,
+    clients: Arc<ApiClients>,
     credentials: Arc<IntegrationCredentials>,
 }
 
 impl OAuthClientResource {
     /// A resource using the provider's configured clients; it records its
     /// integration credential in `credentials` for the sinks.
-    pub fn new(clients: Arc<Clients>, credentials: Arc<IntegrationCredentials>) -> Self {
+    pub fn new(clients: Arc<ApiClients>, credentials: Arc<IntegrationCredentials>) -> Self {
         OAuthClientResource {
             clients,
             credentials,

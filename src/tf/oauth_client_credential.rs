@@ -20,8 +20,8 @@ use std::hash::{Hash, Hasher};
 use super::diag::{attribute_error, attribute_warning, genesys_error};
 use crate::genesys::{CreatedClient, GenesysClient, OAuthClientCredential};
 use crate::plan;
-use crate::plan::credentials::{Claimant, IntegrationCredentials};
 use crate::plan::integration_credential::{CredentialPlan, OwnCredential};
+use crate::registry::credentials::{Claimant, IntegrationCredentials};
 
 /// The two attributes, as state, plan and configuration hold them.
 pub struct CredentialAttrs<'a> {

@@ -13,7 +13,7 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, DataSource, Diagnostics};
 
-use super::clients::Clients;
+use super::api_clients::ApiClients;
 use super::diag::{attribute_error, genesys_error};
 use super::schema::{attr, string_set};
 use crate::genesys::OAuthClient;
@@ -21,12 +21,12 @@ use crate::plan;
 
 /// The data source.
 pub struct OAuthClientDataSource {
-    clients: Arc<Clients>,
+    clients: Arc<ApiClients>,
 }
 
 impl OAuthClientDataSource {
     /// A data source using the provider's configured clients.
-    pub fn new(clients: Arc<Clients>) -> Self {
+    pub fn new(clients: Arc<ApiClients>) -> Self {
         OAuthClientDataSource { clients }
     }
 }

@@ -13,7 +13,7 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use super::clients::Clients;
+use super::api_clients::ApiClients;
 use super::diag::{attribute_error, attribute_warning};
 use super::oauth_client::OAuthClientResource;
 use super::oauth_client_data::OAuthClientDataSource;
@@ -25,15 +25,15 @@ use crate::config::{
 };
 use crate::genesys::region::DEFAULT_REGION;
 use crate::genesys::GenesysClient;
-use crate::plan::claims::Claims;
-use crate::plan::credentials::IntegrationCredentials;
+use crate::registry::claims::Claims;
+use crate::registry::credentials::IntegrationCredentials;
 use crate::secret::Secret;
 use crate::vault::VaultClient;
 
 /// The `genesyscloud` provider.
 #[derive(Default)]
 pub struct GenesysProvider {
-    clients: Arc<Clients>,
+    clients: Arc<ApiClients>,
     claims: Arc<Claims>,
     credentials: Arc<IntegrationCredentials>,
 }
