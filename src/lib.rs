@@ -6,6 +6,8 @@
 //! - [`retry`]: the one place retries are decided;
 //! - [`redirect`]: which redirects are followed (credentials stay home);
 //! - [`secret`]: the type secrets travel in;
+//! - [`oauth_client`]: create, read, update, delete an OAuth client and its
+//!   integration credential in Genesys Cloud;
 //! - [`sink`]: regenerate, write to Vault, verify: the only code holding a secret;
 //! - [`vault`]: the Vault KV client (where the Vault write is);
 //! - [`hashing`]: the secret hash kept in state;
@@ -22,6 +24,7 @@ pub mod handshake;
 pub mod hashing;
 pub mod http;
 pub mod logging;
+pub mod oauth_client;
 pub mod plan;
 pub mod redirect;
 pub mod registry;

@@ -4,6 +4,7 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use crate::attribute_error::AttributeError;
 use crate::genesys::GenesysError;
+use crate::oauth_client::{Failure, Note};
 use crate::plan::oauth_client::attribute_for_api_field;
 use crate::sink::SinkError;
 
@@ -40,6 +41,25 @@ pub fn genesys_error(diags: &mut Diagnostics, summary: &str, e: &GenesysError) {
         _ => None,
     };
     error_on(diags, summary, e, attribute);
+}
+
+/// A failed step of the OAuth client, as an error; `None` for the RPC to
+/// return.
+pub fn failure<T>(diags: &mut Diagnostics, f: Failure) -> Option<T> {
+    genesys_error(diags, &f.summary, &f.error);
+    None
+}
+
+/// What a step of the OAuth client reports besides its result.
+pub fn notes(diags: &mut Diagnostics, notes: Vec<Note>) {
+    for note in notes {
+        match note {
+            Note::Warning(summary, detail) => diags.root_warning(summary, detail),
+            Note::AttributeWarning(e) => attribute_warning(diags, e),
+            Note::AttributeError(e) => attribute_error(diags, e),
+            Note::Failed(f) => genesys_error(diags, &f.summary, &f.error),
+        }
+    }
 }
 
 /// A sink failure, on the attribute it is about when there is one.
