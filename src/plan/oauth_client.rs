@@ -20,12 +20,12 @@ pub const GRANT_TYPES: &[&str] = &[
 ];
 /// Allowed token lifetimes, in seconds.
 pub const VALIDITY_RANGE: RangeInclusive<i64> = 300..=38_880_000;
-/// Token lifetime when none is configured.
-pub const DEFAULT_VALIDITY: i64 = 86_400;
+/// Token lifetime when none is configured: Genesys Cloud's own.
+pub const DEFAULT_VALIDITY: i64 = crate::genesys::model::DEFAULT_TOKEN_VALIDITY;
 /// Client states a configuration may ask for.
 pub const CLIENT_STATES: &[&str] = &["active", "disabled", "inactive"];
 /// State when none is configured.
-pub const DEFAULT_STATE: &str = "active";
+pub const DEFAULT_STATE: &str = crate::genesys::model::DEFAULT_CLIENT_STATE;
 
 /// The warning of a create whose name was already taken before this apply
 /// (summary, detail), if any: the clients that had it, and what to do if one
@@ -77,6 +77,32 @@ pub fn validity_sentence() -> String {
 pub fn grant_types_markdown() -> String {
     let quoted: Vec<String> = GRANT_TYPES.iter().map(|g| format!("`{g}`")).collect();
     quoted.join(", ")
+}
+
+/// `` `a`, `b` or `c` ``.
+fn markdown_choices<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut quoted: Vec<String> = items.map(|i| format!("`{i}`")).collect();
+    let last = quoted.pop().unwrap_or_default();
+    match quoted.is_empty() {
+        true => last,
+        false => format!("{} or {last}", quoted.join(", ")),
+    }
+}
+
+/// The grant types as Genesys answers them (one spelling each), for the
+/// data source's description (Markdown).
+pub fn answered_grant_types_markdown() -> String {
+    markdown_choices(
+        GRANT_TYPES
+            .iter()
+            .copied()
+            .filter(|g| canonical_grant_type(g) == *g),
+    )
+}
+
+/// The client states, for the data source's description (Markdown).
+pub fn client_states_markdown() -> String {
+    markdown_choices(CLIENT_STATES.iter().copied())
 }
 
 /// The one client of `found` (the clients named `name`), or the error on
@@ -142,9 +168,10 @@ pub fn check_validity(seconds: i64) -> Result<(), AttributeError> {
         attribute: "access_token_validity_seconds",
         summary: format!("Token validity {seconds} is out of range"),
         detail: format!(
-            "access_token_validity_seconds must be between {} and {} (450 days).",
+            "access_token_validity_seconds must be between {} and {} ({} days).",
             VALIDITY_RANGE.start(),
-            VALIDITY_RANGE.end()
+            VALIDITY_RANGE.end(),
+            VALIDITY_RANGE.end() / 86_400
         ),
     })
 }
@@ -500,9 +527,17 @@ mod tests {
             check_validity(299).map_err(|e| e.attribute),
             Err("access_token_validity_seconds")
         );
-        assert!(check_validity(38_880_001).is_err());
+        assert!(check_validity(38_880_001).is_err_and(|e| e.detail.contains("(450 days)")));
         assert_eq!(validity_sentence(), "300 to 38880000 seconds");
         assert!(grant_types_markdown().starts_with("`CODE`, `TOKEN`, "));
+        assert_eq!(
+            answered_grant_types_markdown(),
+            "`CODE`, `TOKEN`, `SAML2-BEARER`, `PASSWORD` or `CLIENT-CREDENTIALS`"
+        );
+        assert_eq!(
+            client_states_markdown(),
+            "`active`, `disabled` or `inactive`"
+        );
         assert!(check_state("inactive").is_ok() && check_state("deleted").is_err());
         assert!(check_name("  ").is_err() && check_name("ci").is_ok());
     }
