@@ -289,18 +289,19 @@ pub fn check(config: &ClientFields) -> Vec<AttributeError> {
             .integration_credential_name
             .as_deref()
             .map(super::integration_credential::check_name),
-        config.roles.as_deref().map(check_roles),
     ];
+    let roles = config.roles.iter().flatten().map(check_role);
     checks
         .into_iter()
         .flatten()
+        .chain(roles)
         .filter_map(Result::err)
         .collect()
 }
 
-/// Checks the `roles` blocks: each names a role.
-pub fn check_roles(roles: &[RoleRef]) -> Result<(), AttributeError> {
-    if roles.iter().any(|r| r.role_id.trim().is_empty()) {
+/// Checks a `roles` block: it names a role.
+pub fn check_role(role: &RoleRef) -> Result<(), AttributeError> {
+    if role.role_id.trim().is_empty() {
         return Err(AttributeError::new(
             "roles",
             "Empty role_id",
@@ -771,12 +772,13 @@ mod tests {
                 ClientFields {
                     authorized_grant_type: Some("saml".into()),
                     integration_credential_name: Some(" ".into()),
-                    roles: Some(vec![role("r1", None), role(" ", None)]),
+                    roles: Some(vec![role("", None), role("r1", None), role(" ", None)]),
                     ..full_prior()
                 },
                 vec![
                     "authorized_grant_type",
                     "integration_credential_name",
+                    "roles",
                     "roles",
                 ],
             ),
