@@ -92,3 +92,58 @@ fn error_on(
         None => diags.root_error(summary.to_string(), e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_note_becomes_its_diagnostic() {
+        let on = |attribute| AttributeError::new(attribute, "s", "d");
+        let failed = Failure {
+            summary: "Could not delete integration credential".into(),
+            error: GenesysError::Incomplete {
+                operation: "delete integration credential k1".into(),
+                detail: "still there".into(),
+            },
+        };
+        let mut diags = Diagnostics::default();
+        notes(
+            &mut diags,
+            vec![
+                Note::Warning("whole".into(), "resource".into()),
+                Note::AttributeWarning(on("integration_credential_name")),
+                Note::AttributeError(on("roles")),
+                Note::Failed(failed),
+            ],
+        );
+        let summaries = |list: &[tf_provider::Diagnostic]| -> Vec<String> {
+            list.iter().map(|d| d.summary.to_string()).collect()
+        };
+        assert_eq!(summaries(&diags.warnings), ["whole", "s"]);
+        assert_eq!(
+            summaries(&diags.errors),
+            ["s", "Could not delete integration credential"]
+        );
+        assert_eq!(
+            diags.warnings[1].attribute,
+            path_of("integration_credential_name")
+        );
+        assert_eq!(diags.errors[0].attribute, AttributePath::new("roles"));
+        assert!(diags.errors[1].detail.contains("still there"));
+        assert_eq!(
+            failure::<()>(
+                &mut diags,
+                Failure {
+                    summary: "x".into(),
+                    error: GenesysError::Incomplete {
+                        operation: "o".into(),
+                        detail: "d".into()
+                    },
+                }
+            ),
+            None
+        );
+        assert_eq!(diags.errors.len(), 3);
+    }
+}
