@@ -212,7 +212,7 @@ fn role_refs(roles: &Value<BTreeSet<RoleBlock>>) -> Vec<RoleRef> {
 }
 
 /// Plans `roles`: the configured blocks, with divisions left out of the
-/// configuration taken from `known` (prior state or API answer) or unknown.
+/// configuration taken from `known` (the prior state) or unknown.
 fn plan_roles(
     config: &Value<BTreeSet<RoleBlock>>,
     known: &[RoleRef],
