@@ -6,12 +6,15 @@
 //! - [`retry`]: the one place retries are decided;
 //! - [`redirect`]: which redirects are followed (credentials stay home);
 //! - [`secret`]: the type secrets travel in;
+//! - [`oauth_client`]: create, read, update, delete an OAuth client and its
+//!   integration credential in Genesys Cloud;
 //! - [`sink`]: regenerate, write to Vault, verify: the only code holding a secret;
 //! - [`vault`]: the Vault KV client (where the Vault write is);
 //! - [`hashing`]: the secret hash kept in state;
 //! - [`zeroizing`]: HTTP bodies that carry a secret, wiped when dropped;
 //! - [`config`]: provider configuration from attributes and environment;
 //! - [`plan`]: validation and plan rules of each resource;
+//! - [`registry`]: process-wide facts shared by the resources of one run;
 //! - [`tf`]: the thin glue to the Terraform plugin protocol (`tf-provider`).
 
 pub mod attribute_error;
@@ -21,8 +24,10 @@ pub mod handshake;
 pub mod hashing;
 pub mod http;
 pub mod logging;
+pub mod oauth_client;
 pub mod plan;
 pub mod redirect;
+pub mod registry;
 pub mod retry;
 pub mod secret;
 pub mod sink;

@@ -16,4 +16,3 @@ pub mod vault;
 pub use env::Env;
 pub use genesys::{FromVaultInput, ProviderInput};
 pub use transport::TransportInput;
-pub use vault::{AppRoleLoginInput, JwtLoginInput, ResolvedVault, VaultInput};

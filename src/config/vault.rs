@@ -37,6 +37,26 @@ pub const DEFAULT_JWT_MOUNT: &str = "jwt";
 /// `auth_login_approle.mount` when not set.
 pub const DEFAULT_APPROLE_MOUNT: &str = "approle";
 
+/// Variables `address` falls back to, in order (`VAULT_ADDRESS`: the seed
+/// tutorial's spelling).
+pub const ENV_ADDRESS: &[&str] = &["VAULT_ADDR", "VAULT_ADDRESS"];
+/// Variable `namespace` falls back to.
+pub const ENV_NAMESPACE: &[&str] = &["VAULT_NAMESPACE"];
+/// Variable `ca_cert_file` falls back to.
+pub const ENV_CA_CERT: &[&str] = &["VAULT_CACERT"];
+/// Variable `skip_tls_verify` falls back to.
+pub const ENV_SKIP_VERIFY: &[&str] = &["VAULT_SKIP_VERIFY"];
+/// Variable the token falls back to when the block sets no login method.
+pub const ENV_TOKEN: &str = "VAULT_TOKEN";
+/// Variable naming a token file, tried after [`ENV_TOKEN`].
+pub const ENV_TOKEN_FILE: &str = "GENESYSCLOUD_VAULT_TOKEN_FILE";
+/// Variable `auth_login_jwt.jwt` falls back to (`…_<TAG>` with a `tag`).
+pub const ENV_JWT: &str = "TFC_WORKLOAD_IDENTITY_TOKEN";
+/// Variable `auth_login_approle.role_id` falls back to.
+pub const ENV_ROLE_ID: &[&str] = &["GENESYSCLOUD_VAULT_ROLE_ID"];
+/// Variable `auth_login_approle.secret_id` falls back to.
+pub const ENV_SECRET_ID: &[&str] = &["GENESYSCLOUD_VAULT_SECRET_ID"];
+
 /// `vault { auth_login_jwt { … } }` as written.
 #[derive(Debug, Default, Clone)]
 pub struct JwtLoginInput {
@@ -143,20 +163,20 @@ struct Fallback {
 
 const FALLBACKS: &[Fallback] = &[
     Fallback {
-        name: "VAULT_TOKEN",
+        name: ENV_TOKEN,
         token: |env| {
-            env.var("VAULT_TOKEN").map(|token| {
+            env.var(ENV_TOKEN).map(|token| {
                 Ok(VaultAuth::Token {
                     token: Secret::new(token),
-                    source: "VAULT_TOKEN".into(),
+                    source: ENV_TOKEN.into(),
                 })
             })
         },
     },
     Fallback {
-        name: "GENESYSCLOUD_VAULT_TOKEN_FILE",
+        name: ENV_TOKEN_FILE,
         token: |env| {
-            env.var("GENESYSCLOUD_VAULT_TOKEN_FILE")
+            env.var(ENV_TOKEN_FILE)
                 .map(|file| token_from_file(&file, "vault.token_file"))
         },
     },
@@ -222,11 +242,7 @@ pub fn resolve_vault(
     request_timeout: Duration,
     user_agent: String,
 ) -> Result<Option<ResolvedVault>, Vec<AttributeError>> {
-    let Some(address) = input
-        .address
-        .clone()
-        .or_else(|| env.first(&["VAULT_ADDR", "VAULT_ADDRESS"]))
-    else {
+    let Some(address) = input.address.clone().or_else(|| env.first(ENV_ADDRESS)) else {
         return Ok(None);
     };
     let mut errors = Vec::new();
@@ -259,7 +275,7 @@ pub fn resolve_vault(
     let namespace = input
         .namespace
         .clone()
-        .or_else(|| env.var("VAULT_NAMESPACE"))
+        .or_else(|| env.first(ENV_NAMESPACE))
         .filter(|n| !n.trim().is_empty());
     match (address, auth) {
         (Some(address), Some(auth)) if errors.is_empty() => Ok(Some(ResolvedVault {
@@ -307,7 +323,7 @@ fn checked_address(
 /// `skip_tls_verify`, else `VAULT_SKIP_VERIFY` read as Vault's CLI reads it.
 fn skip_tls_verify(input: &VaultInput, env: Env<'_>) -> bool {
     input.skip_tls_verify.unwrap_or_else(|| {
-        env.var("VAULT_SKIP_VERIFY").is_some_and(|v| {
+        env.first(ENV_SKIP_VERIFY).is_some_and(|v| {
             matches!(
                 v.trim().to_ascii_lowercase().as_str(),
                 "1" | "true" | "t" | "yes"
@@ -395,10 +411,10 @@ fn jwt_login(input: Option<&JwtLoginInput>, env: Env<'_>) -> Result<VaultAuth, A
         .filter(|t| !t.is_empty())
     {
         Some(tag) => vec![
-            format!("TFC_WORKLOAD_IDENTITY_TOKEN_{tag}"),
-            format!("TFC_WORKLOAD_IDENTITY_TOKEN_{}", tag.to_ascii_uppercase()),
+            format!("{ENV_JWT}_{tag}"),
+            format!("{ENV_JWT}_{}", tag.to_ascii_uppercase()),
         ],
-        None => vec!["TFC_WORKLOAD_IDENTITY_TOKEN".to_string()],
+        None => vec![ENV_JWT.to_string()],
     };
     let variable = variables[0].clone();
     let jwt = input
@@ -421,10 +437,11 @@ fn approle_login(
 ) -> Result<VaultAuth, AttributeError> {
     let input = input.cloned().unwrap_or_default();
     let mount = input.mount.unwrap_or_else(|| DEFAULT_APPROLE_MOUNT.into());
-    let pick = |value: Option<Secret>, variable: &str, attribute: &'static str| {
+    let pick = |value: Option<Secret>, variables: &[&str], attribute: &'static str| {
+        let variable = variables.join(" or ");
         value
             .filter(|v| !v.is_empty())
-            .or_else(|| env.var(variable).map(Secret::new))
+            .or_else(|| env.first(variables).map(Secret::new))
             .ok_or_else(|| AttributeError {
                 attribute,
                 summary: format!(
@@ -436,12 +453,12 @@ fn approle_login(
     };
     let role_id = pick(
         input.role_id,
-        "GENESYSCLOUD_VAULT_ROLE_ID",
+        ENV_ROLE_ID,
         "vault.auth_login_approle.role_id",
     )?;
     let secret_id = pick(
         input.secret_id,
-        "GENESYSCLOUD_VAULT_SECRET_ID",
+        ENV_SECRET_ID,
         "vault.auth_login_approle.secret_id",
     )?;
     Ok(VaultAuth::AppRole {
@@ -459,7 +476,7 @@ fn ca_certificates(input: &VaultInput, env: Env<'_>) -> Result<Option<Vec<u8>>, 
     if let Some(file) = input
         .ca_cert_file
         .clone()
-        .or_else(|| env.var("VAULT_CACERT"))
+        .or_else(|| env.first(ENV_CA_CERT))
     {
         let bytes = std::fs::read(&file).map_err(|e| AttributeError {
             attribute: "vault.ca_cert_file",

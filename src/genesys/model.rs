@@ -26,7 +26,8 @@ pub struct OAuthClientRequest {
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Lifetime of the tokens the client obtains, 300..=38880000.
+    /// Lifetime of the tokens the client obtains
+    /// (`plan::oauth_client::VALIDITY_RANGE`).
     pub access_token_validity_seconds: i64,
     /// Redirect URIs (code and token grants).
     pub registered_redirect_uri: Vec<String>,
@@ -39,6 +40,11 @@ pub struct OAuthClientRequest {
     /// active, disabled or inactive.
     pub state: String,
 }
+
+/// Token lifetime of a client that does not say (Genesys Cloud's default).
+pub const DEFAULT_TOKEN_VALIDITY: i64 = 86_400;
+/// State of a client that does not say.
+pub const DEFAULT_CLIENT_STATE: &str = "active";
 
 /// An OAuth client as GET, PUT and list answer it (never with the secret).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -120,12 +126,17 @@ impl OAuthClient {
         OAuthClientRequest {
             name: self.name.clone(),
             description: self.description.clone(),
-            access_token_validity_seconds: self.access_token_validity_seconds.unwrap_or(86400),
+            access_token_validity_seconds: self
+                .access_token_validity_seconds
+                .unwrap_or(DEFAULT_TOKEN_VALIDITY),
             registered_redirect_uri: self.registered_redirect_uri.clone().unwrap_or_default(),
             authorized_grant_type: self.authorized_grant_type.clone(),
             scope: self.scope.clone().unwrap_or_default(),
             role_divisions: self.role_divisions.clone().unwrap_or_default(),
-            state: self.state.clone().unwrap_or_else(|| "active".into()),
+            state: self
+                .state
+                .clone()
+                .unwrap_or_else(|| DEFAULT_CLIENT_STATE.into()),
         }
     }
 }

@@ -2,8 +2,6 @@
 //! reconciled with what the user wrote. No Terraform types here: the glue in
 //! `crate::tf` converts and calls in.
 
-pub mod claims;
-pub mod credentials;
 pub mod integration_credential;
 pub mod oauth_client;
 pub mod pair;

@@ -1,11 +1,13 @@
-//! Rules of `genesyscloud_oauth_client`.
+//! Rules of `genesyscloud_oauth_client`: what a valid input is, its
+//! defaults, and how an API answer becomes state ([`from_read`],
+//! [`after_apply`]) over the plain [`ClientFields`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::RangeInclusive;
 
 use crate::attribute_error::AttributeError;
 use crate::genesys::model::canonical_grant_type;
-use crate::genesys::OAuthClient;
+use crate::genesys::{OAuthClient, OAuthClientRequest, RoleDivision};
 
 /// Grant types the API accepts.
 pub const GRANT_TYPES: &[&str] = &[
@@ -18,12 +20,12 @@ pub const GRANT_TYPES: &[&str] = &[
 ];
 /// Allowed token lifetimes, in seconds.
 pub const VALIDITY_RANGE: RangeInclusive<i64> = 300..=38_880_000;
-/// Token lifetime when none is configured.
-pub const DEFAULT_VALIDITY: i64 = 86_400;
+/// Token lifetime when none is configured: Genesys Cloud's own.
+pub const DEFAULT_VALIDITY: i64 = crate::genesys::model::DEFAULT_TOKEN_VALIDITY;
 /// Client states a configuration may ask for.
 pub const CLIENT_STATES: &[&str] = &["active", "disabled", "inactive"];
 /// State when none is configured.
-pub const DEFAULT_STATE: &str = "active";
+pub const DEFAULT_STATE: &str = crate::genesys::model::DEFAULT_CLIENT_STATE;
 
 /// The warning of a create whose name was already taken before this apply
 /// (summary, detail), if any: the clients that had it, and what to do if one
@@ -75,6 +77,32 @@ pub fn validity_sentence() -> String {
 pub fn grant_types_markdown() -> String {
     let quoted: Vec<String> = GRANT_TYPES.iter().map(|g| format!("`{g}`")).collect();
     quoted.join(", ")
+}
+
+/// `` `a`, `b` or `c` ``.
+fn markdown_choices<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut quoted: Vec<String> = items.map(|i| format!("`{i}`")).collect();
+    let last = quoted.pop().unwrap_or_default();
+    match quoted.is_empty() {
+        true => last,
+        false => format!("{} or {last}", quoted.join(", ")),
+    }
+}
+
+/// The grant types as Genesys answers them (one spelling each), for the
+/// data source's description (Markdown).
+pub fn answered_grant_types_markdown() -> String {
+    markdown_choices(
+        GRANT_TYPES
+            .iter()
+            .copied()
+            .filter(|g| canonical_grant_type(g) == *g),
+    )
+}
+
+/// The client states, for the data source's description (Markdown).
+pub fn client_states_markdown() -> String {
+    markdown_choices(CLIENT_STATES.iter().copied())
 }
 
 /// The one client of `found` (the clients named `name`), or the error on
@@ -140,9 +168,10 @@ pub fn check_validity(seconds: i64) -> Result<(), AttributeError> {
         attribute: "access_token_validity_seconds",
         summary: format!("Token validity {seconds} is out of range"),
         detail: format!(
-            "access_token_validity_seconds must be between {} and {} (450 days).",
+            "access_token_validity_seconds must be between {} and {} ({} days).",
             VALIDITY_RANGE.start(),
-            VALIDITY_RANGE.end()
+            VALIDITY_RANGE.end(),
+            VALIDITY_RANGE.end() / 86_400
         ),
     })
 }
@@ -211,6 +240,204 @@ pub fn carry_prior_divisions(planned: &[RoleRef], prior: &[RoleRef]) -> Vec<Role
             }
         })
         .collect()
+}
+
+/// The resource's attributes as plain values: `None` is null (or, in a
+/// configuration, not known yet). The `roles` blocks are [`RoleRef`]s.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientFields {
+    /// `id`.
+    pub id: Option<String>,
+    /// `name`.
+    pub name: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `access_token_validity_seconds`.
+    pub access_token_validity_seconds: Option<i64>,
+    /// `registered_redirect_uris`.
+    pub registered_redirect_uris: Option<BTreeSet<String>>,
+    /// `authorized_grant_type`.
+    pub authorized_grant_type: Option<String>,
+    /// `scopes`.
+    pub scopes: Option<BTreeSet<String>>,
+    /// The `roles` blocks.
+    pub roles: Option<Vec<RoleRef>>,
+    /// `state`.
+    pub state: Option<String>,
+    /// `client_id`.
+    pub client_id: Option<String>,
+    /// `date_created`.
+    pub date_created: Option<String>,
+    /// `integration_credential_name`.
+    pub integration_credential_name: Option<String>,
+    /// `integration_credential_id`.
+    pub integration_credential_id: Option<String>,
+}
+
+/// Every problem of a configuration, each on its attribute (values not
+/// known yet are left out of `config`).
+pub fn check(config: &ClientFields) -> Vec<AttributeError> {
+    let checks = [
+        config.name.as_deref().map(check_name),
+        config
+            .authorized_grant_type
+            .as_deref()
+            .map(check_grant_type),
+        config.access_token_validity_seconds.map(check_validity),
+        config.state.as_deref().map(check_state),
+        config
+            .integration_credential_name
+            .as_deref()
+            .map(super::integration_credential::check_name),
+    ];
+    let roles = config.roles.iter().flatten().map(check_role);
+    checks
+        .into_iter()
+        .flatten()
+        .chain(roles)
+        .filter_map(Result::err)
+        .collect()
+}
+
+/// Checks a `roles` block: it names a role.
+pub fn check_role(role: &RoleRef) -> Result<(), AttributeError> {
+    if role.role_id.trim().is_empty() {
+        return Err(AttributeError::new(
+            "roles",
+            "Empty role_id",
+            "Each roles block needs a role id.",
+        ));
+    }
+    Ok(())
+}
+
+/// The roles of an answer.
+pub fn answered_roles(c: &OAuthClient) -> Vec<RoleRef> {
+    c.role_divisions
+        .iter()
+        .flatten()
+        .map(|r| RoleRef {
+            role_id: r.role_id.clone(),
+            division_id: r.division_id.clone(),
+        })
+        .collect()
+}
+
+/// A string set from the API, keeping the prior null-vs-empty choice when
+/// the API has nothing, and the prior value when the answer leaves the
+/// field out.
+fn set_from_api(
+    prior: &Option<BTreeSet<String>>,
+    answered: &Option<Vec<String>>,
+) -> Option<BTreeSet<String>> {
+    let Some(answered) = answered else {
+        return prior.clone();
+    };
+    let items: BTreeSet<String> = answered.iter().cloned().collect();
+    if items.is_empty() && !prior.as_ref().is_some_and(|p| !p.is_empty()) {
+        return prior.clone();
+    }
+    Some(items)
+}
+
+/// The description to keep: the answer's, or the prior `""` when both say
+/// there is none, or the prior when the answer leaves it out.
+fn description_from_api(prior: &Option<String>, answered: &Option<String>) -> Option<String> {
+    match (answered, prior) {
+        (None, prior) => prior.clone(),
+        (Some(d), _) if !d.is_empty() => Some(d.clone()),
+        (_, Some(p)) if p.is_empty() => Some(String::new()),
+        _ => None,
+    }
+}
+
+/// State after a read: what Genesys has, expressed the way the prior state
+/// (the user's configuration) expressed it where both mean the same. A
+/// field the answer leaves out keeps its prior value: an answer shaped
+/// differently never makes a plan non-empty. The integration credential
+/// is read on its own and kept here.
+pub fn from_read(prior: &ClientFields, c: &OAuthClient) -> ClientFields {
+    ClientFields {
+        id: Some(c.id.clone()),
+        name: Some(c.name.clone()),
+        description: description_from_api(&prior.description, &c.description),
+        access_token_validity_seconds: c
+            .access_token_validity_seconds
+            .or(prior.access_token_validity_seconds)
+            .or(Some(DEFAULT_VALIDITY)),
+        registered_redirect_uris: set_from_api(
+            &prior.registered_redirect_uris,
+            &c.registered_redirect_uri,
+        ),
+        authorized_grant_type: Some(grant_type_for_state(
+            prior.authorized_grant_type.as_deref(),
+            &c.authorized_grant_type,
+        )),
+        scopes: set_from_api(&prior.scopes, &c.scope),
+        // A role answered without its division keeps the one the state
+        // recorded (the division that was sent).
+        roles: match &c.role_divisions {
+            None => prior.roles.clone(),
+            Some(_) => Some(carry_prior_divisions(
+                &answered_roles(c),
+                prior.roles.as_deref().unwrap_or_default(),
+            )),
+        },
+        state: c
+            .state
+            .clone()
+            .or_else(|| prior.state.clone())
+            .or_else(|| Some(DEFAULT_STATE.into())),
+        client_id: Some(c.id.clone()),
+        date_created: c
+            .date_created
+            .clone()
+            .or_else(|| prior.date_created.clone()),
+        ..prior.clone()
+    }
+}
+
+/// State after a create or update: the plan, with what only the answer
+/// knows (the ids, the creation time, divisions Genesys chose).
+pub fn after_apply(planned: &ClientFields, c: &OAuthClient) -> ClientFields {
+    ClientFields {
+        id: Some(c.id.clone()),
+        client_id: Some(c.id.clone()),
+        date_created: c.date_created.clone(),
+        roles: Some(carry_prior_divisions(
+            planned.roles.as_deref().unwrap_or_default(),
+            &answered_roles(c),
+        )),
+        ..planned.clone()
+    }
+}
+
+/// The create (or update) request for `s`, with the defaults of what it
+/// leaves out.
+pub fn request(s: &ClientFields) -> OAuthClientRequest {
+    OAuthClientRequest {
+        name: s.name.clone().unwrap_or_default(),
+        description: s.description.clone(),
+        access_token_validity_seconds: s.access_token_validity_seconds.unwrap_or(DEFAULT_VALIDITY),
+        registered_redirect_uri: s
+            .registered_redirect_uris
+            .iter()
+            .flatten()
+            .cloned()
+            .collect(),
+        authorized_grant_type: s.authorized_grant_type.clone().unwrap_or_default(),
+        scope: s.scopes.iter().flatten().cloned().collect(),
+        role_divisions: s
+            .roles
+            .iter()
+            .flatten()
+            .map(|r| RoleDivision {
+                role_id: r.role_id.clone(),
+                division_id: r.division_id.clone(),
+            })
+            .collect(),
+        state: s.state.clone().unwrap_or_else(|| DEFAULT_STATE.into()),
+    }
 }
 
 /// The Terraform attribute an API field name refers to, for diagnostics.
@@ -301,9 +528,17 @@ mod tests {
             check_validity(299).map_err(|e| e.attribute),
             Err("access_token_validity_seconds")
         );
-        assert!(check_validity(38_880_001).is_err());
+        assert!(check_validity(38_880_001).is_err_and(|e| e.detail.contains("(450 days)")));
         assert_eq!(validity_sentence(), "300 to 38880000 seconds");
         assert!(grant_types_markdown().starts_with("`CODE`, `TOKEN`, "));
+        assert_eq!(
+            answered_grant_types_markdown(),
+            "`CODE`, `TOKEN`, `SAML2-BEARER`, `PASSWORD` or `CLIENT-CREDENTIALS`"
+        );
+        assert_eq!(
+            client_states_markdown(),
+            "`active`, `disabled` or `inactive`"
+        );
         assert!(check_state("inactive").is_ok() && check_state("deleted").is_err());
         assert!(check_name("  ").is_err() && check_name("ci").is_ok());
     }
@@ -347,5 +582,209 @@ mod tests {
             Some("access_token_validity_seconds")
         );
         assert_eq!(attribute_for_api_field("nope"), None);
+    }
+
+    fn answer(json: serde_json::Value) -> OAuthClient {
+        serde_json::from_value(json).expect("valid")
+    }
+
+    fn set(items: &[&str]) -> Option<BTreeSet<String>> {
+        Some(items.iter().map(|s| s.to_string()).collect())
+    }
+
+    fn role(role: &str, division: Option<&str>) -> RoleRef {
+        RoleRef {
+            role_id: role.into(),
+            division_id: division.map(Into::into),
+        }
+    }
+
+    /// A prior state as an apply leaves it.
+    fn full_prior() -> ClientFields {
+        ClientFields {
+            id: Some("c1".into()),
+            name: Some("n".into()),
+            description: Some("kept".into()),
+            access_token_validity_seconds: Some(3600),
+            registered_redirect_uris: set(&["https://a/cb"]),
+            authorized_grant_type: Some("SAML2BEARER".into()),
+            scopes: set(&["users:readonly"]),
+            roles: Some(vec![role("r1", Some("home"))]),
+            state: Some("inactive".into()),
+            client_id: Some("c1".into()),
+            date_created: Some("2026-01-01T00:00:00.000Z".into()),
+            integration_credential_name: Some("actions".into()),
+            integration_credential_id: Some("k1".into()),
+        }
+    }
+
+    #[test]
+    fn a_read_keeps_what_the_answer_leaves_out_or_means_the_same() {
+        let full = serde_json::json!({
+            "id": "c1", "name": "n", "authorizedGrantType": "SAML2-BEARER", "state": "active",
+            "accessTokenValiditySeconds": 600, "registeredRedirectUri": [], "scope": [],
+            "roleDivisions": [{"roleId": "r1", "divisionId": "home"}],
+            "dateCreated": "2026-01-01T00:00:00.000Z"
+        });
+        let spelled = ClientFields {
+            authorized_grant_type: Some("SAML2BEARER".into()),
+            ..Default::default()
+        };
+        let empty_sets = ClientFields {
+            registered_redirect_uris: set(&[]),
+            scopes: set(&[]),
+            description: Some(String::new()),
+            ..Default::default()
+        };
+        let bare = serde_json::json!({"id": "c1", "name": "n"});
+        let no_division = serde_json::json!({
+            "id": "c1", "name": "n", "roleDivisions": [{"roleId": "r1", "divisionId": null}]
+        });
+        type Expect = fn(&ClientFields) -> bool;
+        let cases: [(&str, ClientFields, serde_json::Value, Expect); 6] = [
+            (
+                "the user's spelling of a grant is kept",
+                spelled.clone(),
+                full.clone(),
+                |s| s.authorized_grant_type.as_deref() == Some("SAML2BEARER"),
+            ),
+            (
+                "empty answers keep null sets null",
+                spelled,
+                full.clone(),
+                |s| {
+                    s.registered_redirect_uris.is_none()
+                        && s.scopes.is_none()
+                        && s.description.is_none()
+                },
+            ),
+            (
+                "empty answers keep empty sets empty",
+                empty_sets,
+                full.clone(),
+                |s| s.registered_redirect_uris == set(&[]) && s.description.as_deref() == Some(""),
+            ),
+            ("answered values win", full_prior(), full, |s| {
+                s.access_token_validity_seconds == Some(600)
+                    && s.state.as_deref() == Some("active")
+                    && s.registered_redirect_uris == set(&[])
+                    && s.description.as_deref() == Some("kept")
+            }),
+            ("a bare answer changes nothing", full_prior(), bare, |s| {
+                *s == full_prior()
+            }),
+            (
+                "a role answered without division keeps it",
+                full_prior(),
+                no_division,
+                |s| s.roles == full_prior().roles,
+            ),
+        ];
+        for (name, prior, json, expect) in cases {
+            let got = from_read(&prior, &answer(json));
+            assert!(expect(&got), "{name}: {got:?}");
+        }
+        let defaults = from_read(
+            &ClientFields::default(),
+            &answer(serde_json::json!({"id": "c2", "name": "m"})),
+        );
+        assert_eq!(
+            defaults.access_token_validity_seconds,
+            Some(DEFAULT_VALIDITY)
+        );
+        assert_eq!(defaults.state.as_deref(), Some(DEFAULT_STATE));
+        assert_eq!(
+            (defaults.id.as_deref(), defaults.client_id.as_deref()),
+            (Some("c2"), Some("c2"))
+        );
+    }
+
+    #[test]
+    fn an_apply_takes_ids_and_chosen_divisions_from_the_answer() {
+        let planned = ClientFields {
+            name: Some("n".into()),
+            roles: Some(vec![role("r1", None), role("r2", Some("*"))]),
+            integration_credential_name: Some("actions".into()),
+            ..Default::default()
+        };
+        let c = answer(serde_json::json!({
+            "id": "c1", "name": "n", "dateCreated": "2026-01-01T00:00:00.000Z",
+            "roleDivisions": [{"roleId": "r1", "divisionId": "home"}, {"roleId": "r2", "divisionId": "*"}]
+        }));
+        let after = after_apply(&planned, &c);
+        assert_eq!(
+            after,
+            ClientFields {
+                id: Some("c1".into()),
+                client_id: Some("c1".into()),
+                date_created: Some("2026-01-01T00:00:00.000Z".into()),
+                roles: Some(vec![role("r1", Some("home")), role("r2", Some("*"))]),
+                ..planned.clone()
+            }
+        );
+        let no_roles = after_apply(
+            &ClientFields::default(),
+            &answer(serde_json::json!({"id": "c1", "name": "n"})),
+        );
+        assert_eq!(
+            (no_roles.roles, no_roles.date_created),
+            (Some(vec![]), None)
+        );
+    }
+
+    #[test]
+    fn a_request_sends_the_plan_with_its_defaults() {
+        let planned = ClientFields {
+            name: Some("n".into()),
+            registered_redirect_uris: Some(["b".to_string(), "a".to_string()].into()),
+            roles: Some(vec![RoleRef {
+                role_id: "r1".into(),
+                division_id: Some("home".into()),
+            }]),
+            ..Default::default()
+        };
+        let r = request(&planned);
+        assert_eq!(r.registered_redirect_uri, ["a", "b"]);
+        assert_eq!(r.access_token_validity_seconds, DEFAULT_VALIDITY);
+        assert_eq!(r.state, DEFAULT_STATE);
+        assert_eq!(r.role_divisions[0].division_id.as_deref(), Some("home"));
+        assert!(r.scope.is_empty() && r.description.is_none());
+    }
+
+    #[test]
+    fn a_configuration_is_checked_attribute_by_attribute() {
+        let attributes = |c: ClientFields| -> Vec<&'static str> {
+            check(&c).into_iter().map(|e| e.attribute).collect()
+        };
+        let cases: [(ClientFields, Vec<&str>); 4] = [
+            (full_prior(), vec![]),
+            (ClientFields::default(), vec![]),
+            (
+                ClientFields {
+                    name: Some(" ".into()),
+                    access_token_validity_seconds: Some(1),
+                    state: Some("gone".into()),
+                    ..full_prior()
+                },
+                vec!["name", "access_token_validity_seconds", "state"],
+            ),
+            (
+                ClientFields {
+                    authorized_grant_type: Some("saml".into()),
+                    integration_credential_name: Some(" ".into()),
+                    roles: Some(vec![role("", None), role("r1", None), role(" ", None)]),
+                    ..full_prior()
+                },
+                vec![
+                    "authorized_grant_type",
+                    "integration_credential_name",
+                    "roles",
+                    "roles",
+                ],
+            ),
+        ];
+        for (config, expected) in cases {
+            assert_eq!(attributes(config), expected);
+        }
     }
 }

@@ -4,6 +4,7 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use crate::attribute_error::AttributeError;
 use crate::genesys::GenesysError;
+use crate::oauth_client::{Failure, Note};
 use crate::plan::oauth_client::attribute_for_api_field;
 use crate::sink::SinkError;
 
@@ -42,6 +43,25 @@ pub fn genesys_error(diags: &mut Diagnostics, summary: &str, e: &GenesysError) {
     error_on(diags, summary, e, attribute);
 }
 
+/// A failed step of the OAuth client, as an error; `None` for the RPC to
+/// return.
+pub fn failure<T>(diags: &mut Diagnostics, f: Failure) -> Option<T> {
+    genesys_error(diags, &f.summary, &f.error);
+    None
+}
+
+/// What a step of the OAuth client reports besides its result.
+pub fn notes(diags: &mut Diagnostics, notes: Vec<Note>) {
+    for note in notes {
+        match note {
+            Note::Warning(summary, detail) => diags.root_warning(summary, detail),
+            Note::AttributeWarning(e) => attribute_warning(diags, e),
+            Note::AttributeError(e) => attribute_error(diags, e),
+            Note::Failed(f) => genesys_error(diags, &f.summary, &f.error),
+        }
+    }
+}
+
 /// A sink failure, on the attribute it is about when there is one.
 pub fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
     let attribute = match e {
@@ -70,5 +90,60 @@ fn error_on(
     match attribute {
         Some(a) => diags.error(summary.to_string(), e.to_string(), AttributePath::new(a)),
         None => diags.root_error(summary.to_string(), e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_note_becomes_its_diagnostic() {
+        let on = |attribute| AttributeError::new(attribute, "s", "d");
+        let failed = Failure {
+            summary: "Could not delete integration credential".into(),
+            error: GenesysError::Incomplete {
+                operation: "delete integration credential k1".into(),
+                detail: "still there".into(),
+            },
+        };
+        let mut diags = Diagnostics::default();
+        notes(
+            &mut diags,
+            vec![
+                Note::Warning("whole".into(), "resource".into()),
+                Note::AttributeWarning(on("integration_credential_name")),
+                Note::AttributeError(on("roles")),
+                Note::Failed(failed),
+            ],
+        );
+        let summaries = |list: &[tf_provider::Diagnostic]| -> Vec<String> {
+            list.iter().map(|d| d.summary.to_string()).collect()
+        };
+        assert_eq!(summaries(&diags.warnings), ["whole", "s"]);
+        assert_eq!(
+            summaries(&diags.errors),
+            ["s", "Could not delete integration credential"]
+        );
+        assert_eq!(
+            diags.warnings[1].attribute,
+            path_of("integration_credential_name")
+        );
+        assert_eq!(diags.errors[0].attribute, AttributePath::new("roles"));
+        assert!(diags.errors[1].detail.contains("still there"));
+        assert_eq!(
+            failure::<()>(
+                &mut diags,
+                Failure {
+                    summary: "x".into(),
+                    error: GenesysError::Incomplete {
+                        operation: "o".into(),
+                        detail: "d".into()
+                    },
+                }
+            ),
+            None
+        );
+        assert_eq!(diags.errors.len(), 3);
     }
 }

@@ -1,8 +1,9 @@
 //! Thin glue between the Terraform plugin protocol (`tf-provider`) and the
-//! plain modules. Schemas live here; decisions live in `crate::plan`,
-//! `crate::config` and the API clients.
+//! plain modules. Schemas live here; decisions live in `crate::plan` and
+//! `crate::config`, the steps of an apply or a read in `crate::oauth_client`
+//! and `crate::sink`, what resources share in one run in `crate::registry`.
 
-mod clients;
+mod api_clients;
 mod diag;
 mod oauth_client;
 mod oauth_client_credential;

@@ -1,6 +1,8 @@
-//! `genesyscloud_oauth_client`: glue only. Rules are in
-//! `crate::plan::oauth_client`, API calls in `crate::genesys`; the
-//! integration credential's part is in `super::oauth_client_credential`.
+//! `genesyscloud_oauth_client`: glue only. It converts Terraform values to
+//! and from `plan::oauth_client::ClientFields` and calls one function per
+//! RPC: the rules are in `crate::plan::oauth_client`, the steps in
+//! `crate::oauth_client`; the integration credential's plan-time part
+//! (claims, unknown ids) is in `super::oauth_client_credential`.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
@@ -15,26 +17,26 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
-use super::clients::Clients;
-use super::diag::{attribute_error, genesys_error};
+use super::api_clients::ApiClients;
+use super::diag::{attribute_error, failure, notes};
 use super::oauth_client_credential::{self as credential, CredentialAttrs};
 use super::schema::{attr, string_set, Attr, Attrs};
-use crate::genesys::{GenesysClient, GenesysError, OAuthClient, OAuthClientRequest, RoleDivision};
+use crate::oauth_client::{self as steps, Applied, Found};
 use crate::plan;
-use crate::plan::credentials::IntegrationCredentials;
 use crate::plan::integration_credential::OwnCredential;
-use crate::plan::oauth_client::RoleRef;
+use crate::plan::oauth_client::{ClientFields, RoleRef};
+use crate::registry::credentials::IntegrationCredentials;
 
 /// The resource.
 pub struct OAuthClientResource {
-    clients: Arc<Clients>,
+    clients: Arc<ApiClients>,
     credentials: Arc<IntegrationCredentials>,
 }
 
 impl OAuthClientResource {
     /// A resource using the provider's configured clients; it records its
     /// integration credential in `credentials` for the sinks.
-    pub fn new(clients: Arc<Clients>, credentials: Arc<IntegrationCredentials>) -> Self {
+    pub fn new(clients: Arc<ApiClients>, credentials: Arc<IntegrationCredentials>) -> Self {
         OAuthClientResource {
             clients,
             credentials,
@@ -44,6 +46,19 @@ impl OAuthClientResource {
     /// Records the client's integration credential for the sinks.
     fn register(&self, s: &ClientState) {
         credential::register(&self.credentials, &s.id, &s.integration_credential_id);
+    }
+
+    /// The state and private state after a create or update.
+    fn applied(
+        &self,
+        diags: &mut Diagnostics,
+        applied: Applied,
+    ) -> Option<(Value<ClientState>, Value<ClientPrivate>)> {
+        notes(diags, applied.notes);
+        let state = ClientState::from(applied.state);
+        self.register(&state);
+        let private = ClientPrivate::of(&state);
+        Some((Value::Value(state), private))
     }
 }
 
@@ -104,6 +119,64 @@ impl ClientState {
             id: &mut self.integration_credential_id,
         }
     }
+
+    /// The known values, as plain fields (unknown ones are `None`).
+    fn fields(&self) -> ClientFields {
+        let text = |v: &Value<String>| v.as_ref_option().cloned();
+        let set = |v: &Value<BTreeSet<Value<String>>>| {
+            v.as_ref_option().map(|s| {
+                s.iter()
+                    .filter_map(|v| v.as_ref_option().cloned())
+                    .collect()
+            })
+        };
+        ClientFields {
+            id: text(&self.id),
+            name: text(&self.name),
+            description: text(&self.description),
+            access_token_validity_seconds: self.access_token_validity_seconds.as_option(),
+            registered_redirect_uris: set(&self.registered_redirect_uris),
+            authorized_grant_type: text(&self.authorized_grant_type),
+            scopes: set(&self.scopes),
+            roles: self.roles.as_ref_option().map(|_| role_refs(&self.roles)),
+            state: text(&self.state),
+            client_id: text(&self.client_id),
+            date_created: text(&self.date_created),
+            integration_credential_name: text(&self.integration_credential_name),
+            integration_credential_id: text(&self.integration_credential_id),
+        }
+    }
+}
+
+impl From<ClientFields> for ClientState {
+    fn from(f: ClientFields) -> Self {
+        let set = |s: Option<BTreeSet<String>>| {
+            Value::from(s.map(|s| s.into_iter().map(Value::Value).collect()))
+        };
+        ClientState {
+            id: f.id.into(),
+            name: f.name.into(),
+            description: f.description.into(),
+            access_token_validity_seconds: f.access_token_validity_seconds.into(),
+            registered_redirect_uris: set(f.registered_redirect_uris),
+            authorized_grant_type: f.authorized_grant_type.into(),
+            scopes: set(f.scopes),
+            roles: Value::from(f.roles.map(|roles| {
+                roles
+                    .into_iter()
+                    .map(|r| RoleBlock {
+                        role_id: Value::Value(r.role_id),
+                        division_id: r.division_id.into(),
+                    })
+                    .collect()
+            })),
+            state: f.state.into(),
+            client_id: f.client_id.into(),
+            date_created: f.date_created.into(),
+            integration_credential_name: f.integration_credential_name.into(),
+            integration_credential_id: f.integration_credential_id.into(),
+        }
+    }
 }
 
 /// The resource's `roles` block.
@@ -120,16 +193,6 @@ fn roles_block() -> Block {
         blocks: Default::default(),
         deprecated: false,
     }
-}
-
-fn strings(set: &Value<BTreeSet<Value<String>>>) -> Vec<String> {
-    set.as_ref_option()
-        .map(|s| {
-            s.iter()
-                .filter_map(|v| v.as_ref_option().cloned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn role_refs(roles: &Value<BTreeSet<RoleBlock>>) -> Vec<RoleRef> {
@@ -149,7 +212,7 @@ fn role_refs(roles: &Value<BTreeSet<RoleBlock>>) -> Vec<RoleRef> {
 }
 
 /// Plans `roles`: the configured blocks, with divisions left out of the
-/// configuration taken from `known` (prior state or API answer) or unknown.
+/// configuration taken from `known` (the prior state) or unknown.
 fn plan_roles(
     config: &Value<BTreeSet<RoleBlock>>,
     known: &[RoleRef],
@@ -175,212 +238,6 @@ fn plan_roles(
         ..r
     }));
     Value::Value(out)
-}
-
-fn request_from(s: &ClientState) -> OAuthClientRequest {
-    OAuthClientRequest {
-        name: s.name.as_ref_option().cloned().unwrap_or_default(),
-        description: s.description.as_ref_option().cloned(),
-        access_token_validity_seconds: s
-            .access_token_validity_seconds
-            .as_option()
-            .unwrap_or(plan::oauth_client::DEFAULT_VALIDITY),
-        registered_redirect_uri: strings(&s.registered_redirect_uris),
-        authorized_grant_type: s
-            .authorized_grant_type
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_default(),
-        scope: strings(&s.scopes),
-        role_divisions: role_refs(&s.roles)
-            .into_iter()
-            .map(|r| RoleDivision {
-                role_id: r.role_id,
-                division_id: r.division_id,
-            })
-            .collect(),
-        state: s
-            .state
-            .as_ref_option()
-            .cloned()
-            .unwrap_or_else(|| plan::oauth_client::DEFAULT_STATE.into()),
-    }
-}
-
-fn answered_roles(c: &OAuthClient) -> Vec<RoleRef> {
-    c.role_divisions
-        .iter()
-        .flatten()
-        .map(|r| RoleRef {
-            role_id: r.role_id.clone(),
-            division_id: r.division_id.clone(),
-        })
-        .collect()
-}
-
-/// A string set from the API, keeping the prior null-vs-empty choice when
-/// the API has nothing, and the prior value when the answer leaves the
-/// field out.
-fn set_from_api(
-    prior: &Value<BTreeSet<Value<String>>>,
-    answered: &Option<Vec<String>>,
-) -> Value<BTreeSet<Value<String>>> {
-    let Some(answered) = answered else {
-        return prior.clone();
-    };
-    let items: BTreeSet<Value<String>> = answered.iter().cloned().map(Value::Value).collect();
-    if items.is_empty() && !matches!(prior, Value::Value(p) if !p.is_empty()) {
-        return prior
-            .clone()
-            .as_option()
-            .map(Value::Value)
-            .unwrap_or(Value::Null);
-    }
-    Value::Value(items)
-}
-
-/// State after a read: what Genesys has, expressed the way the prior state
-/// (the user's configuration) expressed it where both mean the same. A
-/// field the answer leaves out keeps its prior value: an answer shaped
-/// differently never makes a plan non-empty.
-fn state_from_api(prior: &ClientState, c: &OAuthClient) -> ClientState {
-    let description = match (&c.description, &prior.description) {
-        (None, prior) => prior.clone(),
-        (Some(d), _) if !d.is_empty() => Value::Value(d.clone()),
-        (_, Value::Value(p)) if p.is_empty() => Value::Value(String::new()),
-        _ => Value::Null,
-    };
-    let known = |answered: Option<Value<i64>>, prior: &Value<i64>, default: i64| {
-        answered.unwrap_or_else(|| {
-            prior
-                .as_option()
-                .map(Value::Value)
-                .unwrap_or(Value::Value(default))
-        })
-    };
-    ClientState {
-        id: Value::Value(c.id.clone()),
-        name: Value::Value(c.name.clone()),
-        description,
-        access_token_validity_seconds: known(
-            c.access_token_validity_seconds.map(Value::Value),
-            &prior.access_token_validity_seconds,
-            plan::oauth_client::DEFAULT_VALIDITY,
-        ),
-        registered_redirect_uris: set_from_api(
-            &prior.registered_redirect_uris,
-            &c.registered_redirect_uri,
-        ),
-        authorized_grant_type: Value::Value(plan::oauth_client::grant_type_for_state(
-            prior
-                .authorized_grant_type
-                .as_ref_option()
-                .map(String::as_str),
-            &c.authorized_grant_type,
-        )),
-        scopes: set_from_api(&prior.scopes, &c.scope),
-        roles: match &c.role_divisions {
-            None => prior.roles.clone(),
-            // A role answered without its division keeps the one the state
-            // recorded (the division that was sent).
-            Some(_) => Value::Value(
-                plan::oauth_client::carry_prior_divisions(
-                    &answered_roles(c),
-                    &role_refs(&prior.roles),
-                )
-                .into_iter()
-                .map(|r| RoleBlock {
-                    role_id: Value::Value(r.role_id),
-                    division_id: r.division_id.map(Value::Value).unwrap_or(Value::Null),
-                })
-                .collect(),
-            ),
-        },
-        state: match &c.state {
-            Some(state) => Value::Value(state.clone()),
-            None => prior
-                .state
-                .as_ref_option()
-                .map(|s| Value::Value(s.clone()))
-                .unwrap_or_else(|| Value::Value(plan::oauth_client::DEFAULT_STATE.into())),
-        },
-        client_id: Value::Value(c.id.clone()),
-        date_created: c
-            .date_created
-            .clone()
-            .map(Value::Value)
-            .unwrap_or_else(|| prior.date_created.clone()),
-        // Read separately (`oauth_client_credential::read`).
-        integration_credential_name: prior.integration_credential_name.clone(),
-        integration_credential_id: prior.integration_credential_id.clone(),
-    }
-}
-
-/// When the state says the client was created, for waiting out Genesys
-/// Cloud's propagation on a refresh right after an apply.
-fn created_at(s: &ClientState) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(
-        s.date_created.as_ref_option()?,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .ok()
-}
-
-/// Roles planned without a division are granted in the home division,
-/// looked up once per provider process and sent explicitly; the state then
-/// records the id that was sent, whatever the API echoes.
-async fn fill_home_division(
-    genesys: &GenesysClient,
-    planned: &mut ClientState,
-) -> Result<(), GenesysError> {
-    let Value::Value(roles) = &planned.roles else {
-        return Ok(());
-    };
-    if roles.iter().all(|r| r.division_id.is_value()) {
-        return Ok(());
-    }
-    let home = genesys.home_division().await?;
-    planned.roles = Value::Value(
-        roles
-            .iter()
-            .cloned()
-            .map(|r| RoleBlock {
-                division_id: if r.division_id.is_value() {
-                    r.division_id
-                } else {
-                    Value::Value(home.clone())
-                },
-                ..r
-            })
-            .collect(),
-    );
-    Ok(())
-}
-
-/// State after create or update: the plan, with what only the answer knows.
-fn state_after_apply(planned: &ClientState, c: &OAuthClient) -> ClientState {
-    ClientState {
-        id: Value::Value(c.id.clone()),
-        client_id: Value::Value(c.id.clone()),
-        date_created: c
-            .date_created
-            .clone()
-            .map(Value::Value)
-            .unwrap_or(Value::Null),
-        roles: plan_roles(&planned.roles, &answered_roles(c)).map(|set| {
-            set.into_iter()
-                .map(|r| RoleBlock {
-                    division_id: if r.division_id.is_unknown() {
-                        Value::Null
-                    } else {
-                        r.division_id
-                    },
-                    ..r
-                })
-                .collect()
-        }),
-        ..planned.clone()
-    }
 }
 
 /// The resource's attributes (the `roles` block is [`roles_block`]), with
@@ -428,34 +285,9 @@ impl Resource for OAuthClientResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
-        let Value::Value(c) = config else {
-            return Some(());
-        };
-        let checks = [
-            c.name
-                .as_ref_option()
-                .map(|v| plan::oauth_client::check_name(v)),
-            c.authorized_grant_type
-                .as_ref_option()
-                .map(|v| plan::oauth_client::check_grant_type(v)),
-            c.access_token_validity_seconds
-                .as_option()
-                .map(plan::oauth_client::check_validity),
-            c.state
-                .as_ref_option()
-                .map(|v| plan::oauth_client::check_state(v)),
-        ];
-        for error in checks.into_iter().flatten().filter_map(Result::err) {
-            attribute_error(diags, error);
-        }
-        credential::validate(diags, &c.integration_credential_name);
-        for role in c.roles.iter().flatten() {
-            if matches!(&role.role_id, Value::Value(r) if r.trim().is_empty()) {
-                diags.error(
-                    "Empty role_id",
-                    "Each roles block needs a role id.",
-                    AttributePath::new("roles"),
-                );
+        if let Value::Value(c) = config {
+            for error in plan::oauth_client::check(&c.fields()) {
+                attribute_error(diags, error);
             }
         }
         Some(())
@@ -468,36 +300,32 @@ impl Resource for OAuthClientResource {
         private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let Value::Value(mut prior) = state else {
+        let Value::Value(prior) = state else {
             return Some((Value::Null, private_state));
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        match genesys.get_client(&id, created_at(&prior)).await {
-            Ok(Some(c)) if !c.is_deleted() => {
-                let mut state = state_from_api(&prior, &c);
-                let mut private = private_state.as_option().unwrap_or_default();
-                credential::read(
-                    &genesys,
-                    diags,
-                    &id,
-                    state.credential(),
-                    &mut private.credential,
-                )
-                .await?;
+        let record = private_state
+            .as_ref_option()
+            .and_then(|p| p.credential.clone());
+        match steps::read(&genesys, &id, &prior.fields(), record).await {
+            Ok(Found::Client {
+                state,
+                record,
+                notes: said,
+            }) => {
+                notes(diags, said);
+                let state = ClientState::from(*state);
                 self.register(&state);
+                let private = ClientPrivate { credential: record };
                 Some((Value::Value(state), Value::Value(private)))
             }
-            Ok(_) => {
-                tracing::info!(client_id = %id, "OAuth client is gone from Genesys Cloud; removing it from state");
-                credential::orphaned(diags, &id, prior.credential());
+            Ok(Found::Gone(said)) => {
+                notes(diags, said);
                 self.credentials.record(&id, None);
                 Some((Value::Null, private_state))
             }
-            Err(e) => {
-                genesys_error(diags, "Could not read OAuth client", &e);
-                None
-            }
+            Err(e) => failure(diags, e),
         }
     }
 
@@ -581,55 +409,13 @@ impl Resource for OAuthClientResource {
         _planned_private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let Value::Value(mut planned) = planned else {
+        let Value::Value(planned) = planned else {
             return None;
         };
         let genesys = self.clients.genesys(diags)?;
-        if let Err(e) = fill_home_division(&genesys, &mut planned).await {
-            genesys_error(diags, "Could not look up the home division", &e);
-            return None;
-        }
-        match genesys.create_client(&request_from(&planned)).await {
-            Ok(created) => {
-                let mut state = state_after_apply(&planned, &created.client);
-                let taken = created.same_name.as_ref().map(|same| {
-                    same.iter()
-                        .map(|c| (c.id.clone(), c.date_created.clone()))
-                        .collect()
-                });
-                if let Some((summary, detail)) = plan::oauth_client::name_taken_warning(
-                    &created.client.name,
-                    &taken.map_err(Clone::clone),
-                    &created.client.id,
-                ) {
-                    diags.root_warning(summary, detail);
-                }
-                if created.adopted {
-                    diags.root_warning(
-                        "OAuth client adopted after a lost answer",
-                        format!(
-                            "Genesys Cloud did not confirm the create, but client {} with this name was found and is now managed here (no duplicate was made).",
-                            created.client.id
-                        ),
-                    );
-                }
-                // The secret goes into the credential, if one is asked for,
-                // and is zeroized there: this resource never keeps it.
-                state.integration_credential_id = credential::create(
-                    &genesys,
-                    diags,
-                    &planned.integration_credential_name,
-                    created,
-                )
-                .await;
-                self.register(&state);
-                let private = ClientPrivate::of(&state);
-                Some((Value::Value(state), private))
-            }
-            Err(e) => {
-                genesys_error(diags, "Could not create OAuth client", &e);
-                None
-            }
+        match steps::create(&genesys, planned.fields()).await {
+            Ok(applied) => self.applied(diags, applied),
+            Err(e) => failure(diags, e),
         }
     }
 
@@ -642,44 +428,14 @@ impl Resource for OAuthClientResource {
         _planned_private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let (Value::Value(prior), Value::Value(mut planned)) = (prior, planned) else {
+        let (Value::Value(prior), Value::Value(planned)) = (prior, planned) else {
             return None;
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        if let Err(e) = fill_home_division(&genesys, &mut planned).await {
-            genesys_error(diags, "Could not look up the home division", &e);
-            return None;
-        }
-        match genesys.update_client(&id, &request_from(&planned)).await {
-            Ok(c) => {
-                let mut state = state_after_apply(&planned, &c);
-                // The client is updated: a failed credential step keeps the
-                // credential as it was, next to an error.
-                match credential::update(
-                    &genesys,
-                    diags,
-                    &prior.integration_credential_name,
-                    &prior.integration_credential_id,
-                    &planned.integration_credential_name,
-                )
-                .await
-                {
-                    Some(credential_id) => state.integration_credential_id = credential_id,
-                    None => {
-                        state.integration_credential_name =
-                            prior.integration_credential_name.clone();
-                        state.integration_credential_id = prior.integration_credential_id.clone();
-                    }
-                }
-                self.register(&state);
-                let private = ClientPrivate::of(&state);
-                Some((Value::Value(state), private))
-            }
-            Err(e) => {
-                genesys_error(diags, "Could not update OAuth client", &e);
-                None
-            }
+        match steps::update(&genesys, &id, &prior.fields(), planned.fields()).await {
+            Ok(applied) => self.applied(diags, applied),
+            Err(e) => failure(diags, e),
         }
     }
 
@@ -695,13 +451,9 @@ impl Resource for OAuthClientResource {
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        credential::destroy(&genesys, diags, &prior.integration_credential_id).await?;
-        match genesys.delete_client(&id, &request_from(&prior)).await {
+        match steps::delete(&genesys, &id, &prior.fields()).await {
             Ok(()) => Some(()),
-            Err(e) => {
-                genesys_error(diags, "Could not delete OAuth client", &e);
-                None
-            }
+            Err(e) => failure(diags, e),
         }
     }
 
@@ -730,64 +482,6 @@ impl Resource for OAuthClientResource {
 mod tests {
     use super::*;
 
-    fn api_client() -> OAuthClient {
-        serde_json::from_value(serde_json::json!({
-            "id": "c1", "name": "n", "authorizedGrantType": "SAML2-BEARER", "state": "active",
-            "accessTokenValiditySeconds": 600, "registeredRedirectUri": [], "scope": [],
-            "roleDivisions": [{"roleId": "r1", "divisionId": "home"}], "dateCreated": "2026-01-01T00:00:00.000Z"
-        }))
-        .expect("valid")
-    }
-
-    #[test]
-    fn read_keeps_the_users_spelling_and_null_sets() {
-        let prior = ClientState {
-            authorized_grant_type: Value::Value("SAML2BEARER".into()),
-            ..Default::default()
-        };
-        let s = state_from_api(&prior, &api_client());
-        assert_eq!(s.authorized_grant_type, Value::Value("SAML2BEARER".into()));
-        assert_eq!(s.registered_redirect_uris, Value::Null);
-        assert_eq!(s.description, Value::Null);
-        assert_eq!(s.access_token_validity_seconds, Value::Value(600));
-    }
-
-    #[test]
-    fn answers_without_optional_fields_keep_the_prior_state() {
-        let prior = ClientState {
-            id: Value::Value("c1".into()),
-            name: Value::Value("n".into()),
-            description: Value::Value("kept".into()),
-            access_token_validity_seconds: Value::Value(3600),
-            registered_redirect_uris: Value::Value([Value::Value("https://a/cb".into())].into()),
-            authorized_grant_type: Value::Value("SAML2BEARER".into()),
-            scopes: Value::Value([Value::Value("users:readonly".into())].into()),
-            roles: Value::Value(
-                [RoleBlock {
-                    role_id: Value::Value("r1".into()),
-                    division_id: Value::Value("home".into()),
-                }]
-                .into(),
-            ),
-            state: Value::Value("inactive".into()),
-            client_id: Value::Value("c1".into()),
-            date_created: Value::Value("2026-01-01T00:00:00.000Z".into()),
-            integration_credential_name: Value::Value("actions".into()),
-            integration_credential_id: Value::Value("k1".into()),
-        };
-        let bare: OAuthClient =
-            serde_json::from_value(serde_json::json!({"id": "c1", "name": "n"})).expect("valid");
-        let mut expected = prior.clone();
-        expected.id = Value::Value("c1".into());
-        assert_eq!(state_from_api(&prior, &bare), expected);
-
-        let no_division: OAuthClient = serde_json::from_value(serde_json::json!({
-            "id": "c1", "name": "n", "roleDivisions": [{"roleId": "r1", "divisionId": null}]
-        }))
-        .expect("valid");
-        assert_eq!(state_from_api(&prior, &no_division).roles, prior.roles);
-    }
-
     #[test]
     fn roles_left_to_genesys_plan_unknown_then_take_the_answer() {
         let config: Value<BTreeSet<RoleBlock>> = Value::Value(
@@ -798,19 +492,53 @@ mod tests {
             .into_iter()
             .collect(),
         );
-        let planned = plan_roles(&config, &[]);
-        assert!(planned.iter().flatten().all(|r| r.division_id.is_unknown()));
-        let after = state_after_apply(
-            &ClientState {
-                roles: planned,
-                ..Default::default()
-            },
-            &api_client(),
-        );
+        let planned = ClientState {
+            roles: plan_roles(&config, &[]),
+            ..Default::default()
+        };
+        assert!(planned
+            .roles
+            .iter()
+            .flatten()
+            .all(|r| r.division_id.is_unknown()));
+        let answer = serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "n", "roleDivisions": [{"roleId": "r1", "divisionId": "home"}]
+        }))
+        .expect("valid");
+        let after = ClientState::from(plan::oauth_client::after_apply(&planned.fields(), &answer));
         assert!(after
             .roles
             .iter()
             .flatten()
             .all(|r| r.division_id == Value::Value("home".into())));
+    }
+
+    #[test]
+    fn fields_keep_null_and_empty_apart_both_ways() {
+        let state = ClientState {
+            id: Value::Value("c1".into()),
+            description: Value::Value(String::new()),
+            registered_redirect_uris: Value::Value(BTreeSet::new()),
+            scopes: Value::Null,
+            roles: Value::Value(
+                [RoleBlock {
+                    role_id: Value::Value("r1".into()),
+                    division_id: Value::Null,
+                }]
+                .into(),
+            ),
+            integration_credential_id: Value::Value("k1".into()),
+            ..Default::default()
+        };
+        assert_eq!(ClientState::from(state.fields()), state);
+        let unknown = ClientState {
+            name: Value::Unknown,
+            roles: Value::Unknown,
+            ..state.clone()
+        };
+        assert_eq!(
+            (unknown.fields().name, unknown.fields().roles),
+            (None, None)
+        );
     }
 }

@@ -13,7 +13,7 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, DataSource, Diagnostics};
 
-use super::clients::Clients;
+use super::api_clients::ApiClients;
 use super::diag::{attribute_error, genesys_error};
 use super::schema::{attr, string_set};
 use crate::genesys::OAuthClient;
@@ -21,12 +21,12 @@ use crate::plan;
 
 /// The data source.
 pub struct OAuthClientDataSource {
-    clients: Arc<Clients>,
+    clients: Arc<ApiClients>,
 }
 
 impl OAuthClientDataSource {
     /// A data source using the provider's configured clients.
-    pub fn new(clients: Arc<Clients>) -> Self {
+    pub fn new(clients: Arc<ApiClients>) -> Self {
         OAuthClientDataSource { clients }
     }
 }
@@ -74,12 +74,12 @@ impl DataSource for OAuthClientDataSource {
                     "id" => attr(Str, Computed, "The OAuth client id."),
                     "client_id" => attr(Str, Computed, "The OAuth client id (same as `id`)."),
                     "description" => attr(Str, Computed, "The client's description, as written in Genesys Cloud."),
-                    "authorized_grant_type" => attr(Str, Computed, "OAuth grant the client uses: `CLIENT-CREDENTIALS`, `CODE`, `TOKEN`, `SAML2-BEARER` or `PASSWORD`."),
+                    "authorized_grant_type" => attr(Str, Computed, &format!("OAuth grant the client uses: {}.", plan::oauth_client::answered_grant_types_markdown())),
                     "access_token_validity_seconds" => attr(Number, Computed, "Token lifetime in seconds."),
                     "registered_redirect_uris" => attr(string_set(), Computed, "Redirect URIs registered for the code and token (implicit) grants."),
                     "scopes" => attr(string_set(), Computed, "OAuth scopes granted to clients that act for a user (every grant but client credentials)."),
                     "roles" => attr(role_type, Computed, "Roles of a client-credentials client, each with the division it applies in (`*` for all)."),
-                    "state" => attr(Str, Computed, "`active`, `disabled` or `inactive`; only an active client gets new tokens."),
+                    "state" => attr(Str, Computed, &format!("{}; only an active client gets new tokens.", plan::oauth_client::client_states_markdown())),
                 },
                 blocks: Default::default(),
                 deprecated: false,

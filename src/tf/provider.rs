@@ -13,27 +13,25 @@ use tf_provider::schema::{
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use super::clients::Clients;
+use super::api_clients::ApiClients;
 use super::diag::{attribute_error, attribute_warning};
 use super::oauth_client::OAuthClientResource;
 use super::oauth_client_data::OAuthClientDataSource;
 use super::schema::{attr, sensitive};
 use super::sink::SinkResource;
-use crate::config::{
-    self, env, AppRoleLoginInput, Env, FromVaultInput, JwtLoginInput, ProviderInput,
-    TransportInput, VaultInput,
-};
+use crate::config::vault::{AppRoleLoginInput, JwtLoginInput, VaultInput};
+use crate::config::{self, env, Env, FromVaultInput, ProviderInput, TransportInput};
 use crate::genesys::region::DEFAULT_REGION;
 use crate::genesys::GenesysClient;
-use crate::plan::claims::Claims;
-use crate::plan::credentials::IntegrationCredentials;
+use crate::registry::claims::Claims;
+use crate::registry::credentials::IntegrationCredentials;
 use crate::secret::Secret;
 use crate::vault::VaultClient;
 
 /// The `genesyscloud` provider.
 #[derive(Default)]
 pub struct GenesysProvider {
-    clients: Arc<Clients>,
+    clients: Arc<ApiClients>,
     claims: Arc<Claims>,
     credentials: Arc<IntegrationCredentials>,
 }
@@ -222,18 +220,22 @@ fn provider_attributes() -> HashMap<String, Attribute> {
 
 /// `vault { … }`, with its login blocks.
 fn vault_block() -> Block {
-    use config::vault::{auth_order_markdown, DEFAULT_APPROLE_MOUNT, DEFAULT_JWT_MOUNT};
+    use config::vault::{
+        auth_order_markdown, DEFAULT_APPROLE_MOUNT, DEFAULT_JWT_MOUNT, ENV_ADDRESS, ENV_CA_CERT,
+        ENV_JWT, ENV_NAMESPACE, ENV_ROLE_ID, ENV_SECRET_ID, ENV_SKIP_VERIFY, ENV_TOKEN,
+        ENV_TOKEN_FILE,
+    };
     use tf_provider::schema::AttributeConstraint::Required;
     Block {
         version: 0,
         description: Description::markdown(format!("The Vault (or OpenBao) the secret sinks write to and `oauthclient_from_vault` reads from, and how the provider authenticates to it. Attributes fall back to Vault's standard environment variables; an empty block (or none) works with `VAULT_ADDR` and `VAULT_TOKEN`, as HCP Terraform's dynamic credentials set them. {}", auth_order_markdown())),
         attributes: map! {
-            "address" => attr(AttributeType::String, Optional, "Vault address, e.g. `https://vault.example.com:8200`. Environment: `VAULT_ADDR` (or `VAULT_ADDRESS`)."),
-            "token" => sensitive(AttributeType::String, Optional, "Vault token. Environment: `VAULT_TOKEN`, else the file `~/.vault-token`."),
-            "namespace" => attr(AttributeType::String, Optional, "Vault Enterprise / HCP Vault namespace, sent as `X-Vault-Namespace`. Environment: `VAULT_NAMESPACE`."),
-            "ca_cert_file" => attr(AttributeType::String, Optional, "PEM file of the CA that signed Vault's certificate. Environment: `VAULT_CACERT`."),
-            "skip_tls_verify" => attr(AttributeType::Bool, Optional, "Do not verify Vault's TLS certificate (testing only; the provider warns). Environment: `VAULT_SKIP_VERIFY`."),
-            "token_file" => attr(AttributeType::String, Optional, "File holding a Vault token, read at configuration: HCP Terraform's dynamic credentials for several configurations write one (`var.tfc_vault_dynamic_credentials.default.token_filename`). Environment: `GENESYSCLOUD_VAULT_TOKEN_FILE` (after `VAULT_TOKEN`)."),
+            "address" => attr(AttributeType::String, Optional, &format!("Vault address, e.g. `https://vault.example.com:8200`. {}", env::sentence(ENV_ADDRESS))),
+            "token" => sensitive(AttributeType::String, Optional, &format!("Vault token. Environment: `{ENV_TOKEN}`, else the file `~/.vault-token`.")),
+            "namespace" => attr(AttributeType::String, Optional, &format!("Vault Enterprise / HCP Vault namespace, sent as `X-Vault-Namespace`. {}", env::sentence(ENV_NAMESPACE))),
+            "ca_cert_file" => attr(AttributeType::String, Optional, &format!("PEM file of the CA that signed Vault's certificate. {}", env::sentence(ENV_CA_CERT))),
+            "skip_tls_verify" => attr(AttributeType::Bool, Optional, &format!("Do not verify Vault's TLS certificate (testing only; the provider warns). {}", env::sentence(ENV_SKIP_VERIFY))),
+            "token_file" => attr(AttributeType::String, Optional, &format!("File holding a Vault token, read at configuration: HCP Terraform's dynamic credentials for several configurations write one (`var.tfc_vault_dynamic_credentials.default.token_filename`). Environment: `{ENV_TOKEN_FILE}` (after `{ENV_TOKEN}`).")),
         },
         blocks: map! {
             "auth_login_jwt" => NestedBlock::Optional(Block {
@@ -242,8 +244,8 @@ fn vault_block() -> Block {
                 attributes: map! {
                     "mount" => attr(AttributeType::String, Optional, &format!("Path of the JWT auth method. Default `{DEFAULT_JWT_MOUNT}`.")),
                     "role" => attr(AttributeType::String, Required, "Vault role to log in as."),
-                    "jwt" => sensitive(AttributeType::String, Optional, "The JWT. Environment: `TFC_WORKLOAD_IDENTITY_TOKEN`, or `TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>` when `tag` is set."),
-                    "tag" => attr(AttributeType::String, Optional, "Tag of an HCP Terraform workload identity token (`TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG>`): the JWT is then read from `TFC_WORKLOAD_IDENTITY_TOKEN_<TAG>`."),
+                    "jwt" => sensitive(AttributeType::String, Optional, &format!("The JWT. Environment: `{ENV_JWT}`, or `{ENV_JWT}_<TAG>` when `tag` is set.")),
+                    "tag" => attr(AttributeType::String, Optional, &format!("Tag of an HCP Terraform workload identity token (`TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG>`): the JWT is then read from `{ENV_JWT}_<TAG>`.")),
                 },
                 blocks: Default::default(),
                 deprecated: false,
@@ -253,8 +255,8 @@ fn vault_block() -> Block {
                 description: Description::markdown("Log in with AppRole (`POST /v1/auth/<mount>/login`). The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits."),
                 attributes: map! {
                     "mount" => attr(AttributeType::String, Optional, &format!("Path of the AppRole auth method. Default `{DEFAULT_APPROLE_MOUNT}`.")),
-                    "role_id" => sensitive(AttributeType::String, Optional, "Role ID of the AppRole (`vault read auth/<mount>/role/<role>/role-id`). Environment: `GENESYSCLOUD_VAULT_ROLE_ID`."),
-                    "secret_id" => sensitive(AttributeType::String, Optional, "A secret ID of that role (`vault write -f auth/<mount>/role/<role>/secret-id`); secret IDs may expire or be limited in uses. Environment: `GENESYSCLOUD_VAULT_SECRET_ID`."),
+                    "role_id" => sensitive(AttributeType::String, Optional, &format!("Role ID of the AppRole (`vault read auth/<mount>/role/<role>/role-id`). {}", env::sentence(ENV_ROLE_ID))),
+                    "secret_id" => sensitive(AttributeType::String, Optional, &format!("A secret ID of that role (`vault write -f auth/<mount>/role/<role>/secret-id`); secret IDs may expire or be limited in uses. {}", env::sentence(ENV_SECRET_ID))),
                 },
                 blocks: Default::default(),
                 deprecated: false,

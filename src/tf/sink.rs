@@ -10,7 +10,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 use time::OffsetDateTime;
 
-use super::clients::Clients;
+use super::api_clients::ApiClients;
 use super::diag::{attribute_error, sink_error};
 use super::sink_credential as credential;
 use super::sink_state::{
@@ -18,16 +18,16 @@ use super::sink_state::{
     rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate, SinkState, ATTRIBUTES,
 };
 use crate::plan;
-use crate::plan::claims::Claims;
-use crate::plan::credentials::IntegrationCredentials;
 use crate::plan::pair::Pair;
 use crate::plan::sink::{OnDestroy, Update};
+use crate::registry::claims::Claims;
+use crate::registry::credentials::IntegrationCredentials;
 use crate::sink::{self, Expect, Holder, SinkError, Stored};
 use crate::vault::{KvPath, VaultError};
 
 /// The resource.
 pub struct SinkResource {
-    clients: Arc<Clients>,
+    clients: Arc<ApiClients>,
     claims: Arc<Claims>,
     credentials: Arc<IntegrationCredentials>,
 }
@@ -36,7 +36,7 @@ impl SinkResource {
     /// A resource using the provider's configured clients; `claims` holds
     /// which sink keeps which OAuth client in this process.
     pub fn new(
-        clients: Arc<Clients>,
+        clients: Arc<ApiClients>,
         claims: Arc<Claims>,
         credentials: Arc<IntegrationCredentials>,
     ) -> Self {

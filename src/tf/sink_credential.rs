@@ -11,9 +11,9 @@ use tf_provider::{AttributePath, Diagnostics};
 use super::diag::{attribute_error, attribute_warning, genesys_error};
 use crate::genesys::GenesysClient;
 use crate::plan;
-use crate::plan::credentials::IntegrationCredentials;
 use crate::plan::sink::Repair;
 use crate::plan::sink_credential::{Kept, Step, Target};
+use crate::registry::credentials::IntegrationCredentials;
 use crate::sink::{self, SinkSpec, Written};
 use crate::vault::VaultClient;
 

@@ -1,5 +1,6 @@
-//! The API clients `configure` builds and every resource and data source
-//! uses. A leaf: it knows the clients, not who fills or reads it.
+//! The API clients (Genesys Cloud, Vault) that `configure` builds and
+//! every resource and data source uses. A leaf: it knows the clients, not
+//! who fills or reads them.
 
 use std::sync::{Arc, RwLock};
 
@@ -8,14 +9,14 @@ use tf_provider::Diagnostics;
 use crate::genesys::GenesysClient;
 use crate::vault::VaultClient;
 
-/// The configured clients, shared by the provider and its resources.
+/// The configured API clients, shared by the provider and its resources.
 #[derive(Default)]
-pub struct Clients {
+pub struct ApiClients {
     genesys: RwLock<Option<Arc<GenesysClient>>>,
     vault: RwLock<Option<Arc<VaultClient>>>,
 }
 
-impl Clients {
+impl ApiClients {
     /// Stores what `configure` built (Vault is optional).
     pub fn set(&self, genesys: GenesysClient, vault: Option<Arc<VaultClient>>) {
         *self.genesys.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(genesys));

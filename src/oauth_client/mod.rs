@@ -1,0 +1,258 @@
+//! The steps of `genesyscloud_oauth_client`: what create, read, update and
+//! delete do with Genesys Cloud, as plain async functions over
+//! [`ClientFields`]. The rules they follow are in `crate::plan::oauth_client`
+//! (state from an answer, checks, defaults) and
+//! `crate::plan::integration_credential`; the Terraform glue
+//! (`crate::tf::oauth_client`) converts values and calls one function here
+//! per RPC.
+//!
+//! What this keeps true:
+//! - a role planned without a division is granted in the home division,
+//!   looked up once per process and sent explicitly, so state records the
+//!   division that was sent, whatever the API echoes;
+//! - once Genesys made or changed the client, the step returns its state
+//!   even when the integration credential's part fails: the failure is a
+//!   [`Note`] next to it, never a lost client;
+//! - the client secret of a create answer goes only into the integration
+//!   credential ([`credential`]) and is dropped (zeroized) there.
+//!
+//! Nothing here touches a Terraform type: what the user must hear comes
+//! back as [`Note`]s and [`Failure`]s, which the glue turns into
+//! diagnostics.
+
+pub mod credential;
+
+use time::OffsetDateTime;
+
+use crate::attribute_error::AttributeError;
+use crate::genesys::{GenesysClient, GenesysError};
+use crate::plan::integration_credential::OwnCredential;
+use crate::plan::oauth_client::{self as rules, ClientFields};
+
+/// A Genesys call that failed, with what it was for (the diagnostic's
+/// summary).
+#[derive(Debug)]
+pub struct Failure {
+    /// What could not be done, e.g. "Could not create OAuth client".
+    pub summary: String,
+    /// Why.
+    pub error: GenesysError,
+}
+
+impl Failure {
+    fn of(summary: impl Into<String>) -> impl FnOnce(GenesysError) -> Failure {
+        let summary = summary.into();
+        move |error| Failure { summary, error }
+    }
+}
+
+/// Something a step reports besides its result.
+#[derive(Debug)]
+pub enum Note {
+    /// A warning about the whole resource (summary, detail).
+    Warning(String, String),
+    /// A warning on one attribute.
+    AttributeWarning(AttributeError),
+    /// An error on one attribute.
+    AttributeError(AttributeError),
+    /// A call that failed after the client was made or changed.
+    Failed(Failure),
+}
+
+/// What a create or an update leaves: the state to record and what to say.
+#[derive(Debug)]
+pub struct Applied {
+    /// The client's state.
+    pub state: ClientFields,
+    /// Warnings, and failures of the credential's part.
+    pub notes: Vec<Note>,
+}
+
+/// What a read found.
+#[derive(Debug)]
+pub enum Found {
+    /// The client, its credential refreshed, and the private record of
+    /// its credential.
+    Client {
+        /// The client's state.
+        state: Box<ClientFields>,
+        /// The credential recorded as the client's own.
+        record: Option<OwnCredential>,
+        /// Warnings.
+        notes: Vec<Note>,
+    },
+    /// The client is gone from Genesys Cloud.
+    Gone(Vec<Note>),
+}
+
+/// Gives the roles planned without a division the home division.
+async fn fill_home_division(
+    genesys: &GenesysClient,
+    planned: &mut ClientFields,
+) -> Result<(), Failure> {
+    let Some(roles) = planned.roles.as_mut() else {
+        return Ok(());
+    };
+    if roles.iter().all(|r| r.division_id.is_some()) {
+        return Ok(());
+    }
+    let home = genesys
+        .home_division()
+        .await
+        .map_err(Failure::of("Could not look up the home division"))?;
+    for role in roles.iter_mut().filter(|r| r.division_id.is_none()) {
+        role.division_id = Some(home.clone());
+    }
+    Ok(())
+}
+
+/// Creates the client `planned` describes and, when it names one, its
+/// integration credential from the create answer's secret.
+pub async fn create(
+    genesys: &GenesysClient,
+    mut planned: ClientFields,
+) -> Result<Applied, Failure> {
+    fill_home_division(genesys, &mut planned).await?;
+    let created = genesys
+        .create_client(&rules::request(&planned))
+        .await
+        .map_err(Failure::of("Could not create OAuth client"))?;
+    let mut state = rules::after_apply(&planned, &created.client);
+    let mut notes = Vec::new();
+    let taken = created.same_name.as_ref().map(|same| {
+        same.iter()
+            .map(|c| (c.id.clone(), c.date_created.clone()))
+            .collect()
+    });
+    if let Some((summary, detail)) = rules::name_taken_warning(
+        &created.client.name,
+        &taken.map_err(Clone::clone),
+        &created.client.id,
+    ) {
+        notes.push(Note::Warning(summary, detail));
+    }
+    if created.adopted {
+        notes.push(Note::Warning(
+            "OAuth client adopted after a lost answer".into(),
+            format!(
+                "Genesys Cloud did not confirm the create, but client {} with this name was found and is now managed here (no duplicate was made).",
+                created.client.id
+            ),
+        ));
+    }
+    state.integration_credential_id = credential::create(
+        genesys,
+        planned.integration_credential_name.as_deref(),
+        created,
+        &mut notes,
+    )
+    .await;
+    Ok(Applied { state, notes })
+}
+
+/// Updates client `id` from `prior` to `planned`; the credential's part
+/// (only a delete ever reaches Genesys) keeps the prior credential when it
+/// fails.
+pub async fn update(
+    genesys: &GenesysClient,
+    id: &str,
+    prior: &ClientFields,
+    mut planned: ClientFields,
+) -> Result<Applied, Failure> {
+    fill_home_division(genesys, &mut planned).await?;
+    let answer = genesys
+        .update_client(id, &rules::request(&planned))
+        .await
+        .map_err(Failure::of("Could not update OAuth client"))?;
+    let mut state = rules::after_apply(&planned, &answer);
+    let mut notes = Vec::new();
+    match credential::update(
+        genesys,
+        prior,
+        planned.integration_credential_name.as_deref(),
+    )
+    .await
+    {
+        Ok(credential_id) => state.integration_credential_id = credential_id,
+        Err(note) => {
+            notes.push(note);
+            state.integration_credential_name = prior.integration_credential_name.clone();
+            state.integration_credential_id = prior.integration_credential_id.clone();
+        }
+    }
+    Ok(Applied { state, notes })
+}
+
+/// Deletes client `id` and, first, the credential recorded in `prior`.
+pub async fn delete(
+    genesys: &GenesysClient,
+    id: &str,
+    prior: &ClientFields,
+) -> Result<(), Failure> {
+    credential::delete(genesys, prior.integration_credential_id.as_deref()).await?;
+    genesys
+        .delete_client(id, &rules::request(prior))
+        .await
+        .map_err(Failure::of("Could not delete OAuth client"))
+}
+
+/// Reads client `id` and its credential; `record` is the private record
+/// of the credential the provider made or was told of.
+pub async fn read(
+    genesys: &GenesysClient,
+    id: &str,
+    prior: &ClientFields,
+    mut record: Option<OwnCredential>,
+) -> Result<Found, Failure> {
+    let answer = genesys
+        .get_client(id, created_at(prior))
+        .await
+        .map_err(Failure::of("Could not read OAuth client"))?;
+    match answer {
+        Some(c) if !c.is_deleted() => {
+            let mut state = rules::from_read(prior, &c);
+            let notes = credential::read(genesys, id, &mut state, &mut record).await?;
+            Ok(Found::Client {
+                state: Box::new(state),
+                record,
+                notes,
+            })
+        }
+        _ => {
+            tracing::info!(client_id = %id, "OAuth client is gone from Genesys Cloud; removing it from state");
+            Ok(Found::Gone(
+                credential::orphaned(id, prior).into_iter().collect(),
+            ))
+        }
+    }
+}
+
+/// When the state says the client was created, for waiting out Genesys
+/// Cloud's propagation on a refresh right after an apply.
+fn created_at(s: &ClientFields) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(
+        s.date_created.as_deref()?,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_creation_time_is_read_from_state() {
+        let at = |date: Option<&str>| {
+            created_at(&ClientFields {
+                date_created: date.map(Into::into),
+                ..Default::default()
+            })
+        };
+        assert_eq!(
+            at(Some("2026-01-01T00:00:00.000Z")).map(|t| t.unix_timestamp()),
+            Some(1_767_225_600)
+        );
+        assert!(at(Some("yesterday")).is_none() && at(None).is_none());
+    }
+}
