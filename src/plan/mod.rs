@@ -4,6 +4,7 @@
 
 pub mod claims;
 pub mod credentials;
+pub mod import;
 pub mod integration_credential;
 pub mod oauth_client;
 pub mod pair;

@@ -73,6 +73,9 @@ pub struct SinkPrivate {
     pub(super) maybe_dead: bool,
     /// The integration credential the sink wrote last (ids and name).
     pub(super) credential: Option<Kept>,
+    /// Imported, and not applied since: the entry is taken as it is
+    /// (`plan::import::triggers_changed`).
+    pub(super) adopted: bool,
 }
 
 impl SinkPrivate {
@@ -101,6 +104,16 @@ impl SinkPrivate {
         )
         .map(str::to_string)
     }
+    /// Whether `rotation_triggers` changed from `prior` (state) to
+    /// `config`, for the rotation rule: triggers first seen after an import
+    /// are adopted, not a change.
+    pub(super) fn triggers_changed(&self, prior: &StringMap, config: &StringMap) -> bool {
+        plan::import::triggers_changed(
+            self.adopted,
+            !plain_map(prior).is_empty(),
+            !same_map(prior, config),
+        )
+    }
     pub(super) fn after_write(version: Option<u64>) -> SinkPrivate {
         let v = version.unwrap_or(0);
         SinkPrivate {
@@ -112,6 +125,7 @@ impl SinkPrivate {
             unverified: false,
             maybe_dead: false,
             credential: None,
+            adopted: false,
         }
     }
 }
