@@ -10,7 +10,6 @@
 //! record says it, never `client_id` by default: a rotation based on a wrong
 //! guess would regenerate the client whose credentials consumers hold.
 
-use super::pair::Pair;
 use crate::vault::KvPath;
 
 /// A sink's import id, parsed: `<client_id>:<mount>/<path>`,
@@ -57,14 +56,17 @@ pub fn triggers_changed(adopted: bool, recorded_any: bool, differ: bool) -> bool
 
 /// The client whose credentials the entry holds, when state does not say
 /// (state written before `active_client_id` existed, or dropped by an older
-/// release's refresh): the client the entry's own record names, when it is
-/// id stored in the entry). A pair's entry naming a client that is not one
-/// of the two is reported as it is, so that the plan rotates to `client_id`
-/// and leaves that client alone; `client_id` when the entry names nobody.
-pub fn active_when_state_has_none(pair: Pair<'_>, entry_record: Option<&str>) -> String {
-    pair.active(&[entry_record])
-        .or(entry_record)
-        .unwrap_or_else(|| pair.next(None))
+/// release's refresh, which drops `standby_client_id` too): the client the
+/// entry's own record names (KV v2: `genesys-active-client-id`; KV v1: the
+/// client id stored in the entry), whichever it is; `client_id` only when
+/// the entry names none. Never `client_id` by default over a record: the
+/// plan compares the record with the configured pair, and rotates to
+/// `client_id` only when the record names neither of the two, leaving that
+/// client's secret alone.
+pub fn active_when_state_has_none(client_id: &str, entry_record: Option<&str>) -> String {
+    entry_record
+        .filter(|id| !id.is_empty())
+        .unwrap_or(client_id)
         .to_string()
 }
 
@@ -142,23 +144,20 @@ mod tests {
 
     #[test]
     fn a_state_without_the_active_client_takes_it_from_the_entry() {
-        let single = Pair::new("blue", None);
-        let pair = Pair::new("blue", Some("green"));
         let cases = [
-            (pair, Some("green"), "green"),
-            (pair, Some("blue"), "blue"),
-            // A record naming neither: as it is, so that the plan rotates
-            // to client_id and leaves spare's secret alone.
-            (pair, Some("spare"), "spare"),
-            (pair, None, "blue"),
-            (single, Some("green"), "blue"),
-            (single, None, "blue"),
+            (Some("green"), "green"),
+            (Some("blue"), "blue"),
+            // Named as it is: the plan rotates to client_id when spare is
+            // not one of the configured pair, leaving spare alone.
+            (Some("spare"), "spare"),
+            (Some(""), "blue"),
+            (None, "blue"),
         ];
-        for (pair, record, expected) in cases {
+        for (record, expected) in cases {
             assert_eq!(
-                active_when_state_has_none(pair, record),
+                active_when_state_has_none("blue", record),
                 expected,
-                "{pair:?} with record {record:?}"
+                "record {record:?}"
             );
         }
     }

@@ -452,7 +452,7 @@ impl Resource for SinkResource {
             // Written before the attribute existed, or dropped by an older
             // release's refresh: the entry's record says.
             let recorded = seen.recorded.as_deref();
-            let active = plan::import::active_when_state_has_none(spec.pair(), recorded);
+            let active = plan::import::active_when_state_has_none(&spec.client_id, recorded);
             state.active_client_id = Value::Value(active);
         }
         Some((Value::Value(state), Value::Value(private)))
