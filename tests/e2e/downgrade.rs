@@ -435,3 +435,69 @@ fn a_pair_entry_imported_by_its_client_id_alone_keeps_the_standby_active() {
         .stop()
         .assert_no_outage("a pair entry imported by its client id");
 }
+
+/// The state file with the sink's attributes an older release does not
+/// know removed, as its refresh leaves them.
+fn drop_from_state(tf: &Tf, keys: &[&str]) {
+    let file = tf.path().join("terraform.tfstate");
+    let mut state: Json =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("state")).expect("state JSON");
+    for resource in state["resources"].as_array_mut().expect("resources") {
+        if resource["type"] != "genesyscloud_oauth_client_vault_secret" {
+            continue;
+        }
+        for instance in resource["instances"].as_array_mut().expect("instances") {
+            let attributes = instance["attributes"].as_object_mut().expect("attributes");
+            for key in keys {
+                attributes.remove(*key);
+            }
+        }
+    }
+    state["serial"] = Json::from(state["serial"].as_u64().unwrap_or(0) + 1);
+    std::fs::write(&file, state.to_string()).expect("write state");
+}
+
+#[test]
+fn on_kv1_a_state_without_the_active_client_takes_it_from_the_entry() {
+    let (emu, bao, tf) = setup();
+    bao.enable_kv1("kv1");
+    let pair = |n: u32| {
+        single(&format!(
+            "rotation_triggers = {{ n = \"{n}\" }}\n  standby_client_id = genesyscloud_oauth_client.green.client_id"
+        ))
+        .replace("mount     = \"secret\"", "mount     = \"kv1\"")
+    };
+    let kv1_read = || {
+        let (status, v) = bao.call("GET", &format!("kv1/{PATH}"), None);
+        assert_eq!(status, 200, "{v}");
+        let field = |k: &str| v["data"][k].as_str().unwrap_or_default().to_string();
+        (field("client_id"), field("client_secret"))
+    };
+    tf.write_config(&pair(1));
+    tf.init();
+    tf.apply(&[]);
+    tf.write_config(&pair(2));
+    tf.apply(&[]);
+    let (blue, green) = (id_of(&tf, "blue"), id_of(&tf, "green"));
+    let on_green = kv1_read();
+    assert_eq!(on_green.0, green);
+    let consumer = Consumer::start_kv1(&bao.addr, "kv1", PATH, &emu.base_url());
+    let before = regenerates(&emu);
+
+    drop_from_state(&tf, &["active_client_id", "standby_client_id"]);
+    tf.run(&["apply", "-no-color", "-auto-approve", "-refresh-only"]);
+    assert_eq!(state_value(&tf, SINK, "active_client_id"), green.as_str());
+    tf.apply(&[]);
+    assert_eq!(regenerates(&emu), before, "nothing is regenerated");
+    assert_eq!(kv1_read(), on_green);
+    tf.assert_no_changes();
+
+    tf.write_config(&pair(3));
+    tf.apply(&[]);
+    let on_blue = kv1_read();
+    assert_eq!(on_blue.0, blue, "the client not in Vault");
+    assert!(works(&emu, &on_blue) && works(&emu, &on_green));
+    consumer
+        .stop()
+        .assert_no_outage("KV v1, state without the active client");
+}
