@@ -189,6 +189,38 @@ fn state_value(tf: &Tf, address: &str, key: &str) -> Json {
     values(&tf.state_json(), address)[key].clone()
 }
 
+/// Follows the warning's way out: the client imported again with its
+/// credential. The sink then writes into it what Vault holds (`in_vault`),
+/// without regenerating.
+fn record_again(
+    tf: &Tf,
+    emu: &Emulator,
+    (client, credential): (&str, &str),
+    in_vault: &(String, String),
+    warning: &str,
+) {
+    tf.run(&["state", "rm", "genesyscloud_oauth_client.blue"]);
+    tf.run(&[
+        "import",
+        "-no-color",
+        "genesyscloud_oauth_client.blue",
+        &format!("{client}:{credential}"),
+    ]);
+    let out = flat(&text(&tf.apply(&[])));
+    assert!(!out.contains(warning), "{out}");
+    assert_eq!(
+        state_value(tf, SINK, "integration_credential_id"),
+        credential
+    );
+    let held = emu.credentials();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(
+        (&held[0].fields["clientId"], &held[0].fields["clientSecret"]),
+        (&in_vault.0, &in_vault.1),
+        "the credential holds what Vault holds"
+    );
+}
+
 #[test]
 fn a_downgrade_round_trip_keeps_the_active_client_and_the_credential() {
     let (emu, bao, mut tf) = setup();
@@ -244,32 +276,13 @@ fn a_downgrade_round_trip_keeps_the_active_client_and_the_credential() {
         "{logs}"
     );
     assert!(!logs.contains("deleted outside Terraform"), "{logs}");
-    let credential = credential.as_str().expect("credential id").to_string();
-    tf.run(&["state", "rm", "genesyscloud_oauth_client.blue"]);
-    tf.run(&[
-        "import",
-        "-no-color",
-        "genesyscloud_oauth_client.blue",
-        &format!("{blue}:{credential}"),
-    ]);
-    let out = flat(&text(&tf.apply(&[])));
-    assert!(!out.contains(&warning), "{out}");
+    let credential = credential.as_str().expect("credential id");
+    record_again(&tf, &emu, (&blue, credential), &on_green, &warning);
     assert_eq!(
         regenerates(&emu),
         before,
         "the credential is synced from Vault"
     );
-    assert_eq!(
-        state_value(&tf, SINK, "integration_credential_id"),
-        credential.as_str()
-    );
-    let held = emu.credentials();
-    assert_eq!(held.len(), 1, "{held:?}");
-    assert_eq!(
-        held[0].fields["clientId"], green,
-        "the credential holds what Vault holds"
-    );
-    assert_eq!(held[0].fields["clientSecret"], on_green.1);
     tf.assert_no_changes();
 
     // The next rotation regenerates blue, the client not in Vault.
