@@ -29,10 +29,13 @@
 //! The only certainty is the provider's own record: the id of the
 //! credential it made from this client's create answer, or the one named
 //! at import (`<client id>:<credential id>`). It is kept in state and, as
-//! [`OwnCredential`], in the client's private state, which an older
-//! release's refresh carries through while it drops the state attribute it
-//! does not know; that record, for the same client id, is how a lost
-//! `integration_credential_id` is found again. A credential deleted
+//! [`OwnCredential`], in the client's private state; that record, for the
+//! same client id, is how a lost `integration_credential_id` is found
+//! again. A release from before credentials (2bc4506) drops both on
+//! refresh (its client has no private state), so after such a round trip
+//! the credential is recorded again only by importing the client as
+//! `<client id>:<credential id>`, as the warning says
+//! (tests/e2e/downgrade.rs). A credential deleted
 //! outside Terraform keeps its id in state (for the client's sink, which
 //! makes a new one under its name and keeps that one current) and is
 //! never replaced by one found by its name; destroy deletes only the

@@ -42,7 +42,7 @@ use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
 pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
 use preflight::preflight;
-pub use preflight::{holder, observe, Holder};
+pub use preflight::{holder, observe, Holder, Seen};
 use settle::{settle_lost_write, Settled};
 pub use spec::{Expect, KeyNames, SinkSpec};
 pub use verify::{stored_credentials, verify, verify_entry, Stored};

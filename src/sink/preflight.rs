@@ -4,6 +4,7 @@
 //! policy), with the entry's own record of the client whose credentials it
 //! holds.
 
+use time::OffsetDateTime;
 use tracing::warn;
 
 use super::error::SinkError;
@@ -13,33 +14,65 @@ use crate::plan;
 use crate::plan::sink::Observed;
 use crate::vault::{KvPath, KvRead, KvVersion, VaultClient, VaultError};
 
-/// What Vault holds at the sink's path. KV v1 has no versions: an existing
-/// entry is reported as live version 0.
+/// What a read of the entry found.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// The mount's KV version.
+    pub kv: KvVersion,
+    /// Its version and whether it is live.
+    pub observed: Observed,
+    /// The client whose credentials the entry says it holds: the
+    /// `genesys-active-client-id` record of an entry this provider marked
+    /// (KV v2), the client id under `client_id_key` (KV v1).
+    pub recorded: Option<String>,
+    /// When the latest version was written (KV v2), as Vault says.
+    pub written_at: Option<OffsetDateTime>,
+}
+
+/// What Vault holds at the sink's path, and what the entry records. KV v1
+/// has no versions: an existing entry is reported as live version 0.
 pub async fn observe(
     vault: &VaultClient,
     entry: &KvPath,
-) -> Result<(KvVersion, Observed), VaultError> {
+    client_id_key: &str,
+) -> Result<Seen, VaultError> {
     let kv = vault.kv_version(entry.mount()).await?;
-    let observed = match kv {
+    Ok(match kv {
         KvVersion::V1 => {
-            let exists = matches!(vault.read_data(entry).await?, KvRead::Live(_));
-            Observed {
-                current_version: exists.then_some(0),
-                latest_live: exists,
+            let data = vault.read_data(entry).await?.live();
+            let recorded = data.as_ref().and_then(|d| {
+                let id = d.value(client_id_key).filter(|_| !client_id_key.is_empty());
+                Some(id?.expose().to_string())
+            });
+            Seen {
+                kv,
+                observed: Observed {
+                    current_version: data.is_some().then_some(0),
+                    latest_live: data.is_some(),
+                },
+                recorded,
+                written_at: None,
             }
         }
-        KvVersion::V2 => match vault.read_metadata(entry).await? {
-            None => Observed {
-                current_version: None,
-                latest_live: false,
-            },
-            Some(md) => Observed {
-                current_version: Some(md.current_version),
-                latest_live: md.latest_is_live(),
-            },
-        },
-    };
-    Ok((kv, observed))
+        KvVersion::V2 => {
+            let md = vault.read_metadata(entry).await?;
+            let md = md.as_ref();
+            Seen {
+                kv,
+                observed: Observed {
+                    current_version: md.map(|m| m.current_version),
+                    latest_live: md.is_some_and(|m| m.latest_is_live()),
+                },
+                recorded: md
+                    .filter(|m| plan::sink::owner_of(&m.custom_metadata).is_some())
+                    .and_then(|m| plan::sink::active_of(&m.custom_metadata))
+                    .map(str::to_string),
+                written_at: md
+                    .and_then(|m| m.latest_created())
+                    .and_then(plan::sink::parse_time),
+            }
+        }
+    })
 }
 
 /// What the checks before a write found.

@@ -141,6 +141,90 @@ impl SinkResource {
 }
 
 impl SinkResource {
+    /// Import adopts what is there: never an empty path, and never an
+    /// entry this provider wrote for another client (the next rotation
+    /// would overwrite that client's live credentials). Returns the client
+    /// whose credentials the entry holds and when its version was written.
+    async fn adoptable(
+        &self,
+        diags: &mut Diagnostics,
+        parsed: &plan::import::ImportId,
+    ) -> Option<(String, Option<OffsetDateTime>)> {
+        let vault = self.clients.vault(diags)?;
+        let (entry, client_id) = (&parsed.entry, &parsed.client_id);
+        let pair = Pair::new(client_id, parsed.standby.as_deref());
+        let holder = sink::holder(&vault, entry, "client_id").await;
+        let active = match holder {
+            Ok(Holder::Nobody) => {
+                diags.root_error(
+                    "Nothing to import",
+                    format!("{entry} holds no live secret. Create the sink instead (remove the import): it writes a new secret there."),
+                );
+                return None;
+            }
+            Ok(Holder::Client { owner, .. }) if !pair.keeps(&owner) => {
+                diags.root_error(
+                    "The entry belongs to another OAuth client",
+                    format!("{entry} was written by this provider for OAuth client {owner}, not {client_id}. Import it as {owner}:{entry} (or {owner},<standby_client_id>:{entry}), or choose another path for {client_id}."),
+                );
+                return None;
+            }
+            // The client it holds, even one that is not the sink's (then
+            // the plan rotates to client_id).
+            Ok(Holder::Client { active, .. }) => active,
+            Ok(Holder::Unmarked(_)) => client_id.to_string(),
+            Err(e) => {
+                diags.root_error("Could not read the Vault entry to import", e.to_string());
+                return None;
+            }
+        };
+        match sink::observe(&vault, entry, "client_id").await {
+            Ok(seen) => Some((active, seen.written_at)),
+            Err(e) => {
+                diags.root_error("Could not read the Vault entry to import", e.to_string());
+                None
+            }
+        }
+    }
+}
+
+impl SinkResource {
+    /// `verify_on_read`: exchanges the credentials stored in Vault and
+    /// records a rejection for the plan (a repair) and for a refresh-only
+    /// plan (`verified_at` cleared).
+    async fn check_stored(
+        &self,
+        diags: &mut Diagnostics,
+        spec: &sink::SinkSpec,
+        state: &mut SinkState,
+        private: &mut SinkPrivate,
+    ) -> Option<()> {
+        let genesys = self.clients.genesys(diags)?;
+        let vault = self.clients.vault(diags)?;
+        match sink::stored_credentials(&genesys, &vault, spec).await {
+            Ok(Stored::Work) => {}
+            Ok(Stored::Rejected) => {
+                private.secret_rejected = true;
+                state.verified_at = Value::Null;
+            }
+            Ok(Stored::ClientNotActive(client_state)) => diags.warning(
+                "The sink's OAuth client is not active",
+                format!("OAuth client {} is {client_state}: Genesys Cloud refuses its credentials whatever the secret, so the secret at {} is not rotated. Set the client's state to active to let consumers in again.", spec.client_id, spec.entry),
+                AttributePath::new("verify_on_read"),
+            ),
+            Err(e) => {
+                diags.root_error(
+                    "Could not check the credentials stored in Vault",
+                    e.to_string(),
+                );
+                return None;
+            }
+        }
+        Some(())
+    }
+}
+
+impl SinkResource {
     /// Runs a rotation and turns its outcome into state and diagnostics.
     /// `prior` is the state an update starts from (`None` on create): what
     /// an update leaves when it fails after the regenerate is recorded
@@ -315,9 +399,9 @@ impl Resource for SinkResource {
         let spec = spec_of(&state, diags)?;
         // Independent reads, overlapped; their outcomes are judged in the
         // order they were made in before: Genesys first.
-        let (client, observed) = tokio::join!(
+        let (client, seen) = tokio::join!(
             genesys.get_client(&spec.client_id, None),
-            sink::observe(&vault, &spec.entry)
+            sink::observe(&vault, &spec.entry, &spec.keys.client_id)
         );
         match client {
             Ok(Some(c)) if !c.is_deleted() => {}
@@ -336,13 +420,14 @@ impl Resource for SinkResource {
                 return None;
             }
         }
-        let observed = match observed {
-            Ok((_, o)) => o,
+        let seen = match seen {
+            Ok(seen) => seen,
             Err(e) => {
                 diags.root_error("Could not read the Vault entry", e.to_string());
                 return None;
             }
         };
+        let observed = seen.observed;
         if private.written_version.is_none() && observed.latest_live {
             // Imported: adopt what is there.
             private.written_version = observed.current_version;
@@ -352,26 +437,8 @@ impl Resource for SinkResource {
         private.observed_live = observed.latest_live;
         private.secret_rejected = false;
         if state.verify_on_read.as_option() == Some(true) && observed.latest_live {
-            match sink::stored_credentials(&genesys, &vault, &spec).await {
-                Ok(Stored::Work) => {}
-                Ok(Stored::Rejected) => {
-                    private.secret_rejected = true;
-                    // Shown by a refresh-only plan (drift detection).
-                    state.verified_at = Value::Null;
-                }
-                Ok(Stored::ClientNotActive(client_state)) => diags.warning(
-                    "The sink's OAuth client is not active",
-                    format!("OAuth client {} is {client_state}: Genesys Cloud refuses its credentials whatever the secret, so the secret at {} is not rotated. Set the client's state to active to let consumers in again.", spec.client_id, spec.entry),
-                    AttributePath::new("verify_on_read"),
-                ),
-                Err(e) => {
-                    diags.root_error(
-                        "Could not check the credentials stored in Vault",
-                        e.to_string(),
-                    );
-                    return None;
-                }
-            }
+            self.check_stored(diags, &spec, &mut state, &mut private)
+                .await?;
         }
         state.vault_version = observed
             .current_version
@@ -382,8 +449,11 @@ impl Resource for SinkResource {
             state.id = Value::Value(spec.entry.to_string());
         }
         if state.active_client_id.is_null() {
-            // Written before the attribute existed, by a sink without a standby.
-            state.active_client_id = Value::Value(spec.client_id.clone());
+            // Written before the attribute existed, or dropped by an older
+            // release's refresh: the entry's record says.
+            let recorded = seen.recorded.as_deref();
+            let active = plan::import::active_when_state_has_none(&spec.client_id, recorded);
+            state.active_client_id = Value::Value(active);
         }
         Some((Value::Value(state), Value::Value(private)))
     }
@@ -488,7 +558,7 @@ impl Resource for SinkResource {
                 prior.active_client_id.as_ref_option().map(String::as_str),
                 pair,
             ),
-            !same_map(&prior.rotation_triggers, &config.rotation_triggers),
+            private.triggers_changed(&prior.rotation_triggers, &config.rotation_triggers),
             planned
                 .rotate_after
                 .as_ref_option()
@@ -567,7 +637,10 @@ impl Resource for SinkResource {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
         let spec = spec_of(&planned, diags)?;
-        let mut new_private = private.clone();
+        let mut new_private = SinkPrivate {
+            adopted: false,
+            ..private.clone()
+        };
         if planned.vault_version.is_unknown() {
             match sink::rewrite(&genesys, &vault, &spec, &keys_of(&prior), expect).await {
                 Ok(version) => {
@@ -629,24 +702,18 @@ impl Resource for SinkResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let parsed = id
-            .split_once(':')
-            .and_then(|(clients, rest)| Some((clients, KvPath::parse(rest)?)));
-        let Some((clients, entry)) = parsed else {
-            diags.root_error(
-                "Invalid import id",
-                format!("{id:?}: use <client_id>:<mount>/<path> (mount is the first segment), or <client_id>:<mount>:<path> for a mount with '/' in its name; with a standby client, <client_id>,<standby_client_id>:<mount>/<path>."),
-            );
-            return None;
+        let parsed = match plan::import::parse_import_id(&id) {
+            Ok(parsed) => parsed,
+            Err(detail) => {
+                diags.root_error("Invalid import id", detail);
+                return None;
+            }
         };
-        let (client_id, standby) = match clients.split_once(',') {
-            Some((client, standby)) => (client, Some(standby)),
-            None => (clients, None),
-        };
+        let entry = parsed.entry.clone();
         let mut state = SinkState {
             id: Value::Value(entry.to_string()),
-            client_id: Value::Value(client_id.to_string()),
-            standby_client_id: standby.map_or(Value::Null, |s| Value::Value(s.to_string())),
+            client_id: Value::Value(parsed.client_id.clone()),
+            standby_client_id: parsed.standby.clone().map_or(Value::Null, Value::Value),
             mount: Value::Value(entry.mount().to_string()),
             path: Value::Value(entry.path().to_string()),
             ..Default::default()
@@ -659,36 +726,14 @@ impl Resource for SinkResource {
             }
             return None;
         }
-        // Import adopts what is there: never an empty path, and never an
-        // entry this provider wrote for another client (the next rotation
-        // would overwrite that client's live credentials).
-        let vault = self.clients.vault(diags)?;
-        let pair = Pair::new(client_id, standby);
-        let active = match sink::holder(&vault, &entry, "client_id").await {
-            Ok(Holder::Nobody) => {
-                diags.root_error(
-                    "Nothing to import",
-                    format!("{entry} holds no live secret. Create the sink instead (remove the import): it writes a new secret there."),
-                );
-                return None;
-            }
-            Ok(Holder::Client { owner, .. }) if !pair.keeps(&owner) => {
-                diags.root_error(
-                    "The entry belongs to another OAuth client",
-                    format!("{entry} was written by this provider for OAuth client {owner}, not {clients}. Import it as {owner}:{entry} (or {owner},<standby_client_id>:{entry}), or choose another path for {client_id}."),
-                );
-                return None;
-            }
-            // The client it holds, even one that is not the sink's (then
-            // the plan rotates to client_id).
-            Ok(Holder::Client { active, .. }) => active,
-            Ok(Holder::Unmarked(_)) => client_id.to_string(),
-            Err(e) => {
-                diags.root_error("Could not read the Vault entry to import", e.to_string());
-                return None;
-            }
-        };
+        let (active, written_at) = self.adoptable(diags, &parsed).await?;
         state.active_client_id = Value::Value(active);
-        Some((Value::Value(state), Value::Null))
+        // The rotation clock runs from when the entry was written.
+        state.rotated_at = time_value(written_at);
+        let private = SinkPrivate {
+            adopted: true,
+            ..Default::default()
+        };
+        Some((Value::Value(state), Value::Value(private)))
     }
 }

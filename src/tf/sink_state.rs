@@ -73,6 +73,9 @@ pub struct SinkPrivate {
     pub(super) maybe_dead: bool,
     /// The integration credential the sink wrote last (ids and name).
     pub(super) credential: Option<Kept>,
+    /// Imported, and not applied since: the entry is taken as it is
+    /// (`plan::import::triggers_changed`).
+    pub(super) adopted: bool,
 }
 
 impl SinkPrivate {
@@ -101,6 +104,16 @@ impl SinkPrivate {
         )
         .map(str::to_string)
     }
+    /// Whether `rotation_triggers` changed from `prior` (state) to
+    /// `config`, for the rotation rule: triggers first seen after an import
+    /// are adopted, not a change.
+    pub(super) fn triggers_changed(&self, prior: &StringMap, config: &StringMap) -> bool {
+        plan::import::triggers_changed(
+            self.adopted,
+            !plain_map(prior).is_empty(),
+            !same_map(prior, config),
+        )
+    }
     pub(super) fn after_write(version: Option<u64>) -> SinkPrivate {
         let v = version.unwrap_or(0);
         SinkPrivate {
@@ -112,6 +125,7 @@ impl SinkPrivate {
             unverified: false,
             maybe_dead: false,
             credential: None,
+            adopted: false,
         }
     }
 }
@@ -298,7 +312,7 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
         Attr::new("active_client_id", Str, Computed, "The OAuth client whose credentials the entry holds: `client_id` without a `standby_client_id`, else whichever of the two the last rotation wrote. Also recorded in the entry's custom metadata as `genesys-active-client-id`."),
         Attr::new("vault_version", Number, Computed, "KV v2 version holding the current secret (0 on KV v1)."),
         Attr::new("secret_hash", Str, Computed, "`sha256:<hex>` of the secret, salted with the active client's id and domain-separated. Null after import until the next rotation."),
-        Attr::new("rotated_at", Str, Computed, "When the secret was last regenerated (RFC 3339)."),
+        Attr::new("rotated_at", Str, Computed, "When the secret was last regenerated (RFC 3339); after an import, when the entry's current version was written (KV v2; null on KV v1)."),
         Attr::new("rotate_after", Str, Computed, "`rotated_at + rotation_period`: the first apply after this rotates."),
         Attr::new("verified_at", Str, Computed, "When the current secret was seen to work at the token endpoint. Null once a refresh finds that it cannot work: the OAuth client is gone, or (`verify_on_read`) the token endpoint rejects it."),
     ])

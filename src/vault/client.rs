@@ -141,6 +141,9 @@ pub struct KvMetadata {
 /// One version's lifecycle.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct VersionInfo {
+    /// When the version was written (RFC 3339).
+    #[serde(default)]
+    pub created_time: String,
     /// Empty while the version is live.
     #[serde(default)]
     pub deletion_time: String,
@@ -158,6 +161,14 @@ where
 }
 
 impl KvMetadata {
+    /// When the latest version was written, as Vault says (RFC 3339).
+    pub fn latest_created(&self) -> Option<&str> {
+        self.versions
+            .get(&self.current_version.to_string())
+            .map(|v| v.created_time.as_str())
+            .filter(|t| !t.is_empty())
+    }
+
     /// True when the latest version is neither deleted nor destroyed.
     pub fn latest_is_live(&self) -> bool {
         self.versions

@@ -61,9 +61,17 @@ impl Consumer {
     /// Starts a consumer of `mount`/`path` (KV v2) in the OpenBao at
     /// `vault_addr`, exchanging at the emulator at `base_url`.
     pub fn start(vault_addr: &str, mount: &str, path: &str, base_url: &str) -> Consumer {
+        Self::spawn(format!("{vault_addr}/v1/{mount}/data/{path}"), base_url)
+    }
+
+    /// The same, for a KV v1 mount.
+    pub fn start_kv1(vault_addr: &str, mount: &str, path: &str, base_url: &str) -> Consumer {
+        Self::spawn(format!("{vault_addr}/v1/{mount}/{path}"), base_url)
+    }
+
+    fn spawn(url: String, base_url: &str) -> Consumer {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let url = format!("{vault_addr}/v1/{mount}/data/{path}");
         let token_url = format!("{base_url}/oauth/token");
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -129,7 +137,8 @@ async fn run(stop: Arc<AtomicBool>, url: String, token_url: String) -> Report {
     report
 }
 
-/// One KV v2 read: (client id, secret) from the same answer.
+/// One KV read: (client id, secret) from the same answer (KV v2 nests the
+/// entry's data under `data.data`, KV v1 answers it as `data`).
 async fn read(http: &reqwest::Client, url: &str) -> Option<(String, String)> {
     let resp = http
         .get(url)
@@ -141,7 +150,10 @@ async fn read(http: &reqwest::Client, url: &str) -> Option<(String, String)> {
         return None;
     }
     let body: Value = resp.json().await.ok()?;
-    let data = &body["data"]["data"];
+    let data = match &body["data"]["data"] {
+        Value::Object(_) => &body["data"]["data"],
+        _ => &body["data"],
+    };
     Some((
         data["client_id"].as_str()?.to_string(),
         data["client_secret"].as_str()?.to_string(),

@@ -6,6 +6,7 @@ mod consistency;
 mod consumer;
 mod crash;
 mod docs;
+mod downgrade;
 mod drift;
 mod examples;
 #[cfg(unix)]

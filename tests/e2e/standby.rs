@@ -228,7 +228,18 @@ fn drift_repairs_import_and_standby_changes_never_regenerate_the_client_in_vault
     let imported = values(&tf.state_json(), SINK).clone();
     assert_eq!(imported["standby_client_id"], green.as_str());
     assert_eq!(imported["active_client_id"], blue.as_str());
-    tf.apply(&[]); // the triggers were not in the imported state: a rotation
+    // Import adopts: the triggers the imported state lacks are taken as
+    // they are, not as a change.
+    let before = regenerates(&emu);
+    tf.apply(&[]);
+    assert_eq!(
+        regenerates(&emu),
+        before,
+        "import adopts, it does not rotate"
+    );
+    assert_eq!(read(&bao), on_blue);
+    tf.write_config(&pair(2, "verify_on_read = true"));
+    tf.apply(&[]);
     assert_eq!(read(&bao).0, green);
     assert!(works(&emu, &on_blue));
     let on_green = read(&bao);
