@@ -3,6 +3,7 @@
 //! `crate::tf` converts and calls in.
 
 pub mod claims;
+pub mod client_states;
 pub mod credentials;
 pub mod integration_credential;
 pub mod oauth_client;

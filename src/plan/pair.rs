@@ -124,6 +124,58 @@ pub fn usable_grant(grant: &str) -> bool {
     grant.is_empty() || grant == "CLIENT-CREDENTIALS"
 }
 
+/// Why credentials a rotation would write for a client could not work:
+/// Genesys Cloud exchanges only an `active` client's credentials, and only
+/// at the client-credentials grant. `state` and `grant` as an answer gives
+/// them (`None` / empty when it leaves them out: that proves nothing, the
+/// verify will). `None` when nothing says it is unusable.
+pub fn unusable(state: Option<&str>, grant: &str) -> Option<String> {
+    let grant = canonical_grant_type(grant);
+    match state {
+        Some(state) if !state.is_empty() && state != "active" => Some(format!(
+            "it is {state}: Genesys Cloud refuses its credentials whatever the secret"
+        )),
+        _ if !usable_grant(&grant) => Some(format!(
+            "it uses grant type {grant}: only CLIENT-CREDENTIALS credentials are exchanged at the token endpoint"
+        )),
+        _ => None,
+    }
+}
+
+/// At plan, the client a planned rotation will regenerate and write
+/// (`target`, named by `attribute`), checked with what the plan knows: the
+/// state its configuration sets (`configured`), else what Genesys Cloud
+/// answers now (`read`: state and grant type; a single client's grant is
+/// not checked, pass it empty). `Some((true, e))`: the configuration makes
+/// it unusable, an error; `Some((false, e))`: it is unusable now, a
+/// warning (it may be activated before the apply, which checks again).
+pub fn check_target(
+    target: &str,
+    attribute: &'static str,
+    configured: Option<&str>,
+    read: Option<(Option<&str>, &str)>,
+) -> Option<(bool, AttributeError)> {
+    let way_out = if attribute == "client_id" {
+        "set the client's state to active"
+    } else {
+        "set the client's state to active, or remove standby_client_id or name an active CLIENT-CREDENTIALS client there"
+    };
+    if let Some(reason) = configured.and_then(|state| unusable(Some(state), "")) {
+        return Some((true, AttributeError::new(
+            attribute,
+            "The rotation would write credentials that cannot work",
+            format!("The apply would regenerate OAuth client {target} and write its credentials to Vault, but its configuration sets it so that {reason}. Consumers reading the entry would get credentials that are refused. Either {way_out}, or leave the rotation for later."),
+        )));
+    }
+    let (state, grant) = read?;
+    let reason = unusable(state, grant)?;
+    Some((false, AttributeError::new(
+        attribute,
+        "The rotation's client cannot be used now",
+        format!("The apply will regenerate OAuth client {target} and write its credentials to Vault, but Genesys Cloud says {reason}. Unless that changes before the apply, the apply stops before regenerating anything: {way_out}."),
+    )))
+}
+
 /// How the roles of the two clients differ, for people; `None` when they
 /// are the same (consumers' permissions would otherwise change at each
 /// rotation). `None` roles (an answer that leaves them out) compare as
@@ -223,6 +275,72 @@ mod tests {
         assert_eq!(
             attrs(check(Some("a"), Some("a"), Some(""))),
             ["standby_client_id", "client_id_key"]
+        );
+    }
+
+    #[test]
+    fn only_an_active_client_credentials_client_is_usable() {
+        let cases: [(Option<&str>, &str, Option<&str>); 7] = [
+            (Some("active"), "CLIENT-CREDENTIALS", None),
+            (None, "", None),
+            (Some(""), "client-credentials", None),
+            (
+                Some("inactive"),
+                "CLIENT-CREDENTIALS",
+                Some("it is inactive"),
+            ),
+            (Some("disabled"), "", Some("it is disabled")),
+            (Some("active"), "CODE", Some("grant type CODE")),
+            (Some("inactive"), "CODE", Some("it is inactive")),
+        ];
+        for (state, grant, expected) in cases {
+            let reason = unusable(state, grant);
+            match expected {
+                None => assert_eq!(reason, None, "{state:?} {grant}"),
+                Some(part) => {
+                    let reason = reason.expect("unusable");
+                    assert!(reason.contains(part), "{state:?} {grant}: {reason}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_plan_refuses_a_configured_inactive_target_and_warns_of_a_read_one() {
+        let active = Some((Some("active"), "CLIENT-CREDENTIALS"));
+        let inactive = Some((Some("inactive"), "CLIENT-CREDENTIALS"));
+        type Read<'a> = Option<(Option<&'a str>, &'a str)>;
+        let cases: [(Option<&str>, Read, Option<bool>); 7] = [
+            (None, active, None),
+            (Some("active"), active, None),
+            (None, None, None),
+            (Some("inactive"), active, Some(true)),
+            (Some("disabled"), None, Some(true)),
+            (None, inactive, Some(false)),
+            (None, Some((Some("active"), "CODE")), Some(false)),
+        ];
+        for (configured, read, expected) in cases {
+            let found = check_target("b", "standby_client_id", configured, read);
+            assert_eq!(
+                found.as_ref().map(|(e, _)| *e),
+                expected,
+                "{configured:?} {read:?}"
+            );
+            if let Some((_, e)) = found {
+                assert_eq!(e.attribute, "standby_client_id");
+                assert!(e.detail.contains("OAuth client b"), "{}", e.detail);
+                assert!(
+                    e.detail.contains("remove standby_client_id"),
+                    "{}",
+                    e.detail
+                );
+            }
+        }
+        let (_, single) = check_target("a", "client_id", Some("inactive"), None).expect("refused");
+        assert!(
+            !single.detail.contains("standby_client_id"),
+            "{}",
+            single.detail
         );
     }
 

@@ -1,8 +1,10 @@
 //! The OAuth clients a rotation works with, read before anything changes:
 //! the sink's client and its standby both exist; a pair's clients both use
 //! the client-credentials grant (and a single client does when it is to be
-//! verified). Roles that differ between the two are reported, never
-//! refused.
+//! verified); the client a rotation will regenerate and write is active
+//! and usable (`plan::pair::unusable`), so that credentials that cannot
+//! work never replace ones that do. Roles that differ between the two are
+//! reported, never refused.
 
 use super::error::SinkError;
 use super::spec::SinkSpec;
@@ -10,12 +12,47 @@ use crate::genesys::model::{canonical_grant_type, OAuthClient};
 use crate::genesys::GenesysClient;
 use crate::plan::pair;
 
-/// Reads the sink's clients (overlapped) and checks them. Returns how the
-/// two clients' roles differ, if they do.
+/// The sink's clients as read before a rotation.
+#[derive(Debug)]
+pub(super) struct Checked {
+    /// How the two clients' roles differ, if they do.
+    pub roles_differ: Option<String>,
+    /// The clients read: `client_id`, then the standby when there is one.
+    clients: Vec<OAuthClient>,
+}
+
+impl Checked {
+    /// Why a rotation onto `target` is refused, when its credentials
+    /// could not work: a pair's target must be active and a client-credentials
+    /// client; a single client must be active (its grant was checked
+    /// already, when it is to be verified).
+    pub fn unusable_target(&self, spec: &SinkSpec, target: &str) -> Option<SinkError> {
+        let client = self.clients.iter().find(|c| c.id == target)?;
+        let single = spec.standby_client_id.is_none();
+        let grant = if single {
+            ""
+        } else {
+            &client.authorized_grant_type
+        };
+        let reason = pair::unusable(client.state.as_deref(), grant)?;
+        Some(SinkError::TargetUnusable {
+            attribute: if target == spec.client_id {
+                "client_id"
+            } else {
+                "standby_client_id"
+            },
+            client_id: target.to_string(),
+            reason,
+            single,
+        })
+    }
+}
+
+/// Reads the sink's clients (overlapped) and checks them.
 pub(super) async fn check_clients(
     genesys: &GenesysClient,
     spec: &SinkSpec,
-) -> Result<Option<String>, SinkError> {
+) -> Result<Checked, SinkError> {
     let standby = async {
         match &spec.standby_client_id {
             Some(id) => genesys.get_client(id, None).await.map(Some),
@@ -33,7 +70,10 @@ pub(super) async fn check_clients(
                 grant,
             });
         }
-        return Ok(None);
+        return Ok(Checked {
+            roles_differ: None,
+            clients: vec![client],
+        });
     };
     let standby = live(standby?.flatten()).ok_or_else(|| SinkError::StandbyGone {
         standby: standby_id.clone(),
@@ -47,10 +87,14 @@ pub(super) async fn check_clients(
             });
         }
     }
-    Ok(pair::role_difference(
+    let roles_differ = pair::role_difference(
         (&spec.client_id, client.role_divisions.as_deref()),
         (standby_id, standby.role_divisions.as_deref()),
-    ))
+    );
+    Ok(Checked {
+        roles_differ,
+        clients: vec![client, standby],
+    })
 }
 
 /// A client that exists and is not being deleted.

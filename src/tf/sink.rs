@@ -13,10 +13,12 @@ use time::OffsetDateTime;
 use super::clients::Clients;
 use super::diag::{attribute_error, sink_error};
 use super::sink_credential as credential;
+use super::sink_rotated::{self as rotated, after_restore};
 use super::sink_state::{
     client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown, plain_map,
     rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate, SinkState, ATTRIBUTES,
 };
+use super::sink_target;
 use crate::plan;
 use crate::plan::claims::Claims;
 use crate::plan::credentials::IntegrationCredentials;
@@ -88,7 +90,7 @@ impl SinkResource {
         };
         diags.error(
             format!("The secret could not be written to {entry}"),
-            format!("{e}. Nothing was changed: fix this before applying."),
+            super::diag::nothing_changed(&e.to_string()),
             AttributePath::new(attribute),
         );
         None
@@ -165,20 +167,11 @@ impl SinkResource {
         credential::warn_unkept(diags, &self.credentials, client_id, wired, kept.as_ref());
         spec.credential = credential::target(wired, kept.as_ref());
         match sink::rotate(&genesys, &vault, &spec, expect).await {
-            Ok(r) => {
-                if let Some(difference) = &r.roles_differ {
-                    diags.warning(
-                        "The sink's two OAuth clients have different roles",
-                        format!("{difference}. Consumers' permissions change at every rotation, as {} alternates between {} and {}: give both clients the same roles in the same divisions.", spec.entry, spec.client_id, string(&planned.standby_client_id)),
-                        AttributePath::new("standby_client_id"),
-                    );
+            Ok(mut r) => {
+                if let Some(out) = after_restore(diags, &spec, prior.as_ref(), &mut r) {
+                    return out;
                 }
-                if let Some(e) = &r.label_error {
-                    diags.root_warning(
-                        "The Vault entry's metadata does not name its client",
-                        format!("The secret of OAuth client {} was written to {}, but its custom metadata could not be updated to say so ({e}). State records it, and the next rotation or metadata change writes the metadata again.", r.client_id, spec.entry),
-                    );
-                }
+                rotated::warnings(diags, &spec, &r);
                 planned.active_client_id = Value::Value(r.client_id);
                 planned.id = Value::Value(spec.entry.to_string());
                 planned.vault_version = Value::Value(r.version.map(|v| v as i64).unwrap_or(0));
@@ -208,31 +201,22 @@ impl SinkResource {
                 }
                 Some((Value::Value(planned), Value::Value(private)))
             }
-            Err(
-                e @ (SinkError::RegenerateUnsettled { .. }
-                | SinkError::WriteAfterRegenerate { .. }
-                | SinkError::LostWrite { .. }),
-            ) => {
-                sink_error(
-                    diags,
-                    "Could not rotate the OAuth client secret into Vault",
-                    &e,
-                );
+            Err(e) => {
+                let summary = "Could not rotate the OAuth client secret into Vault";
+                sink_error(diags, summary, &e);
                 // The secret may have been regenerated without reaching
                 // Vault. On an update, keep the prior state and mark it, so
                 // the next plan repairs the entry even if the config changes
                 // back.
-                let (state, mut private) = prior?;
+                let maybe_dead = matches!(
+                    e,
+                    SinkError::RegenerateUnsettled { .. }
+                        | SinkError::WriteAfterRegenerate { .. }
+                        | SinkError::LostWrite { .. }
+                );
+                let (state, mut private) = prior.filter(|_| maybe_dead)?;
                 private.maybe_dead = true;
                 Some((Value::Value(state), Value::Value(private)))
-            }
-            Err(e) => {
-                sink_error(
-                    diags,
-                    "Could not rotate the OAuth client secret into Vault",
-                    &e,
-                );
-                None
             }
         }
     }
@@ -409,6 +393,7 @@ impl Resource for SinkResource {
         let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
         credential::warn_unkept(diags, &self.credentials, client_id, wired, None);
         self.check_vault(diags, &planned, false).await?;
+        sink_target::check(diags, &self.clients, &planned, None).await?;
         Some((Value::Value(planned), Value::Null))
     }
 
@@ -501,6 +486,8 @@ impl Resource for SinkResource {
         }
         match update {
             Update::Rotate { reasons, repair } => {
+                let active = prior.active_client_id.as_ref_option().map(String::as_str);
+                sink_target::check(diags, &self.clients, &planned, active).await?;
                 mark_rotation_unknown(&mut planned);
                 if repair && vault_drifted {
                     diags.warning(
