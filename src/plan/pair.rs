@@ -88,6 +88,24 @@ pub fn left_pair(active: Option<&str>, pair: Pair<'_>) -> Option<String> {
     })
 }
 
+/// Whether a change of `client_id` keeps the same pair: the prior and the
+/// planned sink keep the same two clients, only named the other way round
+/// (ids swapped). Then nothing is replaced and nothing regenerated: the
+/// entry's record still says which of the two is in Vault, and only the
+/// ownership mark moves to the new `client_id`. Each pair is
+/// (`client_id`, `standby_client_id`), known values only.
+pub fn same_pair(
+    prior: (Option<&str>, Option<&str>),
+    planned: (Option<&str>, Option<&str>),
+) -> bool {
+    match (prior, planned) {
+        ((Some(a), Some(b)), (Some(c), Some(d))) => {
+            a != b && ((a, b) == (c, d) || (a, b) == (d, c))
+        }
+        _ => false,
+    }
+}
+
 /// Checks of a pair that need neither Vault nor Genesys, on known values:
 /// two different clients, and a client id key in the entry (consumers
 /// learn from it which client a secret belongs to).
@@ -262,6 +280,26 @@ mod tests {
         assert!(left_pair(Some("b"), Pair::new("a", Some("c"))).is_some());
         // Changing the standby while client_id is active changes nothing now.
         assert_eq!(left_pair(Some("a"), Pair::new("a", Some("c"))), None);
+    }
+
+    #[test]
+    fn swapped_ids_are_the_same_pair() {
+        let cases = [
+            ((Some("a"), Some("b")), (Some("b"), Some("a")), true),
+            ((Some("a"), Some("b")), (Some("a"), Some("b")), true),
+            ((Some("a"), Some("b")), (Some("b"), Some("c")), false),
+            ((Some("a"), Some("b")), (Some("b"), None), false),
+            ((Some("a"), None), (Some("b"), None), false),
+            ((Some("a"), Some("b")), (None, Some("a")), false),
+            ((Some("a"), Some("a")), (Some("a"), Some("a")), false),
+        ];
+        for (prior, planned, expected) in cases {
+            assert_eq!(
+                same_pair(prior, planned),
+                expected,
+                "{prior:?} -> {planned:?}"
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::diag::{attribute_error, sink_error};
 use super::sink_credential as credential;
 use super::sink_rotated::{self as rotated, after_restore};
 use super::sink_state::{
-    client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown, plain_map,
+    client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown, pair_ids, plain_map,
     rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate, SinkState, ATTRIBUTES,
 };
 use super::sink_target;
@@ -415,7 +415,10 @@ impl Resource for SinkResource {
 
         Self::check_clients(diags, &planned)?;
         self.claim(diags, &planned)?;
-        let replace = ATTRIBUTES.replacements(&prior, &planned);
+        let mut replace = ATTRIBUTES.replacements(&prior, &planned);
+        if plan::pair::same_pair(pair_ids(&prior), pair_ids(&planned)) {
+            replace.retain(|path| *path != AttributePath::new("client_id"));
+        }
         if !replace.is_empty() {
             mark_rotation_unknown(&mut planned);
             planned.id = Value::Unknown;
@@ -566,7 +569,11 @@ impl Resource for SinkResource {
                     return None;
                 }
             }
-        } else if !same_map(&prior.custom_metadata, &planned.custom_metadata) {
+        } else if !same_map(&prior.custom_metadata, &planned.custom_metadata)
+            || prior.client_id != planned.client_id
+        {
+            // New labels, or the same pair with its ids swapped: the
+            // ownership mark names the new client_id.
             let active = spec.pair().active(&[spec.active_client_id.as_deref()]);
             if let Err(e) = sink::label(&vault, &spec, active).await {
                 diags.root_error("Could not update the Vault entry's metadata", e.to_string());

@@ -230,6 +230,14 @@ pub(super) fn key_name_errors(c: &SinkState) -> Vec<crate::attribute_error::Attr
 }
 
 /// Empty and absent maps mean the same.
+/// The sink's (`client_id`, `standby_client_id`), known values only.
+pub(super) fn pair_ids(s: &SinkState) -> (Option<&str>, Option<&str>) {
+    (
+        s.client_id.as_ref_option().map(String::as_str),
+        s.standby_client_id.as_ref_option().map(String::as_str),
+    )
+}
+
 pub(super) fn same_map(a: &StringMap, b: &StringMap) -> bool {
     plain_map(a) == plain_map(b) && a.is_unknown() == b.is_unknown()
 }
@@ -269,7 +277,7 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
     let map = || AttributeType::Map(Box::new(AttributeType::String));
     Attrs::new(vec![
         Attr::new("id", Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
-        Attr::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept.")
+        Attr::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept. Changing it replaces the sink, except when it is swapped with `standby_client_id` (the same two clients: nothing is regenerated).")
             .replaces(|s: &SinkState| &s.client_id),
         Attr::new("standby_client_id", Str, Optional, "Id of a second OAuth client, equivalent to `client_id` (the same roles in the same divisions), for rotation without downtime: every rotation (create, `rotation_period`, `rotation_triggers`, a drift repair) regenerates the one of the two whose credentials are not in Vault and writes its id and new secret, leaving the other alone, so credentials read before a rotation keep working until the rotation after it. Both must be `CLIENT-CREDENTIALS` clients, and `client_id_key` must not be empty. Changing or removing it rotates nothing while `client_id` is active (the next rotation writes the new standby); when the standby is the active client, the plan rotates to `client_id` and leaves the old standby's secret alone. See the guide \"Rotating without downtime\"."),
         Attr::new("mount", Str, Required, "KV mount (v1 or v2), e.g. `secret`.")

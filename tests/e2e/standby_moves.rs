@@ -1,15 +1,15 @@
 //! Operator moves on a sink with a standby that must never cost consumers
 //! their working credentials (issue 20): a standby set inactive outside
-//! Terraform or in the configuration, and a new secret that Genesys Cloud
-//! refuses before or after it is written. Each runs a consumer that follows
+//! Terraform or in the configuration, a new secret that Genesys Cloud
+//! refuses before or after it is written, and the two ids swapped. Each runs a consumer that follows
 //! the contract in the background. Against the emulator and a real
 //! OpenBao, under the real CLI.
 
 use genesys_emulator::Emulator;
 
 use crate::consumer::{Consumer, Report};
-use crate::harness::{text, Tf};
-use crate::standby::{client, id_of, pair, read, regenerates, works, ADMIN_ROLE, PATH};
+use crate::harness::{actions, text, values, Tf};
+use crate::standby::{client, id_of, pair, read, regenerates, works, ADMIN_ROLE, PATH, SINK};
 use crate::vault::Bao;
 use crate::vault_secret::setup;
 
@@ -202,4 +202,53 @@ fn only_while_green_was_in_vault(report: &Report, green: &str) {
         report.outages.iter().all(|(_, id)| id == green) && report.outages.len() <= 3,
         "outages beyond the restore window: {report:?}"
     );
+}
+
+/// The pair with its two ids swapped: green is client_id, blue the standby.
+fn swapped(n: u32) -> String {
+    pair(n, "")
+        .replace("blue.client_id", "BLUE")
+        .replace("green.client_id", "blue.client_id")
+        .replace("BLUE", "green.client_id")
+}
+
+#[test]
+fn swapping_client_id_and_standby_is_the_same_pair() {
+    let (emu, bao, tf, blue, green, consumer) = applied_pair();
+    let before = read(&bao);
+    let written = version(&bao);
+    let (regenerated, issued) = (regenerates(&emu), emu.issued_secrets().len());
+
+    write(&tf, &swapped(1));
+    let plan = tf.plan_json(&[]);
+    assert_eq!(actions(&plan, SINK), ["update"], "no replacement");
+    tf.apply_plan();
+    assert_eq!(regenerates(&emu), regenerated, "nothing regenerated");
+    assert_eq!(emu.issued_secrets().len(), issued);
+    assert_eq!(read(&bao), before);
+    assert_eq!(version(&bao), written, "the entry's data untouched");
+    let md = bao.kv_metadata("secret", PATH);
+    assert_eq!(md["custom_metadata"]["genesys-client-id"], green.as_str());
+    assert_eq!(
+        md["custom_metadata"]["genesys-active-client-id"],
+        blue.as_str()
+    );
+    assert_eq!(
+        values(&tf.state_json(), SINK)["active_client_id"],
+        blue.as_str()
+    );
+    tf.assert_no_changes();
+
+    // The next rotation writes the client that is not in Vault: green.
+    write(&tf, &swapped(2));
+    tf.apply(&[]);
+    let now = read(&bao);
+    assert_eq!(now.0, green);
+    assert!(works(&emu, &now) && works(&emu, &before));
+    tf.assert_no_changes();
+    consumer.stop().assert_no_outage("ids swapped");
+
+    // The mark names the new client_id: destroy removes the entry.
+    tf.destroy();
+    assert!(bao.kv_metadata("secret", PATH).is_null());
 }
