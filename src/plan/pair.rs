@@ -194,6 +194,36 @@ pub fn check_target(
     )))
 }
 
+/// The warning of every plan whose apply regenerates a secret: which
+/// client (`target`, named by `attribute`), why (`reasons`), and who is
+/// cut off: nobody when the entry holds another client's credentials
+/// (`in_vault`), else consumers holding `target`'s current secret.
+pub fn regenerate_notice(
+    target: &str,
+    attribute: &'static str,
+    in_vault: Option<&str>,
+    reasons: &[String],
+) -> AttributeError {
+    let why = if reasons.is_empty() {
+        "the sink is new".to_string()
+    } else {
+        reasons.join("; ")
+    };
+    let who = match in_vault {
+        Some(other) if other != target => format!(
+            "The credentials of OAuth client {other}, which the entry holds now, are left alone: consumers holding them keep working."
+        ),
+        _ => format!(
+            "The current secret of {target} stops working: consumers holding it must read Vault again."
+        ),
+    };
+    AttributeError::new(
+        attribute,
+        "The apply will regenerate a client secret",
+        format!("The apply regenerates the secret of OAuth client {target} and writes it to Vault, because {why}. {who}"),
+    )
+}
+
 /// How the roles of the two clients differ, for people; `None` when they
 /// are the same (consumers' permissions would otherwise change at each
 /// rotation). `None` roles (an answer that leaves them out) compare as
@@ -380,6 +410,39 @@ mod tests {
             "{}",
             single.detail
         );
+    }
+
+    #[test]
+    fn every_regenerate_is_announced_with_its_reasons() {
+        let reasons = ["rotation_triggers changed".to_string()];
+        let cases = [
+            (
+                "b",
+                Some("a"),
+                &reasons[..],
+                "because rotation_triggers changed",
+                "OAuth client a, which the entry holds now, are left alone",
+            ),
+            (
+                "a",
+                Some("a"),
+                &reasons[..],
+                "secret of OAuth client a",
+                "current secret of a stops working",
+            ),
+            (
+                "a",
+                None,
+                &[][..],
+                "because the sink is new",
+                "current secret of a stops working",
+            ),
+        ];
+        for (target, in_vault, reasons, why, who) in cases {
+            let notice = regenerate_notice(target, "client_id", in_vault, reasons);
+            assert!(notice.detail.contains(why), "{}", notice.detail);
+            assert!(notice.detail.contains(who), "{}", notice.detail);
+        }
     }
 
     #[test]

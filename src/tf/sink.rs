@@ -393,7 +393,7 @@ impl Resource for SinkResource {
         let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
         credential::warn_unkept(diags, &self.credentials, client_id, wired, None);
         self.check_vault(diags, &planned, false).await?;
-        sink_target::check(diags, &self.clients, &planned, None).await?;
+        sink_target::check(diags, &self.clients, &planned, None, &[]).await?;
         Some((Value::Value(planned), Value::Null))
     }
 
@@ -425,6 +425,9 @@ impl Resource for SinkResource {
             // A typo in mount or path must fail here, not after the old
             // entry is deleted and the secret regenerated.
             self.check_vault(diags, &planned, false).await?;
+            let why =
+                ["the sink is replaced (an attribute that forces replacement changed)".into()];
+            sink_target::check(diags, &self.clients, &planned, None, &why).await?;
             return Some((Value::Value(planned), prior_private, replace));
         }
         if private.client_gone {
@@ -490,7 +493,7 @@ impl Resource for SinkResource {
         match update {
             Update::Rotate { reasons, repair } => {
                 let active = prior.active_client_id.as_ref_option().map(String::as_str);
-                sink_target::check(diags, &self.clients, &planned, active).await?;
+                sink_target::check(diags, &self.clients, &planned, active, &reasons).await?;
                 mark_rotation_unknown(&mut planned);
                 if repair && vault_drifted {
                     diags.warning(

@@ -381,6 +381,18 @@ fn pair_mistakes_are_refused_before_any_regenerate_and_unequal_roles_warn() {
         "{out}"
     );
     assert!(works(&emu, &read(&bao)));
+
+    // Once both clients exist, the plan of a rotation says it too.
+    let rotate = other_roles.replace(
+        "standby_client_id = genesyscloud_oauth_client.reader.client_id",
+        "standby_client_id = genesyscloud_oauth_client.reader.client_id\n  rotation_triggers = { n = \"2\" }",
+    );
+    tf.write_config(&rotate);
+    let out = flat(&text(&tf.run(&["plan", "-no-color"])));
+    assert!(
+        out.contains("different roles") && out.contains("role role-reader in division *"),
+        "{out}"
+    );
 }
 
 #[test]

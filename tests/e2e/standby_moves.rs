@@ -8,18 +8,14 @@
 use genesys_emulator::Emulator;
 
 use crate::consumer::{Consumer, Report};
-use crate::harness::{actions, text, values, Tf};
+use crate::harness::{actions, flat, text, values, Tf};
 use crate::standby::{client, id_of, pair, read, regenerates, works, ADMIN_ROLE, PATH, SINK};
 use crate::vault::Bao;
 use crate::vault_secret::setup;
 
-/// The CLI's output as one line: the diagnostics' frames and wrapping gone.
+/// The CLI's output as one line.
 fn flat_text(out: &std::process::Output) -> String {
-    text(out)
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    flat(&text(out))
 }
 
 /// The pair applied with blue in Vault and a consumer reading it; the
@@ -220,6 +216,8 @@ fn swapping_client_id_and_standby_is_the_same_pair() {
     let (regenerated, issued) = (regenerates(&emu), emu.issued_secrets().len());
 
     write(&tf, &swapped(1));
+    let shown = flat_text(&tf.run(&["plan", "-no-color"]));
+    assert!(!shown.contains("will regenerate"), "{shown}");
     let plan = tf.plan_json(&[]);
     assert_eq!(actions(&plan, SINK), ["update"], "no replacement");
     tf.apply_plan();
@@ -239,8 +237,19 @@ fn swapping_client_id_and_standby_is_the_same_pair() {
     );
     tf.assert_no_changes();
 
-    // The next rotation writes the client that is not in Vault: green.
+    // The next rotation writes the client that is not in Vault: green;
+    // the plan says so, and why.
     write(&tf, &swapped(2));
+    let shown = flat_text(&tf.run(&["plan", "-no-color"]));
+    assert!(
+        shown.contains("The apply will regenerate a client secret")
+            && shown.contains(&format!("regenerates the secret of OAuth client {green}"))
+            && shown.contains("because rotation_triggers changed")
+            && shown.contains(&format!(
+                "OAuth client {blue}, which the entry holds now, are left alone"
+            )),
+        "{shown}"
+    );
     tf.apply(&[]);
     let now = read(&bao);
     assert_eq!(now.0, green);
