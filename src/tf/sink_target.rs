@@ -26,13 +26,25 @@ pub(super) async fn check(
     active: Option<&str>,
     reasons: &[String],
 ) -> Option<()> {
-    let Value::Value(client_id) = &planned.client_id else {
-        return Some(());
-    };
     let standby = match &planned.standby_client_id {
         Value::Value(id) => Some(id.as_str()),
         Value::Null => None,
-        Value::Unknown => return Some(()),
+        Value::Unknown => {
+            let unknown = "client_id or standby_client_id (ids known after apply)";
+            attribute_warning(
+                diags,
+                pair::regenerate_notice(unknown, "client_id", None, reasons),
+            );
+            return Some(());
+        }
+    };
+    let Value::Value(client_id) = &planned.client_id else {
+        let unknown = "client_id (its id is known after apply)";
+        attribute_warning(
+            diags,
+            pair::regenerate_notice(unknown, "client_id", None, reasons),
+        );
+        return Some(());
     };
     let target = Pair::new(client_id, standby).next(active);
     let attribute = if target == client_id {
