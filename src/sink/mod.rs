@@ -122,7 +122,9 @@ fn entry(
 ///    the client in Vault as active;
 /// 3. makes sure the Vault token outlasts the critical section;
 /// 4. regenerates the secret of the client that is not active (the only
-///    client without a standby; its old secret stops working), writes it
+///    client without a standby; its old secret stops working), exchanges
+///    it at the token endpoint first when the entry holds another client's
+///    working credentials (a refused secret is not written), writes it
 ///    with check-and-set (a lost answer is settled by reading back), and
 ///    records it as active in the metadata;
 /// 5. writes it into the integration credential, if any (a failure is

@@ -15,8 +15,9 @@ use super::diag::{attribute_error, sink_error};
 use super::sink_credential as credential;
 use super::sink_rotated::{self as rotated, after_restore};
 use super::sink_state::{
-    client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown, pair_ids, plain_map,
-    rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate, SinkState, ATTRIBUTES,
+    carry_computed, client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown,
+    pair_ids, plain_map, rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate,
+    SinkState, ATTRIBUTES,
 };
 use super::sink_target;
 use crate::plan;
@@ -143,6 +144,36 @@ impl SinkResource {
 }
 
 impl SinkResource {
+    /// The plan of a replacement: attributes that force one changed
+    /// (`replace`), or the client is gone. Returns the paths Terraform
+    /// replaces for.
+    async fn plan_replacement(
+        &self,
+        diags: &mut Diagnostics,
+        planned: &mut SinkState,
+        replace: Vec<AttributePath>,
+    ) -> Option<Vec<AttributePath>> {
+        mark_rotation_unknown(planned);
+        if replace.is_empty() {
+            // The client is gone. Terraform replaces only for a path whose
+            // value changes: the secret's hash, unknown until the new sink
+            // writes one.
+            diags.warning(
+                "The sink's OAuth client no longer exists",
+                format!("OAuth client {} is gone from Genesys Cloud, so the secret at {} can no longer work. The sink is replaced: its entry is removed as on_destroy says, and a new sink is created for client_id.", string(&planned.client_id), string(&planned.id)),
+                AttributePath::new("client_id"),
+            );
+            return Some(vec![AttributePath::new("secret_hash")]);
+        }
+        planned.id = Value::Unknown;
+        // A typo in mount or path must fail here, not after the old entry
+        // is deleted and the secret regenerated.
+        self.check_vault(diags, planned, false).await?;
+        let why = ["the sink is replaced (an attribute that forces replacement changed)".into()];
+        sink_target::check(diags, &self.clients, planned, None, &why).await?;
+        Some(replace)
+    }
+
     /// Runs a rotation and turns its outcome into state and diagnostics.
     /// `prior` is the state an update starts from (`None` on create): what
     /// an update leaves when it fails after the regenerate is recorded
@@ -419,55 +450,18 @@ impl Resource for SinkResource {
         if plan::pair::same_pair(pair_ids(&prior), pair_ids(&planned)) {
             replace.retain(|path| *path != AttributePath::new("client_id"));
         }
-        if !replace.is_empty() {
-            mark_rotation_unknown(&mut planned);
-            planned.id = Value::Unknown;
-            // A typo in mount or path must fail here, not after the old
-            // entry is deleted and the secret regenerated.
-            self.check_vault(diags, &planned, false).await?;
-            let why =
-                ["the sink is replaced (an attribute that forces replacement changed)".into()];
-            sink_target::check(diags, &self.clients, &planned, None, &why).await?;
+        if !replace.is_empty() || private.client_gone {
+            let replace = self.plan_replacement(diags, &mut planned, replace).await?;
             return Some((Value::Value(planned), prior_private, replace));
-        }
-        if private.client_gone {
-            // Terraform replaces only for a path whose value changes: the
-            // secret's hash, unknown until the new sink writes one.
-            mark_rotation_unknown(&mut planned);
-            diags.warning(
-                "The sink's OAuth client no longer exists",
-                format!("OAuth client {} is gone from Genesys Cloud, so the secret at {} can no longer work. The sink is replaced: its entry is removed as on_destroy says, and a new sink is created for client_id.", string(&planned.client_id), string(&planned.id)),
-                AttributePath::new("client_id"),
-            );
-            return Some((
-                Value::Value(planned),
-                prior_private,
-                vec![AttributePath::new("secret_hash")],
-            ));
         }
 
         // Carry the computed values, then let the rules decide.
-        planned.id = prior.id.clone();
-        planned.vault_version = prior.vault_version;
-        planned.secret_hash = prior.secret_hash.clone();
-        planned.rotated_at = prior.rotated_at.clone();
-        planned.verified_at = prior.verified_at.clone();
-        planned.active_client_id = prior.active_client_id.clone();
-        planned.rotate_after = rotate_after_of(&planned);
+        carry_computed(&mut planned, &prior);
 
         // A standby the plan does not know yet cannot be assumed to keep
         // the client in Vault.
-        let pair = Pair::new(
-            planned
-                .client_id
-                .as_ref_option()
-                .map(String::as_str)
-                .unwrap_or_default(),
-            planned
-                .standby_client_id
-                .as_ref_option()
-                .map(String::as_str),
-        );
+        let (client_id, standby) = pair_ids(&planned);
+        let pair = Pair::new(client_id.unwrap_or_default(), standby);
         let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
         let kept = private.credential.as_ref();
         let remake = credential::plan(diags, &self.credentials, client_id, wired, kept);

@@ -230,6 +230,18 @@ pub(super) fn key_name_errors(c: &SinkState) -> Vec<crate::attribute_error::Attr
 }
 
 /// Empty and absent maps mean the same.
+/// An update's plan keeps what the last apply computed (the rules then
+/// decide what changes).
+pub(super) fn carry_computed(planned: &mut SinkState, prior: &SinkState) {
+    planned.id = prior.id.clone();
+    planned.vault_version = prior.vault_version;
+    planned.secret_hash = prior.secret_hash.clone();
+    planned.rotated_at = prior.rotated_at.clone();
+    planned.verified_at = prior.verified_at.clone();
+    planned.active_client_id = prior.active_client_id.clone();
+    planned.rotate_after = rotate_after_of(planned);
+}
+
 /// The sink's (`client_id`, `standby_client_id`), known values only.
 pub(super) fn pair_ids(s: &SinkState) -> (Option<&str>, Option<&str>) {
     (
