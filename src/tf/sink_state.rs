@@ -308,7 +308,7 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
         Attr::new("custom_metadata", map(), Optional, "KV v2 custom metadata added to the entry (the provider adds `managed-by`, `genesys-client-id` (the sink's `client_id`), `genesys-active-client-id` and, in Terraform Cloud runs, the workspace and run id)."),
         Attr::new("rotation_period", Str, Optional, "Rotate when this long has passed since the last rotation, e.g. `2160h` or `90d`. The rotation happens at the first apply after `rotate_after`."),
         Attr::new("rotation_triggers", map(), Optional, "Arbitrary values; any change rotates the secret (like the random provider's `keepers`)."),
-        Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client).")
+        Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client). With a `standby_client_id`, the new secret is also exchanged before it is written (a refused one is not written), and when the credentials read back after the write are refused, the other client's, which the entry held before, are written back.")
             .default(|s: &mut SinkState| &mut s.verify, true),
         Attr::new("verify_on_read", Bool, OptionalComputed, "On every refresh, exchange the credentials stored in Vault; a rejection means the secret was reset outside Terraform, and the plan repairs it.")
             .default(|s: &mut SinkState| &mut s.verify_on_read, false),
