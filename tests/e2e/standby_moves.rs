@@ -194,6 +194,12 @@ fn a_read_back_that_fails_puts_the_previous_credentials_back() {
 /// milliseconds), a consumer may read them: the only outage allowed.
 fn only_while_green_was_in_vault(report: &Report, green: &str) {
     assert!(report.rounds > 0);
+    eprintln!(
+        "restore window: {} rounds, {} recovered by the re-read, {} outages",
+        report.rounds,
+        report.recovered,
+        report.outages.len()
+    );
     assert!(
         report.outages.iter().all(|(_, id)| id == green) && report.outages.len() <= 3,
         "outages beyond the restore window: {report:?}"
@@ -260,4 +266,70 @@ fn swapping_client_id_and_standby_is_the_same_pair() {
     // The mark names the new client_id: destroy removes the entry.
     tf.destroy();
     assert!(bao.kv_metadata("secret", PATH).is_null());
+}
+
+/// The pair writing blue's integration credential too.
+fn pair_with_credential(n: u32) -> String {
+    pair(
+        n,
+        "integration_credential_id = genesyscloud_oauth_client.blue.integration_credential_id",
+    )
+    .replace(
+        "name = \"ci-blue\"",
+        "name = \"ci-blue\"\n  integration_credential_name = \"pair-cred\"",
+    )
+}
+
+#[test]
+fn a_restore_gives_the_integration_credential_the_working_secret_back() {
+    let (emu, bao, tf) = setup();
+    write(&tf, &pair_with_credential(1));
+    tf.init();
+    tf.apply(&[]);
+    let (blue, green) = (id_of(&tf, "blue"), id_of(&tf, "green"));
+    let before = read(&bao);
+    assert_eq!(before.0, blue);
+    let consumer = Consumer::start(&bao.addr, "secret", PATH, &emu.base_url());
+    let credential = || {
+        let all = emu.credentials();
+        assert_eq!(all.len(), 1, "{all:?}");
+        let fields = &all[0].fields;
+        (fields["clientId"].clone(), fields["clientSecret"].clone())
+    };
+    assert_eq!(
+        credential(),
+        before,
+        "the credential holds what Vault holds"
+    );
+
+    emu.refuse_tokens(&green, 1);
+    write(&tf, &pair_with_credential(2));
+    let apply = flat_text(&tf.run_failing(&["apply", "-no-color", "-auto-approve"]));
+    assert!(
+        apply.contains("the previous credentials are back in Vault"),
+        "{apply}"
+    );
+    assert!(
+        !apply.contains("integration credential was not put back"),
+        "{apply}"
+    );
+    assert_eq!(read(&bao), before);
+    assert_eq!(
+        credential(),
+        before,
+        "the credential has blue's secret again"
+    );
+    assert!(works(&emu, &before));
+    only_while_green_was_in_vault(&consumer.stop(), &green);
+
+    emu.accept_tokens(&green);
+    let consumer = Consumer::start(&bao.addr, "secret", PATH, &emu.base_url());
+    tf.apply(&[]);
+    let now = read(&bao);
+    assert_eq!(now.0, green);
+    assert_eq!(credential(), now);
+    tf.assert_no_changes();
+    consumer
+        .stop()
+        .assert_no_outage("the rotation after the restore");
 }
