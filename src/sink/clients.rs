@@ -101,3 +101,84 @@ pub(super) async fn check_clients(
 fn live(client: Option<OAuthClient>) -> Option<OAuthClient> {
     client.filter(|c| !c.is_deleted())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sink::spec::KeyNames;
+    use crate::vault::KvPath;
+
+    fn client(id: &str, state: &str, grant: &str) -> OAuthClient {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "name": id, "state": state, "authorizedGrantType": grant,
+        }))
+        .expect("client")
+    }
+
+    fn spec(standby: Option<&str>) -> SinkSpec {
+        let key = |k: &str| k.to_string();
+        SinkSpec {
+            client_id: "a".into(),
+            standby_client_id: standby.map(str::to_string),
+            active_client_id: None,
+            entry: KvPath::checked("secret", "p", ["mount", "path"]).expect("entry"),
+            keys: KeyNames {
+                client_id: key("client_id"),
+                client_secret: key("client_secret"),
+                base_url: key(""),
+                token_url: key(""),
+            },
+            extra: Default::default(),
+            custom_metadata: Default::default(),
+            verify: false,
+            credential: None,
+        }
+    }
+
+    #[test]
+    fn only_the_client_a_rotation_writes_must_be_usable() {
+        let cc = "CLIENT-CREDENTIALS";
+        let pair = spec(Some("b"));
+        let checked = |a: OAuthClient, b: OAuthClient| Checked {
+            roles_differ: None,
+            clients: vec![a, b],
+        };
+        let inactive_standby = checked(client("a", "active", cc), client("b", "inactive", cc));
+        let refused = inactive_standby.unusable_target(&pair, "b");
+        assert!(
+            matches!(
+                &refused,
+                Some(SinkError::TargetUnusable {
+                    attribute: "standby_client_id",
+                    single: false,
+                    ..
+                })
+            ),
+            "{refused:?}"
+        );
+        assert!(
+            inactive_standby.unusable_target(&pair, "a").is_none(),
+            "a is fine"
+        );
+        let code = checked(client("a", "active", cc), client("b", "active", "CODE"));
+        assert!(code.unusable_target(&pair, "b").is_some());
+
+        // A single client: its state counts, its grant was checked already.
+        let single = spec(None);
+        let alone = |state: &str, grant: &str| Checked {
+            roles_differ: None,
+            clients: vec![client("a", state, grant)],
+        };
+        assert!(alone("active", "CODE")
+            .unusable_target(&single, "a")
+            .is_none());
+        assert!(matches!(
+            alone("disabled", cc).unusable_target(&single, "a"),
+            Some(SinkError::TargetUnusable {
+                attribute: "client_id",
+                single: true,
+                ..
+            })
+        ));
+    }
+}
