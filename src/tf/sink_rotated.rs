@@ -38,7 +38,7 @@ pub(super) fn after_restore(
     let verify_error = r
         .verify_error
         .as_ref()
-        .map(ToString::to_string)
+        .map(|e| e.to_string().trim_end_matches('.').to_string())
         .unwrap_or_default();
     diags.error(
         "The new secret does not work; the previous credentials are back in Vault",
