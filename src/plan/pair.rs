@@ -88,6 +88,24 @@ pub fn left_pair(active: Option<&str>, pair: Pair<'_>) -> Option<String> {
     })
 }
 
+/// Whether a change of `client_id` keeps the same pair: the prior and the
+/// planned sink keep the same two clients, only named the other way round
+/// (ids swapped). Then nothing is replaced and nothing regenerated: the
+/// entry's record still says which of the two is in Vault, and only the
+/// ownership mark moves to the new `client_id`. Each pair is
+/// (`client_id`, `standby_client_id`), known values only.
+pub fn same_pair(
+    prior: (Option<&str>, Option<&str>),
+    planned: (Option<&str>, Option<&str>),
+) -> bool {
+    match (prior, planned) {
+        ((Some(a), Some(b)), (Some(c), Some(d))) => {
+            a != b && ((a, b) == (c, d) || (a, b) == (d, c))
+        }
+        _ => false,
+    }
+}
+
 /// Checks of a pair that need neither Vault nor Genesys, on known values:
 /// two different clients, and a client id key in the entry (consumers
 /// learn from it which client a secret belongs to).
@@ -122,6 +140,88 @@ pub fn check(
 pub fn usable_grant(grant: &str) -> bool {
     let grant = canonical_grant_type(grant);
     grant.is_empty() || grant == "CLIENT-CREDENTIALS"
+}
+
+/// Why credentials a rotation would write for a client could not work:
+/// Genesys Cloud exchanges only an `active` client's credentials, and only
+/// at the client-credentials grant. `state` and `grant` as an answer gives
+/// them (`None` / empty when it leaves them out: that proves nothing, the
+/// verify will). `None` when nothing says it is unusable.
+pub fn unusable(state: Option<&str>, grant: &str) -> Option<String> {
+    let grant = canonical_grant_type(grant);
+    match state {
+        Some(state) if !state.is_empty() && state != "active" => Some(format!(
+            "it is {state}: Genesys Cloud refuses its credentials whatever the secret"
+        )),
+        _ if !usable_grant(&grant) => Some(format!(
+            "it uses grant type {grant}: only CLIENT-CREDENTIALS credentials are exchanged at the token endpoint"
+        )),
+        _ => None,
+    }
+}
+
+/// At plan, the client a planned rotation will regenerate and write
+/// (`target`, named by `attribute`), checked with what the plan knows: the
+/// state its configuration sets (`configured`), else what Genesys Cloud
+/// answers now (`read`: state and grant type; a single client's grant is
+/// not checked, pass it empty). `Some((true, e))`: the configuration makes
+/// it unusable, an error; `Some((false, e))`: it is unusable now, a
+/// warning (it may be activated before the apply, which checks again).
+pub fn check_target(
+    target: &str,
+    attribute: &'static str,
+    configured: Option<&str>,
+    read: Option<(Option<&str>, &str)>,
+) -> Option<(bool, AttributeError)> {
+    let way_out = if attribute == "client_id" {
+        "set the client's state to active"
+    } else {
+        "set the client's state to active, or remove standby_client_id or name an active CLIENT-CREDENTIALS client there"
+    };
+    if let Some(reason) = configured.and_then(|state| unusable(Some(state), "")) {
+        return Some((true, AttributeError::new(
+            attribute,
+            "The rotation would write credentials that cannot work",
+            format!("The apply would regenerate OAuth client {target} and write its credentials to Vault, but its configuration sets it so that {reason}. Consumers reading the entry would get credentials that are refused. Either {way_out}, or leave the rotation for later."),
+        )));
+    }
+    let (state, grant) = read?;
+    let reason = unusable(state, grant)?;
+    Some((false, AttributeError::new(
+        attribute,
+        "The rotation's client cannot be used now",
+        format!("The apply will regenerate OAuth client {target} and write its credentials to Vault, but Genesys Cloud says {reason}. Unless that changes before the apply, the apply stops before regenerating anything: {way_out}."),
+    )))
+}
+
+/// The warning of every plan whose apply regenerates a secret: which
+/// client (`target`, named by `attribute`), why (`reasons`), and who is
+/// cut off: nobody when the entry holds another client's credentials
+/// (`in_vault`), else consumers holding `target`'s current secret.
+pub fn regenerate_notice(
+    target: &str,
+    attribute: &'static str,
+    in_vault: Option<&str>,
+    reasons: &[String],
+) -> AttributeError {
+    let why = if reasons.is_empty() {
+        "the sink is new".to_string()
+    } else {
+        reasons.join("; ")
+    };
+    let who = match in_vault {
+        Some(other) if other != target => format!(
+            "The credentials of OAuth client {other}, which the entry holds now, are left alone: consumers holding them keep working."
+        ),
+        _ => format!(
+            "The current secret of {target} stops working: consumers holding it must read Vault again."
+        ),
+    };
+    AttributeError::new(
+        attribute,
+        "The apply will regenerate a client secret",
+        format!("The apply regenerates the secret of OAuth client {target} and writes it to Vault, because {why}. {who}"),
+    )
 }
 
 /// How the roles of the two clients differ, for people; `None` when they
@@ -213,6 +313,26 @@ mod tests {
     }
 
     #[test]
+    fn swapped_ids_are_the_same_pair() {
+        let cases = [
+            ((Some("a"), Some("b")), (Some("b"), Some("a")), true),
+            ((Some("a"), Some("b")), (Some("a"), Some("b")), true),
+            ((Some("a"), Some("b")), (Some("b"), Some("c")), false),
+            ((Some("a"), Some("b")), (Some("b"), None), false),
+            ((Some("a"), None), (Some("b"), None), false),
+            ((Some("a"), Some("b")), (None, Some("a")), false),
+            ((Some("a"), Some("a")), (Some("a"), Some("a")), false),
+        ];
+        for (prior, planned, expected) in cases {
+            assert_eq!(
+                same_pair(prior, planned),
+                expected,
+                "{prior:?} -> {planned:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_pair_needs_two_clients_and_a_client_id_key() {
         assert!(check(Some("a"), None, Some("")).is_empty());
         assert!(check(Some("a"), Some("b"), Some("client_id")).is_empty());
@@ -224,6 +344,105 @@ mod tests {
             attrs(check(Some("a"), Some("a"), Some(""))),
             ["standby_client_id", "client_id_key"]
         );
+    }
+
+    #[test]
+    fn only_an_active_client_credentials_client_is_usable() {
+        let cases: [(Option<&str>, &str, Option<&str>); 7] = [
+            (Some("active"), "CLIENT-CREDENTIALS", None),
+            (None, "", None),
+            (Some(""), "client-credentials", None),
+            (
+                Some("inactive"),
+                "CLIENT-CREDENTIALS",
+                Some("it is inactive"),
+            ),
+            (Some("disabled"), "", Some("it is disabled")),
+            (Some("active"), "CODE", Some("grant type CODE")),
+            (Some("inactive"), "CODE", Some("it is inactive")),
+        ];
+        for (state, grant, expected) in cases {
+            let reason = unusable(state, grant);
+            match expected {
+                None => assert_eq!(reason, None, "{state:?} {grant}"),
+                Some(part) => {
+                    let reason = reason.expect("unusable");
+                    assert!(reason.contains(part), "{state:?} {grant}: {reason}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_plan_refuses_a_configured_inactive_target_and_warns_of_a_read_one() {
+        let active = Some((Some("active"), "CLIENT-CREDENTIALS"));
+        let inactive = Some((Some("inactive"), "CLIENT-CREDENTIALS"));
+        type Read<'a> = Option<(Option<&'a str>, &'a str)>;
+        let cases: [(Option<&str>, Read, Option<bool>); 7] = [
+            (None, active, None),
+            (Some("active"), active, None),
+            (None, None, None),
+            (Some("inactive"), active, Some(true)),
+            (Some("disabled"), None, Some(true)),
+            (None, inactive, Some(false)),
+            (None, Some((Some("active"), "CODE")), Some(false)),
+        ];
+        for (configured, read, expected) in cases {
+            let found = check_target("b", "standby_client_id", configured, read);
+            assert_eq!(
+                found.as_ref().map(|(e, _)| *e),
+                expected,
+                "{configured:?} {read:?}"
+            );
+            if let Some((_, e)) = found {
+                assert_eq!(e.attribute, "standby_client_id");
+                assert!(e.detail.contains("OAuth client b"), "{}", e.detail);
+                assert!(
+                    e.detail.contains("remove standby_client_id"),
+                    "{}",
+                    e.detail
+                );
+            }
+        }
+        let (_, single) = check_target("a", "client_id", Some("inactive"), None).expect("refused");
+        assert!(
+            !single.detail.contains("standby_client_id"),
+            "{}",
+            single.detail
+        );
+    }
+
+    #[test]
+    fn every_regenerate_is_announced_with_its_reasons() {
+        let reasons = ["rotation_triggers changed".to_string()];
+        let cases = [
+            (
+                "b",
+                Some("a"),
+                &reasons[..],
+                "because rotation_triggers changed",
+                "OAuth client a, which the entry holds now, are left alone",
+            ),
+            (
+                "a",
+                Some("a"),
+                &reasons[..],
+                "secret of OAuth client a",
+                "current secret of a stops working",
+            ),
+            (
+                "a",
+                None,
+                &[][..],
+                "because the sink is new",
+                "current secret of a stops working",
+            ),
+        ];
+        for (target, in_vault, reasons, why, who) in cases {
+            let notice = regenerate_notice(target, "client_id", in_vault, reasons);
+            assert!(notice.detail.contains(why), "{}", notice.detail);
+            assert!(notice.detail.contains(who), "{}", notice.detail);
+        }
     }
 
     #[test]

@@ -11,4 +11,5 @@
 //! decided in `crate::plan` and by the resource that reads it.
 
 pub mod claims;
+pub mod client_states;
 pub mod credentials;

@@ -74,6 +74,31 @@ pub enum SinkError {
         /// Its grant type.
         grant: String,
     },
+    /// The client a rotation would regenerate and write cannot be used:
+    /// credentials written for it would not work.
+    #[error("OAuth client {client_id} ({attribute}) is the client this rotation would regenerate and write to Vault, but {reason}. Nothing was regenerated or written: the credentials in Vault are untouched. Set its state to active (in Genesys Cloud, or state = \"active\" on its genesyscloud_oauth_client){}", if *.single { ", then apply again." } else { ", or remove standby_client_id or name an active CLIENT-CREDENTIALS client there, then apply again." })]
+    TargetUnusable {
+        /// The attribute naming the client.
+        attribute: &'static str,
+        /// Client id.
+        client_id: String,
+        /// Why its credentials could not work.
+        reason: String,
+        /// The sink has no standby.
+        single: bool,
+    },
+    /// In a pair, the new secret was refused before it was written.
+    #[error("the new secret of OAuth client {client_id} was refused at the token endpoint ({source}), so it was not written: Vault at {entry} still holds the credentials of OAuth client {other}, which keep working. The secret of {client_id} was regenerated (its previous one, which Vault no longer held, stops working). Find why Genesys Cloud refuses {client_id} (its state, grant type, or organization), then apply again.")]
+    NewSecretRefused {
+        /// The client regenerated.
+        client_id: String,
+        /// The client whose credentials stay in Vault.
+        other: String,
+        /// The entry.
+        entry: KvPath,
+        /// What the token endpoint answered.
+        source: GenesysError,
+    },
     /// Verification needs the client-credentials grant.
     #[error("OAuth client {client_id} uses grant type {grant}; only CLIENT-CREDENTIALS clients can be verified at the token endpoint. Set verify = false for this sink.")]
     CannotVerify {

@@ -16,6 +16,7 @@
 //! - [`credential`]: the integration credential kept current with Vault;
 //! - [`verify`]: exchanging credentials at the token endpoint;
 //! - [`settle`]: a write whose answer was lost;
+//! - [`restore`]: the previous credentials put back after a failed verify;
 //! - [`spec`]: what an operation is asked to do;
 //! - [`error`]: why an operation failed.
 
@@ -23,6 +24,7 @@ mod clients;
 mod credential;
 mod error;
 mod preflight;
+mod restore;
 mod settle;
 mod spec;
 mod verify;
@@ -43,6 +45,7 @@ pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
 use preflight::preflight;
 pub use preflight::{holder, observe, Holder, Seen};
+pub use restore::Restored;
 use settle::{settle_lost_write, Settled};
 pub use spec::{Expect, KeyNames, SinkSpec};
 pub use verify::{stored_credentials, verify, verify_entry, Stored};
@@ -71,6 +74,9 @@ pub struct Rotated {
     pub verify_error: Option<SinkError>,
     /// What writing the integration credential did (`None` without one).
     pub credential: Option<Written>,
+    /// After a failed verify in a pair: the other client's credentials,
+    /// untouched by the rotation, written back (or why they could not be).
+    pub restored: Option<Result<Restored, SinkError>>,
 }
 
 /// The data written to the entry: `client_id`'s credentials.
@@ -116,14 +122,20 @@ fn entry(
 ///    the client in Vault as active;
 /// 3. makes sure the Vault token outlasts the critical section;
 /// 4. regenerates the secret of the client that is not active (the only
-///    client without a standby; its old secret stops working), writes it
+///    client without a standby; its old secret stops working), exchanges
+///    it at the token endpoint first when the entry holds another client's
+///    working credentials (a refused secret is not written), writes it
 ///    with check-and-set (a lost answer is settled by reading back), and
 ///    records it as active in the metadata;
 /// 5. writes it into the integration credential, if any (a failure is
 ///    returned in [`Rotated::credential`]: the secret is in Vault by then);
 /// 6. verifies what consumers will read: the credentials read back from
 ///    the entry under the configured key names, which must be the client's
-///    just written.
+///    just written; when they do not work and the entry held another
+///    client's before (a pair), those are written back (`restore`).
+///
+/// The client regenerated must be usable (active; a pair's a
+/// client-credentials client) before anything is changed.
 pub async fn rotate(
     genesys: &GenesysClient,
     vault: &VaultClient,
@@ -139,7 +151,7 @@ pub async fn rotate(
         read,
         credential::prepare(genesys, spec.credential.as_ref())
     )?;
-    let roles_differ = roles_differ?;
+    let checked = roles_differ?;
     let cas = cleared.cas;
     let pair = spec.pair();
     let records = [
@@ -151,63 +163,24 @@ pub async fn rotate(
     // Until the write lands, the metadata names the client in Vault, even
     // one that has left the pair.
     let in_vault = records.into_iter().flatten().next().or(active);
+    if let Some(unusable) = checked.unusable_target(spec, &target) {
+        return Err(unusable);
+    }
+    let previous = restore::capture(vault, spec, in_vault, &target, cas).await?;
     label(vault, spec, in_vault).await?;
 
     // From the regenerate on, the target's old secret is dead until the
     // write lands: the Vault token must outlast the regenerate and the
     // write, retries included.
     vault.ensure_token_outlasts_rotation().await?;
-    let secret = match genesys.regenerate_secret(&target).await {
-        Ok((_, secret)) => secret,
-        Err(source) if source.may_have_taken_effect() => {
-            return Err(SinkError::RegenerateUnsettled {
-                client_id: target,
-                entry: spec.entry.clone(),
-                source,
-            })
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let secret = regenerate(genesys, spec, &target).await?;
+    exchange_before_write(genesys, spec, &target, &secret, in_vault).await?;
     let rotated_at = OffsetDateTime::now_utc();
     let hash = secret_hash(&target, &secret);
     info!(client_id = %target, entry = %spec.entry, "secret regenerated; writing it to Vault");
 
     let for_credential = credential.as_ref().map(|_| secret.clone());
-    let write = vault
-        .write(&spec.entry, &entry(genesys, spec, &target, secret), cas)
-        .await;
-    let version = match write {
-        Ok(outcome) => outcome.version,
-        Err(VaultError::Ambiguous { detail, .. }) => {
-            warn!(client_id = %target, entry = %spec.entry, "Vault's answer to the write was lost; reading the entry back to settle it");
-            match settle_lost_write(vault, spec, &target, cas, &hash).await {
-                Ok(Settled::Landed(version)) => version,
-                Ok(Settled::NotLanded { expected, found }) => {
-                    return Err(SinkError::LostWrite {
-                        client_id: target,
-                        entry: spec.entry.clone(),
-                        expected,
-                        found,
-                        detail,
-                    })
-                }
-                Err(source) => {
-                    return Err(SinkError::WriteAfterRegenerate {
-                        client_id: target,
-                        entry: spec.entry.clone(),
-                        source,
-                    })
-                }
-            }
-        }
-        Err(source) => {
-            return Err(SinkError::WriteAfterRegenerate {
-                client_id: target,
-                entry: spec.entry.clone(),
-                source,
-            })
-        }
-    };
+    let version = write_secret(genesys, vault, spec, &target, secret, cas, &hash).await?;
 
     // Integrations get the new secret before anything else is checked.
     let credential = match (credential, for_credential) {
@@ -224,17 +197,12 @@ pub async fn rotate(
         label(vault, spec, Some(&target)).await.err()
     };
 
-    let (verified_at, verify_error) = if spec.verify {
-        match verify_entry(genesys, vault, spec, &target).await {
-            Ok(()) => (Some(OffsetDateTime::now_utc()), None),
-            Err(e) => (None, Some(e)),
-        }
-    } else {
-        (None, None)
-    };
+    let (verified_at, verify_error, restored) =
+        verify_or_restore(genesys, vault, spec, &target, previous, in_vault, version).await;
     Ok(Rotated {
         client_id: target,
-        roles_differ,
+        roles_differ: checked.roles_differ,
+        restored,
         label_error,
         version,
         hash,
@@ -243,6 +211,122 @@ pub async fn rotate(
         verify_error,
         credential,
     })
+}
+
+/// In a pair, before the write: the new secret of `target` exchanged at
+/// the token endpoint (waiting out propagation), so that credentials that
+/// do not work never replace those of `in_vault`, which still do. A sink
+/// whose entry holds `target`'s own credentials (a single client) writes at
+/// once: its old secret is dead already.
+async fn exchange_before_write(
+    genesys: &GenesysClient,
+    spec: &SinkSpec,
+    target: &str,
+    secret: &Secret,
+    in_vault: Option<&str>,
+) -> Result<(), SinkError> {
+    let Some(other) = in_vault.filter(|c| *c != target && spec.verify) else {
+        return Ok(());
+    };
+    verify(genesys, target, secret)
+        .await
+        .map_err(|source| SinkError::NewSecretRefused {
+            client_id: target.to_string(),
+            other: other.to_string(),
+            entry: spec.entry.clone(),
+            source,
+        })
+}
+
+/// Regenerates `target`'s secret; an unclear answer says the secret in
+/// Vault may be dead.
+async fn regenerate(
+    genesys: &GenesysClient,
+    spec: &SinkSpec,
+    target: &str,
+) -> Result<Secret, SinkError> {
+    match genesys.regenerate_secret(target).await {
+        Ok((_, secret)) => Ok(secret),
+        Err(source) if source.may_have_taken_effect() => Err(SinkError::RegenerateUnsettled {
+            client_id: target.to_string(),
+            entry: spec.entry.clone(),
+            source,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes the regenerated secret of `target` with check-and-set; a lost
+/// answer is settled by reading the entry back. The version written.
+async fn write_secret(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    target: &str,
+    secret: Secret,
+    cas: Option<u64>,
+    hash: &str,
+) -> Result<Option<u64>, SinkError> {
+    let write = vault
+        .write(&spec.entry, &entry(genesys, spec, target, secret), cas)
+        .await;
+    match write {
+        Ok(outcome) => Ok(outcome.version),
+        Err(VaultError::Ambiguous { detail, .. }) => {
+            warn!(client_id = %target, entry = %spec.entry, "Vault's answer to the write was lost; reading the entry back to settle it");
+            match settle_lost_write(vault, spec, target, cas, hash).await {
+                Ok(Settled::Landed(version)) => Ok(version),
+                Ok(Settled::NotLanded { expected, found }) => Err(SinkError::LostWrite {
+                    client_id: target.to_string(),
+                    entry: spec.entry.clone(),
+                    expected,
+                    found,
+                    detail,
+                }),
+                Err(source) => Err(SinkError::WriteAfterRegenerate {
+                    client_id: target.to_string(),
+                    entry: spec.entry.clone(),
+                    source,
+                }),
+            }
+        }
+        Err(source) => Err(SinkError::WriteAfterRegenerate {
+            client_id: target.to_string(),
+            entry: spec.entry.clone(),
+            source,
+        }),
+    }
+}
+
+/// The verify of what consumers will read (when asked for), and when it
+/// fails after the entry held another client's credentials, those put back.
+async fn verify_or_restore(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    target: &str,
+    previous: Option<restore::Previous>,
+    in_vault: Option<&str>,
+    written: Option<u64>,
+) -> (
+    Option<OffsetDateTime>,
+    Option<SinkError>,
+    Option<Result<Restored, SinkError>>,
+) {
+    if !spec.verify {
+        return (None, None, None);
+    }
+    let Err(e) = verify_entry(genesys, vault, spec, target).await else {
+        return (Some(OffsetDateTime::now_utc()), None, None);
+    };
+    let restored = match (previous, in_vault) {
+        (Some(previous), Some(other)) => {
+            warn!(client_id = %target, entry = %spec.entry, "the new credentials do not work; putting back those of {other}");
+            Some(restore::restore(genesys, vault, spec, other, previous, written).await)
+        }
+        _ => None,
+    };
+    (None, Some(e), restored)
 }
 
 /// Writes the entry's custom metadata (KV v2 only; no new version), naming

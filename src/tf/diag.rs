@@ -29,6 +29,16 @@ fn path_of(attribute: &'static str) -> AttributePath {
     path
 }
 
+/// A plan-time refusal's text: the error, then that nothing was changed
+/// and the fix comes first, said once even when the error says it already.
+pub fn nothing_changed(error: &str) -> String {
+    let error = error.trim_end().trim_end_matches('.');
+    match error.strip_suffix("Nothing was changed") {
+        Some(head) => format!("{head}Nothing was changed: fix this before applying."),
+        None => format!("{error}. Nothing was changed: fix this before applying."),
+    }
+}
+
 /// A Genesys API failure. When Genesys names a field we know, the diagnostic
 /// points at the matching attribute.
 pub fn genesys_error(diags: &mut Diagnostics, summary: &str, e: &GenesysError) {
@@ -70,8 +80,10 @@ pub fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
         | SinkError::ChangedSincePlan { .. } => Some("path"),
         SinkError::ClientGone(_) => Some("client_id"),
         SinkError::StandbyGone { .. } => Some("standby_client_id"),
-        SinkError::PairGrant { attribute, .. } => Some(*attribute),
-        SinkError::CannotVerify { .. } => Some("verify"),
+        SinkError::PairGrant { attribute, .. } | SinkError::TargetUnusable { attribute, .. } => {
+            Some(*attribute)
+        }
+        SinkError::CannotVerify { .. } | SinkError::NewSecretRefused { .. } => Some("verify"),
         SinkError::CredentialUnreadable { .. }
         | SinkError::CredentialMissing { .. }
         | SinkError::NotOAuthCredential { .. } => Some("integration_credential_id"),
@@ -145,5 +157,26 @@ mod tests {
             None
         );
         assert_eq!(diags.errors.len(), 3);
+    }
+
+    #[test]
+    fn nothing_was_changed_is_said_once() {
+        let cases = [
+            (
+                "mount x is unknown",
+                "mount x is unknown. Nothing was changed: fix this before applying.",
+            ),
+            (
+                "it lacks update. Nothing was changed.",
+                "it lacks update. Nothing was changed: fix this before applying.",
+            ),
+            (
+                "it lacks update. Nothing was changed",
+                "it lacks update. Nothing was changed: fix this before applying.",
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(nothing_changed(error), expected);
+        }
     }
 }

@@ -12,6 +12,8 @@ mod provider;
 mod schema;
 mod sink;
 mod sink_credential;
+mod sink_rotated;
 mod sink_state;
+mod sink_target;
 
 pub use provider::GenesysProvider;

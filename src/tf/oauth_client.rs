@@ -388,6 +388,10 @@ impl Resource for OAuthClientResource {
             planned.credential(),
         )?;
         self.register(&planned);
+        if let Value::Value(id) = &planned.id {
+            let state = planned.state.as_ref_option().map(String::as_str);
+            crate::registry::client_states::configured_states().record(id, state);
+        }
         Some((Value::Value(planned), prior_private, vec![]))
     }
 

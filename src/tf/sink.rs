@@ -13,10 +13,13 @@ use time::OffsetDateTime;
 use super::api_clients::ApiClients;
 use super::diag::{attribute_error, sink_error};
 use super::sink_credential as credential;
+use super::sink_rotated::{self as rotated, after_restore};
 use super::sink_state::{
-    client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown, plain_map,
-    rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate, SinkState, ATTRIBUTES,
+    carry_computed, client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown,
+    pair_ids, plain_map, rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate,
+    SinkState, ATTRIBUTES,
 };
+use super::sink_target;
 use crate::plan;
 use crate::plan::pair::Pair;
 use crate::plan::sink::{OnDestroy, Update};
@@ -88,7 +91,7 @@ impl SinkResource {
         };
         diags.error(
             format!("The secret could not be written to {entry}"),
-            format!("{e}. Nothing was changed: fix this before applying."),
+            super::diag::nothing_changed(&e.to_string()),
             AttributePath::new(attribute),
         );
         None
@@ -225,6 +228,36 @@ impl SinkResource {
 }
 
 impl SinkResource {
+    /// The plan of a replacement: attributes that force one changed
+    /// (`replace`), or the client is gone. Returns the paths Terraform
+    /// replaces for.
+    async fn plan_replacement(
+        &self,
+        diags: &mut Diagnostics,
+        planned: &mut SinkState,
+        replace: Vec<AttributePath>,
+    ) -> Option<Vec<AttributePath>> {
+        mark_rotation_unknown(planned);
+        if replace.is_empty() {
+            // The client is gone. Terraform replaces only for a path whose
+            // value changes: the secret's hash, unknown until the new sink
+            // writes one.
+            diags.warning(
+                "The sink's OAuth client no longer exists",
+                format!("OAuth client {} is gone from Genesys Cloud, so the secret at {} can no longer work. The sink is replaced: its entry is removed as on_destroy says, and a new sink is created for client_id.", string(&planned.client_id), string(&planned.id)),
+                AttributePath::new("client_id"),
+            );
+            return Some(vec![AttributePath::new("secret_hash")]);
+        }
+        planned.id = Value::Unknown;
+        // A typo in mount or path must fail here, not after the old entry
+        // is deleted and the secret regenerated.
+        self.check_vault(diags, planned, false).await?;
+        let why = ["the sink is replaced (an attribute that forces replacement changed)".into()];
+        sink_target::check(diags, &self.clients, planned, None, &why).await?;
+        Some(replace)
+    }
+
     /// Runs a rotation and turns its outcome into state and diagnostics.
     /// `prior` is the state an update starts from (`None` on create): what
     /// an update leaves when it fails after the regenerate is recorded
@@ -249,20 +282,11 @@ impl SinkResource {
         credential::warn_unkept(diags, &self.credentials, client_id, wired, kept.as_ref());
         spec.credential = credential::target(wired, kept.as_ref());
         match sink::rotate(&genesys, &vault, &spec, expect).await {
-            Ok(r) => {
-                if let Some(difference) = &r.roles_differ {
-                    diags.warning(
-                        "The sink's two OAuth clients have different roles",
-                        format!("{difference}. Consumers' permissions change at every rotation, as {} alternates between {} and {}: give both clients the same roles in the same divisions.", spec.entry, spec.client_id, string(&planned.standby_client_id)),
-                        AttributePath::new("standby_client_id"),
-                    );
+            Ok(mut r) => {
+                if let Some(out) = after_restore(diags, &spec, prior.as_ref(), &mut r) {
+                    return out;
                 }
-                if let Some(e) = &r.label_error {
-                    diags.root_warning(
-                        "The Vault entry's metadata does not name its client",
-                        format!("The secret of OAuth client {} was written to {}, but its custom metadata could not be updated to say so ({e}). State records it, and the next rotation or metadata change writes the metadata again.", r.client_id, spec.entry),
-                    );
-                }
+                rotated::warnings(diags, &spec, &r);
                 planned.active_client_id = Value::Value(r.client_id);
                 planned.id = Value::Value(spec.entry.to_string());
                 planned.vault_version = Value::Value(r.version.map(|v| v as i64).unwrap_or(0));
@@ -292,31 +316,22 @@ impl SinkResource {
                 }
                 Some((Value::Value(planned), Value::Value(private)))
             }
-            Err(
-                e @ (SinkError::RegenerateUnsettled { .. }
-                | SinkError::WriteAfterRegenerate { .. }
-                | SinkError::LostWrite { .. }),
-            ) => {
-                sink_error(
-                    diags,
-                    "Could not rotate the OAuth client secret into Vault",
-                    &e,
-                );
+            Err(e) => {
+                let summary = "Could not rotate the OAuth client secret into Vault";
+                sink_error(diags, summary, &e);
                 // The secret may have been regenerated without reaching
                 // Vault. On an update, keep the prior state and mark it, so
                 // the next plan repairs the entry even if the config changes
                 // back.
-                let (state, mut private) = prior?;
+                let maybe_dead = matches!(
+                    e,
+                    SinkError::RegenerateUnsettled { .. }
+                        | SinkError::WriteAfterRegenerate { .. }
+                        | SinkError::LostWrite { .. }
+                );
+                let (state, mut private) = prior.filter(|_| maybe_dead)?;
                 private.maybe_dead = true;
                 Some((Value::Value(state), Value::Value(private)))
-            }
-            Err(e) => {
-                sink_error(
-                    diags,
-                    "Could not rotate the OAuth client secret into Vault",
-                    &e,
-                );
-                None
             }
         }
     }
@@ -479,6 +494,7 @@ impl Resource for SinkResource {
         let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
         credential::warn_unkept(diags, &self.credentials, client_id, wired, None);
         self.check_vault(diags, &planned, false).await?;
+        sink_target::check(diags, &self.clients, &planned, None, &[]).await?;
         Some((Value::Value(planned), Value::Null))
     }
 
@@ -500,53 +516,22 @@ impl Resource for SinkResource {
 
         Self::check_clients(diags, &planned)?;
         self.claim(diags, &planned)?;
-        let replace = ATTRIBUTES.replacements(&prior, &planned);
-        if !replace.is_empty() {
-            mark_rotation_unknown(&mut planned);
-            planned.id = Value::Unknown;
-            // A typo in mount or path must fail here, not after the old
-            // entry is deleted and the secret regenerated.
-            self.check_vault(diags, &planned, false).await?;
-            return Some((Value::Value(planned), prior_private, replace));
+        let mut replace = ATTRIBUTES.replacements(&prior, &planned);
+        if plan::pair::same_pair(pair_ids(&prior), pair_ids(&planned)) {
+            replace.retain(|path| *path != AttributePath::new("client_id"));
         }
-        if private.client_gone {
-            // Terraform replaces only for a path whose value changes: the
-            // secret's hash, unknown until the new sink writes one.
-            mark_rotation_unknown(&mut planned);
-            diags.warning(
-                "The sink's OAuth client no longer exists",
-                format!("OAuth client {} is gone from Genesys Cloud, so the secret at {} can no longer work. The sink is replaced: its entry is removed as on_destroy says, and a new sink is created for client_id.", string(&planned.client_id), string(&planned.id)),
-                AttributePath::new("client_id"),
-            );
-            return Some((
-                Value::Value(planned),
-                prior_private,
-                vec![AttributePath::new("secret_hash")],
-            ));
+        if !replace.is_empty() || private.client_gone {
+            let replace = self.plan_replacement(diags, &mut planned, replace).await?;
+            return Some((Value::Value(planned), prior_private, replace));
         }
 
         // Carry the computed values, then let the rules decide.
-        planned.id = prior.id.clone();
-        planned.vault_version = prior.vault_version;
-        planned.secret_hash = prior.secret_hash.clone();
-        planned.rotated_at = prior.rotated_at.clone();
-        planned.verified_at = prior.verified_at.clone();
-        planned.active_client_id = prior.active_client_id.clone();
-        planned.rotate_after = rotate_after_of(&planned);
+        carry_computed(&mut planned, &prior);
 
         // A standby the plan does not know yet cannot be assumed to keep
         // the client in Vault.
-        let pair = Pair::new(
-            planned
-                .client_id
-                .as_ref_option()
-                .map(String::as_str)
-                .unwrap_or_default(),
-            planned
-                .standby_client_id
-                .as_ref_option()
-                .map(String::as_str),
-        );
+        let (client_id, standby) = pair_ids(&planned);
+        let pair = Pair::new(client_id.unwrap_or_default(), standby);
         let (client_id, wired) = (&planned.client_id, &planned.integration_credential_id);
         let kept = private.credential.as_ref();
         let remake = credential::plan(diags, &self.credentials, client_id, wired, kept);
@@ -571,6 +556,8 @@ impl Resource for SinkResource {
         }
         match update {
             Update::Rotate { reasons, repair } => {
+                let active = prior.active_client_id.as_ref_option().map(String::as_str);
+                sink_target::check(diags, &self.clients, &planned, active, &reasons).await?;
                 mark_rotation_unknown(&mut planned);
                 if repair && vault_drifted {
                     diags.warning(
@@ -652,7 +639,11 @@ impl Resource for SinkResource {
                     return None;
                 }
             }
-        } else if !same_map(&prior.custom_metadata, &planned.custom_metadata) {
+        } else if !same_map(&prior.custom_metadata, &planned.custom_metadata)
+            || prior.client_id != planned.client_id
+        {
+            // New labels, or the same pair with its ids swapped: the
+            // ownership mark names the new client_id.
             let active = spec.pair().active(&[spec.active_client_id.as_deref()]);
             if let Err(e) = sink::label(&vault, &spec, active).await {
                 diags.root_error("Could not update the Vault entry's metadata", e.to_string());

@@ -244,6 +244,26 @@ pub(super) fn key_name_errors(c: &SinkState) -> Vec<crate::attribute_error::Attr
 }
 
 /// Empty and absent maps mean the same.
+/// An update's plan keeps what the last apply computed (the rules then
+/// decide what changes).
+pub(super) fn carry_computed(planned: &mut SinkState, prior: &SinkState) {
+    planned.id = prior.id.clone();
+    planned.vault_version = prior.vault_version;
+    planned.secret_hash = prior.secret_hash.clone();
+    planned.rotated_at = prior.rotated_at.clone();
+    planned.verified_at = prior.verified_at.clone();
+    planned.active_client_id = prior.active_client_id.clone();
+    planned.rotate_after = rotate_after_of(planned);
+}
+
+/// The sink's (`client_id`, `standby_client_id`), known values only.
+pub(super) fn pair_ids(s: &SinkState) -> (Option<&str>, Option<&str>) {
+    (
+        s.client_id.as_ref_option().map(String::as_str),
+        s.standby_client_id.as_ref_option().map(String::as_str),
+    )
+}
+
 pub(super) fn same_map(a: &StringMap, b: &StringMap) -> bool {
     plain_map(a) == plain_map(b) && a.is_unknown() == b.is_unknown()
 }
@@ -283,7 +303,7 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
     let map = || AttributeType::Map(Box::new(AttributeType::String));
     Attrs::new(vec![
         Attr::new("id", Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
-        Attr::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept.")
+        Attr::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept. Changing it replaces the sink, except when it is swapped with `standby_client_id` (the same two clients: nothing is regenerated).")
             .replaces(|s: &SinkState| &s.client_id),
         Attr::new("standby_client_id", Str, Optional, "Id of a second OAuth client, equivalent to `client_id` (the same roles in the same divisions), for rotation without downtime: every rotation (create, `rotation_period`, `rotation_triggers`, a drift repair) regenerates the one of the two whose credentials are not in Vault and writes its id and new secret, leaving the other alone, so credentials read before a rotation keep working until the rotation after it. Both must be `CLIENT-CREDENTIALS` clients, and `client_id_key` must not be empty. Changing or removing it rotates nothing while `client_id` is active (the next rotation writes the new standby); when the standby is the active client, the plan rotates to `client_id` and leaves the old standby's secret alone. See the guide \"Rotating without downtime\"."),
         Attr::new("mount", Str, Required, "KV mount (v1 or v2), e.g. `secret`.")
@@ -302,7 +322,7 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
         Attr::new("custom_metadata", map(), Optional, "KV v2 custom metadata added to the entry (the provider adds `managed-by`, `genesys-client-id` (the sink's `client_id`), `genesys-active-client-id` and, in Terraform Cloud runs, the workspace and run id)."),
         Attr::new("rotation_period", Str, Optional, "Rotate when this long has passed since the last rotation, e.g. `2160h` or `90d`. The rotation happens at the first apply after `rotate_after`."),
         Attr::new("rotation_triggers", map(), Optional, "Arbitrary values; any change rotates the secret (like the random provider's `keepers`)."),
-        Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client).")
+        Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client). With a `standby_client_id`, the new secret is also exchanged before it is written (a refused one is not written), and when the credentials read back after the write are refused, the other client's, which the entry held before, are written back.")
             .default(|s: &mut SinkState| &mut s.verify, true),
         Attr::new("verify_on_read", Bool, OptionalComputed, "On every refresh, exchange the credentials stored in Vault; a rejection means the secret was reset outside Terraform, and the plan repairs it.")
             .default(|s: &mut SinkState| &mut s.verify_on_read, false),

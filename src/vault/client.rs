@@ -76,6 +76,15 @@ impl KvData {
     pub fn value(&self, key: &str) -> Option<&Secret> {
         self.values.get(key)
     }
+
+    /// The values as a write takes them (each kept secret), to write
+    /// them again unchanged.
+    pub fn into_write(self) -> BTreeMap<String, KvValue> {
+        self.values
+            .into_iter()
+            .map(|(k, v)| (k, KvValue::Secret(v)))
+            .collect()
+    }
 }
 
 /// What reading an entry's version found.

@@ -21,6 +21,7 @@ mod proxy;
 mod shared_credential;
 mod sink_credential;
 mod standby;
+mod standby_moves;
 mod vault;
 mod vault_auth;
 mod vault_secret;

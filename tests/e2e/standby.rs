@@ -14,12 +14,12 @@ use crate::harness::{
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 use crate::vault_secret::setup;
 
-const SINK: &str = "genesyscloud_oauth_client_vault_secret.ci";
-const PATH: &str = "genesys/oauth/ci";
+pub(crate) const SINK: &str = "genesyscloud_oauth_client_vault_secret.ci";
+pub(crate) const PATH: &str = "genesys/oauth/ci";
 
 /// A client-credentials client named `name` with these `roles` blocks
 /// (`grant` replaces the grant type line when not empty).
-fn client(name: &str, grant: &str, roles: &str) -> String {
+pub(crate) fn client(name: &str, grant: &str, roles: &str) -> String {
     let grant = if grant.is_empty() {
         "authorized_grant_type = \"CLIENT-CREDENTIALS\"".to_string()
     } else {
@@ -30,11 +30,12 @@ fn client(name: &str, grant: &str, roles: &str) -> String {
     )
 }
 
-const ADMIN_ROLE: &str = "roles {\n    role_id     = \"role-admin\"\n    division_id = \"*\"\n  }";
+pub(crate) const ADMIN_ROLE: &str =
+    "roles {\n    role_id     = \"role-admin\"\n    division_id = \"*\"\n  }";
 
 /// Three equivalent clients (blue, green, spare) and the sink keeping blue,
 /// with `sink` added to its block (e.g. the standby).
-fn config(sink: &str) -> String {
+pub(crate) fn config(sink: &str) -> String {
     format!(
         "{}{}{}
 resource \"genesyscloud_oauth_client_vault_secret\" \"ci\" {{
@@ -51,13 +52,13 @@ resource \"genesyscloud_oauth_client_vault_secret\" \"ci\" {{
 }
 
 /// The sink with green as its standby, and these rotation triggers.
-fn pair(trigger: u32, more: &str) -> String {
+pub(crate) fn pair(trigger: u32, more: &str) -> String {
     config(&format!(
         "standby_client_id = genesyscloud_oauth_client.green.client_id\n  rotation_triggers = {{ n = \"{trigger}\" }}\n  {more}"
     ))
 }
 
-fn id_of(tf: &Tf, name: &str) -> String {
+pub(crate) fn id_of(tf: &Tf, name: &str) -> String {
     values(
         &tf.state_json(),
         &format!("genesyscloud_oauth_client.{name}"),
@@ -68,18 +69,18 @@ fn id_of(tf: &Tf, name: &str) -> String {
 }
 
 /// What a consumer reads from Vault: (client id, secret).
-fn read(bao: &Bao) -> (String, String) {
+pub(crate) fn read(bao: &Bao) -> (String, String) {
     let data = bao.kv_data("secret", PATH);
     let field = |k: &str| data[k].as_str().unwrap_or_default().to_string();
     (field("client_id"), field("client_secret"))
 }
 
-fn works(emu: &Emulator, (id, secret): &(String, String)) -> bool {
+pub(crate) fn works(emu: &Emulator, (id, secret): &(String, String)) -> bool {
     token_works(&emu.base_url(), id, secret)
 }
 
 /// The client the entry's metadata and the state name as active.
-fn active(tf: &Tf, bao: &Bao) -> (String, String) {
+pub(crate) fn active(tf: &Tf, bao: &Bao) -> (String, String) {
     let md = bao.kv_metadata("secret", PATH);
     let state = tf.state_json();
     let recorded = md["custom_metadata"]["genesys-active-client-id"]
@@ -94,7 +95,7 @@ fn active(tf: &Tf, bao: &Bao) -> (String, String) {
 }
 
 /// Regenerates seen by the emulator (`POST …/{id}/secret`).
-fn regenerates(emu: &Emulator) -> usize {
+pub(crate) fn regenerates(emu: &Emulator) -> usize {
     emu.request_count("POST", "/api/v2/oauth/clients/")
 }
 
@@ -391,6 +392,18 @@ fn pair_mistakes_are_refused_before_any_regenerate_and_unequal_roles_warn() {
         "{out}"
     );
     assert!(works(&emu, &read(&bao)));
+
+    // Once both clients exist, the plan of a rotation says it too.
+    let rotate = other_roles.replace(
+        "standby_client_id = genesyscloud_oauth_client.reader.client_id",
+        "standby_client_id = genesyscloud_oauth_client.reader.client_id\n  rotation_triggers = { n = \"2\" }",
+    );
+    tf.write_config(&rotate);
+    let out = flat(&text(&tf.run(&["plan", "-no-color"])));
+    assert!(
+        out.contains("different roles") && out.contains("role role-reader in division *"),
+        "{out}"
+    );
 }
 
 #[test]

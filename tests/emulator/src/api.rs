@@ -267,7 +267,11 @@ fn token(shared: &Shared, headers: &HeaderMap, body: &[u8], correlation: &str) -
     let mut inner = shared.lock();
     inner.expire();
     let admin = id == shared.config.admin_client_id && secret == shared.config.admin_client_secret;
-    let client = inner.clients.get(&id).is_some_and(|c| c.accepts(&secret));
+    let mut client = inner.clients.get(&id).is_some_and(|c| c.accepts(&secret));
+    if let Some(left) = inner.refused.get_mut(&id).filter(|_| client) {
+        client = *left > 0;
+        *left = left.saturating_sub(1);
+    }
     if !admin && !client {
         return reply(
             StatusCode::UNAUTHORIZED,

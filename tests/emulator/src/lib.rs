@@ -232,6 +232,33 @@ impl Emulator {
         self.shared.lock().regenerate(id)
     }
 
+    /// Sets a client's state (`active`, `inactive`, `disabled`) behind
+    /// Terraform's back. False when unknown.
+    pub fn set_client_state(&self, id: &str, state: &str) -> bool {
+        match self.shared.lock().clients.get_mut(id) {
+            Some(client) => {
+                client.state = state.to_string();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Makes the token endpoint refuse a client's credentials, whatever
+    /// its secret and state, once it has accepted them `accept_first` more
+    /// times: credentials that stop working with nothing to show why.
+    pub fn refuse_tokens(&self, id: &str, accept_first: u32) {
+        self.shared
+            .lock()
+            .refused
+            .insert(id.to_string(), accept_first);
+    }
+
+    /// Ends [`Emulator::refuse_tokens`] for a client.
+    pub fn accept_tokens(&self, id: &str) {
+        self.shared.lock().refused.remove(id);
+    }
+
     /// Sets how roles sent without a division are answered from now on
     /// (see [`DivisionEcho`]).
     pub fn set_division_echo(&self, echo: DivisionEcho) {

@@ -161,6 +161,10 @@ pub(crate) struct Inner {
     pub consistency_window: std::time::Duration,
     /// Integration credentials.
     pub credentials: Credentials,
+    /// Clients whose credentials the token endpoint refuses, whatever the
+    /// secret, once it has accepted them this many more times (a test
+    /// hook: credentials that stop working with nothing to show why).
+    pub refused: HashMap<String, u32>,
 }
 
 /// A request path with the client or credential id replaced by `{id}`,
