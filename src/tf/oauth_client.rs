@@ -695,7 +695,12 @@ impl Resource for OAuthClientResource {
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        credential::destroy(&genesys, diags, &prior.integration_credential_id).await?;
+        let (name, wired) = (
+            &prior.integration_credential_name,
+            &prior.integration_credential_id,
+        );
+        let own = credential::to_delete(&self.credentials, &id, name, wired);
+        credential::destroy(&genesys, diags, &own).await?;
         match genesys.delete_client(&id, &request_from(&prior)).await {
             Ok(()) => Some(()),
             Err(e) => {

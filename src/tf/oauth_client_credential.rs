@@ -182,6 +182,25 @@ pub async fn destroy(
     }
 }
 
+/// The credential a destroy of client `client_id` deletes: the one in its
+/// state (`id`), else one its sink, destroyed just before, handed over
+/// with this client's credential name (`name`)
+/// (`plan::integration_credential::to_delete`).
+pub fn to_delete(
+    registry: &IntegrationCredentials,
+    client_id: &str,
+    name: &Value<String>,
+    id: &Value<String>,
+) -> Value<String> {
+    let handed = registry.handed_over(client_id);
+    plan::integration_credential::to_delete(
+        id.as_ref_option().map(String::as_str),
+        name.as_ref_option().map(String::as_str),
+        handed.as_ref().map(|h| (h.id.as_str(), h.name.as_str())),
+    )
+    .map_or(Value::Null, Value::Value)
+}
+
 /// Records, for the sinks planned in this process, the credential of the
 /// client `client_id` once both are known (a null id: it has none).
 pub fn register(registry: &IntegrationCredentials, client_id: &Value<String>, id: &Value<String>) {
