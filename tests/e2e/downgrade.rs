@@ -216,6 +216,11 @@ fn a_downgrade_round_trip_keeps_the_active_client_and_the_credential() {
         "integration_credential_id",
     );
     assert!(credential.is_string(), "{credential}");
+    assert_eq!(
+        bao.kv_metadata("secret", PATH)["custom_metadata"]["genesys-integration-credential-id"],
+        credential,
+        "the entry names the credential its sink keeps"
+    );
     let consumer = Consumer::start(&bao.addr, "secret", PATH, &emu.base_url());
     let before = regenerates(&emu);
 
