@@ -199,6 +199,34 @@ fn credential_holds(emu: &Emulator) -> (String, String) {
     (field("clientId"), field("clientSecret"))
 }
 
+/// The sink took the credential back (`credential`, holding what Vault
+/// holds, `in_vault`), and the plan and apply (`logs`) warned truthfully.
+fn assert_taken_back(
+    tf: &Tf,
+    emu: &Emulator,
+    credential: Option<&str>,
+    logs: &str,
+    in_vault: &(String, String),
+) {
+    let credential = credential.expect("credential id");
+    assert_eq!(
+        state_value(tf, SINK, "integration_credential_id"),
+        credential
+    );
+    let warning = format!("No integration credential \"{CREDENTIAL}\" is recorded for this client");
+    assert!(
+        logs.contains(&warning) && logs.contains("finds it again from its Vault entry's record"),
+        "{logs}"
+    );
+    assert!(!logs.contains("deleted outside Terraform"), "{logs}");
+    assert!(!logs.contains("is not kept current"), "{logs}");
+    assert_eq!(
+        &credential_holds(emu),
+        in_vault,
+        "the credential holds what Vault holds"
+    );
+}
+
 #[test]
 fn a_downgrade_round_trip_keeps_the_active_client_and_the_credential() {
     let (emu, bao, mut tf) = setup();
@@ -252,24 +280,8 @@ fn a_downgrade_round_trip_keeps_the_active_client_and_the_credential() {
     // states; the sink's Vault entry still names it, so the sink took it
     // back at refresh, and nothing was synced or regenerated. The client's
     // warning says so truthfully (none is taken by its name).
-    let credential = credential.as_str().expect("credential id");
-    assert_eq!(
-        state_value(&tf, SINK, "integration_credential_id"),
-        credential
-    );
     let logs = flat(&format!("{}{}", text(&plan), text(&apply)));
-    let warning = format!("No integration credential \"{CREDENTIAL}\" is recorded for this client");
-    assert!(
-        logs.contains(&warning) && logs.contains("finds it again from its Vault entry's record"),
-        "{logs}"
-    );
-    assert!(!logs.contains("deleted outside Terraform"), "{logs}");
-    assert!(!logs.contains("is not kept current"), "{logs}");
-    assert_eq!(
-        credential_holds(&emu),
-        on_green,
-        "the credential holds what Vault holds"
-    );
+    assert_taken_back(&tf, &emu, credential.as_str(), &logs, &on_green);
     tf.assert_no_changes();
 
     // The next rotation regenerates blue, the client not in Vault.
