@@ -26,8 +26,9 @@ use time::OffsetDateTime;
 
 use crate::attribute_error::AttributeError;
 use crate::genesys::{GenesysClient, GenesysError};
-use crate::plan::integration_credential::OwnCredential;
+use crate::plan::integration_credential::{to_delete, OwnCredential};
 use crate::plan::oauth_client::{self as rules, ClientFields};
+use crate::registry::credentials::Handed;
 
 /// A Genesys call that failed, with what it was for (the diagnostic's
 /// summary).
@@ -183,13 +184,22 @@ pub async fn update(
     Ok(Applied { state, notes })
 }
 
-/// Deletes client `id` and, first, the credential recorded in `prior`.
+/// Deletes client `id` and, first, its credential: the one recorded in
+/// `prior`, else the one its sink, destroyed just before, found again and
+/// handed over (`handed`) under this client's credential name
+/// (`plan::integration_credential::to_delete`).
 pub async fn delete(
     genesys: &GenesysClient,
     id: &str,
     prior: &ClientFields,
+    handed: Option<&Handed>,
 ) -> Result<(), Failure> {
-    credential::delete(genesys, prior.integration_credential_id.as_deref()).await?;
+    let own = to_delete(
+        prior.integration_credential_id.as_deref(),
+        prior.integration_credential_name.as_deref(),
+        handed.map(|h| (h.id.as_str(), h.name.as_str())),
+    );
+    credential::delete(genesys, own.as_deref()).await?;
     genesys
         .delete_client(id, &rules::request(prior))
         .await

@@ -32,10 +32,16 @@
 //! [`OwnCredential`], in the client's private state; that record, for the
 //! same client id, is how a lost `integration_credential_id` is found
 //! again. A release from before credentials (2bc4506) drops both on
-//! refresh (its client has no private state), so after such a round trip
-//! the credential is recorded again only by importing the client as
-//! `<client id>:<credential id>`, as the warning says
-//! (tests/e2e/downgrade.rs). A credential deleted
+//! refresh (its client has no private state). What survives it is the
+//! record in the Vault entry of a sink keeping the credential current: its
+//! custom metadata names the credential (`genesys-integration-credential-id`)
+//! beside the mark naming the client (`genesys-client-id`), both written by
+//! this provider. That sink takes the credential back at its refresh
+//! (`crate::plan::sink_credential::recover`), keeps it current at every
+//! rotation, and hands it to this client when it is destroyed, just before
+//! the client ([`to_delete`]: only one of this client's name). The client's
+//! own state learns it again only by an import as
+//! `<client id>:<credential id>` (tests/e2e/downgrade.rs). A credential deleted
 //! outside Terraform keeps its id in state (for the client's sink, which
 //! makes a new one under its name and keeps that one current) and is
 //! never replaced by one found by its name; destroy deletes only the
@@ -147,8 +153,11 @@ pub fn no_credential(name: &str) -> AttributeError {
          release that did not know credentials. A credential of this name may still exist, \
          but Genesys Cloud does not say whose id and secret a credential holds (another \
          client's may have the same name), so none is taken for this client's by its name. \
-         To manage one that is this client's, import the client as \
-         <client id>:<credential id> (terraform state rm first) and set \
+         A genesyscloud_oauth_client_vault_secret that kept this client's credential \
+         current finds it again from its Vault entry's record \
+         (genesys-integration-credential-id), keeps it current at every rotation and \
+         has it deleted with this client. To record it on this client too, import the \
+         client as <client id>:<credential id> (terraform state rm first) and set \
          integration_credential_id on its sink. To make a new one, replace the client \
          (terraform apply -replace on this resource).",
     )
@@ -191,6 +200,23 @@ pub fn deleted(label: &str, same_name: usize) -> String {
          such a sink, replace the client (terraform apply -replace) to get a new credential, \
          or remove integration_credential_name."
     )
+}
+
+/// The credential a client's destroy deletes: the one in state
+/// (`state_id`), else one its sink handed over (`handed`: id and name,
+/// found again from the sink's own Vault entry) when it has this client's
+/// credential name (`name`). Nothing else: a credential is never deleted
+/// because of its name alone.
+pub fn to_delete(
+    state_id: Option<&str>,
+    name: Option<&str>,
+    handed: Option<(&str, &str)>,
+) -> Option<String> {
+    if let Some(id) = state_id {
+        return Some(id.to_string());
+    }
+    let (id, handed_name) = handed?;
+    (name? == handed_name).then(|| id.to_string())
 }
 
 /// Splits an import id, `<client id>` or `<client id>:<credential id>`.
@@ -267,6 +293,26 @@ mod tests {
         assert!(e.detail.contains("OAuth client c9") && e.detail.contains("its own name"));
         assert!(deleted("\"n\" (k1)", 1).contains("not taken for this client's"));
         assert!(!deleted("\"n\" (k1)", 0).contains("same name exist"));
+    }
+
+    #[test]
+    fn destroy_deletes_the_recorded_credential_or_the_one_its_sink_found_again() {
+        // (state id, name, handed over) -> deleted
+        let table = [
+            (Some("k1"), Some("n"), None, Some("k1")),
+            (Some("k1"), Some("n"), Some(("k2", "n")), Some("k1")),
+            (None, Some("n"), Some(("k2", "n")), Some("k2")),
+            (None, Some("n"), Some(("k2", "other")), None),
+            (None, None, Some(("k2", "n")), None),
+            (None, Some("n"), None, None),
+        ];
+        for (state, name, handed, want) in table {
+            assert_eq!(
+                to_delete(state, name, handed).as_deref(),
+                want,
+                "{state:?} {name:?} {handed:?}"
+            );
+        }
     }
 
     #[test]

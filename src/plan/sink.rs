@@ -19,6 +19,10 @@ pub const CLIENT_ID_KEY: &str = "genesys-client-id";
 /// `custom_metadata` key holding the OAuth client whose credentials the
 /// entry holds (`client_id`, or with a standby, whichever was written last).
 pub const ACTIVE_CLIENT_ID_KEY: &str = "genesys-active-client-id";
+/// `custom_metadata` key holding the integration credential the sink keeps
+/// current (`integration_credential_id`): the record that survives a state
+/// that lost it (`crate::plan::sink_credential::recover`).
+pub const CREDENTIAL_ID_KEY: &str = "genesys-integration-credential-id";
 /// Terraform Cloud run variables recorded in the custom metadata, and
 /// their keys.
 pub const TFC_KEYS: [(&str, &str); 3] = [
@@ -29,9 +33,14 @@ pub const TFC_KEYS: [(&str, &str); 3] = [
 
 /// Every custom metadata key the provider may write itself.
 pub fn reserved_metadata_keys() -> impl Iterator<Item = &'static str> {
-    [MANAGED_BY_KEY, CLIENT_ID_KEY, ACTIVE_CLIENT_ID_KEY]
-        .into_iter()
-        .chain(TFC_KEYS.iter().map(|(_, key)| *key))
+    [
+        MANAGED_BY_KEY,
+        CLIENT_ID_KEY,
+        ACTIVE_CLIENT_ID_KEY,
+        CREDENTIAL_ID_KEY,
+    ]
+    .into_iter()
+    .chain(TFC_KEYS.iter().map(|(_, key)| *key))
 }
 
 /// What destroying the sink does to the Vault entry.
@@ -301,6 +310,30 @@ pub fn custom_metadata(
     out
 }
 
+/// Adds to custom metadata `md` the integration credential the sink keeps
+/// current, when it keeps one.
+pub fn record_credential(md: &mut BTreeMap<String, String>, credential: Option<&str>) {
+    if let Some(id) = credential {
+        md.insert(CREDENTIAL_ID_KEY.into(), id.into());
+    }
+}
+
+/// The integration credential an entry this provider wrote for client
+/// `client_id` names as the one its sink keeps current; `None` for an
+/// entry without the mark, or marked for another client.
+pub fn credential_of<'a>(
+    custom_metadata: &'a BTreeMap<String, String>,
+    client_id: &str,
+) -> Option<&'a str> {
+    if !owned_by(custom_metadata, client_id) {
+        return None;
+    }
+    custom_metadata
+        .get(CREDENTIAL_ID_KEY)
+        .map(String::as_str)
+        .filter(|id| !id.trim().is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +503,22 @@ mod tests {
         let pair = custom_metadata(&user, "c1", Some("c2"), &env);
         assert!(owned_by(&pair, "c1"), "the mark stays the sink's client");
         assert_eq!(active_of(&pair), Some("c2"));
+    }
+
+    #[test]
+    fn the_kept_credential_is_read_back_only_from_the_clients_own_entry() {
+        let env = |_: &str| None;
+        let mut md = custom_metadata(&BTreeMap::new(), "c1", Some("c2"), &env);
+        assert_eq!(credential_of(&md, "c1"), None, "none recorded");
+        record_credential(&mut md, None);
+        assert_eq!(credential_of(&md, "c1"), None);
+        record_credential(&mut md, Some("k1"));
+        assert_eq!(credential_of(&md, "c1"), Some("k1"));
+        assert_eq!(credential_of(&md, "c2"), None, "the mark is c1's");
+        let unmarked: BTreeMap<String, String> =
+            [(CREDENTIAL_ID_KEY.to_string(), "k1".to_string())].into();
+        assert_eq!(credential_of(&unmarked, "c1"), None, "not written here");
+        assert!(reserved_metadata_keys().any(|k| k == CREDENTIAL_ID_KEY));
     }
 
     #[test]

@@ -19,11 +19,31 @@
 //! - a sink never writes into a credential recorded as another client's
 //!   ([`foreign`]): a credential holds one client's id and secret;
 //! - a sink whose client has a credential it does not keep current is
-//!   warned ([`unkept`]): the credential goes stale at its first rotation.
+//!   warned ([`unkept`]): the credential goes stale at its first rotation;
+//! - a credential the sink kept current is found again when state lost it
+//!   ([`recover`]), and only from the provider's own record: every write
+//!   of the entry's custom metadata names the credential the sink keeps
+//!   (`genesys-integration-credential-id`, beside the `genesys-client-id`
+//!   mark). A release from before credentials drops the sink's
+//!   `integration_credential_id` and private state on refresh, but not the
+//!   entry's metadata. That id is certain to be the one this sink kept
+//!   current for its client: the provider wrote it itself, into an entry it
+//!   marked as this client's, as the credential it had just written (or was
+//!   about to write) this client's id and secret into. A name is never
+//!   used (Genesys Cloud does not say whose a credential is). It is taken
+//!   as current: a rotation by an older release rewrites the metadata
+//!   without the record, so a record still there has missed no rotation
+//!   (the one case left: this release's last write into it failed and
+//!   state was lost after that; the next rotation writes it again). The sink
+//!   keeps a recovered credential while the configured id is null, as the
+//!   client's attribute is after such a refresh ([`planned_id`]), and hands
+//!   it to its client's destroy (`crate::plan::credentials`).
 
 use serde::{Deserialize, Serialize};
 
-use super::sink::Repair;
+use std::collections::BTreeMap;
+
+use super::sink::{credential_of, Repair};
 use crate::attribute_error::AttributeError;
 
 /// The sink's attribute naming the credential.
@@ -46,6 +66,10 @@ pub struct Kept {
     /// The last refresh found it deleted.
     #[serde(default)]
     pub gone: bool,
+    /// Found again from the entry's record after state lost it
+    /// ([`recover`]): kept while the configured id is null.
+    #[serde(default)]
+    pub recovered: bool,
 }
 
 impl Kept {
@@ -54,6 +78,51 @@ impl Kept {
     pub fn stands_for(&self, input: &str) -> bool {
         self.wired == input || self.id == input
     }
+}
+
+/// The credential to take again as the one this sink keeps current for
+/// client `client_id`: the one the entry's custom metadata names
+/// (`metadata`), when neither state (`state_id`) nor private state
+/// (`kept`) knows one and the entry carries this client's mark. The
+/// caller still checks that it exists in Genesys Cloud.
+pub fn recover(
+    client_id: &str,
+    state_id: Option<&str>,
+    kept: Option<&Kept>,
+    metadata: &BTreeMap<String, String>,
+) -> Option<String> {
+    if state_id.is_some() || kept.is_some() {
+        return None;
+    }
+    credential_of(metadata, client_id).map(str::to_string)
+}
+
+/// The credential a recovered id stands for, as private state keeps it.
+pub fn recovered(id: &str, name: &str) -> Kept {
+    Kept {
+        wired: id.to_string(),
+        id: id.to_string(),
+        name: name.to_string(),
+        current: true,
+        gone: false,
+        recovered: true,
+    }
+}
+
+/// The planned `integration_credential_id` when the configured value is
+/// known (`config`): the configured id, else the id in state (`prior`)
+/// while it is a credential recovered from the entry's record.
+pub fn planned_id(
+    config: Option<&str>,
+    prior: Option<&str>,
+    kept: Option<&Kept>,
+) -> Option<String> {
+    if let Some(id) = config {
+        return Some(id.to_string());
+    }
+    let prior = prior?;
+    kept.filter(|k| k.recovered && k.stands_for(prior))
+        .map(|_| prior.to_string())
 }
 
 /// Where a rotation or a sync writes the secret.
@@ -251,6 +320,77 @@ mod tests {
             name: "actions".into(),
             current,
             gone,
+            recovered: false,
+        }
+    }
+
+    type Md = BTreeMap<String, String>;
+
+    #[test]
+    fn a_lost_credential_is_found_again_only_from_the_clients_own_entry() {
+        use super::super::sink::{
+            owned_by, CLIENT_ID_KEY, CREDENTIAL_ID_KEY, MANAGED_BY_KEY, MANAGED_BY_VALUE,
+        };
+        let entry = |owner: &str, credential: Option<&str>| {
+            let mut md: BTreeMap<String, String> = [
+                (MANAGED_BY_KEY.to_string(), MANAGED_BY_VALUE.to_string()),
+                (CLIENT_ID_KEY.to_string(), owner.to_string()),
+            ]
+            .into();
+            if let Some(id) = credential {
+                md.insert(CREDENTIAL_ID_KEY.to_string(), id.to_string());
+            }
+            assert!(owned_by(&md, owner));
+            md
+        };
+        let named = entry("c1", Some("k1"));
+        let known = kept("k1", "k1", true, false);
+        // (state id, private record, entry) -> found again
+        type Row<'a> = (Option<&'a str>, Option<&'a Kept>, &'a Md, Option<&'a str>);
+        let table: [Row; 6] = [
+            (None, None, &named, Some("k1")),
+            (Some("k1"), None, &named, None),
+            (None, Some(&known), &named, None),
+            (None, None, &entry("c1", None), None),
+            (None, None, &entry("c2", Some("k1")), None),
+            (None, None, &BTreeMap::new(), None),
+        ];
+        for (state, private, md, want) in table {
+            assert_eq!(
+                recover("c1", state, private, md).as_deref(),
+                want,
+                "{state:?} {private:?} {md:?}"
+            );
+        }
+        let k = recovered("k1", "actions");
+        assert!(k.recovered && k.current && !k.gone && k.stands_for("k1"));
+    }
+
+    #[test]
+    fn a_recovered_credential_is_kept_while_the_configured_id_is_null() {
+        let found = recovered("k1", "actions");
+        let known = kept("k1", "k1", true, false);
+        // (configured, in state, private record) -> planned
+        type Row<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a Kept>,
+            Option<&'a str>,
+        );
+        let table: [Row; 6] = [
+            (Some("k2"), Some("k1"), Some(&found), Some("k2")),
+            (Some("k1"), None, None, Some("k1")),
+            (None, Some("k1"), Some(&found), Some("k1")),
+            (None, Some("k1"), Some(&known), None),
+            (None, Some("k9"), Some(&found), None),
+            (None, None, Some(&found), None),
+        ];
+        for (config, prior, k, want) in table {
+            assert_eq!(
+                planned_id(config, prior, k).as_deref(),
+                want,
+                "{config:?} {prior:?} {k:?}"
+            );
         }
     }
 

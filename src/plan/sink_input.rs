@@ -156,7 +156,7 @@ mod tests {
             (0..60).map(|i| (format!("k{i}"), "v".into())).collect();
         let errors = check_custom_metadata(&many);
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].summary.contains("at most 58"));
+        assert!(errors[0].summary.contains("at most 57"));
         let long: BTreeMap<String, String> = [
             ("k".repeat(129), "v".to_string()),
             ("ok".to_string(), "v".repeat(513)),

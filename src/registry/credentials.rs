@@ -12,6 +12,12 @@
 //! as `claims.rs` refuses two sinks for one client), and a sink may write
 //! only into a credential that is not recorded as another client's
 //! ([`IntegrationCredentials::owner`]).
+//!
+//! A sink that found its client's credential again from its Vault entry's
+//! record (`crate::plan::sink_credential::recover`), after an older
+//! release dropped it from both states, hands it over when it is destroyed
+//! ([`IntegrationCredentials::hand_over`]): Terraform destroys the sink
+//! before its client, whose destroy then deletes it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -22,6 +28,16 @@ use std::sync::Mutex;
 pub struct IntegrationCredentials {
     by_client: Mutex<HashMap<String, String>>,
     names: Mutex<HashMap<String, Vec<Claimant>>>,
+    handed_over: Mutex<HashMap<String, Handed>>,
+}
+
+/// A credential a sink handed over to its client: its id and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handed {
+    /// The credential's id.
+    pub id: String,
+    /// Its name, as the sink last read it.
+    pub name: String,
 }
 
 /// A `genesyscloud_oauth_client` planning a credential name. Terraform
@@ -84,6 +100,24 @@ impl IntegrationCredentials {
             .map(|(client, _)| client.clone())
     }
 
+    /// Hands credential `handed`, which a sink kept current for `client_id`
+    /// and found again from its entry's record, over to the client.
+    pub fn hand_over(&self, client_id: &str, handed: Handed) {
+        self.handed_over
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(client_id.to_string(), handed);
+    }
+
+    /// The credential a sink handed over to `client_id`, if any.
+    pub fn handed_over(&self, client_id: &str) -> Option<Handed> {
+        self.handed_over
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(client_id)
+            .cloned()
+    }
+
     /// The credential recorded for `client_id`.
     pub fn of(&self, client_id: &str) -> Option<String> {
         self.by_client
@@ -111,6 +145,14 @@ mod tests {
         assert_eq!(registry.of("c2").as_deref(), Some("k3"));
         assert_eq!(registry.owner("k3").as_deref(), Some("c2"));
         assert_eq!(registry.owner("k2"), None, "forgotten");
+        let handed = Handed {
+            id: "k7".into(),
+            name: "n".into(),
+        };
+        registry.hand_over("c1", handed.clone());
+        assert_eq!(registry.handed_over("c1"), Some(handed));
+        assert_eq!(registry.handed_over("c2"), None);
+        assert_eq!(registry.of("c1"), None, "not the client's own record");
     }
 
     fn claimant(client_id: Option<&str>, fingerprint: u64) -> Claimant {

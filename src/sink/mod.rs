@@ -330,7 +330,8 @@ async fn verify_or_restore(
 }
 
 /// Writes the entry's custom metadata (KV v2 only; no new version), naming
-/// `active` as the client whose credentials the entry holds when known.
+/// `active` as the client whose credentials the entry holds when known, and
+/// the integration credential the sink keeps current, if any.
 pub async fn label(
     vault: &VaultClient,
     spec: &SinkSpec,
@@ -338,7 +339,10 @@ pub async fn label(
 ) -> Result<(), VaultError> {
     if vault.kv_version(spec.entry.mount()).await? == KvVersion::V2 {
         let env = |k: &str| crate::config::Env::process().var(k);
-        let md = plan::sink::custom_metadata(&spec.custom_metadata, &spec.client_id, active, &env);
+        let mut md =
+            plan::sink::custom_metadata(&spec.custom_metadata, &spec.client_id, active, &env);
+        let credential = spec.credential.as_ref().map(|t| t.id.as_str());
+        plan::sink::record_credential(&mut md, credential);
         vault.write_custom_metadata(&spec.entry, &md).await?;
     }
     Ok(())

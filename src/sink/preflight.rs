@@ -4,6 +4,8 @@
 //! policy), with the entry's own record of the client whose credentials it
 //! holds.
 
+use std::collections::BTreeMap;
+
 use time::OffsetDateTime;
 use tracing::warn;
 
@@ -27,6 +29,9 @@ pub struct Seen {
     pub recorded: Option<String>,
     /// When the latest version was written (KV v2), as Vault says.
     pub written_at: Option<OffsetDateTime>,
+    /// The entry's custom metadata (KV v2; empty on KV v1 or without
+    /// metadata), where the provider's marks are.
+    pub metadata: BTreeMap<String, String>,
 }
 
 /// What Vault holds at the sink's path, and what the entry records. KV v1
@@ -52,6 +57,7 @@ pub async fn observe(
                 },
                 recorded,
                 written_at: None,
+                metadata: BTreeMap::new(),
             }
         }
         KvVersion::V2 => {
@@ -70,6 +76,7 @@ pub async fn observe(
                 written_at: md
                     .and_then(|m| m.latest_created())
                     .and_then(plan::sink::parse_time),
+                metadata: md.map(|m| m.custom_metadata.clone()).unwrap_or_default(),
             }
         }
     })

@@ -455,7 +455,8 @@ impl Resource for OAuthClientResource {
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        match steps::delete(&genesys, &id, &prior.fields()).await {
+        let handed = self.credentials.handed_over(&id);
+        match steps::delete(&genesys, &id, &prior.fields(), handed.as_ref()).await {
             Ok(()) => Some(()),
             Err(e) => failure(diags, e),
         }

@@ -2,6 +2,7 @@
 //! are in `crate::sink`, its rules in `crate::plan::sink`,
 //! `crate::plan::pair` and on its attributes (`sink_state.rs`).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -192,6 +193,26 @@ impl SinkResource {
 }
 
 impl SinkResource {
+    /// At refresh: what the private state keeps of the credential, and the
+    /// credential state lost, found again from the entry's record
+    /// (`metadata`).
+    async fn refresh_credential(
+        &self,
+        diags: &mut Diagnostics,
+        spec: &sink::SinkSpec,
+        state: &mut SinkState,
+        private: &mut SinkPrivate,
+        metadata: &BTreeMap<String, String>,
+    ) -> Option<()> {
+        let genesys = self.clients.genesys(diags)?;
+        credential::refresh(&genesys, diags, &mut private.credential).await?;
+        let (wired, kept) = (
+            &mut state.integration_credential_id,
+            &mut private.credential,
+        );
+        credential::recover(&genesys, diags, &spec.client_id, wired, kept, metadata).await
+    }
+
     /// `verify_on_read`: exchanges the credentials stored in Vault and
     /// records a rejection for the plan (a repair) and for a refresh-only
     /// plan (`verified_at` cleared).
@@ -447,7 +468,8 @@ impl Resource for SinkResource {
             // Imported: adopt what is there.
             private.written_version = observed.current_version;
         }
-        credential::refresh(&genesys, diags, &mut private.credential).await?;
+        self.refresh_credential(diags, &spec, &mut state, &mut private, &seen.metadata)
+            .await?;
         private.observed_version = observed.current_version;
         private.observed_live = observed.latest_live;
         private.secret_rejected = false;
@@ -527,6 +549,7 @@ impl Resource for SinkResource {
 
         // Carry the computed values, then let the rules decide.
         carry_computed(&mut planned, &prior);
+        planned.integration_credential_id = credential::planned_id(&config, &prior, &private);
 
         // A standby the plan does not know yet cannot be assumed to keep
         // the client in Vault.
@@ -623,7 +646,10 @@ impl Resource for SinkResource {
         }
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
-        let spec = spec_of(&planned, diags)?;
+        let mut spec = spec_of(&planned, diags)?;
+        // The metadata written here names the credential the sink keeps.
+        let wired = &planned.integration_credential_id;
+        spec.credential = credential::target(wired, private.credential.as_ref());
         let mut new_private = SinkPrivate {
             adopted: false,
             ..private.clone()
@@ -662,12 +688,17 @@ impl Resource for SinkResource {
         &self,
         diags: &mut Diagnostics,
         prior: Self::State<'a>,
-        _planned_private: Self::PrivateState<'a>,
+        planned_private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<()> {
         let Value::Value(prior) = prior else {
             return Some(());
         };
+        let kept = planned_private
+            .as_ref_option()
+            .and_then(|p| p.credential.as_ref());
+        let wired = &prior.integration_credential_id;
+        credential::hand_over(&self.credentials, &prior.client_id, wired, kept);
         let on_destroy =
             OnDestroy::parse(&string(&prior.on_destroy)).unwrap_or(OnDestroy::DeleteAll);
         let vault = self.clients.vault(diags)?;

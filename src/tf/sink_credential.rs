@@ -4,16 +4,22 @@
 //! is the configured id once the credential holds the secret in Vault, and
 //! null while it does not (a failed write), so that the next plan shows
 //! the change; the private state's [`Kept`] says which credential holds it.
+//! When state lost the id (an older release's refresh), [`recover`] takes
+//! it back from the entry's own record; [`hand_over`] passes it to the
+//! client's destroy.
+
+use std::collections::BTreeMap;
 
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
 use super::diag::{attribute_error, attribute_warning, genesys_error};
+use super::sink_state::{SinkPrivate, SinkState};
 use crate::genesys::GenesysClient;
 use crate::plan;
 use crate::plan::sink::Repair;
 use crate::plan::sink_credential::{Kept, Step, Target};
-use crate::registry::credentials::IntegrationCredentials;
+use crate::registry::credentials::{Handed, IntegrationCredentials};
 use crate::sink::{self, SinkSpec, Written};
 use crate::vault::VaultClient;
 
@@ -71,6 +77,82 @@ pub async fn refresh(
         }
     }
     Some(())
+}
+
+/// Takes back the credential the sink kept current when state lost it (an
+/// older release's refresh drops `integration_credential_id` and private
+/// state): the one the entry's own record names for this client
+/// (`plan::sink_credential::recover` says why that is certain), if it
+/// still exists in Genesys Cloud.
+pub async fn recover(
+    genesys: &GenesysClient,
+    diags: &mut Diagnostics,
+    client_id: &str,
+    state_id: &mut Value<String>,
+    kept: &mut Option<Kept>,
+    metadata: &BTreeMap<String, String>,
+) -> Option<()> {
+    let in_state = state_id.as_ref_option().map(String::as_str);
+    let Some(id) = plan::sink_credential::recover(client_id, in_state, kept.as_ref(), metadata)
+    else {
+        return Some(());
+    };
+    match genesys.get_credential(&id).await {
+        Ok(Some(found)) => {
+            tracing::info!(client_id, credential_id = %id, "integration credential found again from the Vault entry's record");
+            *kept = Some(plan::sink_credential::recovered(&id, &found.name));
+            *state_id = Value::Value(id);
+            Some(())
+        }
+        Ok(None) => {
+            tracing::info!(client_id, credential_id = %id, "the credential the Vault entry names is gone");
+            Some(())
+        }
+        Err(e) => {
+            genesys_error(
+                diags,
+                "Could not read the integration credential the Vault entry names",
+                &e,
+            );
+            None
+        }
+    }
+}
+
+/// The planned id: the configured one, or a recovered one while the
+/// configured id is null; unknown while the configuration is.
+pub fn planned_id(config: &SinkState, prior: &SinkState, private: &SinkPrivate) -> Value<String> {
+    let config = &config.integration_credential_id;
+    if config.is_unknown() {
+        return Value::Unknown;
+    }
+    let config = config.as_ref_option().map(String::as_str);
+    let prior = prior
+        .integration_credential_id
+        .as_ref_option()
+        .map(String::as_str);
+    let kept = private.credential.as_ref();
+    plan::sink_credential::planned_id(config, prior, kept).map_or(Value::Null, Value::Value)
+}
+
+/// On the sink's destroy: hands a recovered credential over to the sink's
+/// client, whose destroy follows and deletes it.
+pub fn hand_over(
+    registry: &IntegrationCredentials,
+    client_id: &Value<String>,
+    id: &Value<String>,
+    kept: Option<&Kept>,
+) {
+    let (Value::Value(client_id), Value::Value(id)) = (client_id, id) else {
+        return;
+    };
+    if let Some(k) = kept.filter(|k| k.recovered && k.stands_for(id)) {
+        let handed = Handed {
+            id: k.id.clone(),
+            name: k.name.clone(),
+        };
+        registry.hand_over(client_id, handed);
+    }
 }
 
 /// Warns when the sink's client has an integration credential (recorded by
@@ -163,12 +245,16 @@ pub fn record(
         return;
     };
     let current = written.error.is_none();
+    let recovered = kept
+        .as_ref()
+        .is_some_and(|k| k.recovered && k.stands_for(wired));
     *kept = Some(Kept {
         wired: wired.clone(),
         id: written.id,
         name: written.name,
         current,
         gone: false,
+        recovered,
     });
     if let Some(e) = written.error {
         let tainted = if creating {

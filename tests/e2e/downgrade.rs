@@ -4,8 +4,10 @@
 //! same resources, and this release takes them back. The older release
 //! drops what its schema does not know (`standby_client_id`,
 //! `active_client_id`, `integration_credential_id`): coming back, the
-//! entry's own record says which client it holds, and nothing consumers
-//! hold is regenerated. A consumer reads the entry throughout.
+//! entry's own record says which client it holds and which integration
+//! credential the sink keeps current (its custom metadata), nothing
+//! consumers hold is regenerated, the next rotation keeps the credential
+//! current and destroy deletes it. A consumer reads the entry throughout.
 //!
 //! Also here: imports that adopt without rotating.
 
@@ -189,34 +191,38 @@ fn state_value(tf: &Tf, address: &str, key: &str) -> Json {
     values(&tf.state_json(), address)[key].clone()
 }
 
-/// Follows the warning's way out: the client imported again with its
-/// credential. The sink then writes into it what Vault holds (`in_vault`),
-/// without regenerating.
-fn record_again(
+/// The credential as the emulator holds it: (client id, secret).
+fn credential_holds(emu: &Emulator) -> (String, String) {
+    let held = emu.credentials();
+    assert_eq!(held.len(), 1, "{held:?}");
+    let field = |k: &str| held[0].fields[k].clone();
+    (field("clientId"), field("clientSecret"))
+}
+
+/// The sink took the credential back (`credential`, holding what Vault
+/// holds, `in_vault`), and the plan and apply (`logs`) warned truthfully.
+fn assert_taken_back(
     tf: &Tf,
     emu: &Emulator,
-    (client, credential): (&str, &str),
+    credential: Option<&str>,
+    logs: &str,
     in_vault: &(String, String),
-    warning: &str,
 ) {
-    tf.run(&["state", "rm", "genesyscloud_oauth_client.blue"]);
-    tf.run(&[
-        "import",
-        "-no-color",
-        "genesyscloud_oauth_client.blue",
-        &format!("{client}:{credential}"),
-    ]);
-    let out = flat(&text(&tf.apply(&[])));
-    assert!(!out.contains(warning), "{out}");
+    let credential = credential.expect("credential id");
     assert_eq!(
         state_value(tf, SINK, "integration_credential_id"),
         credential
     );
-    let held = emu.credentials();
-    assert_eq!(held.len(), 1, "{held:?}");
+    let warning = format!("No integration credential \"{CREDENTIAL}\" is recorded for this client");
+    assert!(
+        logs.contains(&warning) && logs.contains("finds it again from its Vault entry's record"),
+        "{logs}"
+    );
+    assert!(!logs.contains("deleted outside Terraform"), "{logs}");
+    assert!(!logs.contains("is not kept current"), "{logs}");
     assert_eq!(
-        (&held[0].fields["clientId"], &held[0].fields["clientSecret"]),
-        (&in_vault.0, &in_vault.1),
+        &credential_holds(emu),
+        in_vault,
         "the credential holds what Vault holds"
     );
 }
@@ -238,6 +244,11 @@ fn a_downgrade_round_trip_keeps_the_active_client_and_the_credential() {
         "integration_credential_id",
     );
     assert!(credential.is_string(), "{credential}");
+    assert_eq!(
+        bao.kv_metadata("secret", PATH)["custom_metadata"]["genesys-integration-credential-id"],
+        credential,
+        "the entry names the credential its sink keeps"
+    );
     let consumer = Consumer::start(&bao.addr, "secret", PATH, &emu.base_url());
     let before = regenerates(&emu);
 
@@ -265,24 +276,12 @@ fn a_downgrade_round_trip_keeps_the_active_client_and_the_credential() {
     assert_eq!(read(&bao), on_green);
     assert_eq!(state_value(&tf, SINK, "active_client_id"), green.as_str());
 
-    // The older release's refresh dropped the credential's id and the
-    // provider's own record of it (its private state knows neither): the
-    // warning says so truthfully (a credential may exist; none is taken by
-    // its name) and gives the way out, which works.
+    // The older release's refresh dropped the credential's id from both
+    // states; the sink's Vault entry still names it, so the sink took it
+    // back at refresh, and nothing was synced or regenerated. The client's
+    // warning says so truthfully (none is taken by its name).
     let logs = flat(&format!("{}{}", text(&plan), text(&apply)));
-    let warning = format!("No integration credential \"{CREDENTIAL}\" is recorded for this client");
-    assert!(
-        logs.contains(&warning) && logs.contains("<client id>:<credential id>"),
-        "{logs}"
-    );
-    assert!(!logs.contains("deleted outside Terraform"), "{logs}");
-    let credential = credential.as_str().expect("credential id");
-    record_again(&tf, &emu, (&blue, credential), &on_green, &warning);
-    assert_eq!(
-        regenerates(&emu),
-        before,
-        "the credential is synced from Vault"
-    );
+    assert_taken_back(&tf, &emu, credential.as_str(), &logs, &on_green);
     tf.assert_no_changes();
 
     // The next rotation regenerates blue, the client not in Vault.
@@ -291,14 +290,18 @@ fn a_downgrade_round_trip_keeps_the_active_client_and_the_credential() {
     let on_blue = read(&bao);
     assert_eq!(on_blue.0, blue);
     assert!(works(&emu, &on_blue) && works(&emu, &on_green));
-    assert_eq!(emu.credentials()[0].fields["clientSecret"], on_blue.1);
+    assert_eq!(
+        credential_holds(&emu),
+        on_blue,
+        "the rotation kept the credential current"
+    );
     let report = consumer.stop();
     report.assert_no_outage("downgrade round trip");
 
     tf.destroy();
     assert!(
         emu.credentials().is_empty(),
-        "destroy deletes the credential"
+        "destroy deletes the credential the sink found again"
     );
 }
 

@@ -74,7 +74,7 @@ resource "genesyscloud_oauth_client_vault_secret" "metadata" {{
         .any(|s| s.contains("already written by token_url_key")));
     assert!(validate_errors_on(&tf, "custom_metadata")
         .iter()
-        .any(|s| s.contains("at most 58 fit")));
+        .any(|s| s.contains("at most 57 fit")));
     assert!(validate_errors_on(&tf, "client_id")
         .iter()
         .any(|s| s.contains("Invalid client_id")));
