@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The older release the downgrade test goes back to, built before the tests
+# so its build does not compete with them.
+scripts/old-release.sh >/dev/null
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # --all-targets: unit, integration and e2e tests (the crates have no doc tests).

@@ -31,50 +31,25 @@ const OLD_RELEASE: &str = "2bc4506";
 const CREDENTIAL: &str = "ci-data-actions";
 
 /// The older release's provider binary, built once (and kept between runs)
-/// under `target/old-release` from `git archive` of [`OLD_RELEASE`], with
-/// its own `Cargo.lock`.
+/// by `scripts/old-release.sh` from `git archive` of [`OLD_RELEASE`] under
+/// `target/old-release`; `scripts/test.sh` runs it before the tests.
 fn old_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/old-release");
-        let src = root.join("src");
-        let binary = root.join("target/debug/terraform-provider-genesyscloud");
-        if binary.is_file() {
-            return binary;
-        }
-        if !src.join("Cargo.toml").is_file() {
-            std::fs::create_dir_all(&src).expect("create target/old-release/src");
-            let script = format!(
-                "git -C '{}' archive {OLD_RELEASE} | tar -x -C '{}'",
-                env!("CARGO_MANIFEST_DIR"),
-                src.display()
-            );
-            let out = Command::new("sh")
-                .args(["-c", &script])
-                .output()
-                .expect("run git archive");
-            assert!(
-                out.status.success(),
-                "git archive {OLD_RELEASE} failed (a shallow clone lacks it):\n{}",
-                text(&out)
-            );
-        }
-        let out = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--locked",
-                "--bin",
-                "terraform-provider-genesyscloud",
-            ])
-            .arg("--target-dir")
-            .arg(root.join("target"))
-            .current_dir(&src)
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/old-release.sh");
+        let out = Command::new("bash")
+            .arg(&script)
             .output()
-            .expect("run cargo build");
+            .expect("run scripts/old-release.sh");
         assert!(
             out.status.success(),
-            "building {OLD_RELEASE}:\n{}",
+            "building {OLD_RELEASE} with scripts/old-release.sh:\n{}",
             text(&out)
+        );
+        let binary = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        assert!(
+            binary.is_file(),
+            "scripts/old-release.sh printed {binary:?}"
         );
         binary
     })
