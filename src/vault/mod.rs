@@ -8,6 +8,7 @@ mod client;
 mod error;
 mod kv_path;
 mod lease;
+mod mounts;
 mod transport;
 
 pub use auth::VaultAuth;
