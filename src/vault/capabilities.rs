@@ -1,7 +1,8 @@
 //! Asking Vault what the token may do (`sys/capabilities-self`), and the
 //! one check built on it: may the token write an entry the way a sink
 //! does. Asked at plan and again before every regenerate, so that a
-//! missing right stops the work while the old secret still works.
+//! missing right stops the work while the old secret still works; the
+//! checks of one moment share a request (`capability_batch.rs`).
 
 use std::collections::BTreeMap;
 
@@ -60,17 +61,11 @@ impl VaultClient {
     /// `sys/capabilities-self`, which Vault's default policy grants) is not
     /// checked ahead: the write itself will say.
     ///
-    /// A check that passed is not asked again in this process (a plan checks
-    /// every sink, and its apply checks again before each regenerate).
+    /// The sinks checked at the same moment share one request, and a path
+    /// answered once is not asked again in this process
+    /// (`capability_batch.rs`): a plan checks every sink, and its apply
+    /// checks again before each regenerate.
     pub async fn check_can_write(&self, entry: &KvPath, exists: bool) -> Result<(), VaultError> {
-        if self
-            .writable
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&(entry.clone(), exists))
-        {
-            return Ok(());
-        }
         let kv = self.kv_version(entry.mount()).await?;
         let (mount, path) = (entry.mount(), entry.path());
         let mut needed = vec![match kv {
@@ -80,7 +75,8 @@ impl VaultClient {
         if kv == KvVersion::V2 {
             needed.push(format!("{mount}/metadata/{path}"));
         }
-        let granted = match self.capabilities(&needed).await {
+        let ask = |paths: Vec<String>| async move { self.capabilities(&paths).await };
+        let granted = match self.capability_batch.capabilities(&needed, ask).await {
             Ok(granted) => granted,
             Err(VaultError::PermissionDenied { .. }) => {
                 warn!(%entry, "the Vault token may not ask for its capabilities (sys/capabilities-self); the write is not checked ahead");
@@ -107,10 +103,6 @@ impl VaultClient {
             })
             .collect();
         if missing.is_empty() {
-            self.writable
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert((entry.clone(), exists));
             Ok(())
         } else {
             Err(VaultError::MissingCapabilities {

@@ -1,7 +1,7 @@
 //! Vault HTTP calls, each through the shared retry policy.
 
-use std::collections::{BTreeMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use tracing::info;
 
 use super::auth::{Session, VaultAuth};
+use super::capability_batch::CapabilityBatch;
 use super::error::VaultError;
 use super::kv_path::KvPath;
 use super::mounts::{Lookup, Mounts, Refusal};
@@ -179,7 +180,7 @@ pub struct VaultClient {
     transport: Transport,
     session: Arc<Session>,
     mounts: Mounts,
-    pub(super) writable: Mutex<HashSet<(KvPath, bool)>>,
+    pub(super) capability_batch: CapabilityBatch,
 }
 
 impl std::fmt::Debug for VaultClient {
@@ -211,7 +212,7 @@ impl VaultClient {
             transport,
             session: Session::new(settings.auth),
             mounts: Mounts::default(),
-            writable: Mutex::new(HashSet::new()),
+            capability_batch: CapabilityBatch::default(),
         })
     }
 

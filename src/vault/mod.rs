@@ -4,6 +4,7 @@
 
 mod auth;
 mod capabilities;
+mod capability_batch;
 mod client;
 mod error;
 mod kv_path;
