@@ -22,5 +22,6 @@ mod sink_credential;
 mod standby;
 mod vault;
 mod vault_auth;
+mod vault_requests;
 mod vault_secret;
 mod workflows;
