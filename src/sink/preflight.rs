@@ -65,9 +65,37 @@ pub(super) async fn preflight(
 ) -> Result<Cleared, SinkError> {
     let entry = &spec.entry;
     let kv = vault.kv_version(entry.mount()).await?;
-    // One read of the entry tells all: what is there, who holds it, and
-    // the client it records.
-    let (now, exists, recorded, found) = match kv {
+    // The token's rights are asked while the entry is read.
+    let (read, rights) = tokio::join!(read_entry(vault, spec, kv), vault.write_rights(entry));
+    let (now, exists, recorded, found) = read?;
+    match (expect, now) {
+        (Expect::New, _) => check_holder(genesys, spec, found).await?,
+        (Expect::Observed(seen), Some(now)) if seen != now => {
+            return Err(SinkError::ChangedSincePlan {
+                entry: entry.clone(),
+                expected: describe(seen),
+                found: describe(now),
+            })
+        }
+        (Expect::Observed(_), _) => {}
+    }
+    rights?.check(exists)?;
+    Ok(Cleared {
+        cas: now.and_then(|now| plan::sink::cas_for_write(Some(now))),
+        recorded,
+    })
+}
+
+/// One read of the entry tells all: what is there (`None` on KV v1),
+/// whether it exists, the client it records as this sink's, and who holds
+/// it.
+async fn read_entry(
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    kv: KvVersion,
+) -> Result<(Option<Observed>, bool, Option<String>, Holder), VaultError> {
+    let entry = &spec.entry;
+    Ok(match kv {
         KvVersion::V1 => {
             let read = vault.read_data(entry).await?;
             let exists = matches!(read, KvRead::Live(_));
@@ -91,22 +119,6 @@ pub(super) async fn preflight(
                 .map(str::to_string);
             (Some(now), md.is_some(), recorded, v2_holder(md.as_ref()))
         }
-    };
-    match (expect, now) {
-        (Expect::New, _) => check_holder(genesys, spec, found).await?,
-        (Expect::Observed(seen), Some(now)) if seen != now => {
-            return Err(SinkError::ChangedSincePlan {
-                entry: entry.clone(),
-                expected: describe(seen),
-                found: describe(now),
-            })
-        }
-        (Expect::Observed(_), _) => {}
-    }
-    vault.check_can_write(entry, exists).await?;
-    Ok(Cleared {
-        cas: now.and_then(|now| plan::sink::cas_for_write(Some(now))),
-        recorded,
     })
 }
 

@@ -13,6 +13,7 @@ mod mounts;
 mod transport;
 
 pub use auth::VaultAuth;
+pub use capabilities::WriteRights;
 pub use client::{
     KvData, KvMetadata, KvRead, KvValue, KvVersion, VaultClient, VaultSettings, WriteOutcome,
 };
