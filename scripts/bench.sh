@@ -170,7 +170,7 @@ done
 # Everything reaches Vault through the delaying proxy, which logs each request.
 : >"$work/vault-requests"
 python3 "$root/scripts/bench/vault_proxy.py" "$vault_port" "$vault_latency" "$work/vault-requests" \
-  "$work/vault-proxy.port" 2>"$work/vault-proxy.log" &
+  "$work/vault-proxy.port" >/dev/null 2>"$work/vault-proxy.log" &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/vault-proxy.port" ] && break; sleep 0.1; done
 [ -s "$work/vault-proxy.port" ] || { echo "bench: the Vault proxy did not start" >&2; cat "$work/vault-proxy.log" >&2; exit 1; }
