@@ -1,7 +1,7 @@
 //! What a sink finds in Vault before it changes anything: what the entry
 //! holds (`observe`), who holds it (`holder`), and whether a rotation may
 //! write there (`preflight`: owner, changes since the plan, the token's
-//! policy), with the entry's own record of the client whose credentials it
+//! policy; the entry is read once), with the entry's own record of the client whose credentials it
 //! holds.
 
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use super::spec::{Expect, SinkSpec};
 use crate::genesys::GenesysClient;
 use crate::plan;
 use crate::plan::sink::Observed;
-use crate::vault::{KvPath, KvRead, KvVersion, VaultClient, VaultError};
+use crate::vault::{KvData, KvMetadata, KvPath, KvRead, KvVersion, VaultClient, VaultError};
 
 /// What a read of the entry found.
 #[derive(Debug, Clone)]
@@ -105,14 +105,46 @@ pub(super) async fn preflight(
 ) -> Result<Cleared, SinkError> {
     let entry = &spec.entry;
     let kv = vault.kv_version(entry.mount()).await?;
-    let (now, exists, recorded) = match kv {
+    // The token's rights are asked while the entry is read.
+    let (read, rights) = tokio::join!(read_entry(vault, spec, kv), vault.write_rights(entry));
+    let (now, exists, recorded, found) = read?;
+    match (expect, now) {
+        (Expect::New, _) => check_holder(genesys, spec, found).await?,
+        (Expect::Observed(seen), Some(now)) if seen != now => {
+            return Err(SinkError::ChangedSincePlan {
+                entry: entry.clone(),
+                expected: describe(seen),
+                found: describe(now),
+            })
+        }
+        (Expect::Observed(_), _) => {}
+    }
+    rights?.check(exists)?;
+    Ok(Cleared {
+        cas: now.and_then(|now| plan::sink::cas_for_write(Some(now))),
+        recorded,
+    })
+}
+
+/// One read of the entry tells all: what is there (`None` on KV v1),
+/// whether it exists, the client it records as this sink's, and who holds
+/// it.
+async fn read_entry(
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    kv: KvVersion,
+) -> Result<(Option<Observed>, bool, Option<String>, Holder), VaultError> {
+    let entry = &spec.entry;
+    Ok(match kv {
         KvVersion::V1 => {
             let read = vault.read_data(entry).await?;
             let exists = matches!(read, KvRead::Live(_));
-            let recorded = read
-                .live()
+            let data = read.live();
+            let recorded = data
+                .as_ref()
                 .and_then(|data| Some(data.value(&spec.keys.client_id)?.expose().to_string()));
-            (None, exists, recorded)
+            let found = v1_holder(data.as_ref(), &spec.keys.client_id);
+            (None, exists, recorded, found)
         }
         KvVersion::V2 => {
             let md = vault.read_metadata(entry).await?;
@@ -125,24 +157,8 @@ pub(super) async fn preflight(
                 .filter(|m| plan::sink::owned_by(&m.custom_metadata, &spec.client_id))
                 .and_then(|m| plan::sink::active_of(&m.custom_metadata))
                 .map(str::to_string);
-            (Some(now), md.is_some(), recorded)
+            (Some(now), md.is_some(), recorded, v2_holder(md.as_ref()))
         }
-    };
-    match (expect, now) {
-        (Expect::New, _) => check_holder(genesys, vault, spec).await?,
-        (Expect::Observed(seen), Some(now)) if seen != now => {
-            return Err(SinkError::ChangedSincePlan {
-                entry: entry.clone(),
-                expected: describe(seen),
-                found: describe(now),
-            })
-        }
-        (Expect::Observed(_), _) => {}
-    }
-    vault.check_can_write(entry, exists).await?;
-    Ok(Cleared {
-        cas: now.and_then(|now| plan::sink::cas_for_write(Some(now))),
-        recorded,
     })
 }
 
@@ -150,11 +166,11 @@ pub(super) async fn preflight(
 /// one of its clients, or where it wrote for a client that is gone.
 async fn check_holder(
     genesys: &GenesysClient,
-    vault: &VaultClient,
     spec: &SinkSpec,
+    found: Holder,
 ) -> Result<(), SinkError> {
     let entry = &spec.entry;
-    match holder(vault, entry, &spec.keys.client_id).await? {
+    match found {
         Holder::Nobody => Ok(()),
         Holder::Client { owner, .. } if spec.pair().keeps(&owner) => Ok(()),
         Holder::Client { owner, .. } => {
@@ -215,30 +231,40 @@ pub async fn holder(
     entry: &KvPath,
     client_id_key: &str,
 ) -> Result<Holder, VaultError> {
-    match vault.kv_version(entry.mount()).await? {
-        KvVersion::V1 => Ok(match vault.read_data(entry).await?.live() {
-            None => Holder::Nobody,
-            Some(data) => data
-                .value(client_id_key)
-                .map(|id| Holder::Client {
-                    owner: id.expose().to_string(),
-                    active: id.expose().to_string(),
-                })
-                .unwrap_or(Holder::Unmarked(0)),
-        }),
-        KvVersion::V2 => Ok(match vault.read_metadata(entry).await? {
-            Some(md) if md.latest_is_live() => {
-                let owner = plan::sink::owner_of(&md.custom_metadata);
-                let active = plan::sink::active_of(&md.custom_metadata);
-                match (owner, active) {
-                    (Some(owner), Some(active)) => Holder::Client {
-                        owner: owner.to_string(),
-                        active: active.to_string(),
-                    },
-                    _ => Holder::Unmarked(md.current_version),
-                }
+    Ok(match vault.kv_version(entry.mount()).await? {
+        KvVersion::V1 => v1_holder(vault.read_data(entry).await?.live().as_ref(), client_id_key),
+        KvVersion::V2 => v2_holder(vault.read_metadata(entry).await?.as_ref()),
+    })
+}
+
+/// Who holds a KV v1 entry with these values (`None`: no live entry).
+fn v1_holder(data: Option<&KvData>, client_id_key: &str) -> Holder {
+    match data {
+        None => Holder::Nobody,
+        Some(data) => data
+            .value(client_id_key)
+            .map(|id| Holder::Client {
+                owner: id.expose().to_string(),
+                active: id.expose().to_string(),
+            })
+            .unwrap_or(Holder::Unmarked(0)),
+    }
+}
+
+/// Who holds a KV v2 entry with this metadata (`None`: no entry).
+fn v2_holder(md: Option<&KvMetadata>) -> Holder {
+    match md {
+        Some(md) if md.latest_is_live() => {
+            let owner = plan::sink::owner_of(&md.custom_metadata);
+            let active = plan::sink::active_of(&md.custom_metadata);
+            match (owner, active) {
+                (Some(owner), Some(active)) => Holder::Client {
+                    owner: owner.to_string(),
+                    active: active.to_string(),
+                },
+                _ => Holder::Unmarked(md.current_version),
             }
-            _ => Holder::Nobody,
-        }),
+        }
+        _ => Holder::Nobody,
     }
 }

@@ -1,7 +1,8 @@
 //! Asking Vault what the token may do (`sys/capabilities-self`), and the
 //! one check built on it: may the token write an entry the way a sink
 //! does. Asked at plan and again before every regenerate, so that a
-//! missing right stops the work while the old secret still works.
+//! missing right stops the work while the old secret still works; the
+//! checks of one moment share a request (`capability_batch.rs`).
 
 use std::collections::BTreeMap;
 
@@ -54,23 +55,21 @@ impl VaultClient {
     }
 
     /// Checks, by asking Vault, that the token may write `entry` the way a
-    /// sink does: on the data path and (KV v2) the metadata path, `create`
-    /// when the entry is new and `update` when it exists (Vault tells the
-    /// two apart by what is there; a rotation writes the metadata first). A token whose policy may not ask (no
-    /// `sys/capabilities-self`, which Vault's default policy grants) is not
-    /// checked ahead: the write itself will say.
-    ///
-    /// A check that passed is not asked again in this process (a plan checks
-    /// every sink, and its apply checks again before each regenerate).
+    /// sink does (see [`WriteRights::check`]).
     pub async fn check_can_write(&self, entry: &KvPath, exists: bool) -> Result<(), VaultError> {
-        if self
-            .writable
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&(entry.clone(), exists))
-        {
-            return Ok(());
-        }
+        self.write_rights(entry).await?.check(exists)
+    }
+
+    /// What the token may do on the paths a sink writes for `entry`: the
+    /// data path and (KV v2) the metadata path. A token whose policy may
+    /// not ask (no `sys/capabilities-self`, which Vault's default policy
+    /// grants) is not checked ahead: the write itself will say.
+    ///
+    /// The sinks asking at the same moment share one request, and a path
+    /// answered once is not asked again in this process
+    /// (`capability_batch.rs`): a plan checks every sink, and its apply
+    /// checks again before each regenerate.
+    pub async fn write_rights(&self, entry: &KvPath) -> Result<WriteRights, VaultError> {
         let kv = self.kv_version(entry.mount()).await?;
         let (mount, path) = (entry.mount(), entry.path());
         let mut needed = vec![match kv {
@@ -80,43 +79,102 @@ impl VaultClient {
         if kv == KvVersion::V2 {
             needed.push(format!("{mount}/metadata/{path}"));
         }
-        let granted = match self.capabilities(&needed).await {
-            Ok(granted) => granted,
+        let ask = |paths: Vec<String>| async move { self.capabilities(&paths).await };
+        let granted = match self.capability_batch.capabilities(&needed, ask).await {
+            Ok(granted) => Some(granted),
             Err(VaultError::PermissionDenied { .. }) => {
                 warn!(%entry, "the Vault token may not ask for its capabilities (sys/capabilities-self); the write is not checked ahead");
-                return Ok(());
+                None
             }
             Err(e) => return Err(e),
         };
-        let missing: Vec<MissingCapability> = needed
-            .into_iter()
-            .map(|api_path| {
-                // Vault asks `create` of a path with nothing there yet (the
-                // metadata too: a rotation claims a new entry by writing its
-                // metadata first), `update` of one that exists.
-                let capability = if exists { "update" } else { "create" };
-                MissingCapability {
-                    api_path,
-                    capability,
-                }
-            })
-            .filter(|m| {
+        Ok(WriteRights {
+            entry: entry.clone(),
+            needed,
+            granted,
+        })
+    }
+}
+
+/// The token's capabilities on the paths a sink writes for one entry.
+#[derive(Debug)]
+pub struct WriteRights {
+    entry: KvPath,
+    needed: Vec<String>,
+    /// `None` when the token may not ask.
+    granted: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl WriteRights {
+    /// Whether the token may write the entry: `create` on each path when
+    /// the entry is new and `update` when it exists (Vault tells the two
+    /// apart by what is there, the metadata too: a rotation claims a new
+    /// entry by writing its metadata first). Passes when the token could
+    /// not ask.
+    pub fn check(&self, exists: bool) -> Result<(), VaultError> {
+        let Some(granted) = &self.granted else {
+            return Ok(());
+        };
+        let capability = if exists { "update" } else { "create" };
+        let missing: Vec<MissingCapability> = self
+            .needed
+            .iter()
+            .filter(|path| {
                 !granted
-                    .get(&m.api_path)
-                    .is_some_and(|caps| caps.iter().any(|c| c == m.capability || c == "root"))
+                    .get(*path)
+                    .is_some_and(|caps| caps.iter().any(|c| c == capability || c == "root"))
+            })
+            .map(|path| MissingCapability {
+                api_path: path.clone(),
+                capability,
             })
             .collect();
         if missing.is_empty() {
-            self.writable
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert((entry.clone(), exists));
             Ok(())
         } else {
             Err(VaultError::MissingCapabilities {
-                operation: format!("write {entry}"),
+                operation: format!("write {}", self.entry),
                 missing,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rights_tell_create_from_update_and_name_what_is_missing() {
+        let entry = KvPath::checked("secret", "a/b", ["mount", "path"]).expect("valid");
+        let rights = |granted: Option<&[(&str, &[&str])]>| WriteRights {
+            entry: entry.clone(),
+            needed: vec!["secret/data/a/b".into(), "secret/metadata/a/b".into()],
+            granted: granted.map(|g| {
+                g.iter()
+                    .map(|(p, caps)| (p.to_string(), caps.iter().map(|c| c.to_string()).collect()))
+                    .collect()
+            }),
+        };
+        let create_only: &[(&str, &[&str])] = &[
+            ("secret/data/a/b", &["create", "read"]),
+            ("secret/metadata/a/b", &["create"]),
+        ];
+        assert!(rights(Some(create_only)).check(false).is_ok());
+        let Err(VaultError::MissingCapabilities { missing, .. }) =
+            rights(Some(create_only)).check(true)
+        else {
+            panic!("update is missing");
+        };
+        assert_eq!(missing.len(), 2);
+        assert!(missing.iter().all(|m| m.capability == "update"));
+        let root: &[(&str, &[&str])] =
+            &[("secret/data/a/b", &["root"]), ("secret/metadata/a/b", &[])];
+        let Err(VaultError::MissingCapabilities { missing, .. }) = rights(Some(root)).check(false)
+        else {
+            panic!("the metadata path is missing");
+        };
+        assert_eq!(missing[0].api_path, "secret/metadata/a/b");
+        assert!(rights(None).check(true).is_ok());
     }
 }

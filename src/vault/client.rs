@@ -1,7 +1,7 @@
 //! Vault HTTP calls, each through the shared retry policy.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -10,8 +10,10 @@ use serde_json::{json, Value};
 use tracing::info;
 
 use super::auth::{Session, VaultAuth};
+use super::capability_batch::CapabilityBatch;
 use super::error::VaultError;
 use super::kv_path::KvPath;
+use super::mounts::{Lookup, Mounts, Refusal};
 use super::transport::{encode, messages, Repeat, Transport};
 use crate::http::encode_path;
 use crate::retry::RetryPolicy;
@@ -197,8 +199,8 @@ pub struct WriteOutcome {
 pub struct VaultClient {
     transport: Transport,
     session: Arc<Session>,
-    kv_versions: Mutex<HashMap<String, KvVersion>>,
-    pub(super) writable: Mutex<HashSet<(KvPath, bool)>>,
+    mounts: Mounts,
+    pub(super) capability_batch: CapabilityBatch,
 }
 
 impl std::fmt::Debug for VaultClient {
@@ -229,8 +231,8 @@ impl VaultClient {
         Ok(VaultClient {
             transport,
             session: Session::new(settings.auth),
-            kv_versions: Mutex::new(HashMap::new()),
-            writable: Mutex::new(HashSet::new()),
+            mounts: Mounts::default(),
+            capability_batch: CapabilityBatch::default(),
         })
     }
 
@@ -317,61 +319,48 @@ impl VaultClient {
         }
     }
 
-    /// The KV version of `mount` (cached). Unlike the Vault CLI, a 403 or
-    /// 404 on the lookup is never taken for KV v1: any token with a
+    /// The KV version of `mount`, looked up once per process (concurrent
+    /// callers share the request: `mounts.rs`). Unlike the Vault CLI, a 403
+    /// or 404 on the lookup is never taken for KV v1: any token with a
     /// capability under a mount may look it up, so a refusal means the mount
     /// is not there (a typo) or the token can do nothing in it, and writing
     /// there would fail after the secret was regenerated.
     pub async fn kv_version(&self, mount: &str) -> Result<KvVersion, VaultError> {
-        if let Some(v) = self
-            .kv_versions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(mount)
-        {
-            return Ok(*v);
-        }
+        self.mounts
+            .kv_version(mount, || self.look_up_mount(mount))
+            .await
+    }
+
+    /// One `sys/internal/ui/mounts` lookup: the KV version, Vault's refusal,
+    /// or the error of a lookup that did not get an answer.
+    async fn look_up_mount(&self, mount: &str) -> Result<Lookup, VaultError> {
         let operation = format!("look up the KV version of mount {mount}");
         let api_path = format!("sys/internal/ui/mounts/{}", encode_path(mount));
         let (status, body) = self
             .send(&operation, Method::GET, &api_path, None, Repeat::Safe)
             .await?;
-        let version = match status.as_u16() {
+        match status.as_u16() {
             200 => {
                 let v: Value = decode(&operation, &body)?;
                 // The lookup answers for the mount that holds a path, so a
                 // path given as the mount (`secret/genesys`) names `secret/`.
                 let found = v["data"]["path"].as_str().unwrap_or_default();
                 if !found.is_empty() && found.trim_end_matches('/') != mount {
-                    return Err(VaultError::NotAMount {
-                        mount: mount.to_string(),
-                        found: found.trim_end_matches('/').to_string(),
-                    });
+                    let found = found.trim_end_matches('/').to_string();
+                    return Ok(Err(Refusal::NotAMount(found)));
                 }
                 let kind = v["data"]["type"].as_str().unwrap_or("kv");
                 if kind != "kv" && kind != "generic" {
-                    return Err(VaultError::NotKv {
-                        mount: mount.to_string(),
-                        kind: kind.to_string(),
-                    });
+                    return Ok(Err(Refusal::NotKv(kind.to_string())));
                 }
-                match v["data"]["options"]["version"].as_str() {
+                Ok(Ok(match v["data"]["options"]["version"].as_str() {
                     Some("2") => KvVersion::V2,
                     _ => KvVersion::V1,
-                }
+                }))
             }
-            403 | 404 => {
-                return Err(VaultError::MountUnknown {
-                    mount: mount.to_string(),
-                })
-            }
-            _ => return Err(Self::failure(&operation, status, &body, "read", &api_path)),
-        };
-        self.kv_versions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(mount.to_string(), version);
-        Ok(version)
+            403 | 404 => Ok(Err(Refusal::Unknown)),
+            _ => Err(Self::failure(&operation, status, &body, "read", &api_path)),
+        }
     }
 
     /// KV v2 metadata of an entry; `None` when it does not exist.

@@ -4,13 +4,16 @@
 
 mod auth;
 mod capabilities;
+mod capability_batch;
 mod client;
 mod error;
 mod kv_path;
 mod lease;
+mod mounts;
 mod transport;
 
 pub use auth::VaultAuth;
+pub use capabilities::WriteRights;
 pub use client::{
     KvData, KvMetadata, KvRead, KvValue, KvVersion, VaultClient, VaultSettings, WriteOutcome,
 };

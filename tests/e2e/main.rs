@@ -24,5 +24,6 @@ mod standby;
 mod standby_moves;
 mod vault;
 mod vault_auth;
+mod vault_requests;
 mod vault_secret;
 mod workflows;

@@ -5,8 +5,10 @@
 //! comes), or holds without forwarding (it is never carried out). A held
 //! request waits [`HOLD`]: longer than the provider's
 //! `request_timeout_seconds` where a test wants the answer lost, long
-//! enough to kill the provider where a test wants that.
+//! enough to kill the provider where a test wants that. It counts the
+//! requests it receives, by method and path (`requests`).
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,13 +34,18 @@ struct Shared {
     target: String,
     http: reqwest::Client,
     rules: Arc<Mutex<Vec<(String, Lose)>>>,
+    seen: Seen,
 }
+
+/// Requests received, by `"METHOD /path"` (the query left out).
+type Seen = Arc<Mutex<BTreeMap<String, usize>>>;
 
 /// A running proxy; dropping it stops it.
 pub struct Proxy {
     /// `http://127.0.0.1:PORT`, to use as `VAULT_ADDR` or `GENESYS_BASE_URL`.
     pub addr: String,
     rules: Arc<Mutex<Vec<(String, Lose)>>>,
+    seen: Seen,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
@@ -51,10 +58,12 @@ impl Proxy {
             .build()
             .expect("runtime");
         let rules = Arc::new(Mutex::new(Vec::new()));
+        let seen = Seen::default();
         let shared = Shared {
             target: target.trim_end_matches('/').to_string(),
             http: reqwest::Client::new(),
             rules: rules.clone(),
+            seen: seen.clone(),
         };
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -67,6 +76,7 @@ impl Proxy {
         Proxy {
             addr: format!("http://{addr}"),
             rules,
+            seen,
             runtime: Some(runtime),
         }
     }
@@ -78,6 +88,12 @@ impl Proxy {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((path.to_string(), how));
+    }
+
+    /// The requests received since the last call, by `"METHOD /path"`;
+    /// the count starts again from zero.
+    pub fn take_requests(&self) -> BTreeMap<String, usize> {
+        std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
@@ -96,6 +112,12 @@ async fn forward(State(shared): State<Shared>, req: Request) -> Response {
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
+    *shared
+        .seen
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(format!("{method} {}", req.uri().path()))
+        .or_default() += 1;
     let lose = {
         let mut rules = shared.rules.lock().unwrap_or_else(|e| e.into_inner());
         let hit = rules

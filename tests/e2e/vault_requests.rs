@@ -1,0 +1,114 @@
+//! How many requests Vault receives: counted at a proxy in front of
+//! OpenBao while ten sinks are created (plan and apply, one `terraform
+//! apply`) and then planned again with no change. The counts are
+//! deterministic, so the test asserts them; the per-path counts are printed.
+
+use std::collections::BTreeMap;
+
+use crate::harness::{emulator, text, Tf};
+use crate::proxy::Proxy;
+use crate::vault::{Bao, ROOT_TOKEN};
+
+/// Sinks in the configuration.
+const N: usize = 10;
+
+/// Requests a provider process may make on top of the per-sink ones: the
+/// token's lookup, the mount lookup, and the capability checks of the
+/// sinks (ten at a time share one request; two allow for a slow start).
+const PER_PROCESS: usize = 4;
+
+/// Plugin processes that talk to Vault in a `terraform apply` (plan,
+/// apply) and in a `terraform plan` (plan).
+const APPLY_PROCESSES: usize = 2;
+
+fn config() -> String {
+    format!(
+        r#"
+resource "genesyscloud_oauth_client" "a" {{
+  count                 = {N}
+  name                  = "requests-${{count.index}}"
+  authorized_grant_type = "CLIENT-CREDENTIALS"
+  roles {{
+    role_id = "role-admin"
+  }}
+}}
+
+resource "genesyscloud_oauth_client_vault_secret" "b" {{
+  count     = {N}
+  client_id = genesyscloud_oauth_client.a[count.index].client_id
+  mount     = "secret"
+  path      = "requests/${{count.index}}"
+}}
+"#
+    )
+}
+
+/// Prints the counts of one phase, the sinks' paths taken together
+/// (`requests/*`), and returns their total.
+fn report(phase: &str, counts: &BTreeMap<String, usize>) -> usize {
+    let mut by_path = BTreeMap::<String, usize>::new();
+    for (request, count) in counts {
+        let path = match request.split_once("/requests/") {
+            Some((head, _)) => format!("{head}/requests/*"),
+            None => request.clone(),
+        };
+        *by_path.entry(path).or_default() += count;
+    }
+    let total = counts.values().sum();
+    eprintln!("Vault requests, {phase}: {total} for {N} sinks");
+    for (request, count) in by_path {
+        eprintln!("  {count:>4}  {request}");
+    }
+    total
+}
+
+#[test]
+fn vault_requests_per_sink_stay_within_the_budget() {
+    let emu = emulator();
+    let bao = Bao::start();
+    let proxy = Proxy::start(&bao.addr);
+    let mut tf = Tf::new(&emu.base_url());
+    tf.env("VAULT_ADDR", &proxy.addr)
+        .env("VAULT_TOKEN", ROOT_TOKEN);
+    tf.write_config(&config());
+    tf.init();
+
+    proxy.take_requests();
+    tf.apply(&["-parallelism=10"]);
+    let create = proxy.take_requests();
+    let out = tf.run_raw(&["plan", "-no-color", "-detailed-exitcode", "-parallelism=10"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "plan not empty:\n{}",
+        text(&out)
+    );
+    let plan = proxy.take_requests();
+
+    let create_total = report("create (plan + apply)", &create);
+    let plan_total = report("no-change plan", &plan);
+    // Per sink, to create: the metadata read, the metadata write (the
+    // claim), the data write and the verify's read-back.
+    assert!(
+        create_total <= 4 * N + APPLY_PROCESSES * PER_PROCESS,
+        "{create_total} Vault requests to create {N} sinks: {create:#?}"
+    );
+    // Per sink, to plan: the metadata read.
+    assert!(
+        plan_total <= N + PER_PROCESS,
+        "{plan_total} Vault requests to plan {N} sinks: {plan:#?}"
+    );
+    // The work itself is all there.
+    let sinks = |request: &str| {
+        (0..N)
+            .map(|i| {
+                create
+                    .get(&format!("{request}/requests/{i}"))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .sum::<usize>()
+    };
+    assert_eq!(sinks("POST /v1/secret/data"), N, "one data write per sink");
+    assert_eq!(sinks("GET /v1/secret/data"), N, "one read-back per sink");
+}
