@@ -18,11 +18,15 @@
 //! - [`settle`]: a write whose answer was lost;
 //! - [`restore`]: the previous credentials put back after a failed verify;
 //! - [`spec`]: what an operation is asked to do;
+//! - [`checks`]: checks outside a rotation (plan, import, refresh, destroy);
+//! - [`note`]: what a step says besides its result;
 //! - [`error`]: why an operation failed.
 
+mod checks;
 mod clients;
 mod credential;
 mod error;
+mod note;
 mod preflight;
 mod restore;
 mod settle;
@@ -41,10 +45,12 @@ use crate::plan::sink::OnDestroy;
 use crate::secret::Secret;
 use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
 
+pub use checks::{adoptable, left_in_place, stored_note, vault_writable};
 pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
+pub use note::Note;
 use preflight::preflight;
-pub use preflight::{holder, observe, Holder, Seen};
+pub use preflight::{observe, Seen};
 pub use restore::Restored;
 use settle::{settle_lost_write, Settled};
 pub use spec::{Expect, KeyNames, SinkSpec};

@@ -12,7 +12,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use time::OffsetDateTime;
 
 use super::api_clients::ApiClients;
-use super::diag::{attribute_error, sink_error};
+use super::diag::{attribute_error, sink_error, sink_notes};
 use super::sink_credential as credential;
 use super::sink_rotated::{self as rotated, after_restore};
 use super::sink_state::{
@@ -26,8 +26,8 @@ use crate::plan::pair::Pair;
 use crate::plan::sink::{OnDestroy, Update};
 use crate::registry::claims::Claims;
 use crate::registry::credentials::IntegrationCredentials;
-use crate::sink::{self, Expect, Holder, SinkError, Stored};
-use crate::vault::{KvPath, VaultError};
+use crate::sink::{self, Expect, SinkError, Stored};
+use crate::vault::KvPath;
 
 /// The resource.
 pub struct SinkResource {
@@ -65,37 +65,7 @@ impl SinkResource {
             return Some(());
         };
         let vault = self.clients.vault(diags)?;
-        let Err(e) = vault.check_can_write(&entry, exists).await else {
-            return Some(());
-        };
-        let attribute = match &e {
-            VaultError::MountUnknown { .. }
-            | VaultError::NotAMount { .. }
-            | VaultError::NotKv { .. } => "mount",
-            VaultError::MissingCapabilities { .. } | VaultError::PermissionDenied { .. } => "path",
-            VaultError::Transport { .. } | VaultError::Unavailable { .. } => {
-                diags.root_warning(
-                    "Vault could not be checked at plan",
-                    format!(
-                        "{e}. The apply checks {entry} again before it regenerates any secret."
-                    ),
-                );
-                return Some(());
-            }
-            _ => {
-                diags.root_error(
-                    format!("Could not check the Vault entry {entry}"),
-                    e.to_string(),
-                );
-                return None;
-            }
-        };
-        diags.error(
-            format!("The secret could not be written to {entry}"),
-            super::diag::nothing_changed(&e.to_string()),
-            AttributePath::new(attribute),
-        );
-        None
+        sink_notes(diags, sink::vault_writable(&vault, &entry, exists).await)
     }
 
     /// Claims the sink's clients (its client and its standby) for its entry
@@ -145,54 +115,6 @@ impl SinkResource {
 }
 
 impl SinkResource {
-    /// Import adopts what is there: never an empty path, and never an
-    /// entry this provider wrote for another client (the next rotation
-    /// would overwrite that client's live credentials). Returns the client
-    /// whose credentials the entry holds and when its version was written.
-    async fn adoptable(
-        &self,
-        diags: &mut Diagnostics,
-        parsed: &plan::import::ImportId,
-    ) -> Option<(String, Option<OffsetDateTime>)> {
-        let vault = self.clients.vault(diags)?;
-        let (entry, client_id) = (&parsed.entry, &parsed.client_id);
-        let pair = Pair::new(client_id, parsed.standby.as_deref());
-        let holder = sink::holder(&vault, entry, "client_id").await;
-        let active = match holder {
-            Ok(Holder::Nobody) => {
-                diags.root_error(
-                    "Nothing to import",
-                    format!("{entry} holds no live secret. Create the sink instead (remove the import): it writes a new secret there."),
-                );
-                return None;
-            }
-            Ok(Holder::Client { owner, .. }) if !pair.keeps(&owner) => {
-                diags.root_error(
-                    "The entry belongs to another OAuth client",
-                    format!("{entry} was written by this provider for OAuth client {owner}, not {client_id}. Import it as {owner}:{entry} (or {owner},<standby_client_id>:{entry}), or choose another path for {client_id}."),
-                );
-                return None;
-            }
-            // The client it holds, even one that is not the sink's (then
-            // the plan rotates to client_id).
-            Ok(Holder::Client { active, .. }) => active,
-            Ok(Holder::Unmarked(_)) => client_id.to_string(),
-            Err(e) => {
-                diags.root_error("Could not read the Vault entry to import", e.to_string());
-                return None;
-            }
-        };
-        match sink::observe(&vault, entry, "client_id").await {
-            Ok(seen) => Some((active, seen.written_at)),
-            Err(e) => {
-                diags.root_error("Could not read the Vault entry to import", e.to_string());
-                None
-            }
-        }
-    }
-}
-
-impl SinkResource {
     /// At refresh: what the private state keeps of the credential, and the
     /// credential state lost, found again from the entry's record
     /// (`metadata`).
@@ -226,25 +148,21 @@ impl SinkResource {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
         match sink::stored_credentials(&genesys, &vault, spec).await {
-            Ok(Stored::Work) => {}
-            Ok(Stored::Rejected) => {
-                private.secret_rejected = true;
-                state.verified_at = Value::Null;
+            Ok(stored) => {
+                if stored == Stored::Rejected {
+                    private.secret_rejected = true;
+                    state.verified_at = Value::Null;
+                }
+                sink_notes(diags, sink::stored_note(spec, &stored))
             }
-            Ok(Stored::ClientNotActive(client_state)) => diags.warning(
-                "The sink's OAuth client is not active",
-                format!("OAuth client {} is {client_state}: Genesys Cloud refuses its credentials whatever the secret, so the secret at {} is not rotated. Set the client's state to active to let consumers in again.", spec.client_id, spec.entry),
-                AttributePath::new("verify_on_read"),
-            ),
             Err(e) => {
                 diags.root_error(
                     "Could not check the credentials stored in Vault",
                     e.to_string(),
                 );
-                return None;
+                None
             }
         }
-        Some(())
     }
 }
 
@@ -704,14 +622,7 @@ impl Resource for SinkResource {
         let vault = self.clients.vault(diags)?;
         let spec = spec_of(&prior, diags)?;
         match sink::remove(&vault, &spec, on_destroy).await {
-            Ok(true) => Some(()),
-            Ok(false) => {
-                diags.root_warning(
-                    "Vault entry left in place",
-                    format!("{} now holds an entry this provider did not write for client {}; it was not deleted.", spec.entry, spec.client_id),
-                );
-                Some(())
-            }
+            Ok(removed) => sink_notes(diags, sink::left_in_place(&spec, removed)),
             Err(e) => {
                 sink_error(diags, "Could not remove the Vault entry", &e);
                 None
@@ -748,7 +659,9 @@ impl Resource for SinkResource {
             }
             return None;
         }
-        let (active, written_at) = self.adoptable(diags, &parsed).await?;
+        let vault = self.clients.vault(diags)?;
+        let adopted = sink::adoptable(&vault, &parsed).await;
+        let (active, written_at) = adopted.map_err(|n| sink_notes(diags, [n])).ok()?;
         state.active_client_id = Value::Value(active);
         // The rotation clock runs from when the entry was written.
         state.rotated_at = time_value(written_at);
