@@ -251,6 +251,29 @@ pub fn plan_update(
     }
 }
 
+/// The warning of a plan that repairs the entry at `mount`/`path`: what
+/// was found (`reasons`), and that the apply writes it again.
+pub fn repair_notice(mount: &str, path: &str, reasons: &[String]) -> AttributeError {
+    AttributeError::new(
+        "vault_version",
+        "The Vault entry will be repaired",
+        format!(
+            "{mount}/{path}: {}. Apply regenerates the client secret and writes it again.",
+            reasons.join("; ")
+        ),
+    )
+}
+
+/// The warning of a plan that replaces a sink because its client is gone
+/// from Genesys Cloud (the sink writes `entry`).
+pub fn client_gone_notice(client_id: &str, entry: &str) -> AttributeError {
+    AttributeError::new(
+        "client_id",
+        "The sink's OAuth client no longer exists",
+        format!("OAuth client {client_id} is gone from Genesys Cloud, so the secret at {entry} can no longer work. The sink is replaced: its entry is removed as on_destroy says, and a new sink is created for client_id."),
+    )
+}
+
 /// The check-and-set version of a write: 0 when the path is new, else the
 /// version observed (so a write that happened since is detected, not
 /// overwritten). KV v1 has no CAS (`None`).
@@ -531,5 +554,26 @@ mod tests {
             rotate_after(t, Duration::from_secs(60)),
             t + Duration::from_secs(60)
         );
+    }
+
+    #[test]
+    fn the_repair_and_replacement_warnings_name_the_entry_and_why() {
+        let reasons = ["a".to_string(), "b".to_string()];
+        let cases = [
+            (
+                repair_notice("secret", "ci", &reasons),
+                "vault_version",
+                "secret/ci: a; b. Apply",
+            ),
+            (
+                client_gone_notice("c1", "secret/ci"),
+                "client_id",
+                "OAuth client c1 is gone from Genesys Cloud, so the secret at secret/ci can",
+            ),
+        ];
+        for (notice, attribute, start) in cases {
+            assert_eq!(notice.attribute, attribute);
+            assert!(notice.detail.starts_with(start), "{}", notice.detail);
+        }
     }
 }

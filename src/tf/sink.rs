@@ -12,7 +12,7 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use time::OffsetDateTime;
 
 use super::api_clients::ApiClients;
-use super::diag::{attribute_error, sink_error, sink_notes};
+use super::diag::{attribute_error, attribute_warning, sink_error, sink_notes};
 use super::sink_credential as credential;
 use super::sink_rotated::{self as rotated, after_restore};
 use super::sink_state::{
@@ -181,11 +181,8 @@ impl SinkResource {
             // The client is gone. Terraform replaces only for a path whose
             // value changes: the secret's hash, unknown until the new sink
             // writes one.
-            diags.warning(
-                "The sink's OAuth client no longer exists",
-                format!("OAuth client {} is gone from Genesys Cloud, so the secret at {} can no longer work. The sink is replaced: its entry is removed as on_destroy says, and a new sink is created for client_id.", string(&planned.client_id), string(&planned.id)),
-                AttributePath::new("client_id"),
-            );
+            let (client_id, entry) = (string(&planned.client_id), string(&planned.id));
+            attribute_warning(diags, plan::sink::client_gone_notice(&client_id, &entry));
             return Some(vec![AttributePath::new("secret_hash")]);
         }
         planned.id = Value::Unknown;
@@ -501,16 +498,8 @@ impl Resource for SinkResource {
                 sink_target::check(diags, &self.clients, &planned, active, &reasons).await?;
                 mark_rotation_unknown(&mut planned);
                 if repair && vault_drifted {
-                    diags.warning(
-                        "The Vault entry will be repaired",
-                        format!(
-                            "{}/{}: {}. Apply regenerates the client secret and writes it again.",
-                            string(&planned.mount),
-                            string(&planned.path),
-                            reasons.join("; ")
-                        ),
-                        AttributePath::new("vault_version"),
-                    );
+                    let (mount, path) = (string(&planned.mount), string(&planned.path));
+                    attribute_warning(diags, plan::sink::repair_notice(&mount, &path, &reasons));
                 }
             }
             Update::Rewrite => planned.vault_version = Value::Unknown,
