@@ -20,6 +20,7 @@
 //! - [`spec`]: what an operation is asked to do;
 //! - [`checks`]: checks outside a rotation (plan, import, refresh, destroy);
 //! - [`note`]: what a step says besides its result;
+//! - [`outcome`]: what a rotation's outcome says;
 //! - [`error`]: why an operation failed.
 
 mod checks;
@@ -27,6 +28,7 @@ mod clients;
 mod credential;
 mod error;
 mod note;
+mod outcome;
 mod preflight;
 mod restore;
 mod settle;
@@ -49,6 +51,7 @@ pub use checks::{adoptable, left_in_place, stored_note, vault_writable};
 pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
 pub use note::Note;
+pub use outcome::{restore_notes, rotated_notes, verify_failed};
 use preflight::preflight;
 pub use preflight::{observe, Seen};
 pub use restore::Restored;

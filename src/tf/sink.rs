@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use super::api_clients::ApiClients;
 use super::diag::{attribute_error, attribute_warning, sink_error, sink_notes};
 use super::sink_credential as credential;
-use super::sink_rotated::{self as rotated, after_restore};
+use super::sink_rotated::after_restore;
 use super::sink_state::{
     carry_computed, client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown,
     pair_ids, plain_map, rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate,
@@ -26,7 +26,7 @@ use crate::plan::pair::Pair;
 use crate::plan::sink::{OnDestroy, Update};
 use crate::registry::claims::Claims;
 use crate::registry::credentials::IntegrationCredentials;
-use crate::sink::{self, Expect, SinkError, Stored};
+use crate::sink::{self, Expect, Stored};
 use crate::vault::KvPath;
 
 /// The resource.
@@ -222,7 +222,7 @@ impl SinkResource {
                 if let Some(out) = after_restore(diags, &spec, prior.as_ref(), &mut r) {
                     return out;
                 }
-                rotated::warnings(diags, &spec, &r);
+                sink_notes(diags, sink::rotated_notes(&spec, &r));
                 planned.active_client_id = Value::Value(r.client_id);
                 planned.id = Value::Value(spec.entry.to_string());
                 planned.vault_version = Value::Value(r.version.map(|v| v as i64).unwrap_or(0));
@@ -236,19 +236,9 @@ impl SinkResource {
                 credential::record(diags, wired, &mut kept, r.credential, creating);
                 private.credential = kept;
                 if let Some(e) = r.verify_error {
-                    // Terraform taints a resource whose create fails, never
-                    // one whose update does: an update records the failure.
-                    let next = if prior.is_some() {
-                        private.unverified = true;
-                        "The next plan rotates it again."
-                    } else {
-                        "The sink is tainted: the next apply replaces it."
-                    };
-                    diags.error(
-                        "The new secret does not work",
-                        format!("The secret was written to Vault ({}), but the credentials read back from it do not work: {e}. {next}", spec.entry),
-                        AttributePath::new("verify"),
-                    );
+                    private.unverified = prior.is_some();
+                    let failed = sink::verify_failed(&spec, &e, prior.is_some());
+                    sink_notes(diags, [failed]);
                 }
                 Some((Value::Value(planned), Value::Value(private)))
             }
@@ -259,13 +249,7 @@ impl SinkResource {
                 // Vault. On an update, keep the prior state and mark it, so
                 // the next plan repairs the entry even if the config changes
                 // back.
-                let maybe_dead = matches!(
-                    e,
-                    SinkError::RegenerateUnsettled { .. }
-                        | SinkError::WriteAfterRegenerate { .. }
-                        | SinkError::LostWrite { .. }
-                );
-                let (state, mut private) = prior.filter(|_| maybe_dead)?;
+                let (state, mut private) = prior.filter(|_| e.maybe_dead())?;
                 private.maybe_dead = true;
                 Some((Value::Value(state), Value::Value(private)))
             }
