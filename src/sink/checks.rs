@@ -15,6 +15,7 @@ use super::verify::Stored;
 use crate::attribute_error::AttributeError;
 use crate::plan::import::ImportId;
 use crate::plan::pair::Pair;
+use crate::registry::claims::Claims;
 use crate::vault::{KvPath, VaultClient, VaultError};
 
 /// At plan, before anything is destroyed or regenerated: the entry's mount
@@ -52,6 +53,28 @@ fn refusal_note(entry: &KvPath, e: &VaultError) -> Note {
         format!("The secret could not be written to {entry}"),
         nothing_changed(&e.to_string()),
     ))
+}
+
+/// Claims the sink's `clients` (each with its attribute: its client and
+/// its standby) for `entry`: one client, one sink. An error on the
+/// attribute of each client another entry holds.
+pub fn claim(
+    claims: &Claims,
+    entry: &KvPath,
+    clients: [(&'static str, Option<&str>); 2],
+) -> Vec<Note> {
+    clients
+        .into_iter()
+        .filter_map(|(attribute, id)| {
+            let client_id = id?;
+            let holder = claims.claim(client_id, entry).err()?;
+            Some(Note::AttributeError(AttributeError::new(
+                attribute,
+                "OAuth client kept by two sinks",
+                format!("OAuth client {client_id} is already kept by the sink at {holder}; this one writes {entry}. A regenerate kills the previous secret, so two sinks for one client kill each other's secret at every rotation. Keep one sink per client (a consumer that needs the secret elsewhere can read it from {holder}), or give this one a client of its own."),
+            )))
+        })
+        .collect()
 }
 
 /// Import adopts what is there: never an empty path, and never an entry
@@ -202,6 +225,39 @@ mod tests {
         ];
         for (e, expected) in cases {
             assert_eq!(kind(&refusal_note(&entry(), &e)), expected, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_client_is_kept_by_one_entry_only() {
+        let claims = Claims::default();
+        let other = KvPath::checked("secret", "other", ["mount", "path"]).expect("entry");
+        assert!(claim(
+            &claims,
+            &other,
+            [("client_id", Some("b")), ("standby_client_id", None)]
+        )
+        .is_empty());
+        type Clients = [(&'static str, Option<&'static str>); 2];
+        let cases: [(Clients, Vec<&str>); 3] = [
+            (
+                [("client_id", Some("a")), ("standby_client_id", None)],
+                vec![],
+            ),
+            (
+                [("client_id", Some("a")), ("standby_client_id", Some("b"))],
+                vec!["standby_client_id"],
+            ),
+            (
+                [("client_id", Some("b")), ("standby_client_id", Some("c"))],
+                vec!["client_id"],
+            ),
+        ];
+        for (clients, refused) in cases {
+            let notes = claim(&claims, &entry(), clients);
+            let attributes: Vec<&str> = notes.iter().map(|n| kind(n).1.unwrap_or("")).collect();
+            assert_eq!(attributes, refused, "{clients:?}");
+            assert!(notes.iter().all(Note::is_error));
         }
     }
 

@@ -47,7 +47,7 @@ use crate::plan::sink::OnDestroy;
 use crate::secret::Secret;
 use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
 
-pub use checks::{adoptable, left_in_place, stored_note, vault_writable};
+pub use checks::{adoptable, claim, left_in_place, stored_note, vault_writable};
 pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
 pub use note::Note;

@@ -82,24 +82,14 @@ impl SinkResource {
         let Some(entry) = entry_of(s) else {
             return Some(());
         };
-        let mut claimed = true;
-        for (attribute, id) in [
-            ("client_id", &s.client_id),
-            ("standby_client_id", &s.standby_client_id),
-        ] {
-            let Some(client_id) = id.as_ref_option() else {
-                continue;
-            };
-            if let Err(holder) = self.claims.claim(client_id, &entry) {
-                diags.error(
-                    "OAuth client kept by two sinks",
-                    format!("OAuth client {client_id} is already kept by the sink at {holder}; this one writes {entry}. A regenerate kills the previous secret, so two sinks for one client kill each other's secret at every rotation. Keep one sink per client (a consumer that needs the secret elsewhere can read it from {holder}), or give this one a client of its own."),
-                    AttributePath::new(attribute),
-                );
-                claimed = false;
-            }
-        }
-        claimed.then_some(())
+        let clients = [
+            ("client_id", s.client_id.as_ref_option().map(String::as_str)),
+            (
+                "standby_client_id",
+                s.standby_client_id.as_ref_option().map(String::as_str),
+            ),
+        ];
+        sink_notes(diags, sink::claim(&self.claims, &entry, clients))
     }
 
     /// The checks of the sink's clients on the values the plan knows: an
