@@ -21,6 +21,7 @@
 //! - [`checks`]: checks outside a rotation (plan, import, refresh, destroy);
 //! - [`note`]: what a step says besides its result;
 //! - [`outcome`]: what a rotation's outcome says;
+//! - [`target`]: at plan, the client a rotation will write;
 //! - [`error`]: why an operation failed.
 
 mod checks;
@@ -33,6 +34,7 @@ mod preflight;
 mod restore;
 mod settle;
 mod spec;
+mod target;
 mod verify;
 
 use std::collections::BTreeMap;
@@ -57,6 +59,7 @@ pub use preflight::{observe, Seen};
 pub use restore::Restored;
 use settle::{settle_lost_write, Settled};
 pub use spec::{Expect, KeyNames, SinkSpec};
+pub use target::planned_target;
 pub use verify::{stored_credentials, verify, verify_entry, Stored};
 
 /// The result of a rotation.
