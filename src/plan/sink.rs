@@ -54,9 +54,35 @@ pub enum OnDestroy {
     Retain,
 }
 
+/// Whether a rotation exchanges the new credentials when `verify` is not
+/// set.
+pub const DEFAULT_VERIFY: bool = true;
+
+/// Whether a refresh exchanges the stored credentials when
+/// `verify_on_read` is not set.
+pub const DEFAULT_VERIFY_ON_READ: bool = false;
+
 impl OnDestroy {
     /// Accepted spellings.
     pub const NAMES: &'static [&'static str] = &["delete_all", "soft_delete", "retain"];
+
+    /// What destroy does when `on_destroy` is not set.
+    pub const DEFAULT: OnDestroy = OnDestroy::DeleteAll;
+
+    /// The attribute's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            OnDestroy::DeleteAll => "delete_all",
+            OnDestroy::SoftDelete => "soft_delete",
+            OnDestroy::Retain => "retain",
+        }
+    }
+
+    /// The value state holds; one that does not parse (validated at plan,
+    /// so only a hand-edited state) counts as the default.
+    pub fn or_default(s: &str) -> OnDestroy {
+        Self::parse(s).unwrap_or(Self::DEFAULT)
+    }
 
     /// Parses the attribute.
     pub fn parse(s: &str) -> Result<OnDestroy, AttributeError> {
@@ -574,6 +600,21 @@ mod tests {
         for (notice, attribute, start) in cases {
             assert_eq!(notice.attribute, attribute);
             assert!(notice.detail.starts_with(start), "{}", notice.detail);
+        }
+    }
+
+    #[test]
+    fn on_destroy_names_parse_back_and_anything_else_is_the_default() {
+        for name in OnDestroy::NAMES {
+            assert_eq!(OnDestroy::or_default(name).name(), *name);
+        }
+        let cases = [
+            ("", OnDestroy::DEFAULT),
+            ("keep", OnDestroy::DEFAULT),
+            ("retain", OnDestroy::Retain),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(OnDestroy::or_default(text), expected, "{text:?}");
         }
     }
 }

@@ -362,7 +362,8 @@ impl Resource for SinkResource {
         private.observed_version = observed.current_version;
         private.observed_live = observed.latest_live;
         private.secret_rejected = false;
-        if state.verify_on_read.as_option() == Some(true) && observed.latest_live {
+        let verify_on_read = state.verify_on_read.as_option();
+        if verify_on_read.unwrap_or(plan::sink::DEFAULT_VERIFY_ON_READ) && observed.latest_live {
             self.check_stored(diags, &spec, &mut state, &mut private)
                 .await?;
         }
@@ -580,8 +581,7 @@ impl Resource for SinkResource {
             .and_then(|p| p.credential.as_ref());
         let wired = &prior.integration_credential_id;
         credential::hand_over(&self.credentials, &prior.client_id, wired, kept);
-        let on_destroy =
-            OnDestroy::parse(&string(&prior.on_destroy)).unwrap_or(OnDestroy::DeleteAll);
+        let on_destroy = OnDestroy::or_default(&string(&prior.on_destroy));
         let vault = self.clients.vault(diags)?;
         let spec = spec_of(&prior, diags)?;
         match sink::remove(&vault, &spec, on_destroy).await {
