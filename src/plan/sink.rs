@@ -140,6 +140,23 @@ pub struct Observed {
     pub latest_live: bool,
 }
 
+impl Observed {
+    /// The version this provider counts as its own write after a refresh:
+    /// the one recorded (`written`), else, for an import (nothing
+    /// recorded), the live version there: adopting never rotates.
+    pub fn adopted_written(self, written: Option<u64>) -> Option<u64> {
+        match written {
+            None if self.latest_live => self.current_version,
+            _ => written,
+        }
+    }
+
+    /// The version state shows: the latest, when it is live.
+    pub fn live_version(self) -> Option<u64> {
+        self.current_version.filter(|_| self.latest_live)
+    }
+}
+
 /// Why the sink must be rewritten although its configuration did not change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Repair {
@@ -615,6 +632,25 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(OnDestroy::or_default(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_refresh_adopts_only_a_live_version_and_shows_only_a_live_one() {
+        let seen = |current_version, latest_live| Observed {
+            current_version,
+            latest_live,
+        };
+        let cases = [
+            (seen(Some(4), true), None, Some(4), Some(4)),
+            (seen(Some(4), true), Some(3), Some(3), Some(4)),
+            (seen(Some(4), false), None, None, None),
+            (seen(Some(4), false), Some(3), Some(3), None),
+            (seen(None, false), None, None, None),
+        ];
+        for (observed, written, adopted, shown) in cases {
+            assert_eq!(observed.adopted_written(written), adopted, "{observed:?}");
+            assert_eq!(observed.live_version(), shown, "{observed:?}");
         }
     }
 }

@@ -353,10 +353,7 @@ impl Resource for SinkResource {
             }
         };
         let observed = seen.observed;
-        if private.written_version.is_none() && observed.latest_live {
-            // Imported: adopt what is there.
-            private.written_version = observed.current_version;
-        }
+        private.written_version = observed.adopted_written(private.written_version);
         self.refresh_credential(diags, &spec, &mut state, &mut private, &seen.metadata)
             .await?;
         private.observed_version = observed.current_version;
@@ -368,10 +365,8 @@ impl Resource for SinkResource {
                 .await?;
         }
         state.vault_version = observed
-            .current_version
-            .filter(|_| observed.latest_live)
-            .map(|v| Value::Value(v as i64))
-            .unwrap_or(Value::Null);
+            .live_version()
+            .map_or(Value::Null, |v| Value::Value(v as i64));
         if state.id.is_null() {
             state.id = Value::Value(spec.entry.to_string());
         }
