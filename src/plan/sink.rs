@@ -157,6 +157,12 @@ impl Observed {
     }
 }
 
+/// The `vault_version` state records after a write: the KV v2 version
+/// written, 0 on KV v1 (which has no versions).
+pub fn version_in_state(written: Option<u64>) -> i64 {
+    written.map_or(0, |v| i64::try_from(v).unwrap_or(i64::MAX))
+}
+
 /// Why the sink must be rewritten although its configuration did not change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Repair {
@@ -651,6 +657,14 @@ mod tests {
         for (observed, written, adopted, shown) in cases {
             assert_eq!(observed.adopted_written(written), adopted, "{observed:?}");
             assert_eq!(observed.live_version(), shown, "{observed:?}");
+        }
+    }
+
+    #[test]
+    fn kv1_writes_show_version_zero() {
+        let cases = [(None, 0), (Some(1), 1), (Some(u64::MAX), i64::MAX)];
+        for (written, shown) in cases {
+            assert_eq!(version_in_state(written), shown);
         }
     }
 }

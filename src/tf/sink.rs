@@ -215,7 +215,7 @@ impl SinkResource {
                 sink_notes(diags, sink::rotated_notes(&spec, &r));
                 planned.active_client_id = Value::Value(r.client_id);
                 planned.id = Value::Value(spec.entry.to_string());
-                planned.vault_version = Value::Value(r.version.map(|v| v as i64).unwrap_or(0));
+                planned.vault_version = Value::Value(plan::sink::version_in_state(r.version));
                 planned.secret_hash = Value::Value(r.hash);
                 planned.rotated_at = time_value(Some(r.rotated_at));
                 planned.rotate_after = rotate_after_of(&planned);
@@ -534,7 +534,7 @@ impl Resource for SinkResource {
         if planned.vault_version.is_unknown() {
             match sink::rewrite(&genesys, &vault, &spec, &keys_of(&prior), expect).await {
                 Ok(version) => {
-                    planned.vault_version = Value::Value(version.map(|v| v as i64).unwrap_or(0));
+                    planned.vault_version = Value::Value(plan::sink::version_in_state(version));
                     new_private = SinkPrivate::after_write(version);
                 }
                 Err(e) => {

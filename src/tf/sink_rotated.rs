@@ -8,6 +8,7 @@ use tf_provider::Diagnostics;
 
 use super::diag::sink_notes;
 use super::sink_state::{SinkPrivate, SinkState};
+use crate::plan;
 use crate::sink::{self, Rotated, SinkSpec};
 
 /// The state (and private state) a rotation leaves, when it was handled
@@ -29,7 +30,7 @@ pub(super) fn after_restore(
     let restored = restored.ok()?;
     let (state, private) = prior?;
     let mut state = state.clone();
-    state.vault_version = Value::Value(restored.version.map(|v| v as i64).unwrap_or(0));
+    state.vault_version = Value::Value(plan::sink::version_in_state(restored.version));
     let mut after = SinkPrivate::after_write(restored.version);
     after.credential = private.credential.clone();
     Some(Some((Value::Value(state), Value::Value(after))))
