@@ -54,9 +54,35 @@ pub enum OnDestroy {
     Retain,
 }
 
+/// Whether a rotation exchanges the new credentials when `verify` is not
+/// set.
+pub const DEFAULT_VERIFY: bool = true;
+
+/// Whether a refresh exchanges the stored credentials when
+/// `verify_on_read` is not set.
+pub const DEFAULT_VERIFY_ON_READ: bool = false;
+
 impl OnDestroy {
     /// Accepted spellings.
     pub const NAMES: &'static [&'static str] = &["delete_all", "soft_delete", "retain"];
+
+    /// What destroy does when `on_destroy` is not set.
+    pub const DEFAULT: OnDestroy = OnDestroy::DeleteAll;
+
+    /// The attribute's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            OnDestroy::DeleteAll => "delete_all",
+            OnDestroy::SoftDelete => "soft_delete",
+            OnDestroy::Retain => "retain",
+        }
+    }
+
+    /// The value state holds; one that does not parse (validated at plan,
+    /// so only a hand-edited state) counts as the default.
+    pub fn or_default(s: &str) -> OnDestroy {
+        Self::parse(s).unwrap_or(Self::DEFAULT)
+    }
 
     /// Parses the attribute.
     pub fn parse(s: &str) -> Result<OnDestroy, AttributeError> {
@@ -112,6 +138,29 @@ pub struct Observed {
     pub current_version: Option<u64>,
     /// False when the latest version is deleted or destroyed.
     pub latest_live: bool,
+}
+
+impl Observed {
+    /// The version this provider counts as its own write after a refresh:
+    /// the one recorded (`written`), else, for an import (nothing
+    /// recorded), the live version there: adopting never rotates.
+    pub fn adopted_written(self, written: Option<u64>) -> Option<u64> {
+        match written {
+            None if self.latest_live => self.current_version,
+            _ => written,
+        }
+    }
+
+    /// The version state shows: the latest, when it is live.
+    pub fn live_version(self) -> Option<u64> {
+        self.current_version.filter(|_| self.latest_live)
+    }
+}
+
+/// The `vault_version` state records after a write: the KV v2 version
+/// written, 0 on KV v1 (which has no versions).
+pub fn version_in_state(written: Option<u64>) -> i64 {
+    written.map_or(0, |v| i64::try_from(v).unwrap_or(i64::MAX))
 }
 
 /// Why the sink must be rewritten although its configuration did not change.
@@ -249,6 +298,29 @@ pub fn plan_update(
     } else {
         Update::Keep
     }
+}
+
+/// The warning of a plan that repairs the entry at `mount`/`path`: what
+/// was found (`reasons`), and that the apply writes it again.
+pub fn repair_notice(mount: &str, path: &str, reasons: &[String]) -> AttributeError {
+    AttributeError::new(
+        "vault_version",
+        "The Vault entry will be repaired",
+        format!(
+            "{mount}/{path}: {}. Apply regenerates the client secret and writes it again.",
+            reasons.join("; ")
+        ),
+    )
+}
+
+/// The warning of a plan that replaces a sink because its client is gone
+/// from Genesys Cloud (the sink writes `entry`).
+pub fn client_gone_notice(client_id: &str, entry: &str) -> AttributeError {
+    AttributeError::new(
+        "client_id",
+        "The sink's OAuth client no longer exists",
+        format!("OAuth client {client_id} is gone from Genesys Cloud, so the secret at {entry} can no longer work. The sink is replaced: its entry is removed as on_destroy says, and a new sink is created for client_id."),
+    )
 }
 
 /// The check-and-set version of a write: 0 when the path is new, else the
@@ -531,5 +603,68 @@ mod tests {
             rotate_after(t, Duration::from_secs(60)),
             t + Duration::from_secs(60)
         );
+    }
+
+    #[test]
+    fn the_repair_and_replacement_warnings_name_the_entry_and_why() {
+        let reasons = ["a".to_string(), "b".to_string()];
+        let cases = [
+            (
+                repair_notice("secret", "ci", &reasons),
+                "vault_version",
+                "secret/ci: a; b. Apply",
+            ),
+            (
+                client_gone_notice("c1", "secret/ci"),
+                "client_id",
+                "OAuth client c1 is gone from Genesys Cloud, so the secret at secret/ci can",
+            ),
+        ];
+        for (notice, attribute, start) in cases {
+            assert_eq!(notice.attribute, attribute);
+            assert!(notice.detail.starts_with(start), "{}", notice.detail);
+        }
+    }
+
+    #[test]
+    fn on_destroy_names_parse_back_and_anything_else_is_the_default() {
+        for name in OnDestroy::NAMES {
+            assert_eq!(OnDestroy::or_default(name).name(), *name);
+        }
+        let cases = [
+            ("", OnDestroy::DEFAULT),
+            ("keep", OnDestroy::DEFAULT),
+            ("retain", OnDestroy::Retain),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(OnDestroy::or_default(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_refresh_adopts_only_a_live_version_and_shows_only_a_live_one() {
+        let seen = |current_version, latest_live| Observed {
+            current_version,
+            latest_live,
+        };
+        let cases = [
+            (seen(Some(4), true), None, Some(4), Some(4)),
+            (seen(Some(4), true), Some(3), Some(3), Some(4)),
+            (seen(Some(4), false), None, None, None),
+            (seen(Some(4), false), Some(3), Some(3), None),
+            (seen(None, false), None, None, None),
+        ];
+        for (observed, written, adopted, shown) in cases {
+            assert_eq!(observed.adopted_written(written), adopted, "{observed:?}");
+            assert_eq!(observed.live_version(), shown, "{observed:?}");
+        }
+    }
+
+    #[test]
+    fn kv1_writes_show_version_zero() {
+        let cases = [(None, 0), (Some(1), 1), (Some(u64::MAX), i64::MAX)];
+        for (written, shown) in cases {
+            assert_eq!(version_in_state(written), shown);
+        }
     }
 }

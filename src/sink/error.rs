@@ -187,3 +187,64 @@ pub enum SinkError {
         source: VaultError,
     },
 }
+
+impl SinkError {
+    /// Whether the secret may have been regenerated without reaching
+    /// Vault: the credentials there may no longer work, and the next plan
+    /// must repair the entry whatever the configuration says.
+    pub fn maybe_dead(&self) -> bool {
+        matches!(
+            self,
+            SinkError::RegenerateUnsettled { .. }
+                | SinkError::WriteAfterRegenerate { .. }
+                | SinkError::LostWrite { .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_failure_after_the_regenerate_may_leave_a_dead_secret() {
+        let entry = || KvPath::checked("secret", "p", ["mount", "path"]).expect("entry");
+        let setup = || VaultError::Setup("x".into());
+        let cases = [
+            (
+                SinkError::RegenerateUnsettled {
+                    client_id: "a".into(),
+                    entry: entry(),
+                    source: GenesysError::Incomplete {
+                        operation: "o".into(),
+                        detail: "d".into(),
+                    },
+                },
+                true,
+            ),
+            (
+                SinkError::WriteAfterRegenerate {
+                    client_id: "a".into(),
+                    entry: entry(),
+                    source: setup(),
+                },
+                true,
+            ),
+            (
+                SinkError::LostWrite {
+                    client_id: "a".into(),
+                    entry: entry(),
+                    expected: "version 2".into(),
+                    found: "version 3".into(),
+                    detail: "reset".into(),
+                },
+                true,
+            ),
+            (SinkError::ClientGone("a".into()), false),
+            (SinkError::Vault(setup()), false),
+        ];
+        for (e, dead) in cases {
+            assert_eq!(e.maybe_dead(), dead, "{e:?}");
+        }
+    }
+}

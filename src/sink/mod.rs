@@ -18,15 +18,23 @@
 //! - [`settle`]: a write whose answer was lost;
 //! - [`restore`]: the previous credentials put back after a failed verify;
 //! - [`spec`]: what an operation is asked to do;
+//! - [`checks`]: checks outside a rotation (plan, import, refresh, destroy);
+//! - [`note`]: what a step says besides its result;
+//! - [`outcome`]: what a rotation's outcome says;
+//! - [`target`]: at plan, the client a rotation will write;
 //! - [`error`]: why an operation failed.
 
+mod checks;
 mod clients;
 mod credential;
 mod error;
+mod note;
+mod outcome;
 mod preflight;
 mod restore;
 mod settle;
 mod spec;
+mod target;
 mod verify;
 
 use std::collections::BTreeMap;
@@ -41,13 +49,17 @@ use crate::plan::sink::OnDestroy;
 use crate::secret::Secret;
 use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
 
+pub use checks::{adoptable, claim, left_in_place, stored_note, vault_writable};
 pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
+pub use note::Note;
+pub use outcome::{restore_notes, rotated_notes, verify_failed};
 use preflight::preflight;
-pub use preflight::{holder, observe, Holder, Seen};
+pub use preflight::{observe, Seen};
 pub use restore::Restored;
 use settle::{settle_lost_write, Settled};
 pub use spec::{Expect, KeyNames, SinkSpec};
+pub use target::planned_target;
 pub use verify::{stored_credentials, verify, verify_entry, Stored};
 
 /// The result of a rotation.

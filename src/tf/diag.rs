@@ -6,7 +6,7 @@ use crate::attribute_error::AttributeError;
 use crate::genesys::GenesysError;
 use crate::oauth_client::{Failure, Note};
 use crate::plan::oauth_client::attribute_for_api_field;
-use crate::sink::SinkError;
+use crate::sink::{Note as SinkNote, SinkError};
 
 /// An input problem, as an error on its attribute.
 pub fn attribute_error(diags: &mut Diagnostics, e: AttributeError) {
@@ -27,16 +27,6 @@ fn path_of(attribute: &'static str) -> AttributePath {
         path = path.index(0).attribute(segment);
     }
     path
-}
-
-/// A plan-time refusal's text: the error, then that nothing was changed
-/// and the fix comes first, said once even when the error says it already.
-pub fn nothing_changed(error: &str) -> String {
-    let error = error.trim_end().trim_end_matches('.');
-    match error.strip_suffix("Nothing was changed") {
-        Some(head) => format!("{head}Nothing was changed: fix this before applying."),
-        None => format!("{error}. Nothing was changed: fix this before applying."),
-    }
 }
 
 /// A Genesys API failure. When Genesys names a field we know, the diagnostic
@@ -70,6 +60,25 @@ pub fn notes(diags: &mut Diagnostics, notes: Vec<Note>) {
             Note::Failed(f) => genesys_error(diags, &f.summary, &f.error),
         }
     }
+}
+
+/// What a step of the sink says besides its result; `None` (for the RPC
+/// to return) when one of them is an error.
+pub fn sink_notes(
+    diags: &mut Diagnostics,
+    notes: impl IntoIterator<Item = SinkNote>,
+) -> Option<()> {
+    let mut stopped = false;
+    for note in notes {
+        stopped |= note.is_error();
+        match note {
+            SinkNote::Warning(summary, detail) => diags.root_warning(summary, detail),
+            SinkNote::Error(summary, detail) => diags.root_error(summary, detail),
+            SinkNote::AttributeWarning(e) => attribute_warning(diags, e),
+            SinkNote::AttributeError(e) => attribute_error(diags, e),
+        }
+    }
+    (!stopped).then_some(())
 }
 
 /// A sink failure, on the attribute it is about when there is one.
@@ -160,23 +169,23 @@ mod tests {
     }
 
     #[test]
-    fn nothing_was_changed_is_said_once() {
+    fn a_sink_note_stops_the_rpc_only_when_it_is_an_error() {
+        let on = |attribute| AttributeError::new(attribute, "s", "d");
+        let warn = || SinkNote::Warning("w".into(), "d".into());
         let cases = [
+            (vec![], Some(())),
             (
-                "mount x is unknown",
-                "mount x is unknown. Nothing was changed: fix this before applying.",
+                vec![warn(), SinkNote::AttributeWarning(on("path"))],
+                Some(()),
             ),
-            (
-                "it lacks update. Nothing was changed.",
-                "it lacks update. Nothing was changed: fix this before applying.",
-            ),
-            (
-                "it lacks update. Nothing was changed",
-                "it lacks update. Nothing was changed: fix this before applying.",
-            ),
+            (vec![warn(), SinkNote::AttributeError(on("mount"))], None),
+            (vec![SinkNote::Error("e".into(), "d".into())], None),
         ];
-        for (error, expected) in cases {
-            assert_eq!(nothing_changed(error), expected);
+        for (notes, expected) in cases {
+            let mut diags = Diagnostics::default();
+            let count = notes.len();
+            assert_eq!(sink_notes(&mut diags, notes), expected);
+            assert_eq!(diags.warnings.len() + diags.errors.len(), count);
         }
     }
 }

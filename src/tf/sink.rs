@@ -12,9 +12,9 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 use time::OffsetDateTime;
 
 use super::api_clients::ApiClients;
-use super::diag::{attribute_error, sink_error};
+use super::diag::{attribute_error, attribute_warning, sink_error, sink_notes};
 use super::sink_credential as credential;
-use super::sink_rotated::{self as rotated, after_restore};
+use super::sink_rotated::after_restore;
 use super::sink_state::{
     carry_computed, client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown,
     pair_ids, plain_map, rotate_after_of, same_map, spec_of, string, time_value, SinkPrivate,
@@ -26,8 +26,8 @@ use crate::plan::pair::Pair;
 use crate::plan::sink::{OnDestroy, Update};
 use crate::registry::claims::Claims;
 use crate::registry::credentials::IntegrationCredentials;
-use crate::sink::{self, Expect, Holder, SinkError, Stored};
-use crate::vault::{KvPath, VaultError};
+use crate::sink::{self, Expect, Stored};
+use crate::vault::KvPath;
 
 /// The resource.
 pub struct SinkResource {
@@ -65,37 +65,7 @@ impl SinkResource {
             return Some(());
         };
         let vault = self.clients.vault(diags)?;
-        let Err(e) = vault.check_can_write(&entry, exists).await else {
-            return Some(());
-        };
-        let attribute = match &e {
-            VaultError::MountUnknown { .. }
-            | VaultError::NotAMount { .. }
-            | VaultError::NotKv { .. } => "mount",
-            VaultError::MissingCapabilities { .. } | VaultError::PermissionDenied { .. } => "path",
-            VaultError::Transport { .. } | VaultError::Unavailable { .. } => {
-                diags.root_warning(
-                    "Vault could not be checked at plan",
-                    format!(
-                        "{e}. The apply checks {entry} again before it regenerates any secret."
-                    ),
-                );
-                return Some(());
-            }
-            _ => {
-                diags.root_error(
-                    format!("Could not check the Vault entry {entry}"),
-                    e.to_string(),
-                );
-                return None;
-            }
-        };
-        diags.error(
-            format!("The secret could not be written to {entry}"),
-            super::diag::nothing_changed(&e.to_string()),
-            AttributePath::new(attribute),
-        );
-        None
+        sink_notes(diags, sink::vault_writable(&vault, &entry, exists).await)
     }
 
     /// Claims the sink's clients (its client and its standby) for its entry
@@ -112,24 +82,14 @@ impl SinkResource {
         let Some(entry) = entry_of(s) else {
             return Some(());
         };
-        let mut claimed = true;
-        for (attribute, id) in [
-            ("client_id", &s.client_id),
-            ("standby_client_id", &s.standby_client_id),
-        ] {
-            let Some(client_id) = id.as_ref_option() else {
-                continue;
-            };
-            if let Err(holder) = self.claims.claim(client_id, &entry) {
-                diags.error(
-                    "OAuth client kept by two sinks",
-                    format!("OAuth client {client_id} is already kept by the sink at {holder}; this one writes {entry}. A regenerate kills the previous secret, so two sinks for one client kill each other's secret at every rotation. Keep one sink per client (a consumer that needs the secret elsewhere can read it from {holder}), or give this one a client of its own."),
-                    AttributePath::new(attribute),
-                );
-                claimed = false;
-            }
-        }
-        claimed.then_some(())
+        let clients = [
+            ("client_id", s.client_id.as_ref_option().map(String::as_str)),
+            (
+                "standby_client_id",
+                s.standby_client_id.as_ref_option().map(String::as_str),
+            ),
+        ];
+        sink_notes(diags, sink::claim(&self.claims, &entry, clients))
     }
 
     /// The checks of the sink's clients on the values the plan knows: an
@@ -141,54 +101,6 @@ impl SinkResource {
             attribute_error(diags, error);
         }
         ok.then_some(())
-    }
-}
-
-impl SinkResource {
-    /// Import adopts what is there: never an empty path, and never an
-    /// entry this provider wrote for another client (the next rotation
-    /// would overwrite that client's live credentials). Returns the client
-    /// whose credentials the entry holds and when its version was written.
-    async fn adoptable(
-        &self,
-        diags: &mut Diagnostics,
-        parsed: &plan::import::ImportId,
-    ) -> Option<(String, Option<OffsetDateTime>)> {
-        let vault = self.clients.vault(diags)?;
-        let (entry, client_id) = (&parsed.entry, &parsed.client_id);
-        let pair = Pair::new(client_id, parsed.standby.as_deref());
-        let holder = sink::holder(&vault, entry, "client_id").await;
-        let active = match holder {
-            Ok(Holder::Nobody) => {
-                diags.root_error(
-                    "Nothing to import",
-                    format!("{entry} holds no live secret. Create the sink instead (remove the import): it writes a new secret there."),
-                );
-                return None;
-            }
-            Ok(Holder::Client { owner, .. }) if !pair.keeps(&owner) => {
-                diags.root_error(
-                    "The entry belongs to another OAuth client",
-                    format!("{entry} was written by this provider for OAuth client {owner}, not {client_id}. Import it as {owner}:{entry} (or {owner},<standby_client_id>:{entry}), or choose another path for {client_id}."),
-                );
-                return None;
-            }
-            // The client it holds, even one that is not the sink's (then
-            // the plan rotates to client_id).
-            Ok(Holder::Client { active, .. }) => active,
-            Ok(Holder::Unmarked(_)) => client_id.to_string(),
-            Err(e) => {
-                diags.root_error("Could not read the Vault entry to import", e.to_string());
-                return None;
-            }
-        };
-        match sink::observe(&vault, entry, "client_id").await {
-            Ok(seen) => Some((active, seen.written_at)),
-            Err(e) => {
-                diags.root_error("Could not read the Vault entry to import", e.to_string());
-                None
-            }
-        }
     }
 }
 
@@ -226,25 +138,21 @@ impl SinkResource {
         let genesys = self.clients.genesys(diags)?;
         let vault = self.clients.vault(diags)?;
         match sink::stored_credentials(&genesys, &vault, spec).await {
-            Ok(Stored::Work) => {}
-            Ok(Stored::Rejected) => {
-                private.secret_rejected = true;
-                state.verified_at = Value::Null;
+            Ok(stored) => {
+                if stored == Stored::Rejected {
+                    private.secret_rejected = true;
+                    state.verified_at = Value::Null;
+                }
+                sink_notes(diags, sink::stored_note(spec, &stored))
             }
-            Ok(Stored::ClientNotActive(client_state)) => diags.warning(
-                "The sink's OAuth client is not active",
-                format!("OAuth client {} is {client_state}: Genesys Cloud refuses its credentials whatever the secret, so the secret at {} is not rotated. Set the client's state to active to let consumers in again.", spec.client_id, spec.entry),
-                AttributePath::new("verify_on_read"),
-            ),
             Err(e) => {
                 diags.root_error(
                     "Could not check the credentials stored in Vault",
                     e.to_string(),
                 );
-                return None;
+                None
             }
         }
-        Some(())
     }
 }
 
@@ -263,11 +171,8 @@ impl SinkResource {
             // The client is gone. Terraform replaces only for a path whose
             // value changes: the secret's hash, unknown until the new sink
             // writes one.
-            diags.warning(
-                "The sink's OAuth client no longer exists",
-                format!("OAuth client {} is gone from Genesys Cloud, so the secret at {} can no longer work. The sink is replaced: its entry is removed as on_destroy says, and a new sink is created for client_id.", string(&planned.client_id), string(&planned.id)),
-                AttributePath::new("client_id"),
-            );
+            let (client_id, entry) = (string(&planned.client_id), string(&planned.id));
+            attribute_warning(diags, plan::sink::client_gone_notice(&client_id, &entry));
             return Some(vec![AttributePath::new("secret_hash")]);
         }
         planned.id = Value::Unknown;
@@ -307,10 +212,10 @@ impl SinkResource {
                 if let Some(out) = after_restore(diags, &spec, prior.as_ref(), &mut r) {
                     return out;
                 }
-                rotated::warnings(diags, &spec, &r);
+                sink_notes(diags, sink::rotated_notes(&spec, &r));
                 planned.active_client_id = Value::Value(r.client_id);
                 planned.id = Value::Value(spec.entry.to_string());
-                planned.vault_version = Value::Value(r.version.map(|v| v as i64).unwrap_or(0));
+                planned.vault_version = Value::Value(plan::sink::version_in_state(r.version));
                 planned.secret_hash = Value::Value(r.hash);
                 planned.rotated_at = time_value(Some(r.rotated_at));
                 planned.rotate_after = rotate_after_of(&planned);
@@ -321,19 +226,9 @@ impl SinkResource {
                 credential::record(diags, wired, &mut kept, r.credential, creating);
                 private.credential = kept;
                 if let Some(e) = r.verify_error {
-                    // Terraform taints a resource whose create fails, never
-                    // one whose update does: an update records the failure.
-                    let next = if prior.is_some() {
-                        private.unverified = true;
-                        "The next plan rotates it again."
-                    } else {
-                        "The sink is tainted: the next apply replaces it."
-                    };
-                    diags.error(
-                        "The new secret does not work",
-                        format!("The secret was written to Vault ({}), but the credentials read back from it do not work: {e}. {next}", spec.entry),
-                        AttributePath::new("verify"),
-                    );
+                    private.unverified = prior.is_some();
+                    let failed = sink::verify_failed(&spec, &e, prior.is_some());
+                    sink_notes(diags, [failed]);
                 }
                 Some((Value::Value(planned), Value::Value(private)))
             }
@@ -344,13 +239,7 @@ impl SinkResource {
                 // Vault. On an update, keep the prior state and mark it, so
                 // the next plan repairs the entry even if the config changes
                 // back.
-                let maybe_dead = matches!(
-                    e,
-                    SinkError::RegenerateUnsettled { .. }
-                        | SinkError::WriteAfterRegenerate { .. }
-                        | SinkError::LostWrite { .. }
-                );
-                let (state, mut private) = prior.filter(|_| maybe_dead)?;
+                let (state, mut private) = prior.filter(|_| e.maybe_dead())?;
                 private.maybe_dead = true;
                 Some((Value::Value(state), Value::Value(private)))
             }
@@ -464,24 +353,20 @@ impl Resource for SinkResource {
             }
         };
         let observed = seen.observed;
-        if private.written_version.is_none() && observed.latest_live {
-            // Imported: adopt what is there.
-            private.written_version = observed.current_version;
-        }
+        private.written_version = observed.adopted_written(private.written_version);
         self.refresh_credential(diags, &spec, &mut state, &mut private, &seen.metadata)
             .await?;
         private.observed_version = observed.current_version;
         private.observed_live = observed.latest_live;
         private.secret_rejected = false;
-        if state.verify_on_read.as_option() == Some(true) && observed.latest_live {
+        let verify_on_read = state.verify_on_read.as_option();
+        if verify_on_read.unwrap_or(plan::sink::DEFAULT_VERIFY_ON_READ) && observed.latest_live {
             self.check_stored(diags, &spec, &mut state, &mut private)
                 .await?;
         }
         state.vault_version = observed
-            .current_version
-            .filter(|_| observed.latest_live)
-            .map(|v| Value::Value(v as i64))
-            .unwrap_or(Value::Null);
+            .live_version()
+            .map_or(Value::Null, |v| Value::Value(v as i64));
         if state.id.is_null() {
             state.id = Value::Value(spec.entry.to_string());
         }
@@ -583,16 +468,8 @@ impl Resource for SinkResource {
                 sink_target::check(diags, &self.clients, &planned, active, &reasons).await?;
                 mark_rotation_unknown(&mut planned);
                 if repair && vault_drifted {
-                    diags.warning(
-                        "The Vault entry will be repaired",
-                        format!(
-                            "{}/{}: {}. Apply regenerates the client secret and writes it again.",
-                            string(&planned.mount),
-                            string(&planned.path),
-                            reasons.join("; ")
-                        ),
-                        AttributePath::new("vault_version"),
-                    );
+                    let (mount, path) = (string(&planned.mount), string(&planned.path));
+                    attribute_warning(diags, plan::sink::repair_notice(&mount, &path, &reasons));
                 }
             }
             Update::Rewrite => planned.vault_version = Value::Unknown,
@@ -657,7 +534,7 @@ impl Resource for SinkResource {
         if planned.vault_version.is_unknown() {
             match sink::rewrite(&genesys, &vault, &spec, &keys_of(&prior), expect).await {
                 Ok(version) => {
-                    planned.vault_version = Value::Value(version.map(|v| v as i64).unwrap_or(0));
+                    planned.vault_version = Value::Value(plan::sink::version_in_state(version));
                     new_private = SinkPrivate::after_write(version);
                 }
                 Err(e) => {
@@ -699,19 +576,11 @@ impl Resource for SinkResource {
             .and_then(|p| p.credential.as_ref());
         let wired = &prior.integration_credential_id;
         credential::hand_over(&self.credentials, &prior.client_id, wired, kept);
-        let on_destroy =
-            OnDestroy::parse(&string(&prior.on_destroy)).unwrap_or(OnDestroy::DeleteAll);
+        let on_destroy = OnDestroy::or_default(&string(&prior.on_destroy));
         let vault = self.clients.vault(diags)?;
         let spec = spec_of(&prior, diags)?;
         match sink::remove(&vault, &spec, on_destroy).await {
-            Ok(true) => Some(()),
-            Ok(false) => {
-                diags.root_warning(
-                    "Vault entry left in place",
-                    format!("{} now holds an entry this provider did not write for client {}; it was not deleted.", spec.entry, spec.client_id),
-                );
-                Some(())
-            }
+            Ok(removed) => sink_notes(diags, sink::left_in_place(&spec, removed)),
             Err(e) => {
                 sink_error(diags, "Could not remove the Vault entry", &e);
                 None
@@ -748,7 +617,9 @@ impl Resource for SinkResource {
             }
             return None;
         }
-        let (active, written_at) = self.adoptable(diags, &parsed).await?;
+        let vault = self.clients.vault(diags)?;
+        let adopted = sink::adoptable(&vault, &parsed).await;
+        let (active, written_at) = adopted.map_err(|n| sink_notes(diags, [n])).ok()?;
         state.active_client_id = Value::Value(active);
         // The rotation clock runs from when the entry was written.
         state.rotated_at = time_value(written_at);

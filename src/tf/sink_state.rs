@@ -186,7 +186,7 @@ pub(super) fn spec_of(s: &SinkState, diags: &mut Diagnostics) -> Option<SinkSpec
         keys: keys_of(s),
         extra: plain_map(&s.extra),
         custom_metadata: plain_map(&s.custom_metadata),
-        verify: s.verify.as_option().unwrap_or(true),
+        verify: s.verify.as_option().unwrap_or(plan::sink::DEFAULT_VERIFY),
         credential: None,
     })
 }
@@ -323,11 +323,11 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
         Attr::new("rotation_period", Str, Optional, "Rotate when this long has passed since the last rotation, e.g. `2160h` or `90d`. The rotation happens at the first apply after `rotate_after`."),
         Attr::new("rotation_triggers", map(), Optional, "Arbitrary values; any change rotates the secret (like the random provider's `keepers`)."),
         Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client). With a `standby_client_id`, the new secret is also exchanged before it is written (a refused one is not written), and when the credentials read back after the write are refused, the other client's, which the entry held before, are written back.")
-            .default(|s: &mut SinkState| &mut s.verify, true),
+            .default(|s: &mut SinkState| &mut s.verify, plan::sink::DEFAULT_VERIFY),
         Attr::new("verify_on_read", Bool, OptionalComputed, "On every refresh, exchange the credentials stored in Vault; a rejection means the secret was reset outside Terraform, and the plan repairs it.")
-            .default(|s: &mut SinkState| &mut s.verify_on_read, false),
+            .default(|s: &mut SinkState| &mut s.verify_on_read, plan::sink::DEFAULT_VERIFY_ON_READ),
         Attr::new("on_destroy", Str, OptionalComputed, "`delete_all` (every version and the metadata), `soft_delete` (latest version, recoverable) or `retain`. An entry someone else has since taken over is never deleted.")
-            .default(|s: &mut SinkState| &mut s.on_destroy, "delete_all".to_string()),
+            .default(|s: &mut SinkState| &mut s.on_destroy, plan::sink::OnDestroy::DEFAULT.name().to_string()),
         Attr::new("integration_credential_id", Str, OptionalComputed, "Id of a `pureCloudOAuthClient` integration credential (what data actions authenticate with) to keep current, e.g. `genesyscloud_oauth_client.x.integration_credential_id`. Every regenerate writes the new secret into it (keeping its name) right after the Vault write and before the verify. A credential that cannot be read stops the rotation before the regenerate. When writing it fails, the apply says so and the next plan writes the secret held in Vault into it, without regenerating; a credential newly set here gets the secret from Vault the same way. One deleted outside Terraform is made again under its name by a rotation that the plan schedules. The entry's custom metadata names it (`genesys-integration-credential-id`): when state loses it (a release from before credentials drops it on refresh) while the configured value is null, the refresh takes it back from that record, the sink keeps it current, and destroying the OAuth client with the sink deletes it. The secret never reaches state, plan or logs."),
         Attr::new("active_client_id", Str, Computed, "The OAuth client whose credentials the entry holds: `client_id` without a `standby_client_id`, else whichever of the two the last rotation wrote. Also recorded in the entry's custom metadata as `genesys-active-client-id`."),
         Attr::new("vault_version", Number, Computed, "KV v2 version holding the current secret (0 on KV v1)."),
