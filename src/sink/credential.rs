@@ -6,13 +6,23 @@
 //! Vault write and before the verify (a PUT; a POST under the same name
 //! when it was deleted outside Terraform); [`sync`] writes the secret held
 //! in Vault into a credential that missed a rotation, without a regenerate.
+//! Around them, what the sink's RPCs do with the credential its private
+//! state keeps ([`Kept`]): [`refresh`] it, [`recover`] it from the entry's
+//! record when state lost it, [`record`] what a write did, and
+//! [`keep_current`] on an update that does not rotate. What the user must
+//! hear comes back as an [`AttributeError`] for the glue to say.
+
+use std::collections::BTreeMap;
 
 use tracing::{info, warn};
 
 use super::error::SinkError;
 use super::spec::SinkSpec;
-use crate::genesys::{GenesysClient, OAuthClientCredential, OAUTH_CLIENT_CREDENTIAL_TYPE};
-use crate::plan::sink_credential::Target;
+use crate::attribute_error::AttributeError;
+use crate::genesys::{
+    GenesysClient, GenesysError, OAuthClientCredential, OAUTH_CLIENT_CREDENTIAL_TYPE,
+};
+use crate::plan::sink_credential::{self as rules, Kept, Step, Target};
 use crate::secret::Secret;
 use crate::vault::VaultClient;
 
@@ -179,4 +189,216 @@ pub async fn sync(
             found,
         })?;
     Ok(write(genesys, spec, &client_id, prepared, &secret).await)
+}
+
+/// The sink's attribute naming the credential.
+const ATTRIBUTE: &str = "integration_credential_id";
+
+/// Refreshes what the private state keeps: the credential's name, or that
+/// it was deleted outside Terraform.
+pub async fn refresh(genesys: &GenesysClient, kept: &mut Option<Kept>) -> Result<(), GenesysError> {
+    let Some(k) = kept else {
+        return Ok(());
+    };
+    match genesys.get_credential(&k.id).await? {
+        Some(found) => {
+            if !found.name.is_empty() {
+                k.name = found.name;
+            }
+            k.gone = false;
+        }
+        None => {
+            info!(credential_id = %k.id, "the integration credential the sink keeps is gone");
+            k.gone = true;
+        }
+    }
+    Ok(())
+}
+
+/// Takes back the credential the sink kept current when state lost it (an
+/// older release's refresh drops `integration_credential_id` and private
+/// state): the one the entry's own record names for this client
+/// (`rules::recover` says why that is certain), if it still exists in
+/// Genesys Cloud. Returns the id found again, which `kept` now holds.
+pub async fn recover(
+    genesys: &GenesysClient,
+    client_id: &str,
+    in_state: Option<&str>,
+    kept: &mut Option<Kept>,
+    metadata: &BTreeMap<String, String>,
+) -> Result<Option<String>, GenesysError> {
+    let Some(id) = rules::recover(client_id, in_state, kept.as_ref(), metadata) else {
+        return Ok(None);
+    };
+    let Some(found) = genesys.get_credential(&id).await? else {
+        info!(client_id, credential_id = %id, "the credential the Vault entry names is gone");
+        return Ok(None);
+    };
+    info!(client_id, credential_id = %id, "integration credential found again from the Vault entry's record");
+    *kept = Some(rules::recovered(&id, &found.name));
+    Ok(Some(id))
+}
+
+/// Records in `kept` what a write into the credential configured as
+/// `wired` did. A failed write leaves a kept credential that is not
+/// current, and returns the error to say on `integration_credential_id`,
+/// whose state then goes null (the next plan shows the change and writes
+/// it). `creating`: the write was part of the sink's create, which
+/// Terraform taints on an error (the next apply replaces the sink).
+pub fn record(
+    wired: Option<&str>,
+    kept: &mut Option<Kept>,
+    written: Option<Written>,
+    creating: bool,
+) -> Option<AttributeError> {
+    let (Some(written), Some(wired)) = (written, wired) else {
+        *kept = None;
+        return None;
+    };
+    let recovered = kept
+        .as_ref()
+        .is_some_and(|k| k.recovered && k.stands_for(wired));
+    *kept = Some(Kept {
+        wired: wired.to_string(),
+        id: written.id,
+        name: written.name,
+        current: written.error.is_none(),
+        gone: false,
+        recovered,
+    });
+    let e = written.error?;
+    let tainted = if creating {
+        " This was the sink's create, so Terraform marks the sink tainted instead: the next apply replaces it, which regenerates the secret and writes it into the credential."
+    } else {
+        ""
+    };
+    Some(AttributeError::new(
+        ATTRIBUTE,
+        "The integration credential does not hold the new secret",
+        format!("{e}{tainted}"),
+    ))
+}
+
+/// On an update that does not rotate: records the configured credential
+/// (`wired`), or writes the secret held in Vault (version `written`) into
+/// it. An error to say on `integration_credential_id` when the credential
+/// does not hold that secret.
+pub async fn keep_current(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    written: Option<u64>,
+    wired: Option<&str>,
+    kept: &mut Option<Kept>,
+) -> Option<AttributeError> {
+    match rules::step(wired, kept.as_ref()) {
+        Step::Forget => *kept = None,
+        Step::Record => {
+            if let (Some(k), Some(id)) = (kept.as_mut(), wired) {
+                k.wired = id.to_string();
+            }
+        }
+        Step::Sync(target) => {
+            return match sync(genesys, vault, spec, &target, written).await {
+                Ok(done) => record(wired, kept, Some(done), false),
+                Err(e) => Some(AttributeError::new(
+                    ATTRIBUTE,
+                    "Could not write the secret into the integration credential",
+                    e.to_string(),
+                )),
+            };
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(id: &str, error: Option<SinkError>) -> Written {
+        Written {
+            id: id.into(),
+            name: "actions".into(),
+            error,
+        }
+    }
+
+    fn failed() -> SinkError {
+        SinkError::CredentialMissing { id: "k1".into() }
+    }
+
+    #[test]
+    fn a_write_is_recorded_and_a_failed_one_is_said() {
+        let recovered = Some(Kept {
+            recovered: true,
+            ..rules::recovered("k1", "actions")
+        });
+        // (wired, kept before, written, creating) -> (kept id, current, recovered, error?, tainted?)
+        type Row = (
+            Option<&'static str>,
+            Option<Kept>,
+            Option<Written>,
+            bool,
+            Option<(&'static str, bool, bool)>,
+            Option<bool>,
+        );
+        let table: Vec<Row> = vec![
+            (
+                Some("k1"),
+                None,
+                Some(written("k1", None)),
+                false,
+                Some(("k1", true, false)),
+                None,
+            ),
+            (
+                Some("k1"),
+                recovered.clone(),
+                Some(written("k2", None)),
+                false,
+                Some(("k2", true, true)),
+                None,
+            ),
+            (
+                Some("k3"),
+                recovered,
+                Some(written("k3", None)),
+                false,
+                Some(("k3", true, false)),
+                None,
+            ),
+            (
+                Some("k1"),
+                None,
+                Some(written("k1", Some(failed()))),
+                false,
+                Some(("k1", false, false)),
+                Some(false),
+            ),
+            (
+                Some("k1"),
+                None,
+                Some(written("k1", Some(failed()))),
+                true,
+                Some(("k1", false, false)),
+                Some(true),
+            ),
+            (None, None, Some(written("k1", None)), false, None, None),
+            (Some("k1"), None, None, false, None, None),
+        ];
+        for (wired, before, done, creating, want, error) in table {
+            let mut kept = before;
+            let said = record(wired, &mut kept, done, creating);
+            let got = kept
+                .as_ref()
+                .map(|k| (k.id.as_str(), k.current, k.recovered));
+            assert_eq!(got, want, "{wired:?}");
+            assert_eq!(said.is_some(), error.is_some(), "{wired:?}");
+            if let (Some(e), Some(tainted)) = (said, error) {
+                assert_eq!(e.attribute, ATTRIBUTE);
+                assert_eq!(e.detail.contains("tainted"), tainted);
+            }
+        }
+    }
 }

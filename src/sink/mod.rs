@@ -21,7 +21,7 @@
 //! - [`error`]: why an operation failed.
 
 mod clients;
-mod credential;
+pub mod credential;
 mod error;
 mod preflight;
 mod restore;

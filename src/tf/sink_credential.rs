@@ -11,16 +11,16 @@
 use std::collections::BTreeMap;
 
 use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use tf_provider::Diagnostics;
 
 use super::diag::{attribute_error, attribute_warning, genesys_error};
 use super::sink_state::{SinkPrivate, SinkState};
 use crate::genesys::GenesysClient;
 use crate::plan;
 use crate::plan::sink::Repair;
-use crate::plan::sink_credential::{Kept, Step, Target};
+use crate::plan::sink_credential::{Kept, Target};
 use crate::registry::credentials::{Handed, IntegrationCredentials};
-use crate::sink::{self, SinkSpec, Written};
+use crate::sink::{credential, SinkSpec, Written};
 use crate::vault::VaultClient;
 
 /// The configured id: `None` while unknown, `Some(None)` when null.
@@ -46,44 +46,25 @@ pub fn target(input: &Value<String>, kept: Option<&Kept>) -> Option<Target> {
     plan::sink_credential::target(input.as_ref_option().map(String::as_str), kept)
 }
 
-/// Refreshes what the private state keeps: the credential's name, or that
-/// it was deleted outside Terraform.
+/// Refreshes what the private state keeps (`sink::credential::refresh`).
 pub async fn refresh(
     genesys: &GenesysClient,
     diags: &mut Diagnostics,
     kept: &mut Option<Kept>,
 ) -> Option<()> {
-    let Some(k) = kept else {
-        return Some(());
-    };
-    match genesys.get_credential(&k.id).await {
-        Ok(Some(found)) => {
-            if !found.name.is_empty() {
-                k.name = found.name;
-            }
-            k.gone = false;
-        }
-        Ok(None) => {
-            tracing::info!(credential_id = %k.id, "the integration credential the sink keeps is gone");
-            k.gone = true;
-        }
-        Err(e) => {
-            genesys_error(
-                diags,
-                "Could not read the sink's integration credential",
-                &e,
-            );
-            return None;
-        }
-    }
-    Some(())
+    let read = credential::refresh(genesys, kept).await;
+    read.map_err(|e| {
+        genesys_error(
+            diags,
+            "Could not read the sink's integration credential",
+            &e,
+        )
+    })
+    .ok()
 }
 
-/// Takes back the credential the sink kept current when state lost it (an
-/// older release's refresh drops `integration_credential_id` and private
-/// state): the one the entry's own record names for this client
-/// (`plan::sink_credential::recover` says why that is certain), if it
-/// still exists in Genesys Cloud.
+/// Takes back the credential the sink kept current when state lost it
+/// (`sink::credential::recover`) into `state_id` and `kept`.
 pub async fn recover(
     genesys: &GenesysClient,
     diags: &mut Diagnostics,
@@ -93,27 +74,16 @@ pub async fn recover(
     metadata: &BTreeMap<String, String>,
 ) -> Option<()> {
     let in_state = state_id.as_ref_option().map(String::as_str);
-    let Some(id) = plan::sink_credential::recover(client_id, in_state, kept.as_ref(), metadata)
-    else {
-        return Some(());
-    };
-    match genesys.get_credential(&id).await {
-        Ok(Some(found)) => {
-            tracing::info!(client_id, credential_id = %id, "integration credential found again from the Vault entry's record");
-            *kept = Some(plan::sink_credential::recovered(&id, &found.name));
-            *state_id = Value::Value(id);
-            Some(())
-        }
-        Ok(None) => {
-            tracing::info!(client_id, credential_id = %id, "the credential the Vault entry names is gone");
+    match credential::recover(genesys, client_id, in_state, kept, metadata).await {
+        Ok(found) => {
+            if let Some(id) = found {
+                *state_id = Value::Value(id);
+            }
             Some(())
         }
         Err(e) => {
-            genesys_error(
-                diags,
-                "Could not read the integration credential the Vault entry names",
-                &e,
-            );
+            let summary = "Could not read the integration credential the Vault entry names";
+            genesys_error(diags, summary, &e);
             None
         }
     }
@@ -146,7 +116,7 @@ pub fn hand_over(
     let (Value::Value(client_id), Value::Value(id)) = (client_id, id) else {
         return;
     };
-    if let Some(k) = kept.filter(|k| k.recovered && k.stands_for(id)) {
+    if let Some(k) = plan::sink_credential::to_hand_over(id, kept) {
         let handed = Handed {
             id: k.id.clone(),
             name: k.name.clone(),
@@ -217,22 +187,16 @@ pub fn plan(
 ) -> Option<Repair> {
     warn_unkept(diags, registry, client_id, input, kept);
     let id = input.as_ref_option().map(String::as_str);
-    if let Some(w) = plan::sink_credential::stale(id, kept) {
+    let (warnings, repair) = plan::sink_credential::at_plan(id, kept);
+    for w in warnings {
         attribute_warning(diags, w);
     }
-    if let Some(w) = plan::sink_credential::made_here(id, kept) {
-        attribute_warning(diags, w);
-    }
-    let repair = plan::sink_credential::repair(id, kept)?;
-    attribute_warning(diags, plan::sink_credential::remade(&repair));
-    Some(repair)
+    repair
 }
 
-/// Records what a write into the credential did: the credential it holds
-/// the secret in, or an error, a null id in state (the next plan shows the
-/// change and writes it) and a kept credential that is not current.
-/// `creating`: the write was part of the sink's create, which Terraform
-/// taints on an error (the next apply replaces the sink instead).
+/// Records what a write into the credential did
+/// (`sink::credential::record`); on an error, the state's id goes null so
+/// the next plan shows the change.
 pub fn record(
     diags: &mut Diagnostics,
     input: &mut Value<String>,
@@ -240,39 +204,16 @@ pub fn record(
     written: Option<Written>,
     creating: bool,
 ) {
-    let (Some(written), Value::Value(wired)) = (written, &*input) else {
-        *kept = None;
-        return;
-    };
-    let current = written.error.is_none();
-    let recovered = kept
-        .as_ref()
-        .is_some_and(|k| k.recovered && k.stands_for(wired));
-    *kept = Some(Kept {
-        wired: wired.clone(),
-        id: written.id,
-        name: written.name,
-        current,
-        gone: false,
-        recovered,
-    });
-    if let Some(e) = written.error {
-        let tainted = if creating {
-            " This was the sink's create, so Terraform marks the sink tainted instead: the next apply replaces it, which regenerates the secret and writes it into the credential."
-        } else {
-            ""
-        };
-        diags.error(
-            "The integration credential does not hold the new secret",
-            format!("{e}{tainted}"),
-            AttributePath::new("integration_credential_id"),
-        );
+    let wired = input.as_ref_option().map(String::as_str);
+    if let Some(e) = credential::record(wired, kept, written, creating) {
+        attribute_error(diags, e);
         *input = Value::Null;
     }
 }
 
 /// On an update that does not rotate: records the configured credential, or
-/// writes the secret held in Vault (version `written`) into it.
+/// writes the secret held in Vault (version `written`) into it
+/// (`sink::credential::keep_current`).
 pub async fn keep_current(
     genesys: &GenesysClient,
     vault: &VaultClient,
@@ -282,25 +223,9 @@ pub async fn keep_current(
     input: &mut Value<String>,
     kept: &mut Option<Kept>,
 ) {
-    match plan::sink_credential::step(input.as_ref_option().map(String::as_str), kept.as_ref()) {
-        Step::Forget => *kept = None,
-        Step::Record => {
-            if let (Some(k), Value::Value(id)) = (kept.as_mut(), &*input) {
-                k.wired = id.clone();
-            }
-        }
-        Step::Sync(target) => {
-            match sink::sync_credential(genesys, vault, spec, &target, written).await {
-                Ok(done) => record(diags, input, kept, Some(done), false),
-                Err(e) => {
-                    diags.error(
-                        "Could not write the secret into the integration credential",
-                        e.to_string(),
-                        AttributePath::new("integration_credential_id"),
-                    );
-                    *input = Value::Null;
-                }
-            }
-        }
+    let wired = input.as_ref_option().map(String::as_str);
+    if let Some(e) = credential::keep_current(genesys, vault, spec, written, wired, kept).await {
+        attribute_error(diags, e);
+        *input = Value::Null;
     }
 }
