@@ -124,6 +124,19 @@ pub fn plan_update(
     }
 }
 
+/// The warning of a plan that names a credential (`planned_name`: `None`
+/// while unknown) on a client that has none (`prior_id`): no secret is at
+/// hand to make one.
+pub fn unbacked_name(
+    planned_name: Option<Option<&str>>,
+    prior_id: Option<&str>,
+) -> Option<AttributeError> {
+    match (planned_name, prior_id) {
+        (Some(Some(name)), None) => Some(no_credential(name)),
+        _ => None,
+    }
+}
+
 fn rename_refused(id: &str, prior: &str, name: &str) -> AttributeError {
     AttributeError::new(
         NAME,
@@ -240,6 +253,20 @@ pub fn parse_import_id(id: &str) -> Result<(String, Option<String>), AttributeEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_without_a_credential_is_warned_about() {
+        // (planned name, prior id) -> warned
+        let table = [
+            (Some(Some("n")), None, true),
+            (Some(Some("n")), Some("k1"), false),
+            (Some(None), None, false),
+            (None, None, false),
+        ];
+        for (name, id, warned) in table {
+            assert_eq!(unbacked_name(name, id).is_some(), warned, "{name:?} {id:?}");
+        }
+    }
 
     #[test]
     fn a_credential_is_kept_deleted_or_never_renamed() {

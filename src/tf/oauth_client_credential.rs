@@ -5,8 +5,6 @@
 //! read (`crate::registry::credentials`). What an apply or a read does
 //! with the credential in Genesys is in `crate::oauth_client::credential`.
 
-use std::hash::{Hash, Hasher};
-
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
@@ -59,8 +57,9 @@ pub fn plan_update(
             return None;
         }
     };
-    if let (Value::Value(name), Value::Null) = (&*planned.name, &*planned.id) {
-        attribute_warning(diags, plan::integration_credential::no_credential(name));
+    let prior_id = prior_id.as_ref_option().map(String::as_str);
+    if let Some(w) = plan::integration_credential::unbacked_name(planned_name, prior_id) {
+        attribute_warning(diags, w);
     }
     Some(())
 }
@@ -87,15 +86,7 @@ pub fn claim_name(
     let Value::Value(name) = name else {
         return Some(());
     };
-    let mut hasher = std::hash::DefaultHasher::new();
-    serde_json::to_string(config)
-        .unwrap_or_default()
-        .hash(&mut hasher);
-    let claimant = Claimant {
-        client_id: client_id.map(str::to_string),
-        fingerprint: hasher.finish(),
-    };
-    match registry.claim_name(name, claimant) {
+    match registry.claim_name(name, Claimant::of(client_id, config)) {
         Ok(()) => Some(()),
         Err(other) => {
             attribute_error(
