@@ -25,7 +25,7 @@ pub mod credential;
 use time::OffsetDateTime;
 
 use crate::attribute_error::AttributeError;
-use crate::genesys::{GenesysClient, GenesysError};
+use crate::genesys::{GenesysClient, GenesysError, OAuthClient};
 use crate::plan::integration_credential::{to_delete, OwnCredential};
 use crate::plan::oauth_client::{self as rules, ClientFields};
 use crate::registry::credentials::Handed;
@@ -245,6 +245,17 @@ fn created_at(s: &ClientFields) -> Option<OffsetDateTime> {
         &time::format_description::well_known::Rfc3339,
     )
     .ok()
+}
+
+/// The one client named `name`, for the data source: the clients of that
+/// name (listed once propagation allows) narrowed by
+/// `rules::the_one_named`. What went wrong is the [`Note`] to say.
+pub async fn find_named(genesys: &GenesysClient, name: &str) -> Result<OAuthClient, Note> {
+    let found = genesys
+        .find_clients_by_name_settled(name)
+        .await
+        .map_err(|e| Note::Failed(Failure::of("Could not list OAuth clients")(e)))?;
+    rules::the_one_named(name, found).map_err(Note::AttributeError)
 }
 
 #[cfg(test)]
