@@ -245,6 +245,21 @@ pub fn foreign(input: &str, owner: Option<&str>, clients: &[&str]) -> Option<Att
     ))
 }
 
+/// [`foreign`] over the sink's client and standby as the plan knows them
+/// (`None`: unknown yet, so nothing is refused; `Some(None)`: none).
+pub fn check_owner(
+    input: &str,
+    owner: Option<&str>,
+    client: Option<Option<&str>>,
+    standby: Option<Option<&str>>,
+) -> Result<(), AttributeError> {
+    let (Some(client), Some(standby)) = (client, standby) else {
+        return Ok(());
+    };
+    let clients: Vec<&str> = [client, standby].into_iter().flatten().collect();
+    foreign(input, owner, &clients).map_or(Ok(()), Err)
+}
+
 /// The warning of a plan whose apply writes the secret held in Vault into
 /// a credential the last apply could not write.
 pub fn stale(input: Option<&str>, kept: Option<&Kept>) -> Option<AttributeError> {
@@ -537,6 +552,23 @@ mod tests {
     fn ids_are_checked() {
         assert!(check_id("9c0f3a52-7e1b-4d2a-8f6e-1b3c5d7e9a20").is_ok());
         assert!(check_id(" ").is_err() && check_id("a/b").is_err());
+    }
+
+    #[test]
+    fn the_owner_is_checked_once_both_clients_are_known() {
+        // (owner, client, standby) -> refused
+        let table = [
+            (Some("c9"), Some(Some("c1")), Some(None), true),
+            (Some("c1"), Some(Some("c1")), Some(None), false),
+            (Some("c2"), Some(Some("c1")), Some(Some("c2")), false),
+            (Some("c9"), None, Some(None), false),
+            (Some("c9"), Some(Some("c1")), None, false),
+            (None, Some(Some("c1")), Some(None), false),
+        ];
+        for (owner, client, standby, refused) in table {
+            let said = check_owner("k1", owner, client, standby);
+            assert_eq!(said.is_err(), refused, "{owner:?} {client:?} {standby:?}");
+        }
     }
 
     #[test]

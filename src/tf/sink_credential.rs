@@ -159,21 +159,11 @@ pub fn check_owner(
     let Value::Value(input) = input else {
         return Some(());
     };
-    if client_id.is_unknown() || standby_client_id.is_unknown() {
-        return Some(());
-    }
-    let clients: Vec<&str> = [client_id, standby_client_id]
-        .into_iter()
-        .filter_map(|c| c.as_ref_option().map(String::as_str))
-        .collect();
     let owner = registry.owner(input);
-    match plan::sink_credential::foreign(input, owner.as_deref(), &clients) {
-        Some(e) => {
-            attribute_error(diags, e);
-            None
-        }
-        None => Some(()),
-    }
+    let (client, standby) = (known(client_id), known(standby_client_id));
+    plan::sink_credential::check_owner(input, owner.as_deref(), client, standby)
+        .map_err(|e| attribute_error(diags, e))
+        .ok()
 }
 
 /// At plan: the warnings about the credential, and the repair it needs (a
