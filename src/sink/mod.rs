@@ -13,16 +13,16 @@
 //!
 //! - [`preflight`]: what Vault holds and who holds it, and the checks;
 //! - [`clients`]: the sink's OAuth clients, read and checked;
-//! - [`credential`]: the integration credential kept current with Vault;
+//! - [`integration_credential`]: the integration credential kept current with Vault;
 //! - [`verify`]: exchanging credentials at the token endpoint;
 //! - [`settle`]: a write whose answer was lost;
 //! - [`restore`]: the previous credentials put back after a failed verify;
 //! - [`spec`]: what an operation is asked to do;
 //! - [`error`]: why an operation failed.
 
-mod clients;
-pub mod credential;
 mod error;
+pub mod integration_credential;
+mod oauth_clients;
 mod preflight;
 mod restore;
 mod settle;
@@ -41,8 +41,8 @@ use crate::plan::sink::OnDestroy;
 use crate::secret::Secret;
 use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
 
-pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
+pub use integration_credential::{sync as sync_credential, Written};
 use preflight::preflight;
 pub use preflight::{holder, observe, Holder, Seen};
 pub use restore::Restored;
@@ -145,11 +145,11 @@ pub async fn rotate(
     // The Vault checks and the client and credential reads are independent
     // reads: overlap them. A failed check ends all at once and wins over the
     // reads' outcome.
-    let read = async { Ok(clients::check_clients(genesys, spec).await) };
+    let read = async { Ok(oauth_clients::check_clients(genesys, spec).await) };
     let (cleared, roles_differ, credential) = tokio::try_join!(
         preflight(genesys, vault, spec, expect),
         read,
-        credential::prepare(genesys, spec.credential.as_ref())
+        integration_credential::prepare(genesys, spec.credential.as_ref())
     )?;
     let checked = roles_differ?;
     let cas = cleared.cas;
@@ -185,7 +185,7 @@ pub async fn rotate(
     // Integrations get the new secret before anything else is checked.
     let credential = match (credential, for_credential) {
         (Some(prepared), Some(secret)) => {
-            Some(credential::write(genesys, spec, &target, prepared, &secret).await)
+            Some(integration_credential::write(genesys, spec, &target, prepared, &secret).await)
         }
         _ => None,
     };

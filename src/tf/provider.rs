@@ -25,7 +25,7 @@ use crate::config::vault::{AppRoleLoginInput, JwtLoginInput, VaultInput};
 use crate::config::{self, env, Env, FromVaultInput, ProviderInput, TransportInput};
 use crate::genesys::region::DEFAULT_REGION;
 use crate::registry::claims::Claims;
-use crate::registry::credentials::IntegrationCredentials;
+use crate::registry::integration_credentials::IntegrationCredentials;
 use crate::secret::Secret;
 
 /// The `genesyscloud` provider.

@@ -22,7 +22,7 @@ use crate::attribute_error::AttributeError;
 use crate::genesys::{
     GenesysClient, GenesysError, OAuthClientCredential, OAUTH_CLIENT_CREDENTIAL_TYPE,
 };
-use crate::plan::sink_credential::{self as rules, Kept, Step, Target};
+use crate::plan::sink_integration_credential::{self as rules, Kept, Step, Target};
 use crate::secret::Secret;
 use crate::vault::VaultClient;
 

@@ -2,8 +2,8 @@
 //! glue between the resource's two attributes
 //! (`integration_credential_name`, `integration_credential_id`), the rules
 //! in `crate::plan::integration_credential` and the registry the sinks
-//! read (`crate::registry::credentials`). What an apply or a read does
-//! with the credential in Genesys is in `crate::oauth_client::credential`.
+//! read (`crate::registry::integration_credentials`). What an apply or a read does
+//! with the credential in Genesys is in `crate::oauth_client::integration_credential`.
 
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
@@ -11,7 +11,7 @@ use tf_provider::Diagnostics;
 use super::diag::{attribute_error, attribute_warning};
 use crate::plan;
 use crate::plan::integration_credential::CredentialPlan;
-use crate::registry::credentials::{Claimant, IntegrationCredentials};
+use crate::registry::integration_credentials::{Claimant, IntegrationCredentials};
 
 /// The two attributes, as state, plan and configuration hold them.
 pub struct CredentialAttrs<'a> {

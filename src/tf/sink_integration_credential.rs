@@ -1,5 +1,5 @@
 //! The sink's integration credential (`integration_credential_id`): glue
-//! between the sink resource, the rules in `crate::plan::sink_credential`
+//! between the sink resource, the rules in `crate::plan::sink_integration_credential`
 //! and the steps in `crate::sink`. The state's `integration_credential_id`
 //! is the configured id once the credential holds the secret in Vault, and
 //! null while it does not (a failed write), so that the next plan shows
@@ -18,9 +18,9 @@ use super::sink_state::{SinkPrivate, SinkState};
 use crate::genesys::GenesysClient;
 use crate::plan;
 use crate::plan::sink::Repair;
-use crate::plan::sink_credential::{Kept, Target};
-use crate::registry::credentials::{Handed, IntegrationCredentials};
-use crate::sink::{credential, SinkSpec, Written};
+use crate::plan::sink_integration_credential::{Kept, Target};
+use crate::registry::integration_credentials::{Handed, IntegrationCredentials};
+use crate::sink::{integration_credential as credential, SinkSpec, Written};
 use crate::vault::VaultClient;
 
 /// The configured id: `None` while unknown, `Some(None)` when null.
@@ -35,7 +35,7 @@ fn known(input: &Value<String>) -> Option<Option<&str>> {
 pub fn validate(diags: &mut Diagnostics, input: &Value<String>) {
     if let Some(Err(e)) = input
         .as_ref_option()
-        .map(|id| plan::sink_credential::check_id(id))
+        .map(|id| plan::sink_integration_credential::check_id(id))
     {
         attribute_error(diags, e);
     }
@@ -43,10 +43,10 @@ pub fn validate(diags: &mut Diagnostics, input: &Value<String>) {
 
 /// Where a rotation writes the secret too, for the planned id.
 pub fn target(input: &Value<String>, kept: Option<&Kept>) -> Option<Target> {
-    plan::sink_credential::target(input.as_ref_option().map(String::as_str), kept)
+    plan::sink_integration_credential::target(input.as_ref_option().map(String::as_str), kept)
 }
 
-/// Refreshes what the private state keeps (`sink::credential::refresh`).
+/// Refreshes what the private state keeps (`sink::integration_credential::refresh`).
 pub async fn refresh(
     genesys: &GenesysClient,
     diags: &mut Diagnostics,
@@ -64,7 +64,7 @@ pub async fn refresh(
 }
 
 /// Takes back the credential the sink kept current when state lost it
-/// (`sink::credential::recover`) into `state_id` and `kept`.
+/// (`sink::integration_credential::recover`) into `state_id` and `kept`.
 pub async fn recover(
     genesys: &GenesysClient,
     diags: &mut Diagnostics,
@@ -102,7 +102,8 @@ pub fn planned_id(config: &SinkState, prior: &SinkState, private: &SinkPrivate) 
         .as_ref_option()
         .map(String::as_str);
     let kept = private.credential.as_ref();
-    plan::sink_credential::planned_id(config, prior, kept).map_or(Value::Null, Value::Value)
+    plan::sink_integration_credential::planned_id(config, prior, kept)
+        .map_or(Value::Null, Value::Value)
 }
 
 /// On the sink's destroy: hands a recovered credential over to the sink's
@@ -116,7 +117,7 @@ pub fn hand_over(
     let (Value::Value(client_id), Value::Value(id)) = (client_id, id) else {
         return;
     };
-    if let Some(k) = plan::sink_credential::to_hand_over(id, kept) {
+    if let Some(k) = plan::sink_integration_credential::to_hand_over(id, kept) {
         let handed = Handed {
             id: k.id.clone(),
             name: k.name.clone(),
@@ -138,9 +139,12 @@ pub fn warn_unkept(
         return;
     };
     let registered = registry.of(client_id);
-    if let Some(w) =
-        plan::sink_credential::unkept(client_id, registered.as_deref(), known(input), kept)
-    {
+    if let Some(w) = plan::sink_integration_credential::unkept(
+        client_id,
+        registered.as_deref(),
+        known(input),
+        kept,
+    ) {
         attribute_warning(diags, w);
     }
 }
@@ -161,7 +165,7 @@ pub fn check_owner(
     };
     let owner = registry.owner(input);
     let (client, standby) = (known(client_id), known(standby_client_id));
-    plan::sink_credential::check_owner(input, owner.as_deref(), client, standby)
+    plan::sink_integration_credential::check_owner(input, owner.as_deref(), client, standby)
         .map_err(|e| attribute_error(diags, e))
         .ok()
 }
@@ -177,7 +181,7 @@ pub fn plan(
 ) -> Option<Repair> {
     warn_unkept(diags, registry, client_id, input, kept);
     let id = input.as_ref_option().map(String::as_str);
-    let (warnings, repair) = plan::sink_credential::at_plan(id, kept);
+    let (warnings, repair) = plan::sink_integration_credential::at_plan(id, kept);
     for w in warnings {
         attribute_warning(diags, w);
     }
@@ -185,7 +189,7 @@ pub fn plan(
 }
 
 /// Records what a write into the credential did
-/// (`sink::credential::record`); on an error, the state's id goes null so
+/// (`sink::integration_credential::record`); on an error, the state's id goes null so
 /// the next plan shows the change.
 pub fn record(
     diags: &mut Diagnostics,
@@ -203,7 +207,7 @@ pub fn record(
 
 /// On an update that does not rotate: records the configured credential, or
 /// writes the secret held in Vault (version `written`) into it
-/// (`sink::credential::keep_current`).
+/// (`sink::integration_credential::keep_current`).
 pub async fn keep_current(
     genesys: &GenesysClient,
     vault: &VaultClient,
