@@ -6,8 +6,10 @@
 //! - [`env`]: the one rule for reading environment variables;
 //! - [`transport`]: retries and timeouts, shared by both API clients;
 //! - [`genesys`]: region, base URL and the provider's own credentials;
-//! - [`vault`]: the `vault` block (address, authentication, TLS).
+//! - [`vault`]: the `vault` block (address, authentication, TLS);
+//! - [`clients`]: the two API clients built from all of it.
 
+pub mod clients;
 pub mod env;
 pub mod genesys;
 pub mod transport;

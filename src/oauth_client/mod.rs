@@ -14,21 +14,21 @@
 //!   even when the integration credential's part fails: the failure is a
 //!   [`Note`] next to it, never a lost client;
 //! - the client secret of a create answer goes only into the integration
-//!   credential ([`credential`]) and is dropped (zeroized) there.
+//!   credential ([`integration_credential`]) and is dropped (zeroized) there.
 //!
 //! Nothing here touches a Terraform type: what the user must hear comes
 //! back as [`Note`]s and [`Failure`]s, which the glue turns into
 //! diagnostics.
 
-pub mod credential;
+pub mod integration_credential;
 
 use time::OffsetDateTime;
 
 use crate::attribute_error::AttributeError;
-use crate::genesys::{GenesysClient, GenesysError};
+use crate::genesys::{GenesysClient, GenesysError, OAuthClient};
 use crate::plan::integration_credential::{to_delete, OwnCredential};
 use crate::plan::oauth_client::{self as rules, ClientFields};
-use crate::registry::credentials::Handed;
+use crate::registry::integration_credentials::Handed;
 
 /// A Genesys call that failed, with what it was for (the diagnostic's
 /// summary).
@@ -141,7 +141,7 @@ pub async fn create(
             ),
         ));
     }
-    state.integration_credential_id = credential::create(
+    state.integration_credential_id = integration_credential::create(
         genesys,
         planned.integration_credential_name.as_deref(),
         created,
@@ -167,7 +167,7 @@ pub async fn update(
         .map_err(Failure::of("Could not update OAuth client"))?;
     let mut state = rules::after_apply(&planned, &answer);
     let mut notes = Vec::new();
-    match credential::update(
+    match integration_credential::update(
         genesys,
         prior,
         planned.integration_credential_name.as_deref(),
@@ -199,7 +199,7 @@ pub async fn delete(
         prior.integration_credential_name.as_deref(),
         handed.map(|h| (h.id.as_str(), h.name.as_str())),
     );
-    credential::delete(genesys, own.as_deref()).await?;
+    integration_credential::delete(genesys, own.as_deref()).await?;
     genesys
         .delete_client(id, &rules::request(prior))
         .await
@@ -221,7 +221,7 @@ pub async fn read(
     match answer {
         Some(c) if !c.is_deleted() => {
             let mut state = rules::from_read(prior, &c);
-            let notes = credential::read(genesys, id, &mut state, &mut record).await?;
+            let notes = integration_credential::read(genesys, id, &mut state, &mut record).await?;
             Ok(Found::Client {
                 state: Box::new(state),
                 record,
@@ -231,7 +231,9 @@ pub async fn read(
         _ => {
             tracing::info!(client_id = %id, "OAuth client is gone from Genesys Cloud; removing it from state");
             Ok(Found::Gone(
-                credential::orphaned(id, prior).into_iter().collect(),
+                integration_credential::orphaned(id, prior)
+                    .into_iter()
+                    .collect(),
             ))
         }
     }
@@ -245,6 +247,17 @@ fn created_at(s: &ClientFields) -> Option<OffsetDateTime> {
         &time::format_description::well_known::Rfc3339,
     )
     .ok()
+}
+
+/// The one client named `name`, for the data source: the clients of that
+/// name (listed once propagation allows) narrowed by
+/// `rules::the_one_named`. What went wrong is the [`Note`] to say.
+pub async fn find_named(genesys: &GenesysClient, name: &str) -> Result<OAuthClient, Note> {
+    let found = genesys
+        .find_clients_by_name_settled(name)
+        .await
+        .map_err(|e| Note::Failed(Failure::of("Could not list OAuth clients")(e)))?;
+    rules::the_one_named(name, found).map_err(Note::AttributeError)
 }
 
 #[cfg(test)]

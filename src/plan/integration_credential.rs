@@ -8,7 +8,7 @@
 //! PUT replaces its name *and* fields. So what this keeps true:
 //! - the credential is made at client create, from the create answer; a
 //!   later regenerate writes it through the client's sink
-//!   (`crate::plan::sink_credential`), which keeps its name;
+//!   (`crate::plan::sink_integration_credential`), which keeps its name;
 //! - removing the name deletes it (by the id in state);
 //! - renaming an existing credential is refused at plan, never half done:
 //!   no credential is ever left with an empty or a dead secret (a tainted
@@ -37,7 +37,7 @@
 //! custom metadata names the credential (`genesys-integration-credential-id`)
 //! beside the mark naming the client (`genesys-client-id`), both written by
 //! this provider. That sink takes the credential back at its refresh
-//! (`crate::plan::sink_credential::recover`), keeps it current at every
+//! (`crate::plan::sink_integration_credential::recover`), keeps it current at every
 //! rotation, and hands it to this client when it is destroyed, just before
 //! the client ([`to_delete`]: only one of this client's name). The client's
 //! own state learns it again only by an import as
@@ -121,6 +121,19 @@ pub fn plan_update(
         Some(None) => Ok(CredentialPlan::Delete),
         Some(Some(name)) if Some(name) == prior_name => Ok(CredentialPlan::Keep),
         Some(Some(name)) => Err(rename_refused(id, prior_name.unwrap_or_default(), name)),
+    }
+}
+
+/// The warning of a plan that names a credential (`planned_name`: `None`
+/// while unknown) on a client that has none (`prior_id`): no secret is at
+/// hand to make one.
+pub fn unbacked_name(
+    planned_name: Option<Option<&str>>,
+    prior_id: Option<&str>,
+) -> Option<AttributeError> {
+    match (planned_name, prior_id) {
+        (Some(Some(name)), None) => Some(no_credential(name)),
+        _ => None,
     }
 }
 
@@ -240,6 +253,20 @@ pub fn parse_import_id(id: &str) -> Result<(String, Option<String>), AttributeEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_without_a_credential_is_warned_about() {
+        // (planned name, prior id) -> warned
+        let table = [
+            (Some(Some("n")), None, true),
+            (Some(Some("n")), Some("k1"), false),
+            (Some(None), None, false),
+            (None, None, false),
+        ];
+        for (name, id, warned) in table {
+            assert_eq!(unbacked_name(name, id).is_some(), warned, "{name:?} {id:?}");
+        }
+    }
 
     #[test]
     fn a_credential_is_kept_deleted_or_never_renamed() {

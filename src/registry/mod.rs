@@ -12,4 +12,4 @@
 
 pub mod claims;
 pub mod client_states;
-pub mod credentials;
+pub mod integration_credentials;

@@ -13,7 +13,7 @@
 //!
 //! - [`preflight`]: what Vault holds and who holds it, and the checks;
 //! - [`clients`]: the sink's OAuth clients, read and checked;
-//! - [`credential`]: the integration credential kept current with Vault;
+//! - [`integration_credential`]: the integration credential kept current with Vault;
 //! - [`verify`]: exchanging credentials at the token endpoint;
 //! - [`settle`]: a write whose answer was lost;
 //! - [`restore`]: the previous credentials put back after a failed verify;
@@ -25,10 +25,10 @@
 //! - [`error`]: why an operation failed.
 
 mod checks;
-mod clients;
-mod credential;
 mod error;
+pub mod integration_credential;
 mod note;
+mod oauth_clients;
 mod outcome;
 mod preflight;
 mod restore;
@@ -50,8 +50,8 @@ use crate::secret::Secret;
 use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
 
 pub use checks::{adoptable, claim, left_in_place, stored_note, vault_writable};
-pub use credential::{sync as sync_credential, Written};
 pub use error::SinkError;
+pub use integration_credential::{sync as sync_credential, Written};
 pub use note::Note;
 pub use outcome::{restore_notes, rotated_notes, verify_failed};
 use preflight::preflight;
@@ -157,11 +157,11 @@ pub async fn rotate(
     // The Vault checks and the client and credential reads are independent
     // reads: overlap them. A failed check ends all at once and wins over the
     // reads' outcome.
-    let read = async { Ok(clients::check_clients(genesys, spec).await) };
+    let read = async { Ok(oauth_clients::check_clients(genesys, spec).await) };
     let (cleared, roles_differ, credential) = tokio::try_join!(
         preflight(genesys, vault, spec, expect),
         read,
-        credential::prepare(genesys, spec.credential.as_ref())
+        integration_credential::prepare(genesys, spec.credential.as_ref())
     )?;
     let checked = roles_differ?;
     let cas = cleared.cas;
@@ -197,7 +197,7 @@ pub async fn rotate(
     // Integrations get the new secret before anything else is checked.
     let credential = match (credential, for_credential) {
         (Some(prepared), Some(secret)) => {
-            Some(credential::write(genesys, spec, &target, prepared, &secret).await)
+            Some(integration_credential::write(genesys, spec, &target, prepared, &secret).await)
         }
         _ => None,
     };

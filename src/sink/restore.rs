@@ -9,8 +9,8 @@
 
 use tracing::{info, warn};
 
-use super::credential::{self, Written};
 use super::error::SinkError;
+use super::integration_credential::{self, Written};
 use super::spec::SinkSpec;
 use crate::genesys::GenesysClient;
 use crate::vault::{KvData, KvVersion, VaultClient, VaultError};
@@ -92,7 +92,9 @@ pub(super) async fn restore(
         warn!(client_id, entry = %spec.entry, error = %e, "the entry's metadata could not name the restored client");
     }
     let credential = match &spec.credential {
-        Some(target) => Some(credential::sync(genesys, vault, spec, target, version).await),
+        Some(target) => {
+            Some(integration_credential::sync(genesys, vault, spec, target, version).await)
+        }
         None => None,
     };
     Ok(Restored {

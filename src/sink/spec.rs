@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::plan::pair::Pair;
 use crate::plan::sink::Observed;
-use crate::plan::sink_credential::Target;
+use crate::plan::sink_integration_credential::Target;
 use crate::vault::KvPath;
 
 /// Names of the keys written to the Vault entry (an empty name leaves the

@@ -6,12 +6,12 @@
 mod api_clients;
 mod diag;
 mod oauth_client;
-mod oauth_client_credential;
 mod oauth_client_data;
+mod oauth_client_integration_credential;
 mod provider;
 mod schema;
 mod sink;
-mod sink_credential;
+mod sink_integration_credential;
 mod sink_rotated;
 mod sink_state;
 mod sink_target;

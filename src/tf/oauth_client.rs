@@ -2,7 +2,7 @@
 //! and from `plan::oauth_client::ClientFields` and calls one function per
 //! RPC: the rules are in `crate::plan::oauth_client`, the steps in
 //! `crate::oauth_client`; the integration credential's plan-time part
-//! (claims, unknown ids) is in `super::oauth_client_credential`.
+//! (claims, unknown ids) is in `super::oauth_client_integration_credential`.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
@@ -19,13 +19,13 @@ use tf_provider::{map, AttributePath, Diagnostics, Resource};
 
 use super::api_clients::ApiClients;
 use super::diag::{attribute_error, failure, notes};
-use super::oauth_client_credential::{self as credential, CredentialAttrs};
+use super::oauth_client_integration_credential::{self as credential, CredentialAttrs};
 use super::schema::{attr, string_set, Attr, Attrs};
 use crate::oauth_client::{self as steps, Applied, Found};
 use crate::plan;
 use crate::plan::integration_credential::OwnCredential;
 use crate::plan::oauth_client::{ClientFields, RoleRef};
-use crate::registry::credentials::IntegrationCredentials;
+use crate::registry::integration_credentials::IntegrationCredentials;
 
 /// The resource.
 pub struct OAuthClientResource {

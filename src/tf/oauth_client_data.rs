@@ -14,7 +14,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{map, DataSource, Diagnostics};
 
 use super::api_clients::ApiClients;
-use super::diag::{attribute_error, genesys_error};
+use super::diag::notes;
 use super::schema::{attr, string_set};
 use crate::genesys::OAuthClient;
 use crate::plan;
@@ -95,17 +95,10 @@ impl DataSource for OAuthClientDataSource {
     ) -> Option<Self::State<'a>> {
         let name = config.name.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        let found = match genesys.find_clients_by_name_settled(&name).await {
-            Ok(found) => found,
-            Err(e) => {
-                genesys_error(diags, "Could not list OAuth clients", &e);
-                return None;
-            }
-        };
-        match plan::oauth_client::the_one_named(&name, found) {
+        match crate::oauth_client::find_named(&genesys, &name).await {
             Ok(c) => Some(state_of(&c)),
-            Err(e) => {
-                attribute_error(diags, e);
+            Err(note) => {
+                notes(diags, vec![note]);
                 None
             }
         }

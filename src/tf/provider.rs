@@ -19,14 +19,14 @@ use super::oauth_client::OAuthClientResource;
 use super::oauth_client_data::OAuthClientDataSource;
 use super::schema::{attr, sensitive};
 use super::sink::SinkResource;
+use crate::attribute_error::AttributeError;
+use crate::config::clients::Problem;
 use crate::config::vault::{AppRoleLoginInput, JwtLoginInput, VaultInput};
 use crate::config::{self, env, Env, FromVaultInput, ProviderInput, TransportInput};
 use crate::genesys::region::DEFAULT_REGION;
-use crate::genesys::GenesysClient;
 use crate::registry::claims::Claims;
-use crate::registry::credentials::IntegrationCredentials;
+use crate::registry::integration_credentials::IntegrationCredentials;
 use crate::secret::Secret;
-use crate::vault::VaultClient;
 
 /// The `genesyscloud` provider.
 #[derive(Default)]
@@ -286,55 +286,17 @@ fn from_vault_block() -> Block {
     }
 }
 
-/// The Vault client the configuration asks for (`Ok(None)`: none), its
-/// warnings and errors on their attributes.
-fn vault_client(
-    diags: &mut Diagnostics,
-    input: &VaultInput,
-    transport: &TransportInput,
-    env: Env<'_>,
-) -> Result<Option<Arc<VaultClient>>, ()> {
-    let (retry, request_timeout) = transport.resolve();
-    match config::vault::resolve_vault(input, env, retry, request_timeout, crate::user_agent()) {
-        Ok(None) => Ok(None),
-        Ok(Some(resolved)) => {
-            for w in resolved.warnings {
-                attribute_warning(diags, w);
-            }
-            VaultClient::new(resolved.settings)
-                .map(|v| Some(Arc::new(v)))
-                .map_err(|e| diags.root_error("Cannot set up the Vault client", e.to_string()))
-        }
-        Err(errors) => {
-            for e in errors {
-                attribute_error(diags, e);
-            }
-            Err(())
+/// Says what building the clients had to say.
+fn say(diags: &mut Diagnostics, warnings: Vec<AttributeError>, problems: Vec<Problem>) {
+    for w in warnings {
+        attribute_warning(diags, w);
+    }
+    for p in problems {
+        match p {
+            Problem::Attribute(e) => attribute_error(diags, e),
+            Problem::Setup(summary, detail) => diags.root_error(summary, detail),
         }
     }
-}
-
-/// The Genesys client: its settings from the block, the environment and
-/// (with `oauthclient_from_vault`) Vault.
-async fn genesys_client(
-    diags: &mut Diagnostics,
-    input: &ProviderInput,
-    env: Env<'_>,
-    vault: Option<&VaultClient>,
-) -> Result<GenesysClient, ()> {
-    let from_vault =
-        config::genesys::login_from_vault_if_set(vault, input.oauthclient_from_vault.as_ref())
-            .await
-            .map_err(|e| attribute_error(diags, e))?;
-    let settings = config::genesys::resolve(input, env, crate::user_agent(), from_vault).map_err(
-        |errors| {
-            for e in errors {
-                attribute_error(diags, e);
-            }
-        },
-    )?;
-    GenesysClient::new(settings)
-        .map_err(|e| diags.root_error("Cannot set up the Genesys Cloud client", e.to_string()))
 }
 
 #[async_trait]
@@ -373,13 +335,12 @@ impl Provider for GenesysProvider {
         terraform_version: String,
         config: Self::Config<'a>,
     ) -> Option<()> {
-        let env = Env::process();
         let vault_input = config.vault_input();
         let input = config.input();
-        let vault = vault_client(diags, &vault_input, &input.transport, env).ok()?;
-        let genesys = genesys_client(diags, &input, env, vault.as_deref())
-            .await
-            .ok()?;
+        let built =
+            config::clients::build(&vault_input, &input, Env::process(), crate::user_agent()).await;
+        say(diags, built.warnings, built.problems);
+        let (genesys, vault) = built.clients?;
         tracing::info!(
             version = crate::VERSION,
             terraform_version,

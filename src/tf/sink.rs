@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use super::api_clients::ApiClients;
 use super::diag::{attribute_error, attribute_warning, sink_error, sink_notes};
-use super::sink_credential as credential;
+use super::sink_integration_credential as credential;
 use super::sink_rotated::after_restore;
 use super::sink_state::{
     carry_computed, client_errors, entry_of, key_name_errors, keys_of, mark_rotation_unknown,
@@ -25,7 +25,7 @@ use crate::plan;
 use crate::plan::pair::Pair;
 use crate::plan::sink::{OnDestroy, Update};
 use crate::registry::claims::Claims;
-use crate::registry::credentials::IntegrationCredentials;
+use crate::registry::integration_credentials::IntegrationCredentials;
 use crate::sink::{self, Expect, Stored};
 use crate::vault::KvPath;
 

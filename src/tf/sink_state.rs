@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 use super::schema::{Attr, Attrs};
 use crate::plan;
 use crate::plan::sink::{Observed, Repair};
-use crate::plan::sink_credential::Kept;
+use crate::plan::sink_integration_credential::Kept;
 use crate::sink::{KeyNames, SinkSpec};
 use crate::vault::KvPath;
 

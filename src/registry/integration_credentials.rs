@@ -14,7 +14,7 @@
 //! ([`IntegrationCredentials::owner`]).
 //!
 //! A sink that found its client's credential again from its Vault entry's
-//! record (`crate::plan::sink_credential::recover`), after an older
+//! record (`crate::plan::sink_integration_credential::recover`), after an older
 //! release dropped it from both states, hands it over when it is destroyed
 //! ([`IntegrationCredentials::hand_over`]): Terraform destroys the sink
 //! before its client, whose destroy then deletes it.
@@ -55,6 +55,20 @@ pub struct Claimant {
 }
 
 impl Claimant {
+    /// The client `client_id` (`None`: about to be created) planned with
+    /// `config`, fingerprinted from its serialized form.
+    pub fn of(client_id: Option<&str>, config: &impl serde::Serialize) -> Claimant {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        serde_json::to_string(config)
+            .unwrap_or_default()
+            .hash(&mut hasher);
+        Claimant {
+            client_id: client_id.map(str::to_string),
+            fingerprint: hasher.finish(),
+        }
+    }
+
     /// True when `other` is this same resource planned again.
     fn same_resource(&self, other: &Claimant) -> bool {
         match (&self.client_id, &other.client_id) {
@@ -131,6 +145,20 @@ impl IntegrationCredentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_configuration_is_told_apart_by_its_fingerprint() {
+        let a = Claimant::of(None, &["roles", "a"]);
+        assert_eq!(a, Claimant::of(None, &["roles", "a"]));
+        assert_ne!(
+            a.fingerprint,
+            Claimant::of(None, &["roles", "b"]).fingerprint
+        );
+        let known = Claimant::of(Some("c1"), &["roles", "a"]);
+        assert_eq!(known.client_id.as_deref(), Some("c1"));
+        assert!(known.same_resource(&a));
+        assert!(!a.same_resource(&Claimant::of(None, &["roles", "a"])));
+    }
 
     #[test]
     fn the_last_record_wins_and_none_forgets() {

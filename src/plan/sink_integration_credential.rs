@@ -245,6 +245,21 @@ pub fn foreign(input: &str, owner: Option<&str>, clients: &[&str]) -> Option<Att
     ))
 }
 
+/// [`foreign`] over the sink's client and standby as the plan knows them
+/// (`None`: unknown yet, so nothing is refused; `Some(None)`: none).
+pub fn check_owner(
+    input: &str,
+    owner: Option<&str>,
+    client: Option<Option<&str>>,
+    standby: Option<Option<&str>>,
+) -> Result<(), AttributeError> {
+    let (Some(client), Some(standby)) = (client, standby) else {
+        return Ok(());
+    };
+    let clients: Vec<&str> = [client, standby].into_iter().flatten().collect();
+    foreign(input, owner, &clients).map_or(Ok(()), Err)
+}
+
 /// The warning of a plan whose apply writes the secret held in Vault into
 /// a credential the last apply could not write.
 pub fn stale(input: Option<&str>, kept: Option<&Kept>) -> Option<AttributeError> {
@@ -307,6 +322,26 @@ pub fn check_id(id: &str) -> Result<(), AttributeError> {
         ));
     }
     Ok(())
+}
+
+/// The credential a sink's destroy hands over to its client's destroy:
+/// the kept one, when it was recovered from the entry's record and the
+/// state's id (`id`) names it.
+pub fn to_hand_over<'a>(id: &str, kept: Option<&'a Kept>) -> Option<&'a Kept> {
+    kept.filter(|k| k.recovered && k.stands_for(id))
+}
+
+/// What a plan says about the configured credential (`input`): its
+/// warnings, in the order the user reads them, and the repair it
+/// schedules (a rotation that makes the credential again), if any.
+pub fn at_plan(input: Option<&str>, kept: Option<&Kept>) -> (Vec<AttributeError>, Option<Repair>) {
+    let mut warnings: Vec<AttributeError> = [stale(input, kept), made_here(input, kept)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let repair = repair(input, kept);
+    warnings.extend(repair.as_ref().map(remade));
+    (warnings, repair)
 }
 
 #[cfg(test)]
@@ -517,5 +552,88 @@ mod tests {
     fn ids_are_checked() {
         assert!(check_id("9c0f3a52-7e1b-4d2a-8f6e-1b3c5d7e9a20").is_ok());
         assert!(check_id(" ").is_err() && check_id("a/b").is_err());
+    }
+
+    #[test]
+    fn the_owner_is_checked_once_both_clients_are_known() {
+        // (owner, client, standby) -> refused
+        let table = [
+            (Some("c9"), Some(Some("c1")), Some(None), true),
+            (Some("c1"), Some(Some("c1")), Some(None), false),
+            (Some("c2"), Some(Some("c1")), Some(Some("c2")), false),
+            (Some("c9"), None, Some(None), false),
+            (Some("c9"), Some(Some("c1")), None, false),
+            (None, Some(Some("c1")), Some(None), false),
+        ];
+        for (owner, client, standby, refused) in table {
+            let said = check_owner("k1", owner, client, standby);
+            assert_eq!(said.is_err(), refused, "{owner:?} {client:?} {standby:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_recovered_credential_named_by_state_is_handed_over() {
+        let mut recovered = kept("k1", "k2", true, false);
+        recovered.recovered = true;
+        let plain = kept("k1", "k2", true, false);
+        // (state id, kept) -> handed over
+        let table = [
+            ("k1", Some(&recovered), true),
+            ("k2", Some(&recovered), true),
+            ("k3", Some(&recovered), false),
+            ("k1", Some(&plain), false),
+            ("k1", None, false),
+        ];
+        for (id, private, want) in table {
+            assert_eq!(to_hand_over(id, private).is_some(), want, "{id}");
+        }
+    }
+
+    #[test]
+    fn a_plan_warns_of_each_problem_and_schedules_the_remake() {
+        let summaries =
+            |w: &[AttributeError]| -> Vec<String> { w.iter().map(|e| e.summary.clone()).collect() };
+        let stale_one = kept("k1", "k1", false, false);
+        let made = kept("k1", "k2", true, false);
+        let gone = kept("k1", "k1", true, true);
+        let fine = kept("k1", "k1", true, false);
+        // (input, kept) -> (warning count, first summary starts, repair?)
+        type Row<'a> = (Option<&'a str>, Option<&'a Kept>, usize, &'a str, bool);
+        let table: [Row; 6] = [
+            (
+                Some("k1"),
+                Some(&stale_one),
+                1,
+                "Integration credential \"actions\" (k1)",
+                false,
+            ),
+            (
+                Some("k1"),
+                Some(&made),
+                1,
+                "Integration credential k1 was replaced by k2",
+                false,
+            ),
+            (
+                Some("k1"),
+                Some(&gone),
+                1,
+                "The integration credential will be made again",
+                true,
+            ),
+            (Some("k1"), Some(&fine), 0, "", false),
+            (None, Some(&gone), 0, "", false),
+            (Some("k1"), None, 0, "", false),
+        ];
+        for (input, private, count, first, repairs) in table {
+            let (warnings, repair) = at_plan(input, private);
+            let said = summaries(&warnings);
+            assert_eq!(said.len(), count, "{said:?}");
+            assert!(
+                said.first().map_or("", String::as_str).starts_with(first),
+                "{said:?}"
+            );
+            assert_eq!(repair.is_some(), repairs, "{input:?}");
+        }
     }
 }

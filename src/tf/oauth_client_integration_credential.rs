@@ -2,10 +2,8 @@
 //! glue between the resource's two attributes
 //! (`integration_credential_name`, `integration_credential_id`), the rules
 //! in `crate::plan::integration_credential` and the registry the sinks
-//! read (`crate::registry::credentials`). What an apply or a read does
-//! with the credential in Genesys is in `crate::oauth_client::credential`.
-
-use std::hash::{Hash, Hasher};
+//! read (`crate::registry::integration_credentials`). What an apply or a read does
+//! with the credential in Genesys is in `crate::oauth_client::integration_credential`.
 
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
@@ -13,7 +11,7 @@ use tf_provider::Diagnostics;
 use super::diag::{attribute_error, attribute_warning};
 use crate::plan;
 use crate::plan::integration_credential::CredentialPlan;
-use crate::registry::credentials::{Claimant, IntegrationCredentials};
+use crate::registry::integration_credentials::{Claimant, IntegrationCredentials};
 
 /// The two attributes, as state, plan and configuration hold them.
 pub struct CredentialAttrs<'a> {
@@ -59,8 +57,9 @@ pub fn plan_update(
             return None;
         }
     };
-    if let (Value::Value(name), Value::Null) = (&*planned.name, &*planned.id) {
-        attribute_warning(diags, plan::integration_credential::no_credential(name));
+    let prior_id = prior_id.as_ref_option().map(String::as_str);
+    if let Some(w) = plan::integration_credential::unbacked_name(planned_name, prior_id) {
+        attribute_warning(diags, w);
     }
     Some(())
 }
@@ -87,15 +86,7 @@ pub fn claim_name(
     let Value::Value(name) = name else {
         return Some(());
     };
-    let mut hasher = std::hash::DefaultHasher::new();
-    serde_json::to_string(config)
-        .unwrap_or_default()
-        .hash(&mut hasher);
-    let claimant = Claimant {
-        client_id: client_id.map(str::to_string),
-        fingerprint: hasher.finish(),
-    };
-    match registry.claim_name(name, claimant) {
+    match registry.claim_name(name, Claimant::of(client_id, config)) {
         Ok(()) => Some(()),
         Err(other) => {
             attribute_error(

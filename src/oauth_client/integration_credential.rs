@@ -3,7 +3,7 @@
 //! from the create answer into the credential's create body, and is dropped
 //! (zeroized) right after; it never reaches state, plan or a log line.
 //! Later secrets reach the credential through the client's sink
-//! (`crate::sink::credential`). A credential is never taken for this
+//! (`crate::sink::integration_credential`). A credential is never taken for this
 //! client's by its name ([`read`]; `crate::plan::integration_credential`
 //! says why).
 
