@@ -45,6 +45,25 @@ pub fn parse_import_id(id: &str) -> Result<ImportId, String> {
     })
 }
 
+/// An import id, parsed and its clients checked as the attributes they
+/// fill would be (`client_id_key`: the key the imported sink starts with).
+/// The refusals are the errors to say, each a summary and a detail, the
+/// client checks named after the id.
+pub fn check_import_id(id: &str, client_id_key: &str) -> Result<ImportId, Vec<(String, String)>> {
+    let parsed =
+        parse_import_id(id).map_err(|detail| vec![("Invalid import id".to_string(), detail)])?;
+    let standby = parsed.standby.as_deref();
+    let errors =
+        super::sink_input::check_clients(Some(&parsed.client_id), standby, Some(client_id_key));
+    if errors.is_empty() {
+        return Ok(parsed);
+    }
+    Err(errors
+        .into_iter()
+        .map(|e| (format!("Invalid import id {id:?}: {}", e.summary), e.detail))
+        .collect())
+}
+
 /// Whether `rotation_triggers` changed, for the rotation rule. A sink
 /// adopted by an import has never recorded triggers: the first ones the
 /// configuration gives are taken as they are, not as a change (`adopted`
@@ -116,6 +135,41 @@ mod tests {
                     assert!(e.contains("<client_id>:<mount>/<path>"), "{id:?}: {e}");
                     assert!(e.contains(&format!("{id:?}")), "{id:?}: {e}");
                 });
+            assert_eq!(got, expected, "{id:?}");
+        }
+    }
+
+    #[test]
+    fn an_import_id_with_a_bad_client_is_refused_in_the_ids_name() {
+        // (id, client_id_key) -> the summaries of the refusals
+        let cases: [(&str, &str, Vec<&str>); 6] = [
+            ("c1:secret/ci", "client_id", vec![]),
+            ("c1,c2:secret/ci", "client_id", vec![]),
+            ("c1", "client_id", vec!["Invalid import id"]),
+            (
+                ",c2:secret/ci",
+                "client_id",
+                vec!["Invalid import id \",c2:secret/ci\": Invalid client_id \"\""],
+            ),
+            (
+                "c1,c1:secret/ci",
+                "client_id",
+                vec!["Invalid import id \"c1,c1:secret/ci\": standby_client_id is the same client as client_id"],
+            ),
+            (
+                "c1,c2:secret/ci",
+                "",
+                vec!["Invalid import id \"c1,c2:secret/ci\": client_id_key is empty, but the sink has a standby_client_id"],
+            ),
+        ];
+        for (id, key, expected) in cases {
+            let got: Vec<String> = match check_import_id(id, key) {
+                Ok(parsed) => {
+                    assert_eq!(parsed, parse_import_id(id).expect("parses"), "{id:?}");
+                    Vec::new()
+                }
+                Err(refusals) => refusals.into_iter().map(|(summary, _)| summary).collect(),
+            };
             assert_eq!(got, expected, "{id:?}");
         }
     }

@@ -36,6 +36,23 @@ pub fn check_client_id(attribute: &'static str, id: &str) -> Result<(), Attribut
     ))
 }
 
+/// The checks of the sink's clients on the values known so far (`None`:
+/// absent or not yet known): each id well formed, and a standby that makes
+/// a real pair (see `super::pair::check`).
+pub fn check_clients(
+    client_id: Option<&str>,
+    standby: Option<&str>,
+    client_id_key: Option<&str>,
+) -> Vec<AttributeError> {
+    let ids = [("client_id", client_id), ("standby_client_id", standby)];
+    let mut errors: Vec<AttributeError> = ids
+        .into_iter()
+        .filter_map(|(attribute, id)| check_client_id(attribute, id?).err())
+        .collect();
+    errors.extend(super::pair::check(client_id, standby, client_id_key));
+    errors
+}
+
 /// The entry's keys, each named by its attribute: the four key names (an
 /// empty one is left out of the entry) and the `extra` keys. No two may be
 /// the same, or one value would silently replace another and consumers
@@ -125,6 +142,38 @@ mod tests {
                 Err("standby_client_id"),
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_sinks_clients_are_checked_each_and_as_a_pair() {
+        // (client_id, standby, client_id_key) -> attributes refused, in order
+        type Clients = (
+            Option<&'static str>,
+            Option<&'static str>,
+            Option<&'static str>,
+        );
+        let cases: [(Clients, Vec<&str>); 7] = [
+            ((Some("a"), None, Some("client_id")), vec![]),
+            ((Some("a"), Some("b"), Some("client_id")), vec![]),
+            ((None, None, None), vec![]),
+            ((Some(""), None, Some("client_id")), vec!["client_id"]),
+            ((Some("a"), Some("a/b"), None), vec!["standby_client_id"]),
+            (
+                (Some("a"), Some("a"), Some("")),
+                vec!["standby_client_id", "client_id_key"],
+            ),
+            (
+                (Some("a b"), Some("a b"), Some("k")),
+                vec!["client_id", "standby_client_id", "standby_client_id"],
+            ),
+        ];
+        for ((client, standby, key), refused) in cases {
+            let attributes: Vec<&str> = check_clients(client, standby, key)
+                .iter()
+                .map(|e| e.attribute)
+                .collect();
+            assert_eq!(attributes, refused, "{client:?} {standby:?} {key:?}");
         }
     }
 

@@ -593,13 +593,15 @@ impl Resource for SinkResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let parsed = match plan::import::parse_import_id(&id) {
-            Ok(parsed) => parsed,
-            Err(detail) => {
-                diags.root_error("Invalid import id", detail);
-                return None;
+        let mut defaults = SinkState::default();
+        ATTRIBUTES.apply_defaults(&mut defaults, &SinkState::default());
+        let key = string(&defaults.client_id_key);
+        let parsed = plan::import::check_import_id(&id, &key).map_err(|refusals| {
+            for (summary, detail) in refusals {
+                diags.root_error(summary, detail);
             }
-        };
+        });
+        let parsed = parsed.ok()?;
         let entry = parsed.entry.clone();
         let mut state = SinkState {
             id: Value::Value(entry.to_string()),
@@ -607,16 +609,8 @@ impl Resource for SinkResource {
             standby_client_id: parsed.standby.clone().map_or(Value::Null, Value::Value),
             mount: Value::Value(entry.mount().to_string()),
             path: Value::Value(entry.path().to_string()),
-            ..Default::default()
+            ..defaults
         };
-        ATTRIBUTES.apply_defaults(&mut state, &SinkState::default());
-        let errors = client_errors(&state);
-        if !errors.is_empty() {
-            for e in errors {
-                diags.root_error(format!("Invalid import id {id:?}: {}", e.summary), e.detail);
-            }
-            return None;
-        }
         let vault = self.clients.vault(diags)?;
         let adopted = sink::adoptable(&vault, &parsed).await;
         let (active, written_at) = adopted.map_err(|n| sink_notes(diags, [n])).ok()?;

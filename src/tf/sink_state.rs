@@ -281,21 +281,14 @@ pub(super) fn mark_rotation_unknown(s: &mut SinkState) {
 /// the values known so far (at validate, and again at plan when values
 /// computed from other resources are known).
 pub(super) fn client_errors(s: &SinkState) -> Vec<crate::attribute_error::AttributeError> {
-    let mut errors = Vec::new();
-    for (attribute, id) in [
-        ("client_id", &s.client_id),
-        ("standby_client_id", &s.standby_client_id),
-    ] {
-        if let Value::Value(id) = id {
-            errors.extend(plan::sink_input::check_client_id(attribute, id).err());
-        }
+    fn known(v: &Value<String>) -> Option<&str> {
+        v.as_ref_option().map(String::as_str)
     }
-    errors.extend(plan::pair::check(
-        s.client_id.as_ref_option().map(String::as_str),
-        s.standby_client_id.as_ref_option().map(String::as_str),
-        s.client_id_key.as_ref_option().map(String::as_str),
-    ));
-    errors
+    plan::sink_input::check_clients(
+        known(&s.client_id),
+        known(&s.standby_client_id),
+        known(&s.client_id_key),
+    )
 }
 
 /// The sink's attributes, with their replace and default rules.
