@@ -300,6 +300,43 @@ pub fn plan_update(
     }
 }
 
+/// What an update's apply writes, read from what its plan left to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateWrite {
+    /// The plan rotates (`secret_hash` unknown): regenerate and write.
+    Rotate,
+    /// The plan rewrites (`vault_version` unknown): the same secret in a
+    /// new version.
+    Rewrite,
+    /// New labels, or the same pair with its ids swapped: only the entry's
+    /// metadata, so the ownership mark names the new `client_id`.
+    Relabel,
+    /// Nothing in Vault changes.
+    Nothing,
+}
+
+/// Decides what an update's apply writes: `secret_unknown` and
+/// `version_unknown` are what the plan left unknown (see [`Update`]),
+/// `labels_changed` whether `custom_metadata` changed, `client_changed`
+/// whether `client_id` did (a swap within the pair: a change of client
+/// otherwise replaces the sink).
+pub fn update_write(
+    secret_unknown: bool,
+    version_unknown: bool,
+    labels_changed: bool,
+    client_changed: bool,
+) -> UpdateWrite {
+    if secret_unknown {
+        UpdateWrite::Rotate
+    } else if version_unknown {
+        UpdateWrite::Rewrite
+    } else if labels_changed || client_changed {
+        UpdateWrite::Relabel
+    } else {
+        UpdateWrite::Nothing
+    }
+}
+
 /// The warning of a plan that repairs the entry at `mount`/`path`: what
 /// was found (`reasons`), and that the apply writes it again.
 pub fn repair_notice(mount: &str, path: &str, reasons: &[String]) -> AttributeError {
@@ -409,6 +446,29 @@ pub fn credential_of<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_writes_what_its_plan_left_to_compute() {
+        use UpdateWrite::*;
+        // (secret unknown, version unknown, labels changed, client changed)
+        let cases = [
+            ((true, true, true, true), Rotate),
+            ((true, false, false, false), Rotate),
+            ((false, true, true, true), Rewrite),
+            ((false, true, false, false), Rewrite),
+            ((false, false, true, false), Relabel),
+            ((false, false, false, true), Relabel),
+            ((false, false, true, true), Relabel),
+            ((false, false, false, false), Nothing),
+        ];
+        for ((secret, version, labels, client), expected) in cases {
+            assert_eq!(
+                update_write(secret, version, labels, client),
+                expected,
+                "{secret} {version} {labels} {client}"
+            );
+        }
+    }
 
     #[test]
     fn periods_parse_like_go_durations_and_more() {

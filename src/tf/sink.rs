@@ -23,7 +23,7 @@ use super::sink_state::{
 use super::sink_target;
 use crate::plan;
 use crate::plan::pair::Pair;
-use crate::plan::sink::{OnDestroy, Update};
+use crate::plan::sink::{OnDestroy, Update, UpdateWrite};
 use crate::registry::claims::Claims;
 use crate::registry::integration_credentials::IntegrationCredentials;
 use crate::sink::{self, Expect, Stored};
@@ -516,7 +516,13 @@ impl Resource for SinkResource {
         };
         let private = planned_private.as_option().unwrap_or_default();
         let expect = Expect::Observed(private.observed());
-        if planned.secret_hash.is_unknown() {
+        let write = plan::sink::update_write(
+            planned.secret_hash.is_unknown(),
+            planned.vault_version.is_unknown(),
+            !same_map(&prior.custom_metadata, &planned.custom_metadata),
+            prior.client_id != planned.client_id,
+        );
+        if write == UpdateWrite::Rotate {
             return self
                 .rotate_into(diags, planned, Some((prior, private)), expect)
                 .await;
@@ -531,27 +537,29 @@ impl Resource for SinkResource {
             adopted: false,
             ..private.clone()
         };
-        if planned.vault_version.is_unknown() {
-            match sink::rewrite(&genesys, &vault, &spec, &keys_of(&prior), expect).await {
-                Ok(version) => {
-                    planned.vault_version = Value::Value(plan::sink::version_in_state(version));
-                    new_private = SinkPrivate::after_write(version);
+        match write {
+            UpdateWrite::Rewrite => {
+                let keys = keys_of(&prior);
+                match sink::rewrite(&genesys, &vault, &spec, &keys, expect).await {
+                    Ok(version) => {
+                        planned.vault_version = Value::Value(plan::sink::version_in_state(version));
+                        new_private = SinkPrivate::after_write(version);
+                    }
+                    Err(e) => {
+                        sink_error(diags, "Could not rewrite the Vault entry", &e);
+                        return None;
+                    }
                 }
-                Err(e) => {
-                    sink_error(diags, "Could not rewrite the Vault entry", &e);
+            }
+            UpdateWrite::Relabel => {
+                let active = spec.pair().active(&[spec.active_client_id.as_deref()]);
+                if let Err(e) = sink::label(&vault, &spec, active).await {
+                    diags.root_error("Could not update the Vault entry's metadata", e.to_string());
                     return None;
                 }
             }
-        } else if !same_map(&prior.custom_metadata, &planned.custom_metadata)
-            || prior.client_id != planned.client_id
-        {
-            // New labels, or the same pair with its ids swapped: the
-            // ownership mark names the new client_id.
-            let active = spec.pair().active(&[spec.active_client_id.as_deref()]);
-            if let Err(e) = sink::label(&vault, &spec, active).await {
-                diags.root_error("Could not update the Vault entry's metadata", e.to_string());
-                return None;
-            }
+            // A rotation went to rotate_into above.
+            UpdateWrite::Rotate | UpdateWrite::Nothing => {}
         }
         let mut kept = private.credential.clone();
         let written = new_private.written_version;
