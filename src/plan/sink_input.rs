@@ -86,6 +86,23 @@ pub fn check_key_names(
     errors
 }
 
+/// [`check_key_names`] once every name and the `extra` keys are known
+/// (`None`: not known yet, at a plan that waits on other resources); until
+/// then nothing is refused, as a collision cannot be told yet.
+pub fn check_known_key_names(
+    named: &[(&'static str, Option<&str>)],
+    extra: Option<&BTreeMap<String, String>>,
+) -> Vec<AttributeError> {
+    let known: Option<Vec<(&'static str, &str)>> = named
+        .iter()
+        .map(|(attribute, key)| Some((*attribute, (*key)?)))
+        .collect();
+    match (known, extra) {
+        (Some(named), Some(extra)) => check_key_names(&named, extra),
+        _ => Vec::new(),
+    }
+}
+
 /// `custom_metadata` within Vault's limits, counting the keys the provider
 /// adds itself, and not using those keys.
 pub fn check_custom_metadata(user: &BTreeMap<String, String>) -> Vec<AttributeError> {
@@ -197,6 +214,39 @@ mod tests {
             ("token_url_key", ""),
         ];
         assert!(check_key_names(&fine, &BTreeMap::new()).is_empty());
+    }
+
+    #[test]
+    fn key_names_are_checked_only_once_all_are_known() {
+        let extra: BTreeMap<String, String> = [("id".to_string(), String::new())].into();
+        let none = BTreeMap::new();
+        type Named = [(&'static str, Option<&'static str>); 2];
+        type Extra<'a> = Option<&'a BTreeMap<String, String>>;
+        let both = |a, b| -> Named { [("client_id_key", a), ("client_secret_key", b)] };
+        // (names, extra keys) -> attributes refused
+        let cases: [(Named, Extra, Vec<&str>); 6] = [
+            (both(Some("id"), Some("secret")), Some(&none), vec![]),
+            (
+                both(Some("id"), Some("id")),
+                Some(&none),
+                vec!["client_secret_key"],
+            ),
+            (
+                both(Some("id"), Some("secret")),
+                Some(&extra),
+                vec!["extra"],
+            ),
+            (both(Some("id"), None), Some(&extra), vec![]),
+            (both(None, Some("id")), Some(&none), vec![]),
+            (both(Some("id"), Some("id")), None, vec![]),
+        ];
+        for (named, extra, refused) in cases {
+            let got: Vec<&str> = check_known_key_names(&named, extra)
+                .iter()
+                .map(|e| e.attribute)
+                .collect();
+            assert_eq!(got, refused, "{named:?} {extra:?}");
+        }
     }
 
     #[test]

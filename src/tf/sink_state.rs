@@ -144,6 +144,11 @@ pub(super) fn string(v: &Value<String>) -> String {
     v.as_ref_option().cloned().unwrap_or_default()
 }
 
+/// A string attribute's value, `None` when null or not known yet.
+fn known(v: &Value<String>) -> Option<&str> {
+    v.as_ref_option().map(String::as_str)
+}
+
 pub(super) fn keys_of(s: &SinkState) -> KeyNames {
     KeyNames {
         client_id: string(&s.client_id_key),
@@ -210,37 +215,26 @@ pub(super) fn rotate_after_of(s: &SinkState) -> Value<String> {
     }
 }
 
-/// Key names that collide, once every name and `extra` key is known (a
-/// name left out of the configuration takes its default).
+/// Key names that collide (a name left out of the configuration takes its
+/// default); the rule is `plan::sink_input::check_known_key_names`.
 pub(super) fn key_name_errors(c: &SinkState) -> Vec<crate::attribute_error::AttributeError> {
     let mut with_defaults = c.clone();
     ATTRIBUTES.apply_defaults(&mut with_defaults, c);
     let named = [
-        ("client_id_key", &with_defaults.client_id_key),
-        ("client_secret_key", &with_defaults.client_secret_key),
-        ("base_url_key", &with_defaults.base_url_key),
-        ("token_url_key", &with_defaults.token_url_key),
+        ("client_id_key", known(&with_defaults.client_id_key)),
+        ("client_secret_key", known(&with_defaults.client_secret_key)),
+        ("base_url_key", known(&with_defaults.base_url_key)),
+        ("token_url_key", known(&with_defaults.token_url_key)),
     ];
-    if c.extra.is_unknown() || named.iter().any(|(_, v)| !v.is_value()) {
-        return Vec::new();
-    }
     // Only the keys matter here, and they are known even when a value is not.
-    let extra: BTreeMap<String, String> = c
-        .extra
-        .iter()
-        .flatten()
-        .map(|(k, _)| (k.clone(), String::new()))
-        .collect();
-    let named: Vec<(&'static str, &str)> = named
-        .iter()
-        .map(|(a, v)| {
-            (
-                *a,
-                v.as_ref_option().map(String::as_str).unwrap_or_default(),
-            )
-        })
-        .collect();
-    plan::sink_input::check_key_names(&named, &extra)
+    let extra: Option<BTreeMap<String, String>> = (!c.extra.is_unknown()).then(|| {
+        c.extra
+            .iter()
+            .flatten()
+            .map(|(k, _)| (k.clone(), String::new()))
+            .collect()
+    });
+    plan::sink_input::check_known_key_names(&named, extra.as_ref())
 }
 
 /// Empty and absent maps mean the same.
@@ -281,9 +275,6 @@ pub(super) fn mark_rotation_unknown(s: &mut SinkState) {
 /// the values known so far (at validate, and again at plan when values
 /// computed from other resources are known).
 pub(super) fn client_errors(s: &SinkState) -> Vec<crate::attribute_error::AttributeError> {
-    fn known(v: &Value<String>) -> Option<&str> {
-        v.as_ref_option().map(String::as_str)
-    }
     plan::sink_input::check_clients(
         known(&s.client_id),
         known(&s.standby_client_id),
