@@ -36,6 +36,17 @@ pub fn check_client_id(attribute: &'static str, id: &str) -> Result<(), Attribut
     ))
 }
 
+/// The refusal of a `mount` and `path` that name no KV entry, on `path`:
+/// validate refuses them first, so only a state written by an older
+/// release can still hold them when the sink is applied.
+pub fn entry_refusal(mount: &str, path: &str) -> AttributeError {
+    AttributeError::new(
+        "path",
+        "Invalid Vault mount or path",
+        format!("mount {mount:?} and path {path:?} do not name a KV entry."),
+    )
+}
+
 /// The checks of the sink's clients on the values known so far (`None`:
 /// absent or not yet known): each id well formed, and a standby that makes
 /// a real pair (see `super::pair::check`).
@@ -160,6 +171,14 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_entry_that_names_nothing_is_refused_on_path() {
+        let e = entry_refusal("secret", "a//b");
+        assert_eq!(e.attribute, "path");
+        assert_eq!(e.summary, "Invalid Vault mount or path");
+        assert!(e.detail.contains("\"a//b\""), "{}", e.detail);
     }
 
     #[test]

@@ -12,9 +12,10 @@ use tf_provider::schema::{
     AttributeType::{self, Bool, Number, String as Str},
 };
 use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use tf_provider::Diagnostics;
 use time::OffsetDateTime;
 
+use super::diag::attribute_error;
 use super::schema::{Attr, Attrs};
 use crate::plan;
 use crate::plan::sink::{Observed, Repair};
@@ -172,15 +173,8 @@ pub(super) fn entry_of(s: &SinkState) -> Option<KvPath> {
 /// state written by an older release could still hold a malformed one.
 pub(super) fn spec_of(s: &SinkState, diags: &mut Diagnostics) -> Option<SinkSpec> {
     let Some(entry) = entry_of(s) else {
-        diags.error(
-            "Invalid Vault mount or path",
-            format!(
-                "mount {:?} and path {:?} do not name a KV entry.",
-                string(&s.mount),
-                string(&s.path)
-            ),
-            AttributePath::new("path"),
-        );
+        let refusal = plan::sink_input::entry_refusal(&string(&s.mount), &string(&s.path));
+        attribute_error(diags, refusal);
         return None;
     };
     Some(SinkSpec {
