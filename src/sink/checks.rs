@@ -155,26 +155,6 @@ mod tests {
         KvPath::checked("secret", "genesys/ci", ["mount", "path"]).expect("entry")
     }
 
-    fn spec() -> SinkSpec {
-        let key = |k: &str| k.to_string();
-        SinkSpec {
-            client_id: "a".into(),
-            standby_client_id: None,
-            active_client_id: None,
-            entry: entry(),
-            keys: crate::sink::spec::KeyNames {
-                client_id: key("client_id"),
-                client_secret: key("client_secret"),
-                base_url: key(""),
-                token_url: key(""),
-            },
-            extra: Default::default(),
-            custom_metadata: Default::default(),
-            verify: false,
-            credential: None,
-        }
-    }
-
     fn kind(note: &Note) -> (&'static str, Option<&'static str>) {
         match note {
             Note::Warning(..) => ("warning", None),
@@ -296,7 +276,7 @@ mod tests {
 
     #[test]
     fn only_a_client_not_active_is_said_after_a_stored_check() {
-        let spec = spec();
+        let spec = SinkSpec::for_tests(None);
         assert_eq!(stored_note(&spec, &Stored::Work), None);
         assert_eq!(stored_note(&spec, &Stored::Rejected), None);
         let note = stored_note(&spec, &Stored::ClientNotActive("inactive".into()));

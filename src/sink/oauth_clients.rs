@@ -105,8 +105,6 @@ fn live(client: Option<OAuthClient>) -> Option<OAuthClient> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sink::spec::KeyNames;
-    use crate::vault::KvPath;
 
     fn client(id: &str, state: &str, grant: &str) -> OAuthClient {
         serde_json::from_value(serde_json::json!({
@@ -115,30 +113,10 @@ mod tests {
         .expect("client")
     }
 
-    fn spec(standby: Option<&str>) -> SinkSpec {
-        let key = |k: &str| k.to_string();
-        SinkSpec {
-            client_id: "a".into(),
-            standby_client_id: standby.map(str::to_string),
-            active_client_id: None,
-            entry: KvPath::checked("secret", "p", ["mount", "path"]).expect("entry"),
-            keys: KeyNames {
-                client_id: key("client_id"),
-                client_secret: key("client_secret"),
-                base_url: key(""),
-                token_url: key(""),
-            },
-            extra: Default::default(),
-            custom_metadata: Default::default(),
-            verify: false,
-            credential: None,
-        }
-    }
-
     #[test]
     fn only_the_client_a_rotation_writes_must_be_usable() {
         let cc = "CLIENT-CREDENTIALS";
-        let pair = spec(Some("b"));
+        let pair = SinkSpec::for_tests(Some("b"));
         let checked = |a: OAuthClient, b: OAuthClient| Checked {
             roles_differ: None,
             clients: vec![a, b],
@@ -164,7 +142,7 @@ mod tests {
         assert!(code.unusable_target(&pair, "b").is_some());
 
         // A single client: its state counts, its grant was checked already.
-        let single = spec(None);
+        let single = SinkSpec::for_tests(None);
         let alone = |state: &str, grant: &str| Checked {
             roles_differ: None,
             clients: vec![client("a", state, grant)],

@@ -90,26 +90,12 @@ pub fn restore_notes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sink::spec::KeyNames;
-    use crate::vault::KvPath;
 
+    /// The outcomes below come from rotations that verify.
     fn spec(standby: Option<&str>) -> SinkSpec {
-        let key = |k: &str| k.to_string();
         SinkSpec {
-            client_id: "a".into(),
-            standby_client_id: standby.map(str::to_string),
-            active_client_id: None,
-            entry: KvPath::checked("secret", "p", ["mount", "path"]).expect("entry"),
-            keys: KeyNames {
-                client_id: key("client_id"),
-                client_secret: key("client_secret"),
-                base_url: key(""),
-                token_url: key(""),
-            },
-            extra: Default::default(),
-            custom_metadata: Default::default(),
             verify: true,
-            credential: None,
+            ..SinkSpec::for_tests(standby)
         }
     }
 

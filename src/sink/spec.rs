@@ -52,6 +52,30 @@ impl SinkSpec {
     pub fn pair(&self) -> Pair<'_> {
         Pair::new(&self.client_id, self.standby_client_id.as_deref())
     }
+
+    /// The spec the sink's unit tests start from: client `a` (with
+    /// `standby`), the entry `secret/genesys/ci`, the default key names for
+    /// the id and the secret only, no verify, no credential.
+    #[cfg(test)]
+    pub(crate) fn for_tests(standby: Option<&str>) -> SinkSpec {
+        let key = |k: &str| k.to_string();
+        SinkSpec {
+            client_id: "a".into(),
+            standby_client_id: standby.map(str::to_string),
+            active_client_id: None,
+            entry: KvPath::checked("secret", "genesys/ci", ["mount", "path"]).expect("entry"),
+            keys: KeyNames {
+                client_id: key("client_id"),
+                client_secret: key("client_secret"),
+                base_url: key(""),
+                token_url: key(""),
+            },
+            extra: BTreeMap::new(),
+            custom_metadata: BTreeMap::new(),
+            verify: false,
+            credential: None,
+        }
+    }
 }
 
 /// The state a sink expected to find in Vault when the plan was made.
