@@ -19,7 +19,7 @@ use genesys_emulator::Emulator;
 use serde_json::Value as Json;
 
 use crate::consumer::Consumer;
-use crate::harness::{actions, flat, text, values, Tf, NAMESPACE};
+use crate::harness::{actions, flat, package, text, values, Tf};
 use crate::vault::{token_works, Bao};
 use crate::vault_secret::setup;
 
@@ -63,27 +63,7 @@ fn old_cli_config() -> &'static Path {
         let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("e2e-old-release-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
-        let cli_config = root.join("terraform.tfrc");
-        let out = Command::new("bash")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/package.sh"))
-            .arg("--binary")
-            .arg(old_binary())
-            .arg("--dist")
-            .arg(root.join("dist"))
-            .arg("--mirror")
-            .arg(root.join("mirror"))
-            .arg("--namespace")
-            .arg(NAMESPACE)
-            .arg("--cli-config")
-            .arg(&cli_config)
-            .output()
-            .expect("run scripts/package.sh");
-        assert!(
-            out.status.success(),
-            "packaging {OLD_RELEASE}:\n{}",
-            text(&out)
-        );
-        cli_config
+        package(old_binary(), &root).cli_config
     })
 }
 

@@ -49,33 +49,42 @@ pub struct Packaged {
 pub fn packaged() -> &'static Packaged {
     static PACKAGED: OnceLock<Packaged> = OnceLock::new();
     PACKAGED.get_or_init(|| {
-        let root = mirror_root();
-        let dist = root.join("dist");
-        let mirror = root.join("mirror");
-        let cli_config = root.join("terraform.tfrc");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/package.sh");
-        let out = Command::new("bash")
-            .arg(&script)
-            .arg("--binary")
-            .arg(env!("CARGO_BIN_EXE_terraform-provider-genesyscloud"))
-            .arg("--dist")
-            .arg(&dist)
-            .arg("--mirror")
-            .arg(&mirror)
-            .arg("--namespace")
-            .arg(NAMESPACE)
-            .arg("--cli-config")
-            .arg(&cli_config)
-            .output()
-            .expect("run scripts/package.sh");
-        assert!(
-            out.status.success(),
-            "scripts/package.sh failed:\n{}",
-            text(&out)
-        );
-        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), VERSION);
-        Packaged { dist, cli_config }
+        package(
+            Path::new(env!("CARGO_BIN_EXE_terraform-provider-genesyscloud")),
+            &mirror_root(),
+        )
     })
+}
+
+/// Packs `binary` with `scripts/package.sh` under `root` (release assets
+/// in `dist`, a filesystem mirror, the CLI config that installs from it),
+/// under this crate's version.
+pub fn package(binary: &Path, root: &Path) -> Packaged {
+    let dist = root.join("dist");
+    let cli_config = root.join("terraform.tfrc");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/package.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg("--binary")
+        .arg(binary)
+        .arg("--dist")
+        .arg(&dist)
+        .arg("--mirror")
+        .arg(root.join("mirror"))
+        .arg("--namespace")
+        .arg(NAMESPACE)
+        .arg("--cli-config")
+        .arg(&cli_config)
+        .output()
+        .expect("run scripts/package.sh");
+    assert!(
+        out.status.success(),
+        "scripts/package.sh failed for {}:\n{}",
+        binary.display(),
+        text(&out)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), VERSION);
+    Packaged { dist, cli_config }
 }
 
 /// This test process's own packaging directory (two test runs at once must
