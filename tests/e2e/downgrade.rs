@@ -20,11 +20,9 @@ use serde_json::Value as Json;
 
 use crate::consumer::Consumer;
 use crate::harness::{actions, flat, package, text, values, Tf};
-use crate::vault::{token_works, Bao};
+use crate::standby::{id_of, read, regenerates, works, PATH, SINK};
 use crate::vault_secret::setup;
 
-const SINK: &str = "genesyscloud_oauth_client_vault_secret.ci";
-const PATH: &str = "genesys/oauth/ci";
 /// The last commit before `standby_client_id` and
 /// `integration_credential_name`.
 const OLD_RELEASE: &str = "2bc4506";
@@ -114,32 +112,6 @@ resource \"genesyscloud_oauth_client_vault_secret\" \"ci\" {{
         client("blue", &credential),
         client("green", ""),
     )
-}
-
-fn id_of(tf: &Tf, name: &str) -> String {
-    values(
-        &tf.state_json(),
-        &format!("genesyscloud_oauth_client.{name}"),
-    )["id"]
-        .as_str()
-        .expect("client id")
-        .to_string()
-}
-
-/// What a consumer reads: (client id, secret).
-fn read(bao: &Bao) -> (String, String) {
-    let data = bao.kv_data("secret", PATH);
-    let field = |k: &str| data[k].as_str().unwrap_or_default().to_string();
-    (field("client_id"), field("client_secret"))
-}
-
-fn works(emu: &Emulator, (id, secret): &(String, String)) -> bool {
-    token_works(&emu.base_url(), id, secret)
-}
-
-/// Regenerates seen by the emulator (`POST …/{id}/secret`).
-fn regenerates(emu: &Emulator) -> usize {
-    emu.request_count("POST", "/api/v2/oauth/clients/")
 }
 
 fn state_value(tf: &Tf, address: &str, key: &str) -> Json {
