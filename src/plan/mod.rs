@@ -7,5 +7,8 @@ pub mod integration_credential;
 pub mod oauth_client;
 pub mod pair;
 pub mod sink;
+pub mod sink_fields;
 pub mod sink_input;
 pub mod sink_integration_credential;
+pub mod sink_record;
+pub mod sink_update;

@@ -6,8 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use super::sink::reserved_metadata_keys;
+use super::sink::{parse_period, reserved_metadata_keys, OnDestroy};
+use super::sink_fields::{plain_map, SinkFields};
+use super::sink_integration_credential::check_id;
 use crate::attribute_error::AttributeError;
+use crate::vault::KvPath;
 
 /// Vault's limit on custom metadata keys per entry (the provider's count).
 pub const MAX_METADATA_KEYS: usize = 64;
@@ -157,6 +160,89 @@ pub fn check_custom_metadata(user: &BTreeMap<String, String>) -> Vec<AttributeEr
     errors
 }
 
+/// Every problem of a sink's configuration (`config`, its defaults
+/// applied), each on its attribute, in the order `validate` says them;
+/// values not known yet are left to the plan.
+pub fn check_config(config: &SinkFields) -> Vec<AttributeError> {
+    let mut errors = Vec::new();
+    errors.extend(
+        config
+            .mount
+            .str()
+            .and_then(|m| KvPath::check("mount", m).err()),
+    );
+    errors.extend(
+        config
+            .path
+            .str()
+            .and_then(|p| KvPath::check("path", p).err()),
+    );
+    errors.extend(
+        config
+            .rotation_period
+            .str()
+            .and_then(|p| parse_period(p).err()),
+    );
+    errors.extend(
+        config
+            .on_destroy
+            .str()
+            .and_then(|o| OnDestroy::parse(o).err()),
+    );
+    errors.extend(check_config_clients(config));
+    if let Some(md) = config.custom_metadata.known() {
+        if md.values().all(|v| v.known().is_some()) {
+            errors.extend(check_custom_metadata(&plain_map(&config.custom_metadata)));
+        }
+    }
+    errors.extend(check_config_keys(config));
+    errors.extend(
+        config
+            .integration_credential_id
+            .str()
+            .and_then(|id| check_id(id).err()),
+    );
+    if config.client_secret_key.str() == Some("") {
+        errors.push(AttributeError::new(
+            "client_secret_key",
+            "Empty client_secret_key",
+            "The secret needs a key to be written under.",
+        ));
+    }
+    errors
+}
+
+/// [`check_clients`] on the sink's known `client_id`, `standby_client_id`
+/// and `client_id_key` (at validate, and again at plan when values computed
+/// from other resources are known).
+pub fn check_config_clients(s: &SinkFields) -> Vec<AttributeError> {
+    check_clients(
+        s.client_id.str(),
+        s.standby_client_id.str(),
+        s.client_id_key.str(),
+    )
+}
+
+/// [`check_known_key_names`] on the four key names and the `extra` keys,
+/// which are known even when a value is not.
+fn check_config_keys(s: &SinkFields) -> Vec<AttributeError> {
+    let named = [
+        ("client_id_key", s.client_id_key.str()),
+        ("client_secret_key", s.client_secret_key.str()),
+        ("base_url_key", s.base_url_key.str()),
+        ("token_url_key", s.token_url_key.str()),
+    ];
+    let extra: Option<BTreeMap<String, String>> = (!s.extra.is_unknown()).then(|| {
+        s.extra
+            .known()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| (k.clone(), String::new()))
+            .collect()
+    });
+    check_known_key_names(&named, extra.as_ref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +370,93 @@ mod tests {
         assert_eq!(check_custom_metadata(&long).len(), 3);
         let fine: BTreeMap<String, String> = [("owner".to_string(), "v".repeat(512))].into();
         assert!(check_custom_metadata(&fine).is_empty());
+    }
+
+    #[test]
+    fn a_configuration_is_refused_on_each_attribute_in_order() {
+        use crate::plan::sink_fields::Field;
+        let text = |s: &str| Field::Known(s.to_string());
+        let fine = || SinkFields {
+            client_id: text("a"),
+            mount: text("secret"),
+            path: text("genesys/ci"),
+            client_id_key: text("client_id"),
+            client_secret_key: text("client_secret"),
+            base_url_key: text("base_url"),
+            token_url_key: text("token_url"),
+            ..SinkFields::default()
+        };
+        let metadata =
+            |value: Field<String>| Field::Known([("managed-by".to_string(), value)].into());
+        let cases = [
+            (fine(), vec![]),
+            (
+                SinkFields {
+                    path: text("/p/"),
+                    rotation_period: text("soon"),
+                    ..fine()
+                },
+                vec!["path", "rotation_period"],
+            ),
+            (
+                SinkFields {
+                    on_destroy: text("burn"),
+                    standby_client_id: text("a"),
+                    ..fine()
+                },
+                vec!["on_destroy", "standby_client_id"],
+            ),
+            (
+                SinkFields {
+                    custom_metadata: metadata(text("me")),
+                    ..fine()
+                },
+                vec!["custom_metadata"],
+            ),
+            // A value not known yet: the plan checks it.
+            (
+                SinkFields {
+                    custom_metadata: metadata(Field::Unknown),
+                    ..fine()
+                },
+                vec![],
+            ),
+            (
+                SinkFields {
+                    extra: metadata(Field::Unknown),
+                    base_url_key: text("managed-by"),
+                    ..fine()
+                },
+                vec!["extra"],
+            ),
+            (
+                SinkFields {
+                    extra: Field::Unknown,
+                    base_url_key: text("client_id"),
+                    ..fine()
+                },
+                vec![],
+            ),
+            (
+                SinkFields {
+                    integration_credential_id: text("a/b"),
+                    client_secret_key: text(""),
+                    ..fine()
+                },
+                vec!["integration_credential_id", "client_secret_key"],
+            ),
+            (
+                SinkFields {
+                    mount: Field::Unknown,
+                    client_id: Field::Unknown,
+                    ..fine()
+                },
+                vec![],
+            ),
+        ];
+        for (config, refused) in cases {
+            let got: Vec<&str> = check_config(&config).iter().map(|e| e.attribute).collect();
+            assert_eq!(got, refused, "{config:?}");
+        }
     }
 }

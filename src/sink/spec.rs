@@ -4,24 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::attribute_error::AttributeError;
 use crate::plan::pair::Pair;
-use crate::plan::sink::Observed;
+use crate::plan::sink::{Observed, DEFAULT_VERIFY};
+pub use crate::plan::sink_fields::KeyNames;
+use crate::plan::sink_fields::{plain_map, SinkFields};
+use crate::plan::sink_input::entry_refusal;
 use crate::plan::sink_integration_credential::Target;
 use crate::vault::KvPath;
-
-/// Names of the keys written to the Vault entry (an empty name leaves the
-/// field out, except the secret, which is always written).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyNames {
-    /// Key of the client id.
-    pub client_id: String,
-    /// Key of the client secret.
-    pub client_secret: String,
-    /// Key of the API base URL.
-    pub base_url: String,
-    /// Key of the token endpoint URL.
-    pub token_url: String,
-}
 
 /// What the sink writes, and where.
 #[derive(Debug, Clone)]
@@ -48,6 +38,26 @@ pub struct SinkSpec {
 }
 
 impl SinkSpec {
+    /// What the sink with these fields writes (no credential yet). Mount
+    /// and path were checked at validate; state written by an older
+    /// release could still hold a malformed one: the refusal on `path`.
+    pub fn of(s: &SinkFields) -> Result<SinkSpec, AttributeError> {
+        let entry = s
+            .entry()
+            .ok_or_else(|| entry_refusal(&s.mount.text(), &s.path.text()))?;
+        Ok(SinkSpec {
+            client_id: s.client_id.text(),
+            standby_client_id: s.standby_client_id.known().cloned(),
+            active_client_id: s.active_client_id.known().cloned(),
+            entry,
+            keys: s.keys(),
+            extra: plain_map(&s.extra),
+            custom_metadata: plain_map(&s.custom_metadata),
+            verify: s.verify.known().copied().unwrap_or(DEFAULT_VERIFY),
+            credential: None,
+        })
+    }
+
     /// The sink's clients.
     pub fn pair(&self) -> Pair<'_> {
         Pair::new(&self.client_id, self.standby_client_id.as_deref())
