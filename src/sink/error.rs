@@ -1,6 +1,8 @@
 //! Why a sink operation failed: each error says what was done, what was
 //! not, and what to do. None carries a secret.
 
+use super::note::Note;
+use crate::attribute_error::AttributeError;
 use crate::genesys::GenesysError;
 use crate::vault::{KvPath, VaultError};
 
@@ -189,6 +191,33 @@ pub enum SinkError {
 }
 
 impl SinkError {
+    /// The failure as a note with its `summary`: on the attribute it is
+    /// about when there is one, else on the whole resource.
+    pub fn note(&self, summary: &str) -> Note {
+        match self.attribute() {
+            Some(a) => Note::AttributeError(AttributeError::new(a, summary, self.to_string())),
+            None => Note::Error(summary.to_string(), self.to_string()),
+        }
+    }
+
+    /// The attribute the user can fix the failure on, if any.
+    fn attribute(&self) -> Option<&'static str> {
+        match self {
+            SinkError::NotOurs { .. }
+            | SinkError::OwnedByOther { .. }
+            | SinkError::ChangedSincePlan { .. } => Some("path"),
+            SinkError::ClientGone(_) => Some("client_id"),
+            SinkError::StandbyGone { .. } => Some("standby_client_id"),
+            SinkError::PairGrant { attribute, .. }
+            | SinkError::TargetUnusable { attribute, .. } => Some(*attribute),
+            SinkError::CannotVerify { .. } | SinkError::NewSecretRefused { .. } => Some("verify"),
+            SinkError::CredentialUnreadable { .. }
+            | SinkError::CredentialMissing { .. }
+            | SinkError::NotOAuthCredential { .. } => Some("integration_credential_id"),
+            _ => None,
+        }
+    }
+
     /// Whether the secret may have been regenerated without reaching
     /// Vault: the credentials there may no longer work, and the next plan
     /// must repair the entry whatever the configuration says.

@@ -22,20 +22,30 @@
 //! - [`note`]: what a step says besides its result;
 //! - [`outcome`]: what a rotation's outcome says;
 //! - [`target`]: at plan, the client a rotation will write;
-//! - [`error`]: why an operation failed.
+//! - [`error`]: why an operation failed;
+//! - one function per Terraform call over plain fields
+//!   (`plan::sink_fields::SinkFields`), in a [`Run`] that collects their
+//!   notes: `refresh.rs` (read), `planning.rs` (plan), `apply.rs` (create,
+//!   update, destroy, import), `wired.rs` (the integration credential's
+//!   part of them).
 
+mod apply;
 mod checks;
 mod error;
 pub mod integration_credential;
 mod note;
 mod oauth_clients;
 mod outcome;
+mod planning;
 mod preflight;
+mod refresh;
 mod restore;
+mod run;
 mod settle;
 mod spec;
 mod target;
 mod verify;
+mod wired;
 
 use std::collections::BTreeMap;
 
@@ -49,14 +59,18 @@ use crate::plan::sink::OnDestroy;
 use crate::secret::Secret;
 use crate::vault::{KvValue, KvVersion, VaultClient, VaultError};
 
+pub use apply::{create, destroy, import, update};
 pub use checks::{adoptable, claim, left_in_place, stored_note, vault_writable};
 pub use error::SinkError;
 pub use integration_credential::{sync as sync_credential, Written};
 pub use note::Note;
 pub use outcome::{restore_notes, rotated_notes, verify_failed};
+pub use planning::{plan_create, plan_update};
 use preflight::preflight;
 pub use preflight::{observe, Seen};
+pub use refresh::read;
 pub use restore::Restored;
+pub use run::{Apis, Run};
 use settle::{settle_lost_write, Settled};
 pub use spec::{Expect, KeyNames, SinkSpec};
 pub use target::planned_target;

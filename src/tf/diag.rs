@@ -6,7 +6,7 @@ use crate::attribute_error::AttributeError;
 use crate::genesys::GenesysError;
 use crate::oauth_client::{Failure, Note};
 use crate::plan::oauth_client::attribute_for_api_field;
-use crate::sink::{Note as SinkNote, SinkError};
+use crate::sink::Note as SinkNote;
 
 /// An input problem, as an error on its attribute.
 pub fn attribute_error(diags: &mut Diagnostics, e: AttributeError) {
@@ -79,26 +79,6 @@ pub fn sink_notes(
         }
     }
     (!stopped).then_some(())
-}
-
-/// A sink failure, on the attribute it is about when there is one.
-pub fn sink_error(diags: &mut Diagnostics, summary: &str, e: &SinkError) {
-    let attribute = match e {
-        SinkError::NotOurs { .. }
-        | SinkError::OwnedByOther { .. }
-        | SinkError::ChangedSincePlan { .. } => Some("path"),
-        SinkError::ClientGone(_) => Some("client_id"),
-        SinkError::StandbyGone { .. } => Some("standby_client_id"),
-        SinkError::PairGrant { attribute, .. } | SinkError::TargetUnusable { attribute, .. } => {
-            Some(*attribute)
-        }
-        SinkError::CannotVerify { .. } | SinkError::NewSecretRefused { .. } => Some("verify"),
-        SinkError::CredentialUnreadable { .. }
-        | SinkError::CredentialMissing { .. }
-        | SinkError::NotOAuthCredential { .. } => Some("integration_credential_id"),
-        _ => None,
-    };
-    error_on(diags, summary, e, attribute);
 }
 
 /// An error on `attribute`, or on the whole resource without one.

@@ -11,9 +11,6 @@ mod oauth_client_integration_credential;
 mod provider;
 mod schema;
 mod sink;
-mod sink_integration_credential;
-mod sink_rotated;
 mod sink_state;
-mod sink_target;
 
 pub use provider::GenesysProvider;

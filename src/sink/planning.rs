@@ -1,0 +1,155 @@
+//! The sink at plan, over plain fields: a create's plan and an update's
+//! (replace when an attribute that forces it changed or the client is
+//! gone; else rotate, rewrite or keep by `plan::sink_update::decide`), and
+//! what every plan checks before anything is destroyed or regenerated: the
+//! clients' ids, one client one sink, the integration credential's owner,
+//! that the token may write the entry, and the client a rotation writes.
+
+use time::OffsetDateTime;
+
+use super::note::Note;
+use super::run::Run;
+use super::{planned_target, vault_writable, wired};
+use crate::plan;
+use crate::plan::sink::Update;
+use crate::plan::sink_fields::{Field, SinkFields};
+use crate::plan::sink_input::check_config_clients;
+use crate::plan::sink_record::SinkRecord;
+
+/// A create's plan of `planned` (defaults applied); `None` when it must
+/// stop (said).
+pub async fn plan_create(run: &mut Run<'_>, mut planned: SinkFields) -> Option<SinkFields> {
+    planned.id = planned
+        .entry()
+        .map_or(Field::Unknown, |e| Field::Known(e.to_string()));
+    planned.mark_rotation_unknown();
+    check_clients(run, &planned)?;
+    claim(run, &planned)?;
+    wired::warn_unkept(run, &planned, None);
+    check_vault(run, &planned, false).await?;
+    target(run, &planned, None, &[]).await?;
+    Some(planned)
+}
+
+/// An update's plan from `prior` to `planned` (defaults applied), with
+/// `config` as written, `record` as the last read left it and `replace`
+/// the attributes that changed and force a replacement. Returns the plan
+/// and the attributes Terraform replaces the sink for (none: an update).
+pub async fn plan_update(
+    run: &mut Run<'_>,
+    prior: &SinkFields,
+    mut planned: SinkFields,
+    config: &SinkFields,
+    record: &SinkRecord,
+    mut replace: Vec<String>,
+) -> Option<(SinkFields, Vec<String>)> {
+    check_clients(run, &planned)?;
+    claim(run, &planned)?;
+    if plan::pair::same_pair(prior.pair_ids(), planned.pair_ids()) {
+        replace.retain(|name| name != "client_id");
+    }
+    if !replace.is_empty() || record.client_gone {
+        let replace = replacement(run, &mut planned, replace).await?;
+        return Some((planned, replace));
+    }
+    planned.carry_computed(prior);
+    planned.integration_credential_id = wired::planned_id(config, prior, record);
+    let remake = wired::plan(run, &planned, record.credential.as_ref());
+    let now = OffsetDateTime::now_utc();
+    let update = plan::sink_update::decide(prior, &planned, config, record, remake, now);
+    if update != Update::Keep {
+        check_vault(run, &planned, true).await?;
+    }
+    match update {
+        Update::Rotate { reasons, repair } => {
+            target(run, &planned, prior.active_client_id.str(), &reasons).await?;
+            planned.mark_rotation_unknown();
+            if repair && record.repair().is_some() {
+                let (mount, path) = (planned.mount.text(), planned.path.text());
+                let notice = plan::sink::repair_notice(&mount, &path, &reasons);
+                run.notes.push(Note::AttributeWarning(notice));
+            }
+        }
+        Update::Rewrite => planned.vault_version = Field::Unknown,
+        Update::Keep => {}
+    }
+    Some((planned, Vec::new()))
+}
+
+/// The plan of a replacement: attributes that force one changed
+/// (`replace`), or the client is gone. Returns the attributes Terraform
+/// replaces for.
+async fn replacement(
+    run: &mut Run<'_>,
+    planned: &mut SinkFields,
+    replace: Vec<String>,
+) -> Option<Vec<String>> {
+    planned.mark_rotation_unknown();
+    if replace.is_empty() {
+        // The client is gone. Terraform replaces only for a path whose
+        // value changes: the secret's hash, unknown until the new sink
+        // writes one.
+        let (client_id, entry) = (planned.client_id.text(), planned.id.text());
+        let notice = plan::sink::client_gone_notice(&client_id, &entry);
+        run.notes.push(Note::AttributeWarning(notice));
+        return Some(vec!["secret_hash".into()]);
+    }
+    planned.id = Field::Unknown;
+    // A typo in mount or path must fail here, not after the old entry
+    // is deleted and the secret regenerated.
+    check_vault(run, planned, false).await?;
+    let why = ["the sink is replaced (an attribute that forces replacement changed)".into()];
+    target(run, planned, None, &why).await?;
+    Some(replace)
+}
+
+/// The checks of the sink's clients on the values the plan knows: an
+/// error on the attribute for each problem.
+fn check_clients(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
+    let errors = check_config_clients(s);
+    run.say(errors.into_iter().map(Note::AttributeError))
+}
+
+/// Claims the sink's clients (its client and its standby) for its entry
+/// (one client, one sink); an error on the attribute naming a client
+/// another entry holds, or a credential recorded as another client's.
+pub(super) fn claim(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
+    wired::check_owner(run, s)?;
+    let Some(entry) = s.entry() else {
+        return Some(());
+    };
+    let clients = [
+        ("client_id", s.client_id.str()),
+        ("standby_client_id", s.standby_client_id.str()),
+    ];
+    let notes = super::claim(run.claims, &entry, clients);
+    run.say(notes)
+}
+
+/// At plan, before anything is destroyed or regenerated: the entry's
+/// mount exists and is KV, and the token may write the entry the way a
+/// rotation does. Vault out of reach is only a warning: the apply checks
+/// again before it regenerates.
+async fn check_vault(run: &mut Run<'_>, s: &SinkFields, exists: bool) -> Option<()> {
+    let Some(entry) = s.entry() else {
+        return Some(());
+    };
+    let vault = run.vault()?;
+    let note = vault_writable(&vault, &entry, exists).await;
+    run.say(note)
+}
+
+/// Checks the client a rotation planned for `planned` will write, given the
+/// client state records in Vault (`active`), and announces the regenerate
+/// with its `reasons`.
+async fn target(
+    run: &mut Run<'_>,
+    planned: &SinkFields,
+    active: Option<&str>,
+    reasons: &[String],
+) -> Option<()> {
+    let standby = planned.standby_client_id.when_known();
+    let client_id = planned.client_id.str();
+    let notes = planned_target(|| run.genesys(), client_id, standby, active, reasons).await;
+    run.say(notes?)
+}
