@@ -1,5 +1,5 @@
 //! The sink's apply and import, over plain fields: a create or an update
-//! that rotates ([`rotate_into`]: the rotation's outcome turned into the
+//! that rotates (`rotate_into`: the rotation's outcome turned into the
 //! fields and record to keep, what a failure after the regenerate leaves
 //! marked for the next plan to repair, a pair's restore); an update that
 //! rewrites or relabels; a destroy; an import that adopts the entry as it

@@ -2,8 +2,7 @@
 //! warnings (a pair's clients with different roles, metadata that does not
 //! name the client written), a new secret that does not work, and a
 //! restore of the previous credentials after that, each as a [`Note`]. The
-//! state each outcome leaves is recorded by the glue (`tf/sink.rs`,
-//! `tf/sink_rotated.rs`).
+//! state each outcome leaves is recorded by `apply.rs` (`rotate_into`).
 
 use super::note::Note;
 use super::restore::Restored;
