@@ -46,6 +46,7 @@ impl SinkResource {
         }
     }
 
+    /// A run of the sink's steps with this resource's clients and registries.
     fn run(&self) -> Run<'_> {
         Run::new(&*self.clients, &self.claims, &self.credentials)
     }

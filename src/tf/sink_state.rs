@@ -136,3 +136,35 @@ pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
         Attr::new("verified_at", Str, Computed, "When the current secret was seen to work at the token endpoint. Null once a refresh finds that it cannot work: the OAuth client is gone, or (`verify_on_read`) the token endpoint rejects it."),
     ])
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_conversions_keep_null_unknown_and_set_apart_both_ways() {
+        let elements: BTreeMap<String, Value<String>> = [
+            ("set".to_string(), Value::Value("v".to_string())),
+            ("unknown".to_string(), Value::Unknown),
+            ("null".to_string(), Value::Null),
+        ]
+        .into();
+        let state = SinkState {
+            id: Value::Unknown,
+            client_id: Value::Value("a".into()),
+            standby_client_id: Value::Null,
+            extra: Value::Value(elements),
+            custom_metadata: Value::Unknown,
+            verify: Value::Value(false),
+            vault_version: Value::Value(3),
+            ..SinkState::default()
+        };
+        let fields = SinkFields::from(state.clone());
+        assert!(fields.id.is_unknown() && fields.standby_client_id.is_null());
+        assert_eq!(fields.client_id.str(), Some("a"));
+        assert_eq!(fields.vault_version, Field::Known(3));
+        let extra = fields.extra.known().expect("extra");
+        assert!(extra["unknown"].is_unknown() && extra["null"].is_null());
+        assert_eq!(SinkState::from(fields), state);
+    }
+}
