@@ -208,7 +208,8 @@ impl Block {
     }
 
     /// The attribute called `name`, if any.
-    pub fn entry(&self, name: &str) -> Option<&Entry> {
+    #[cfg(test)]
+    pub(crate) fn entry(&self, name: &str) -> Option<&Entry> {
         self.attributes.iter().find(|e| e.name == name)
     }
 }
