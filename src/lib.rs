@@ -15,6 +15,7 @@
 //! - [`config`]: provider configuration from attributes and environment;
 //! - [`plan`]: validation and plan rules of each resource;
 //! - [`registry`]: process-wide facts shared by the resources of one run;
+//! - [`schema`]: the schemas as data (attributes, defaults, descriptions);
 //! - [`tf`]: the thin glue to the Terraform plugin protocol (`tf-provider`).
 
 pub mod attribute_error;
@@ -29,6 +30,7 @@ pub mod plan;
 pub mod redirect;
 pub mod registry;
 pub mod retry;
+pub mod schema;
 pub mod secret;
 pub mod sink;
 pub mod tf;

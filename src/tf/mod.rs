@@ -1,5 +1,6 @@
 //! Thin glue between the Terraform plugin protocol (`tf-provider`) and the
-//! plain modules. Schemas live here; decisions live in `crate::plan` and
+//! plain modules. Schemas are data in `crate::schema`, converted by
+//! `schema.rs`; decisions live in `crate::plan` and
 //! `crate::config`, the steps of an apply or a read in `crate::oauth_client`
 //! and `crate::sink`, what resources share in one run in `crate::registry`.
 

@@ -9,18 +9,14 @@ use std::sync::{Arc, LazyLock};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{
-    AttributeConstraint::{Computed, Optional, OptionalComputed, Required},
-    AttributeType::{Number, String as Str},
-    Block, Description, NestedBlock, Schema,
-};
+use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{map, AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api_clients::ApiClients;
 use super::diag::{attribute_error, failure, notes};
 use super::oauth_client_integration_credential::{self as credential, CredentialAttrs};
-use super::schema::{attr, string_set, Attr, Attrs};
+use super::schema::{Attrs, Field};
 use crate::oauth_client::{self as steps, Applied, Found};
 use crate::plan;
 use crate::plan::integration_credential::OwnCredential;
@@ -179,22 +175,6 @@ impl From<ClientFields> for ClientState {
     }
 }
 
-/// The resource's `roles` block.
-fn roles_block() -> Block {
-    Block {
-        version: 0,
-        description: Description::markdown(
-            "A role granted to a client-credentials client, in one division.",
-        ),
-        attributes: map! {
-            "role_id" => attr(Str, Required, "Id of a Genesys Cloud authorization role (Admin > Roles, or `GET /api/v2/authorization/roles`). The provider's own admin client must be allowed to grant it."),
-            "division_id" => attr(Str, OptionalComputed, "Division id; `*` means all divisions. When left out, the provider grants the role in the organization's home division (looked up once per run) and records its id."),
-        },
-        blocks: Default::default(),
-        deprecated: false,
-    }
-}
-
 fn role_refs(roles: &Value<BTreeSet<RoleBlock>>) -> Vec<RoleRef> {
     roles
         .as_ref_option()
@@ -240,26 +220,19 @@ fn plan_roles(
     Value::Value(out)
 }
 
-/// The resource's attributes (the `roles` block is [`roles_block`]), with
-/// their default rules.
-static ATTRIBUTES: LazyLock<Attrs<ClientState>> = LazyLock::new(|| {
-    Attrs::new(vec![
-        Attr::new("id", Str, Computed, "The OAuth client id."),
-        Attr::new("name", Str, Required, "Client name (Genesys Cloud allows duplicates)."),
-        Attr::new("description", Str, Optional, "Free-text description."),
-        Attr::new("access_token_validity_seconds", Number, OptionalComputed, &format!("Lifetime of the tokens the client obtains, {}.", plan::oauth_client::validity_sentence()))
-            .default(|s: &mut ClientState| &mut s.access_token_validity_seconds, plan::oauth_client::DEFAULT_VALIDITY),
-        Attr::new("registered_redirect_uris", string_set(), Optional, "Redirect URIs (code and token grants)."),
-        Attr::new("authorized_grant_type", Str, Required, &format!("One of {}.", plan::oauth_client::grant_types_markdown())),
-        Attr::new("scopes", string_set(), Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
-        Attr::new("state", Str, OptionalComputed, "`active`, `inactive` (no new tokens; those already issued run out) or `disabled` (the tokens already issued stop working too).")
-            .default(|s: &mut ClientState| &mut s.state, plan::oauth_client::DEFAULT_STATE.to_string()),
-        Attr::new("client_id", Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
-        Attr::new("date_created", Str, Computed, "Creation time (ISO-8601)."),
-        Attr::new("integration_credential_name", Str, Optional, "Name of an integration credential (type `pureCloudOAuthClient`, what data actions authenticate with) to make holding this client's id and secret. It is made when the client is created, from the secret of the create answer, which never reaches state. Removing the name deletes the credential. An existing credential cannot be renamed here, since Genesys Cloud needs the secret to rename it: rename it in Genesys Cloud and set the new name, or replace the client with `terraform taint` (a new client and credential are made). To keep the credential current when the secret is regenerated later, set `integration_credential_id` on the client's `genesyscloud_oauth_client_vault_secret` to this resource's `integration_credential_id`: every rotation then writes the new secret into it (a sink that does not is warned about at plan)."),
-        Attr::new("integration_credential_id", Str, Computed, "Id of the integration credential named by `integration_credential_name`: the one made at create, or named at import as `<client id>:<credential id>`; null when there is none (the client was adopted after a lost create answer, or imported without it). A credential is never taken for this client's by its name, since Genesys Cloud does not say whose id and secret a credential holds: one deleted outside Terraform keeps its id here, with a warning (the client's sink makes a new one and keeps it current), and destroy deletes only this id."),
-    ])
-});
+/// The resource's attributes (`crate::schema::oauth_client`), with their
+/// default rules applied to the state's fields.
+pub(super) static ATTRIBUTES: LazyLock<Attrs<ClientState>> =
+    LazyLock::new(|| Attrs::new(crate::schema::oauth_client::block(), field));
+
+/// The state's field of each attribute with a plan rule.
+fn field(name: &str) -> Option<Field<ClientState>> {
+    Some(match name {
+        "access_token_validity_seconds" => Field::Number(|s| &mut s.access_token_validity_seconds),
+        "state" => Field::Text(|s| &mut s.state),
+        _ => return None,
+    })
+}
 
 #[async_trait]
 impl Resource for OAuthClientResource {
@@ -268,20 +241,7 @@ impl Resource for OAuthClientResource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 0,
-            block: Block {
-                version: 0,
-                description: Description::markdown(
-                    "A Genesys Cloud OAuth client. The client secret Genesys returns at creation goes only into the integration credential named by `integration_credential_name`, if any, and is then discarded: use `genesyscloud_oauth_client_vault_secret` to obtain a secret and keep it in Vault.",
-                ),
-                attributes: ATTRIBUTES.schema(),
-                blocks: map! {
-                    "roles" => NestedBlock::Set(roles_block()),
-                },
-                deprecated: false,
-            },
-        })
+        Some(ATTRIBUTES.schema())
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {

@@ -5,19 +5,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{
-    AttributeConstraint::{Computed, Required},
-    AttributeType::{self, Number, String as Str},
-    Block, Description, Schema,
-};
+use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{map, DataSource, Diagnostics};
+use tf_provider::{DataSource, Diagnostics};
 
 use super::api_clients::ApiClients;
 use super::diag::notes;
-use super::schema::{attr, string_set};
+use super::schema::schema;
 use crate::genesys::OAuthClient;
-use crate::plan;
 
 /// The data source.
 pub struct OAuthClientDataSource {
@@ -60,31 +55,7 @@ impl DataSource for OAuthClientDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        let role_type = AttributeType::Set(Box::new(AttributeType::Object(map! {
-            "role_id" => AttributeType::String,
-            "division_id" => AttributeType::String,
-        })));
-        Some(Schema {
-            version: 0,
-            block: Block {
-                version: 0,
-                description: Description::markdown("Looks up an existing Genesys Cloud OAuth client by name. Never exposes its secret."),
-                attributes: map! {
-                    "name" => attr(Str, Required, "Exact name of the client. Exactly one client (not being deleted) must have it."),
-                    "id" => attr(Str, Computed, "The OAuth client id."),
-                    "client_id" => attr(Str, Computed, "The OAuth client id (same as `id`)."),
-                    "description" => attr(Str, Computed, "The client's description, as written in Genesys Cloud."),
-                    "authorized_grant_type" => attr(Str, Computed, &format!("OAuth grant the client uses: {}.", plan::oauth_client::answered_grant_types_markdown())),
-                    "access_token_validity_seconds" => attr(Number, Computed, "Token lifetime in seconds."),
-                    "registered_redirect_uris" => attr(string_set(), Computed, "Redirect URIs registered for the code and token (implicit) grants."),
-                    "scopes" => attr(string_set(), Computed, "OAuth scopes granted to clients that act for a user (every grant but client credentials)."),
-                    "roles" => attr(role_type, Computed, "Roles of a client-credentials client, each with the division it applies in (`*` for all)."),
-                    "state" => attr(Str, Computed, &format!("{}; only an active client gets new tokens.", plan::oauth_client::client_states_markdown())),
-                },
-                blocks: Default::default(),
-                deprecated: false,
-            },
-        })
+        Some(schema(&crate::schema::oauth_client_data::block()))
     }
 
     async fn read<'a>(

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tf_provider::schema::{Block, Description, Schema};
+use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, AttributePathStep, Diagnostics, Resource};
 
@@ -94,18 +94,7 @@ impl Resource for SinkResource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(Schema {
-            version: 0,
-            block: Block {
-                version: 0,
-                description: Description::markdown(
-                    "Obtains a Genesys Cloud OAuth client's secret at the only moment Genesys returns it (regenerating it), writes it to HashiCorp Vault KV, and keeps only a salted hash and the Vault version in state.",
-                ),
-                attributes: ATTRIBUTES.schema(),
-                blocks: Default::default(),
-                deprecated: false,
-            },
-        })
+        Some(ATTRIBUTES.schema())
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {

@@ -1,5 +1,5 @@
-//! The sink's state as Terraform keeps it: its attributes with their
-//! replace and default rules (the `ATTRIBUTES` table), and the two
+//! The sink's state as Terraform keeps it: its attributes' replace and
+//! default rules (`ATTRIBUTES`, from `crate::schema::sink`), and the two
 //! conversions to and from the plain `SinkFields` the rules and steps
 //! take. The private state is `plan::sink_record::SinkRecord` as it is.
 
@@ -7,14 +7,9 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
-use tf_provider::schema::{
-    AttributeConstraint::{Computed, Optional, OptionalComputed, Required},
-    AttributeType::{self, Bool, Number, String as Str},
-};
 use tf_provider::value::Value;
 
-use super::schema::{Attr, Attrs};
-use crate::plan;
+use super::schema::{self, Attrs};
 use crate::plan::sink_fields::{Field, FieldMap, SinkFields};
 
 pub(super) type StringMap = Value<BTreeMap<String, Value<String>>>;
@@ -97,45 +92,27 @@ conversions!(
     maps: extra, custom_metadata, rotation_triggers
 );
 
-/// The sink's attributes, with their replace and default rules.
-pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> = LazyLock::new(|| {
-    let map = || AttributeType::Map(Box::new(AttributeType::String));
-    Attrs::new(vec![
-        Attr::new("id", Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
-        Attr::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept. Changing it replaces the sink, except when it is swapped with `standby_client_id` (the same two clients: nothing is regenerated).")
-            .replaces(|s: &SinkState| &s.client_id),
-        Attr::new("standby_client_id", Str, Optional, "Id of a second OAuth client, equivalent to `client_id` (the same roles in the same divisions), for rotation without downtime: every rotation (create, `rotation_period`, `rotation_triggers`, a drift repair) regenerates the one of the two whose credentials are not in Vault and writes its id and new secret, leaving the other alone, so credentials read before a rotation keep working until the rotation after it. Both must be `CLIENT-CREDENTIALS` clients, and `client_id_key` must not be empty. Changing or removing it rotates nothing while `client_id` is active (the next rotation writes the new standby); when the standby is the active client, the plan rotates to `client_id` and leaves the old standby's secret alone. See the guide \"Rotating without downtime\"."),
-        Attr::new("mount", Str, Required, "KV mount (v1 or v2), e.g. `secret`.")
-            .replaces(|s: &SinkState| &s.mount),
-        Attr::new("path", Str, Required, "Path inside the mount, e.g. `genesys/oauth/ci`. No leading or trailing `/`, no empty, `.` or `..` segments.")
-            .replaces(|s: &SinkState| &s.path),
-        Attr::new("client_id_key", Str, OptionalComputed, "Key of the client id in the entry; empty leaves it out (not with a `standby_client_id`).")
-            .default(|s: &mut SinkState| &mut s.client_id_key, "client_id".to_string()),
-        Attr::new("client_secret_key", Str, OptionalComputed, "Key of the client secret in the entry.")
-            .default(|s: &mut SinkState| &mut s.client_secret_key, "client_secret".to_string()),
-        Attr::new("base_url_key", Str, OptionalComputed, "Key of the API base URL; empty leaves it out.")
-            .default(|s: &mut SinkState| &mut s.base_url_key, "base_url".to_string()),
-        Attr::new("token_url_key", Str, OptionalComputed, "Key of the token endpoint URL; empty leaves it out.")
-            .default(|s: &mut SinkState| &mut s.token_url_key, "token_url".to_string()),
-        Attr::new("extra", map(), Optional, "Non-secret values written beside the credentials."),
-        Attr::new("custom_metadata", map(), Optional, "KV v2 custom metadata added to the entry (the provider adds `managed-by`, `genesys-client-id` (the sink's `client_id`), `genesys-active-client-id`, `genesys-integration-credential-id` (the credential the sink keeps current, if any) and, in Terraform Cloud runs, the workspace and run id)."),
-        Attr::new("rotation_period", Str, Optional, "Rotate when this long has passed since the last rotation, e.g. `2160h` or `90d`. The rotation happens at the first apply after `rotate_after`."),
-        Attr::new("rotation_triggers", map(), Optional, "Arbitrary values; any change rotates the secret (like the random provider's `keepers`)."),
-        Attr::new("verify", Bool, OptionalComputed, "After writing, exchange the new credentials at the token endpoint and fail if they do not work (needs a `CLIENT-CREDENTIALS` client). With a `standby_client_id`, the new secret is also exchanged before it is written (a refused one is not written), and when the credentials read back after the write are refused, the other client's, which the entry held before, are written back.")
-            .default(|s: &mut SinkState| &mut s.verify, plan::sink::DEFAULT_VERIFY),
-        Attr::new("verify_on_read", Bool, OptionalComputed, "On every refresh, exchange the credentials stored in Vault; a rejection means the secret was reset outside Terraform, and the plan repairs it.")
-            .default(|s: &mut SinkState| &mut s.verify_on_read, plan::sink::DEFAULT_VERIFY_ON_READ),
-        Attr::new("on_destroy", Str, OptionalComputed, "`delete_all` (every version and the metadata), `soft_delete` (latest version, recoverable) or `retain`. An entry someone else has since taken over is never deleted.")
-            .default(|s: &mut SinkState| &mut s.on_destroy, plan::sink::OnDestroy::DEFAULT.name().to_string()),
-        Attr::new("integration_credential_id", Str, OptionalComputed, "Id of a `pureCloudOAuthClient` integration credential (what data actions authenticate with) to keep current, e.g. `genesyscloud_oauth_client.x.integration_credential_id`. Every regenerate writes the new secret into it (keeping its name) right after the Vault write and before the verify. A credential that cannot be read stops the rotation before the regenerate. When writing it fails, the apply says so and the next plan writes the secret held in Vault into it, without regenerating; a credential newly set here gets the secret from Vault the same way. One deleted outside Terraform is made again under its name by a rotation that the plan schedules. The entry's custom metadata names it (`genesys-integration-credential-id`): when state loses it (a release from before credentials drops it on refresh) while the configured value is null, the refresh takes it back from that record, the sink keeps it current, and destroying the OAuth client with the sink deletes it. The secret never reaches state, plan or logs."),
-        Attr::new("active_client_id", Str, Computed, "The OAuth client whose credentials the entry holds: `client_id` without a `standby_client_id`, else whichever of the two the last rotation wrote. Also recorded in the entry's custom metadata as `genesys-active-client-id`."),
-        Attr::new("vault_version", Number, Computed, "KV v2 version holding the current secret (0 on KV v1)."),
-        Attr::new("secret_hash", Str, Computed, "`sha256:<hex>` of the secret, salted with the active client's id and domain-separated. Null after import until the next rotation."),
-        Attr::new("rotated_at", Str, Computed, "When the secret was last regenerated (RFC 3339); after an import, when the entry's current version was written (KV v2; null on KV v1)."),
-        Attr::new("rotate_after", Str, Computed, "`rotated_at + rotation_period`: the first apply after this rotates."),
-        Attr::new("verified_at", Str, Computed, "When the current secret was seen to work at the token endpoint. Null once a refresh finds that it cannot work: the OAuth client is gone, or (`verify_on_read`) the token endpoint rejects it."),
-    ])
-});
+/// The sink's attributes (`crate::schema::sink`), with their replace and
+/// default rules applied to the state's fields.
+pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> =
+    LazyLock::new(|| Attrs::new(crate::schema::sink::block(), rule_field));
+
+/// The state's field of each attribute with a plan rule.
+fn rule_field(name: &str) -> Option<schema::Field<SinkState>> {
+    Some(match name {
+        "client_id" => schema::Field::Text(|s| &mut s.client_id),
+        "mount" => schema::Field::Text(|s| &mut s.mount),
+        "path" => schema::Field::Text(|s| &mut s.path),
+        "client_id_key" => schema::Field::Text(|s| &mut s.client_id_key),
+        "client_secret_key" => schema::Field::Text(|s| &mut s.client_secret_key),
+        "base_url_key" => schema::Field::Text(|s| &mut s.base_url_key),
+        "token_url_key" => schema::Field::Text(|s| &mut s.token_url_key),
+        "verify" => schema::Field::Bool(|s| &mut s.verify),
+        "verify_on_read" => schema::Field::Bool(|s| &mut s.verify_on_read),
+        "on_destroy" => schema::Field::Text(|s| &mut s.on_destroy),
+        _ => return None,
+    })
+}
 
 #[cfg(test)]
 mod tests {
