@@ -201,28 +201,14 @@ pub async fn rotate(
     // written, and the verify checks what consumers will read. A restore
     // after a failed verify comes after all three (it puts the credential
     // back and names the restored client).
-    let verify = async {
-        match &for_verify {
-            Some(secret) => Some(verify_entry(genesys, vault, spec, &target, secret, &hash).await),
-            None => None,
-        }
-    };
     let (credential, label_error, verified) = tokio::join!(
         write_credential(genesys, spec, &target, credential, for_credential),
         relabel(vault, spec, in_vault, &target),
-        verify
+        verify_written(genesys, vault, spec, &target, for_verify, &hash)
     );
-    let restore_from = previous.zip(in_vault);
-    let (verified_at, verify_error, restored) = restore_if_refused(
-        genesys,
-        vault,
-        spec,
-        &target,
-        restore_from,
-        version,
-        verified,
-    )
-    .await;
+    let from = previous.zip(in_vault);
+    let (verified_at, verify_error, restored) =
+        restore_if_refused(genesys, vault, spec, &target, from, version, verified).await;
     Ok(Rotated {
         client_id: target,
         roles_differ: checked.roles_differ,
@@ -334,6 +320,20 @@ async fn write_credential(
 ) -> Option<Written> {
     let (prepared, secret) = prepared.zip(secret)?;
     Some(integration_credential::write(genesys, spec, target, prepared, &secret).await)
+}
+
+/// The verify of what consumers will read, when asked for (`secret`, the
+/// secret of `target` just written, whose hash is `hash`).
+async fn verify_written(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    target: &str,
+    secret: Option<Secret>,
+    hash: &str,
+) -> Option<Result<(), SinkError>> {
+    let secret = secret?;
+    Some(verify_entry(genesys, vault, spec, target, &secret, hash).await)
 }
 
 /// Names `target` in the metadata once its secret is in Vault, unless the
