@@ -3,7 +3,7 @@
 //! (its name, which a PUT must carry again, and that it holds an OAuth
 //! client), so a credential that cannot be read stops a rotation while the
 //! old secret still works; [`write`] puts the new secret into it after the
-//! Vault write and before the verify (a PUT; a POST under the same name
+//! Vault write, beside the verify (a PUT; a POST under the same name
 //! when it was deleted outside Terraform); [`sync`] writes the secret held
 //! in Vault into a credential that missed a rotation, without a regenerate.
 //! Around them, what the sink's RPCs do with the credential its private

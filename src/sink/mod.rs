@@ -151,14 +151,15 @@ fn entry(
 ///    client without a standby; its old secret stops working), exchanges
 ///    it at the token endpoint first when the entry holds another client's
 ///    working credentials (a refused secret is not written), writes it
-///    with check-and-set (a lost answer is settled by reading back), and
-///    records it as active in the metadata;
-/// 5. writes it into the integration credential, if any (a failure is
-///    returned in [`Rotated::credential`]: the secret is in Vault by then);
-/// 6. verifies what consumers will read: the credentials read back from
-///    the entry under the configured key names, which must be the client's
-///    just written; when they do not work and the entry held another
-///    client's before (a pair), those are written back (`restore`).
+///    with check-and-set (a lost answer is settled by reading back);
+/// 5. then, at the same time: records it as active in the metadata; writes
+///    it into the integration credential, if any (a failure is returned in
+///    [`Rotated::credential`]: the secret is in Vault by then); verifies
+///    what consumers will read: the secret just written is exchanged while
+///    the entry is read back, which must hold exactly those credentials
+///    under the configured key names;
+/// 6. when they do not work and the entry held another client's before (a
+///    pair), those are written back (`restore`), after all of step 5.
 ///
 /// The client regenerated must be usable (active; a pair's a
 /// client-credentials client) before anything is changed.
@@ -206,25 +207,22 @@ pub async fn rotate(
     info!(client_id = %target, entry = %spec.entry, "secret regenerated; writing it to Vault");
 
     let for_credential = credential.as_ref().map(|_| secret.clone());
+    let for_verify = spec.verify.then(|| secret.clone());
     let version = write_secret(genesys, vault, spec, &target, secret, cas, &hash).await?;
 
-    // Integrations get the new secret before anything else is checked.
-    let credential = match (credential, for_credential) {
-        (Some(prepared), Some(secret)) => {
-            Some(integration_credential::write(genesys, spec, &target, prepared, &secret).await)
-        }
-        _ => None,
-    };
-
-    // The metadata names the client just written, once it is in Vault.
-    let label_error = if in_vault == Some(target.as_str()) {
-        None
-    } else {
-        label(vault, spec, Some(&target)).await.err()
-    };
-
+    // Once the secret is in Vault, three things are independent: the
+    // integration credential gets it, the metadata names the client just
+    // written, and the verify checks what consumers will read. A restore
+    // after a failed verify comes after all three (it puts the credential
+    // back and names the restored client).
+    let (credential, label_error, verified) = tokio::join!(
+        write_credential(genesys, spec, &target, credential, for_credential),
+        relabel(vault, spec, in_vault, &target),
+        verify_written(genesys, vault, spec, &target, for_verify, &hash)
+    );
+    let from = previous.zip(in_vault);
     let (verified_at, verify_error, restored) =
-        verify_or_restore(genesys, vault, spec, &target, previous, in_vault, version).await;
+        restore_if_refused(genesys, vault, spec, &target, from, version, verified).await;
     Ok(Rotated {
         client_id: target,
         roles_differ: checked.roles_differ,
@@ -324,33 +322,74 @@ async fn write_secret(
     }
 }
 
-/// The verify of what consumers will read (when asked for), and when it
-/// fails after the entry held another client's credentials, those put back.
-async fn verify_or_restore(
+/// Writes the new secret of `target` into the integration credential the
+/// sink keeps current, if any (a failure is in the answer: the secret is
+/// in Vault by then).
+async fn write_credential(
+    genesys: &GenesysClient,
+    spec: &SinkSpec,
+    target: &str,
+    prepared: Option<integration_credential::Prepared>,
+    secret: Option<Secret>,
+) -> Option<Written> {
+    let (prepared, secret) = prepared.zip(secret)?;
+    Some(integration_credential::write(genesys, spec, target, prepared, &secret).await)
+}
+
+/// The verify of what consumers will read, when asked for (`secret`, the
+/// secret of `target` just written, whose hash is `hash`).
+async fn verify_written(
     genesys: &GenesysClient,
     vault: &VaultClient,
     spec: &SinkSpec,
     target: &str,
-    previous: Option<restore::Previous>,
+    secret: Option<Secret>,
+    hash: &str,
+) -> Option<Result<(), SinkError>> {
+    let secret = secret?;
+    Some(verify_entry(genesys, vault, spec, target, &secret, hash).await)
+}
+
+/// Names `target` in the metadata once its secret is in Vault, unless the
+/// claim named it already; the error, if any, for a warning.
+async fn relabel(
+    vault: &VaultClient,
+    spec: &SinkSpec,
     in_vault: Option<&str>,
+    target: &str,
+) -> Option<VaultError> {
+    if in_vault == Some(target) {
+        return None;
+    }
+    label(vault, spec, Some(target)).await.err()
+}
+
+/// The outcome of the verify (`verified`, `None` when not asked for), and
+/// when it failed after the entry held another client's credentials
+/// (`restore_from`: what to put back and whose), those put back.
+async fn restore_if_refused(
+    genesys: &GenesysClient,
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    target: &str,
+    restore_from: Option<(restore::Previous, &str)>,
     written: Option<u64>,
+    verified: Option<Result<(), SinkError>>,
 ) -> (
     Option<OffsetDateTime>,
     Option<SinkError>,
     Option<Result<Restored, SinkError>>,
 ) {
-    if !spec.verify {
-        return (None, None, None);
-    }
-    let Err(e) = verify_entry(genesys, vault, spec, target).await else {
-        return (Some(OffsetDateTime::now_utc()), None, None);
+    let Some(Err(e)) = verified else {
+        let at = verified.map(|_| OffsetDateTime::now_utc());
+        return (at, None, None);
     };
-    let restored = match (previous, in_vault) {
-        (Some(previous), Some(other)) => {
+    let restored = match restore_from {
+        Some((previous, other)) => {
             warn!(client_id = %target, entry = %spec.entry, "the new credentials do not work; putting back those of {other}");
             Some(restore::restore(genesys, vault, spec, other, previous, written).await)
         }
-        _ => None,
+        None => None,
     };
     (None, Some(e), restored)
 }

@@ -1,7 +1,6 @@
-//! Exchanging credentials at the token endpoint: after a write, the ones
-//! consumers will read back from the entry (under the configured key
-//! names, not the pair held in memory), which must be the client's just
-//! written; on a refresh with
+//! Exchanging credentials at the token endpoint: after a write, the
+//! secret just written, while the entry is read back (under the configured
+//! key names), which must hold exactly those credentials; on a refresh with
 //! `verify_on_read`, the ones stored, telling a reset secret from a client
 //! that is merely not active.
 
@@ -11,6 +10,7 @@ use super::error::SinkError;
 use super::spec::SinkSpec;
 use crate::genesys::consistency::pause;
 use crate::genesys::{GenesysClient, GenesysError};
+use crate::hashing::secret_hash;
 use crate::secret::Secret;
 use crate::vault::{KvData, KvRead, VaultClient};
 
@@ -60,34 +60,71 @@ fn consumer_credentials(spec: &SinkSpec, data: &KvData) -> Option<(String, Secre
     Some((id, secret))
 }
 
-/// Reads the entry back and verifies the credentials in it, as a consumer
-/// will use them: they must be those of `written`, the client whose secret
-/// was just written.
+/// Verifies what consumers will read after a write: `secret`, the secret
+/// of `written` just written (its hash `hash`), is exchanged at the token
+/// endpoint while the entry is read back, and the read-back must hold
+/// exactly those credentials under the configured key names. Together:
+/// consumers read these credentials, and they work. A read-back that
+/// differs (or fails) is reported before the exchange's outcome.
 pub async fn verify_entry(
     genesys: &GenesysClient,
     vault: &VaultClient,
     spec: &SinkSpec,
     written: &str,
+    secret: &Secret,
+    hash: &str,
+) -> Result<(), SinkError> {
+    let (read, exchanged) = tokio::join!(
+        read_back(vault, spec, written, hash),
+        verify(genesys, written, secret)
+    );
+    read?;
+    Ok(exchanged?)
+}
+
+/// Reads the entry back: it must hold `written`'s credentials, with the
+/// secret whose hash is `hash`.
+async fn read_back(
+    vault: &VaultClient,
+    spec: &SinkSpec,
+    written: &str,
+    hash: &str,
 ) -> Result<(), SinkError> {
     let read = vault.read_data(&spec.entry).await?;
+    match found_instead(spec, read, written, hash) {
+        None => Ok(()),
+        Some(found) => Err(SinkError::ChangedSincePlan {
+            entry: spec.entry.clone(),
+            expected: format!(
+                "the credentials of OAuth client {written} just written under {:?} and {:?}",
+                spec.keys.client_id, spec.keys.client_secret
+            ),
+            found,
+        }),
+    }
+}
+
+/// What `read` holds instead of exactly what was written (`written`'s id,
+/// or no id key, and the secret whose hash is `hash`, under the configured
+/// names); `None` when it holds that.
+fn found_instead(spec: &SinkSpec, read: KvRead, written: &str, hash: &str) -> Option<String> {
     let found = read.to_string();
-    let changed = |found: String| SinkError::ChangedSincePlan {
-        entry: spec.entry.clone(),
-        expected: format!(
-            "the credentials of OAuth client {written} just written under {:?} and {:?}",
-            spec.keys.client_id, spec.keys.client_secret
-        ),
-        found,
-    };
-    let (id, secret) = read
+    let Some((id, secret)) = read
         .live()
         .as_ref()
         .and_then(|data| consumer_credentials(spec, data))
-        .ok_or_else(|| changed(found))?;
+    else {
+        return Some(found);
+    };
     if id != written {
-        return Err(changed(format!("those of OAuth client {id}")));
+        return Some(format!("those of OAuth client {id}"));
     }
-    Ok(verify(genesys, &id, &secret).await?)
+    if secret_hash(&id, &secret) != hash {
+        return Some(format!(
+            "another secret of OAuth client {id} than the one just written"
+        ));
+    }
+    None
 }
 
 /// What the credentials stored in an entry are worth (verify-on-read).
@@ -129,5 +166,57 @@ pub async fn stored_credentials(
             })
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::KvData;
+
+    fn live(pairs: &[(&str, &str)]) -> KvRead {
+        KvRead::Live(KvData::for_tests(pairs))
+    }
+
+    fn check(read: KvRead) -> Option<String> {
+        let spec = SinkSpec::for_tests(None);
+        let hash = secret_hash("a", &Secret::new("s1"));
+        found_instead(&spec, read, "a", &hash)
+    }
+
+    #[test]
+    fn the_read_back_must_hold_exactly_the_credentials_written() {
+        assert_eq!(
+            check(live(&[("client_id", "a"), ("client_secret", "s1")])),
+            None
+        );
+        let refused = [
+            (
+                live(&[("client_id", "a"), ("client_secret", "s2")]),
+                "another secret of OAuth client a",
+            ),
+            (
+                live(&[("client_id", "b"), ("client_secret", "s1")]),
+                "those of OAuth client b",
+            ),
+            (live(&[("client_id", "a")]), "a live version"),
+            (KvRead::Absent, "no entry"),
+        ];
+        for (read, found) in refused {
+            let e = check(read).expect(found);
+            assert!(e.contains(found), "{e}");
+            assert!(!e.contains("s1") && !e.contains("s2"), "no secret in: {e}");
+        }
+    }
+
+    #[test]
+    fn without_an_id_key_the_sinks_client_is_the_one_read_back() {
+        let mut spec = SinkSpec::for_tests(None);
+        spec.keys.client_id = String::new();
+        let hash = secret_hash("a", &Secret::new("s1"));
+        let read = live(&[("client_secret", "s1")]);
+        assert_eq!(found_instead(&spec, read, "a", &hash), None);
+        let read = live(&[("client_secret", "s1")]);
+        assert!(found_instead(&spec, read, "b", &secret_hash("b", &Secret::new("s1"))).is_some());
     }
 }

@@ -79,6 +79,16 @@ impl KvData {
         self.values.get(key)
     }
 
+    /// Values for unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests(pairs: &[(&str, &str)]) -> KvData {
+        let values = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Secret::new(*v)))
+            .collect();
+        KvData { values }
+    }
+
     /// The values as a write takes them (each kept secret), to write
     /// them again unchanged.
     pub fn into_write(self) -> BTreeMap<String, KvValue> {
