@@ -26,8 +26,7 @@ pub async fn plan_create(run: &mut Run<'_>, mut planned: SinkFields) -> Option<S
     check_clients(run, &planned)?;
     claim(run, &planned)?;
     wired::warn_unkept(run, &planned, None);
-    check_vault(run, &planned, false).await?;
-    target(run, &planned, None, &[]).await?;
+    before_rotation(run, &planned, false, None, &[]).await?;
     Some(planned)
 }
 
@@ -57,12 +56,10 @@ pub async fn plan_update(
     let remake = wired::plan(run, &planned, record.credential.as_ref());
     let now = OffsetDateTime::now_utc();
     let update = plan::sink_update::decide(prior, &planned, config, record, remake, now);
-    if update != Update::Keep {
-        check_vault(run, &planned, true).await?;
-    }
     match update {
         Update::Rotate { reasons, repair } => {
-            target(run, &planned, prior.active_client_id.str(), &reasons).await?;
+            let active = prior.active_client_id.str();
+            before_rotation(run, &planned, true, active, &reasons).await?;
             planned.mark_rotation_unknown();
             if repair && record.repair().is_some() {
                 let (mount, path) = (planned.mount.text(), planned.path.text());
@@ -70,7 +67,10 @@ pub async fn plan_update(
                 run.notes.push(Note::AttributeWarning(notice));
             }
         }
-        Update::Rewrite => planned.vault_version = Field::Unknown,
+        Update::Rewrite => {
+            check_vault(run, &planned).await?;
+            planned.vault_version = Field::Unknown;
+        }
         Update::Keep => {}
     }
     Some((planned, Vec::new()))
@@ -97,9 +97,8 @@ async fn replacement(
     planned.id = Field::Unknown;
     // A typo in mount or path must fail here, not after the old entry
     // is deleted and the secret regenerated.
-    check_vault(run, planned, false).await?;
     let why = ["the sink is replaced (an attribute that forces replacement changed)".into()];
-    target(run, planned, None, &why).await?;
+    before_rotation(run, planned, false, None, &why).await?;
     Some(replace)
 }
 
@@ -126,30 +125,49 @@ pub(super) fn claim(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
     run.say(notes)
 }
 
-/// At plan, before anything is destroyed or regenerated: the entry's
-/// mount exists and is KV, and the token may write the entry the way a
-/// rotation does. Vault out of reach is only a warning: the apply checks
-/// again before it regenerates.
-async fn check_vault(run: &mut Run<'_>, s: &SinkFields, exists: bool) -> Option<()> {
+/// At plan, before a rewrite: the entry's mount exists and is KV, and the
+/// token may write the entry (`sink::vault_writable`).
+async fn check_vault(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
     let Some(entry) = s.entry() else {
         return Some(());
     };
     let vault = run.vault()?;
-    let note = vault_writable(&vault, &entry, exists).await;
+    let note = vault_writable(&vault, &entry, true).await;
     run.say(note)
 }
 
-/// Checks the client a rotation planned for `planned` will write, given the
-/// client state records in Vault (`active`), and announces the regenerate
-/// with its `reasons`.
-async fn target(
+/// At plan, before anything is destroyed or regenerated, two checks: the
+/// token may write the entry the way a rotation does (`exists`: the entry
+/// is the sink's already; Vault out of reach is only a warning, as the
+/// apply checks again), and the client the rotation writes may be
+/// written, given the client the state records in Vault (`active`); the
+/// regenerate is announced with its `reasons`. Each is a round trip, so
+/// they run at once; what they say comes out as if one ran after the
+/// other: the Vault check first, and the client's only when the Vault
+/// check let the plan go on.
+async fn before_rotation(
     run: &mut Run<'_>,
     planned: &SinkFields,
+    exists: bool,
     active: Option<&str>,
     reasons: &[String],
 ) -> Option<()> {
+    let vault = match planned.entry() {
+        Some(entry) => Some((run.vault()?, entry)),
+        None => None,
+    };
+    let vault_check = async {
+        let (vault, entry) = vault.as_ref()?;
+        vault_writable(vault, entry, exists).await
+    };
+    let apis = run.apis();
+    let mut unconfigured = None;
+    let genesys = || apis.genesys().map_err(|n| unconfigured = Some(n)).ok();
     let standby = planned.standby_client_id.when_known();
     let client_id = planned.client_id.str();
-    let notes = planned_target(|| run.genesys(), client_id, standby, active, reasons).await;
-    run.say(notes?)
+    let target = planned_target(genesys, client_id, standby, active, reasons);
+    let (vault_note, target_notes) = tokio::join!(vault_check, target);
+    run.say(vault_note)?;
+    run.say(unconfigured)?;
+    run.say(target_notes?)
 }

@@ -46,6 +46,12 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The API clients, for a step that asks for one while another call
+    /// is under way (it says an unconfigured one's note itself).
+    pub fn apis(&self) -> &'a dyn Apis {
+        self.apis
+    }
+
     /// The Genesys client; `None` (said) when it is not configured.
     pub fn genesys(&mut self) -> Option<Arc<GenesysClient>> {
         self.apis.genesys().map_err(|n| self.notes.push(n)).ok()
