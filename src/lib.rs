@@ -30,6 +30,7 @@ pub mod redirect;
 pub mod registry;
 pub mod retry;
 pub mod secret;
+pub mod single_flight;
 pub mod sink;
 pub mod tf;
 pub mod vault;
