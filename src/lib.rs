@@ -32,6 +32,7 @@ pub mod registry;
 pub mod retry;
 pub mod schema;
 pub mod secret;
+pub mod single_flight;
 pub mod sink;
 pub mod tf;
 pub mod vault;

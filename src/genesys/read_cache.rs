@@ -11,13 +11,13 @@
 //!   when the write fails or is abandoned half-way): no caller that starts
 //!   after a write gets an answer read before it, nor joins a read that
 //!   began before it ended.
+//!
+//! The sharing is `crate::single_flight`'s; this file says what is kept.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tokio::sync::OnceCell;
+use crate::single_flight::SingleFlight;
 
 /// How long a successful read is reused.
 ///
@@ -33,76 +33,33 @@ use tokio::sync::OnceCell;
 /// snapshot is anyway; in a bigger plan a sink simply reads its client again.
 pub const MEMO_LIFETIME: Duration = Duration::from_secs(30);
 
-/// One read: `Ok(None)` is a 404.
-type Flight<V, E> = Arc<OnceCell<Result<Option<V>, E>>>;
-
-/// The read of one id that callers join or reuse.
-struct Entry<V, E> {
-    flight: Flight<V, E>,
-    started: Instant,
-}
-
-impl<V, E> Entry<V, E> {
-    /// Still under way, or ended with a client; and young enough.
-    fn usable(&self, now: Instant, lifetime: Duration) -> bool {
-        now.saturating_duration_since(self.started) < lifetime
-            && matches!(self.flight.get(), None | Some(Ok(Some(_))))
-    }
-}
+/// One read's answer: `Ok(None)` is a 404.
+type Answer<V, E> = Result<Option<V>, E>;
 
 /// Shared reads by id (see the module documentation).
+#[derive(Debug)]
 pub struct ReadCache<V, E> {
-    lifetime: Duration,
-    entries: Mutex<HashMap<String, Entry<V, E>>>,
-}
-
-impl<V, E> std::fmt::Debug for ReadCache<V, E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReadCache")
-            .field("lifetime", &self.lifetime)
-            .finish_non_exhaustive()
-    }
+    flights: SingleFlight<String, Answer<V, E>>,
 }
 
 impl<V: Clone, E: Clone> ReadCache<V, E> {
-    /// Reuses a client read for `lifetime` (see [`MEMO_LIFETIME`]).
+    /// Reuses a client read for `lifetime` (see [`MEMO_LIFETIME`]); a 404
+    /// or an error only reaches the callers that waited for it.
     pub fn new(lifetime: Duration) -> Self {
         ReadCache {
-            lifetime,
-            entries: Mutex::new(HashMap::new()),
+            flights: SingleFlight::new(|answer| matches!(answer, Ok(Some(_))), lifetime),
         }
     }
 
     /// The answer for `id`: the reused or shared one, or `read`'s. When the
     /// caller running the shared read is cancelled, a waiting caller runs its
     /// own `read` in its place.
-    pub async fn read<F, Fut>(&self, id: &str, read: F) -> Result<Option<V>, E>
+    pub async fn read<F, Fut>(&self, id: &str, read: F) -> Answer<V, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Option<V>, E>>,
+        Fut: Future<Output = Answer<V, E>>,
     {
-        let flight = self.flight(id);
-        flight.get_or_init(read).await.clone()
-    }
-
-    /// The entry to join for `id`, made anew unless the current one is usable.
-    fn flight(&self, id: &str) -> Flight<V, E> {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        if let Some(entry) = entries.get(id).filter(|e| e.usable(now, self.lifetime)) {
-            return entry.flight.clone();
-        }
-        // Making a new entry is when the ones no longer usable go.
-        entries.retain(|_, e| e.usable(now, self.lifetime));
-        let flight = Flight::default();
-        entries.insert(
-            id.to_string(),
-            Entry {
-                flight: flight.clone(),
-                started: now,
-            },
-        );
-        flight
+        self.flights.run(&id.to_string(), read).await
     }
 }
 
@@ -110,10 +67,7 @@ impl<V, E> ReadCache<V, E> {
     /// Forgets what is known of `id`; a read under way still answers the
     /// callers already waiting for it, and no one else.
     pub fn forget(&self, id: &str) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
+        self.flights.forget(&id.to_string());
     }
 
     /// Forgets `id` now and again when the returned guard is dropped: hold it

@@ -2,10 +2,11 @@
 //! concurrent operations, refreshed before it expires or after a 401.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::secret::Secret;
+use crate::single_flight::SingleFlight;
 
 /// A token and when to stop using it.
 #[derive(Debug)]
@@ -18,26 +19,33 @@ pub struct CachedToken {
     pub generation: u64,
 }
 
-/// Single-flight token cache. Readers never wait unless a refresh is due; then
-/// exactly one of them performs the exchange while the others wait for it.
-/// No lock is held across any call other than that one exchange.
-#[derive(Debug, Default)]
+impl CachedToken {
+    /// Still to be used.
+    fn fresh(self: &Arc<Self>) -> bool {
+        Instant::now() < self.refresh_at
+    }
+}
+
+/// Single-flight token cache (`crate::single_flight`, one key): while a
+/// token is fresh it is handed out; when a refresh is due, exactly one caller
+/// performs the exchange while the others wait for it. A failed exchange is
+/// that caller's alone: the next waiting caller tries its own.
+#[derive(Debug)]
 pub struct TokenCache {
-    current: RwLock<Option<Arc<CachedToken>>>,
-    refresh_gate: tokio::sync::Mutex<()>,
+    current: SingleFlight<(), Arc<CachedToken>>,
     generations: AtomicU64,
 }
 
-impl TokenCache {
-    /// The cached token if still fresh.
-    pub fn fresh(&self) -> Option<Arc<CachedToken>> {
-        let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
-        guard
-            .as_ref()
-            .filter(|t| Instant::now() < t.refresh_at)
-            .cloned()
+impl Default for TokenCache {
+    fn default() -> Self {
+        TokenCache {
+            current: SingleFlight::new(CachedToken::fresh, Duration::MAX),
+            generations: AtomicU64::new(0),
+        }
     }
+}
 
+impl TokenCache {
     /// Returns a fresh token, running `exchange` (at most one at a time across
     /// all callers) when there is none.
     pub async fn get_or_refresh<F, Fut, E>(&self, exchange: F) -> Result<Arc<CachedToken>, E>
@@ -45,31 +53,23 @@ impl TokenCache {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<(Secret, Duration), E>>,
     {
-        if let Some(token) = self.fresh() {
-            return Ok(token);
-        }
-        let _gate = self.refresh_gate.lock().await;
-        // Someone else may have refreshed while we waited for the gate.
-        if let Some(token) = self.fresh() {
-            return Ok(token);
-        }
-        let (value, lifetime) = exchange().await?;
-        let token = Arc::new(CachedToken {
-            value,
-            refresh_at: Instant::now() + refresh_margin(lifetime),
-            generation: self.generations.fetch_add(1, Ordering::Relaxed) + 1,
-        });
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(token.clone());
-        Ok(token)
+        self.current
+            .try_run(&(), || async {
+                let (value, lifetime) = exchange().await?;
+                Ok(Arc::new(CachedToken {
+                    value,
+                    refresh_at: Instant::now() + refresh_margin(lifetime),
+                    generation: self.generations.fetch_add(1, Ordering::Relaxed) + 1,
+                }))
+            })
+            .await
     }
 
     /// Forgets the token of `generation` (after a 401), unless a newer one
     /// replaced it already.
     pub fn invalidate(&self, generation: u64) {
-        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
-        if guard.as_ref().map(|t| t.generation) == Some(generation) {
-            *guard = None;
-        }
+        self.current
+            .forget_if(&(), |token| token.generation == generation);
     }
 }
 
@@ -113,14 +113,23 @@ mod tests {
     #[tokio::test]
     async fn invalidation_only_drops_the_named_generation() {
         let cache = TokenCache::default();
-        let first = cache
-            .get_or_refresh(|| async { Ok::<_, ()>((Secret::new("a"), Duration::from_secs(3600))) })
-            .await
-            .expect("token");
+        let token = || async { Ok::<_, ()>((Secret::new("a"), Duration::from_secs(3600))) };
+        let first = cache.get_or_refresh(token).await.expect("token");
         cache.invalidate(first.generation + 1);
-        assert!(cache.fresh().is_some());
+        let same = cache.get_or_refresh(token).await.expect("token");
+        assert_eq!(same.generation, first.generation, "still the first");
         cache.invalidate(first.generation);
-        assert!(cache.fresh().is_none());
+        let next = cache.get_or_refresh(token).await.expect("token");
+        assert_eq!(next.generation, first.generation + 1, "exchanged anew");
+    }
+
+    #[tokio::test]
+    async fn a_token_due_for_refresh_is_exchanged_again() {
+        let cache = TokenCache::default();
+        let short = || async { Ok::<_, ()>((Secret::new("a"), Duration::ZERO)) };
+        let first = cache.get_or_refresh(short).await.expect("token");
+        let second = cache.get_or_refresh(short).await.expect("token");
+        assert_eq!(second.generation, first.generation + 1);
     }
 
     #[test]

@@ -21,14 +21,17 @@
 //! diagnostics.
 
 pub mod integration_credential;
+pub mod planning;
 
 use time::OffsetDateTime;
 
 use crate::attribute_error::AttributeError;
 use crate::genesys::{GenesysClient, GenesysError, OAuthClient};
-use crate::plan::integration_credential::{to_delete, OwnCredential};
+use crate::plan::integration_credential::{
+    record_of as credential_record, to_delete, OwnCredential,
+};
 use crate::plan::oauth_client::{self as rules, ClientFields};
-use crate::registry::integration_credentials::Handed;
+use crate::registry::integration_credentials::{Handed, IntegrationCredentials};
 
 /// A Genesys call that failed, with what it was for (the diagnostic's
 /// summary).
@@ -65,6 +68,8 @@ pub enum Note {
 pub struct Applied {
     /// The client's state.
     pub state: ClientFields,
+    /// The credential to record as the client's own (private state).
+    pub record: Option<OwnCredential>,
     /// Warnings, and failures of the credential's part.
     pub notes: Vec<Note>,
 }
@@ -108,9 +113,11 @@ async fn fill_home_division(
 }
 
 /// Creates the client `planned` describes and, when it names one, its
-/// integration credential from the create answer's secret.
+/// integration credential from the create answer's secret, recorded in
+/// `registry` for the sinks.
 pub async fn create(
     genesys: &GenesysClient,
+    registry: &IntegrationCredentials,
     mut planned: ClientFields,
 ) -> Result<Applied, Failure> {
     fill_home_division(genesys, &mut planned).await?;
@@ -148,14 +155,29 @@ pub async fn create(
         &mut notes,
     )
     .await;
-    Ok(Applied { state, notes })
+    Ok(applied(registry, state, notes))
+}
+
+/// What an apply leaves, its credential recorded for the sinks.
+fn applied(registry: &IntegrationCredentials, state: ClientFields, notes: Vec<Note>) -> Applied {
+    let id = state.id.as_deref();
+    let record = credential_record(id, state.integration_credential_id.as_deref());
+    if let Some(id) = id {
+        planning::remember(registry, id, Some(&state));
+    }
+    Applied {
+        state,
+        record,
+        notes,
+    }
 }
 
 /// Updates client `id` from `prior` to `planned`; the credential's part
 /// (only a delete ever reaches Genesys) keeps the prior credential when it
-/// fails.
+/// fails. The credential is recorded in `registry` for the sinks.
 pub async fn update(
     genesys: &GenesysClient,
+    registry: &IntegrationCredentials,
     id: &str,
     prior: &ClientFields,
     mut planned: ClientFields,
@@ -181,7 +203,7 @@ pub async fn update(
             state.integration_credential_id = prior.integration_credential_id.clone();
         }
     }
-    Ok(Applied { state, notes })
+    Ok(applied(registry, state, notes))
 }
 
 /// Deletes client `id` and, first, its credential: the one recorded in
@@ -207,9 +229,11 @@ pub async fn delete(
 }
 
 /// Reads client `id` and its credential; `record` is the private record
-/// of the credential the provider made or was told of.
+/// of the credential the provider made or was told of. What was found of
+/// the credential is recorded in `registry` for the sinks.
 pub async fn read(
     genesys: &GenesysClient,
+    registry: &IntegrationCredentials,
     id: &str,
     prior: &ClientFields,
     mut record: Option<OwnCredential>,
@@ -222,6 +246,7 @@ pub async fn read(
         Some(c) if !c.is_deleted() => {
             let mut state = rules::from_read(prior, &c);
             let notes = integration_credential::read(genesys, id, &mut state, &mut record).await?;
+            planning::remember(registry, id, Some(&state));
             Ok(Found::Client {
                 state: Box::new(state),
                 record,
@@ -230,6 +255,7 @@ pub async fn read(
         }
         _ => {
             tracing::info!(client_id = %id, "OAuth client is gone from Genesys Cloud; removing it from state");
+            planning::remember(registry, id, None);
             Ok(Found::Gone(
                 integration_credential::orphaned(id, prior)
                     .into_iter()

@@ -77,6 +77,15 @@ pub fn own_credential(
     })
 }
 
+/// The private record of what a client holds after an apply: its
+/// credential, once both ids are known.
+pub fn record_of(client_id: Option<&str>, credential_id: Option<&str>) -> Option<OwnCredential> {
+    Some(OwnCredential {
+        client_id: client_id?.to_string(),
+        id: credential_id?.to_string(),
+    })
+}
+
 /// The attribute naming the credential.
 const NAME: &str = "integration_credential_name";
 
@@ -101,6 +110,16 @@ pub fn check_name(name: &str) -> Result<(), AttributeError> {
         ));
     }
     Ok(())
+}
+
+/// Plans the id of a client about to be created (`planned_name`: `None`
+/// while unknown): not known until apply when a credential is or may be
+/// asked for, else none (`Keep`: null, as before the create).
+pub fn plan_create(planned_name: Option<Option<&str>>) -> CredentialPlan {
+    match planned_name {
+        Some(None) => CredentialPlan::Keep,
+        _ => CredentialPlan::Unknown,
+    }
 }
 
 /// Plans a change of the credential's name on an existing client.
@@ -253,6 +272,30 @@ pub fn parse_import_id(id: &str) -> Result<(String, Option<String>), AttributeEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_created_client_plans_its_credential_id_from_the_name() {
+        // planned name (None: unknown) -> plan
+        let table = [
+            (Some(None), CredentialPlan::Keep),
+            (Some(Some("n")), CredentialPlan::Unknown),
+            (None, CredentialPlan::Unknown),
+        ];
+        for (name, plan) in table {
+            assert_eq!(plan_create(name), plan, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn the_private_record_needs_both_ids() {
+        let own = OwnCredential {
+            client_id: "c1".into(),
+            id: "k1".into(),
+        };
+        assert_eq!(record_of(Some("c1"), Some("k1")), Some(own));
+        assert_eq!(record_of(Some("c1"), None), None);
+        assert_eq!(record_of(None, Some("k1")), None);
+    }
 
     #[test]
     fn a_name_without_a_credential_is_warned_about() {

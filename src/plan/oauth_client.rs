@@ -242,6 +242,47 @@ pub fn carry_prior_divisions(planned: &[RoleRef], prior: &[RoleRef]) -> Vec<Role
         .collect()
 }
 
+/// A `roles` block at plan: `None` is a value not known until apply (in a
+/// configuration, a division may also be left out).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct PlannedRole {
+    /// Role id.
+    pub role_id: Option<String>,
+    /// Division id.
+    pub division_id: Option<String>,
+}
+
+impl PlannedRole {
+    /// The role, once its id is known.
+    pub fn known(self) -> Option<RoleRef> {
+        Some(RoleRef {
+            role_id: self.role_id?,
+            division_id: self.division_id,
+        })
+    }
+}
+
+/// Plans `roles` from the configured blocks (in their order): a block whose
+/// role is known takes the division the configuration names, else the one
+/// `prior` recorded for that role ([`carry_prior_divisions`]), else one not
+/// known until apply; a block whose role is not known yet keeps what it has.
+pub fn plan_roles(config: &[PlannedRole], prior: &[RoleRef]) -> Vec<PlannedRole> {
+    let known: Vec<RoleRef> = config
+        .iter()
+        .cloned()
+        .filter_map(PlannedRole::known)
+        .collect();
+    let unresolved = config.iter().filter(|r| r.role_id.is_none()).cloned();
+    carry_prior_divisions(&known, prior)
+        .into_iter()
+        .map(|r| PlannedRole {
+            role_id: Some(r.role_id),
+            division_id: r.division_id,
+        })
+        .chain(unresolved)
+        .collect()
+}
+
 /// The resource's attributes as plain values: `None` is null (or, in a
 /// configuration, not known yet). The `roles` blocks are [`RoleRef`]s.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -272,6 +313,17 @@ pub struct ClientFields {
     pub integration_credential_name: Option<String>,
     /// `integration_credential_id`.
     pub integration_credential_id: Option<String>,
+}
+
+/// The state an import starts from: the client's id and, when the import
+/// id names one, its credential's (`integration_credential::parse_import_id`).
+pub fn imported(id: &str) -> Result<ClientFields, AttributeError> {
+    let (client, credential) = super::integration_credential::parse_import_id(id)?;
+    Ok(ClientFields {
+        id: Some(client),
+        integration_credential_id: credential,
+        ..Default::default()
+    })
 }
 
 /// Every problem of a configuration, each on its attribute (values not
@@ -321,6 +373,25 @@ pub fn answered_roles(c: &OAuthClient) -> Vec<RoleRef> {
             division_id: r.division_id.clone(),
         })
         .collect()
+}
+
+/// A client as the data source reports it: the answer alone, a blank
+/// grant type as none, lists left out as empty ones.
+pub fn as_found(c: &OAuthClient) -> ClientFields {
+    let set = |list: &Option<Vec<String>>| Some(list.iter().flatten().cloned().collect());
+    ClientFields {
+        id: Some(c.id.clone()),
+        name: Some(c.name.clone()),
+        description: c.description.clone(),
+        access_token_validity_seconds: c.access_token_validity_seconds,
+        registered_redirect_uris: set(&c.registered_redirect_uri),
+        authorized_grant_type: Some(c.authorized_grant_type.clone()).filter(|g| !g.is_empty()),
+        scopes: set(&c.scope),
+        roles: Some(answered_roles(c)),
+        state: c.state.clone(),
+        client_id: Some(c.id.clone()),
+        ..Default::default()
+    }
 }
 
 /// A string set from the API, keeping the prior null-vs-empty choice when
@@ -458,6 +529,105 @@ pub fn attribute_for_api_field(field: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_data_source_reports_the_answer_alone() {
+        let bare: OAuthClient = serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "n", "authorizedGrantType": ""
+        }))
+        .expect("valid");
+        let found = as_found(&bare);
+        assert_eq!(
+            (found.id.as_deref(), found.client_id.as_deref()),
+            (Some("c1"), Some("c1"))
+        );
+        assert_eq!(found.authorized_grant_type, None, "a blank grant is none");
+        assert_eq!(
+            found.scopes,
+            Some(BTreeSet::new()),
+            "a list left out is empty"
+        );
+        assert_eq!(found.roles, Some(vec![]));
+        assert_eq!((found.description, found.state), (None, None));
+        let full: OAuthClient = serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "n", "authorizedGrantType": "CLIENT-CREDENTIALS",
+            "scope": ["a"], "state": "active",
+            "roleDivisions": [{"roleId": "r1"}]
+        }))
+        .expect("valid");
+        let found = as_found(&full);
+        assert_eq!(found.scopes, Some(["a".to_string()].into()));
+        assert_eq!(
+            found.authorized_grant_type.as_deref(),
+            Some("CLIENT-CREDENTIALS")
+        );
+        assert_eq!(found.state.as_deref(), Some("active"));
+        let role = RoleRef {
+            role_id: "r1".into(),
+            division_id: None,
+        };
+        assert_eq!(found.roles, Some(vec![role]));
+    }
+
+    #[test]
+    fn an_import_starts_from_the_ids_it_names() {
+        let fields = imported("c1:k1").expect("valid");
+        assert_eq!(fields.id.as_deref(), Some("c1"));
+        assert_eq!(fields.integration_credential_id.as_deref(), Some("k1"));
+        assert_eq!(fields.name, None);
+        assert_eq!(
+            imported("c1").expect("valid").integration_credential_id,
+            None
+        );
+        assert!(imported(":k1").is_err());
+    }
+
+    #[test]
+    fn roles_are_planned_with_the_prior_division_or_unknown() {
+        let slot = |role: Option<&str>, division: Option<&str>| PlannedRole {
+            role_id: role.map(Into::into),
+            division_id: division.map(Into::into),
+        };
+        let prior = |role: &str, division: &str| RoleRef {
+            role_id: role.into(),
+            division_id: Some(division.into()),
+        };
+        // (configured, prior, planned)
+        let cases = [
+            (
+                vec![slot(Some("r1"), None)],
+                vec![],
+                vec![slot(Some("r1"), None)],
+            ),
+            (
+                vec![slot(Some("r1"), None)],
+                vec![prior("r1", "home")],
+                vec![slot(Some("r1"), Some("home"))],
+            ),
+            (
+                vec![slot(Some("r1"), Some("d2")), slot(Some("r1"), None)],
+                vec![prior("r1", "d2"), prior("r1", "home")],
+                vec![slot(Some("r1"), Some("d2")), slot(Some("r1"), Some("home"))],
+            ),
+            (
+                vec![
+                    slot(None, Some("d1")),
+                    slot(None, None),
+                    slot(Some("r2"), None),
+                ],
+                vec![prior("r2", "home")],
+                vec![
+                    slot(Some("r2"), Some("home")),
+                    slot(None, Some("d1")),
+                    slot(None, None),
+                ],
+            ),
+            (vec![], vec![prior("r1", "home")], vec![]),
+        ];
+        for (configured, prior, planned) in cases {
+            assert_eq!(plan_roles(&configured, &prior), planned, "{configured:?}");
+        }
+    }
 
     #[test]
     fn a_lookup_by_name_needs_exactly_one_client() {

@@ -8,7 +8,6 @@ mod api_clients;
 mod diag;
 mod oauth_client;
 mod oauth_client_data;
-mod oauth_client_integration_credential;
 mod provider;
 mod schema;
 mod sink;

@@ -1,8 +1,7 @@
 //! `genesyscloud_oauth_client`: glue only. It converts Terraform values to
 //! and from `plan::oauth_client::ClientFields` and calls one function per
 //! RPC: the rules are in `crate::plan::oauth_client`, the steps in
-//! `crate::oauth_client`; the integration credential's plan-time part
-//! (claims, unknown ids) is in `super::oauth_client_integration_credential`.
+//! `crate::oauth_client` (at plan: `crate::oauth_client::planning`).
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, LazyLock};
@@ -15,12 +14,12 @@ use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api_clients::ApiClients;
 use super::diag::{attribute_error, failure, notes};
-use super::oauth_client_integration_credential::{self as credential, CredentialAttrs};
 use super::schema::{Attrs, Field};
-use crate::oauth_client::{self as steps, Applied, Found};
+use crate::oauth_client::planning::{self, ClientPlan, PlanInput};
+use crate::oauth_client::{self as steps, Applied, Found, Note};
 use crate::plan;
-use crate::plan::integration_credential::OwnCredential;
-use crate::plan::oauth_client::{ClientFields, RoleRef};
+use crate::plan::integration_credential::{CredentialPlan, OwnCredential};
+use crate::plan::oauth_client::{ClientFields, PlannedRole};
 use crate::registry::integration_credentials::IntegrationCredentials;
 
 /// The resource.
@@ -39,22 +38,33 @@ impl OAuthClientResource {
         }
     }
 
-    /// Records the client's integration credential for the sinks.
-    fn register(&self, s: &ClientState) {
-        credential::register(&self.credentials, &s.id, &s.integration_credential_id);
+    /// Plans what the attribute table leaves (`planning::plan`): the roles,
+    /// the credential's id, what the sinks learn of the client.
+    fn decide(
+        &self,
+        diags: &mut Diagnostics,
+        planned: &mut ClientState,
+        prior: Option<&ClientState>,
+        config: &ClientState,
+    ) -> Option<()> {
+        let input = planned.plan_input(prior, config);
+        let decided = planning::plan(&self.credentials, &input, config);
+        let plan = decided.map_err(|e| attribute_error(diags, e)).ok()?;
+        let kept = prior.map(|p| p.integration_credential_id.clone());
+        notes(diags, planned.take(plan, kept.unwrap_or_default()));
+        Some(())
     }
 
     /// The state and private state after a create or update.
     fn applied(
-        &self,
         diags: &mut Diagnostics,
         applied: Applied,
     ) -> Option<(Value<ClientState>, Value<ClientPrivate>)> {
         notes(diags, applied.notes);
-        let state = ClientState::from(applied.state);
-        self.register(&state);
-        let private = ClientPrivate::of(&state);
-        Some((Value::Value(state), private))
+        let private = ClientPrivate {
+            credential: applied.record,
+        };
+        Some((Value::Value(applied.state.into()), Value::Value(private)))
     }
 }
 
@@ -64,20 +74,6 @@ impl OAuthClientResource {
 #[serde(default)]
 pub struct ClientPrivate {
     credential: Option<OwnCredential>,
-}
-
-impl ClientPrivate {
-    /// The record of what `s` holds after an apply.
-    fn of(s: &ClientState) -> Value<ClientPrivate> {
-        let credential = match (&s.id, &s.integration_credential_id) {
-            (Value::Value(client_id), Value::Value(id)) => Some(OwnCredential {
-                client_id: client_id.clone(),
-                id: id.clone(),
-            }),
-            _ => None,
-        };
-        Value::Value(ClientPrivate { credential })
-    }
 }
 
 /// One `roles` block.
@@ -108,12 +104,39 @@ pub struct ClientState {
 }
 
 impl ClientState {
-    /// The integration credential's attributes.
-    fn credential(&mut self) -> CredentialAttrs<'_> {
-        CredentialAttrs {
-            name: &mut self.integration_credential_name,
-            id: &mut self.integration_credential_id,
+    /// What a plan of this planned state (after `prior`, if any) needs to
+    /// know; `config` gives the configured roles.
+    fn plan_input<'a>(
+        &'a self,
+        prior: Option<&'a ClientState>,
+        config: &ClientState,
+    ) -> PlanInput<'a> {
+        let text = |v: &'a Value<String>| v.as_ref_option().map(String::as_str);
+        let prior_text = |f: fn(&ClientState) -> &Value<String>| prior.and_then(|p| text(f(p)));
+        PlanInput {
+            client_id: text(&self.id),
+            roles: planned_roles(&config.roles),
+            prior_roles: prior.and_then(|p| p.fields().roles).unwrap_or_default(),
+            credential_name: match &self.integration_credential_name {
+                Value::Unknown => None,
+                known => Some(text(known)),
+            },
+            prior_credential_name: prior_text(|p| &p.integration_credential_name),
+            prior_credential_id: prior_text(|p| &p.integration_credential_id),
+            state: text(&self.state),
         }
+    }
+
+    /// Takes what `plan` decided (`prior_credential_id`: the id kept) and
+    /// hands back what it says.
+    fn take(&mut self, plan: ClientPlan, prior_credential_id: Value<String>) -> Vec<Note> {
+        self.roles = Value::Value(plan.roles.into_iter().map(RoleBlock::from).collect());
+        self.integration_credential_id = match plan.credential {
+            CredentialPlan::Keep => prior_credential_id,
+            CredentialPlan::Delete => Value::Null,
+            CredentialPlan::Unknown => Value::Unknown,
+        };
+        plan.notes
     }
 
     /// The known values, as plain fields (unknown ones are `None`).
@@ -134,7 +157,10 @@ impl ClientState {
             registered_redirect_uris: set(&self.registered_redirect_uris),
             authorized_grant_type: text(&self.authorized_grant_type),
             scopes: set(&self.scopes),
-            roles: self.roles.as_ref_option().map(|_| role_refs(&self.roles)),
+            roles: self.roles.as_ref_option().map(|_| {
+                let known = planned_roles(&self.roles).into_iter();
+                known.filter_map(PlannedRole::known).collect()
+            }),
             state: text(&self.state),
             client_id: text(&self.client_id),
             date_created: text(&self.date_created),
@@ -175,49 +201,26 @@ impl From<ClientFields> for ClientState {
     }
 }
 
-fn role_refs(roles: &Value<BTreeSet<RoleBlock>>) -> Vec<RoleRef> {
-    roles
-        .as_ref_option()
-        .map(|set| {
-            set.iter()
-                .filter_map(|r| {
-                    Some(RoleRef {
-                        role_id: r.role_id.as_ref_option()?.clone(),
-                        division_id: r.division_id.as_ref_option().cloned(),
-                    })
-                })
-                .collect()
+/// The blocks as plain roles (`None`: not known, or left out).
+fn planned_roles(roles: &Value<BTreeSet<RoleBlock>>) -> Vec<PlannedRole> {
+    let text = |v: &Value<String>| v.as_ref_option().cloned();
+    let blocks = roles.as_ref_option().into_iter().flatten();
+    blocks
+        .map(|r| PlannedRole {
+            role_id: text(&r.role_id),
+            division_id: text(&r.division_id),
         })
-        .unwrap_or_default()
+        .collect()
 }
 
-/// Plans `roles`: the configured blocks, with divisions left out of the
-/// configuration taken from `known` (the prior state) or unknown.
-fn plan_roles(
-    config: &Value<BTreeSet<RoleBlock>>,
-    known: &[RoleRef],
-) -> Value<BTreeSet<RoleBlock>> {
-    let configured = config.as_ref_option().cloned().unwrap_or_default();
-    // Blocks with unknown role ids pass through untouched.
-    let (unresolved, resolved): (Vec<_>, Vec<_>) =
-        configured.into_iter().partition(|r| !r.role_id.is_value());
-    let refs = role_refs(&Value::Value(resolved.into_iter().collect()));
-    let mut out: BTreeSet<RoleBlock> = plan::oauth_client::carry_prior_divisions(&refs, known)
-        .into_iter()
-        .map(|r| RoleBlock {
-            role_id: Value::Value(r.role_id),
-            division_id: r.division_id.map(Value::Value).unwrap_or(Value::Unknown),
-        })
-        .collect();
-    out.extend(unresolved.into_iter().map(|r| RoleBlock {
-        division_id: if r.division_id.is_null() {
-            Value::Unknown
-        } else {
-            r.division_id
-        },
-        ..r
-    }));
-    Value::Value(out)
+impl From<PlannedRole> for RoleBlock {
+    fn from(r: PlannedRole) -> Self {
+        let known = |v: Option<String>| v.map(Value::Value).unwrap_or(Value::Unknown);
+        RoleBlock {
+            role_id: known(r.role_id),
+            division_id: known(r.division_id),
+        }
+    }
 }
 
 /// The resource's attributes (`crate::schema::oauth_client`), with their
@@ -268,21 +271,18 @@ impl Resource for OAuthClientResource {
         let record = private_state
             .as_ref_option()
             .and_then(|p| p.credential.clone());
-        match steps::read(&genesys, &id, &prior.fields(), record).await {
+        match steps::read(&genesys, &self.credentials, &id, &prior.fields(), record).await {
             Ok(Found::Client {
                 state,
                 record,
                 notes: said,
             }) => {
                 notes(diags, said);
-                let state = ClientState::from(*state);
-                self.register(&state);
                 let private = ClientPrivate { credential: record };
-                Some((Value::Value(state), Value::Value(private)))
+                Some((Value::Value((*state).into()), Value::Value(private)))
             }
             Ok(Found::Gone(said)) => {
                 notes(diags, said);
-                self.credentials.record(&id, None);
                 Some((Value::Null, private_state))
             }
             Err(e) => failure(diags, e),
@@ -304,15 +304,7 @@ impl Resource for OAuthClientResource {
         planned.client_id = Value::Unknown;
         planned.date_created = Value::Unknown;
         ATTRIBUTES.apply_defaults(&mut planned, &config);
-        planned.roles = plan_roles(&config.roles, &[]);
-        credential::claim_name(
-            diags,
-            &self.credentials,
-            None,
-            &planned.integration_credential_name,
-            &config,
-        )?;
-        credential::plan_create(planned.credential());
+        self.decide(diags, &mut planned, None, &config)?;
         Some((Value::Value(planned), Value::Null))
     }
 
@@ -330,28 +322,10 @@ impl Resource for OAuthClientResource {
         };
         let config = config.as_option().unwrap_or_default();
         ATTRIBUTES.apply_defaults(&mut planned, &config);
-        planned.roles = plan_roles(&config.roles, &role_refs(&prior.roles));
         planned.id = prior.id.clone();
         planned.client_id = prior.client_id.clone();
         planned.date_created = prior.date_created.clone();
-        credential::claim_name(
-            diags,
-            &self.credentials,
-            prior.id.as_ref_option().map(String::as_str),
-            &planned.integration_credential_name,
-            &config,
-        )?;
-        credential::plan_update(
-            diags,
-            &prior.integration_credential_name,
-            &prior.integration_credential_id,
-            planned.credential(),
-        )?;
-        self.register(&planned);
-        if let Value::Value(id) = &planned.id {
-            let state = planned.state.as_ref_option().map(String::as_str);
-            crate::registry::client_states::configured_states().record(id, state);
-        }
+        self.decide(diags, &mut planned, Some(&prior), &config)?;
         Some((Value::Value(planned), prior_private, vec![]))
     }
 
@@ -377,8 +351,8 @@ impl Resource for OAuthClientResource {
             return None;
         };
         let genesys = self.clients.genesys(diags)?;
-        match steps::create(&genesys, planned.fields()).await {
-            Ok(applied) => self.applied(diags, applied),
+        match steps::create(&genesys, &self.credentials, planned.fields()).await {
+            Ok(applied) => Self::applied(diags, applied),
             Err(e) => failure(diags, e),
         }
     }
@@ -397,8 +371,9 @@ impl Resource for OAuthClientResource {
         };
         let id = prior.id.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
-        match steps::update(&genesys, &id, &prior.fields(), planned.fields()).await {
-            Ok(applied) => self.applied(diags, applied),
+        let (prior, planned) = (prior.fields(), planned.fields());
+        match steps::update(&genesys, &self.credentials, &id, &prior, planned).await {
+            Ok(applied) => Self::applied(diags, applied),
             Err(e) => failure(diags, e),
         }
     }
@@ -427,19 +402,13 @@ impl Resource for OAuthClientResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let (client, credential) = match plan::integration_credential::parse_import_id(&id) {
-            Ok(ids) => ids,
+        match plan::oauth_client::imported(&id) {
+            Ok(fields) => Some((Value::Value(fields.into()), Value::Null)),
             Err(e) => {
                 diags.root_error(e.summary, e.detail);
-                return None;
+                None
             }
-        };
-        let state = ClientState {
-            id: Value::Value(client),
-            integration_credential_id: credential.map(Value::Value).unwrap_or(Value::Null),
-            ..Default::default()
-        };
-        Some((Value::Value(state), Value::Null))
+        }
     }
 }
 
@@ -457,8 +426,9 @@ mod tests {
             .into_iter()
             .collect(),
         );
+        let roles = plan::oauth_client::plan_roles(&planned_roles(&config), &[]);
         let planned = ClientState {
-            roles: plan_roles(&config, &[]),
+            roles: Value::Value(roles.into_iter().map(RoleBlock::from).collect()),
             ..Default::default()
         };
         assert!(planned

@@ -12,7 +12,8 @@ use tf_provider::{DataSource, Diagnostics};
 use super::api_clients::ApiClients;
 use super::diag::notes;
 use super::schema::schema;
-use crate::genesys::OAuthClient;
+use crate::plan;
+use crate::plan::oauth_client::{ClientFields, RoleRef};
 
 /// The data source.
 pub struct OAuthClientDataSource {
@@ -67,7 +68,7 @@ impl DataSource for OAuthClientDataSource {
         let name = config.name.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
         match crate::oauth_client::find_named(&genesys, &name).await {
-            Ok(c) => Some(state_of(&c)),
+            Ok(c) => Some(plan::oauth_client::as_found(&c).into()),
             Err(note) => {
                 notes(diags, vec![note]);
                 None
@@ -76,47 +77,23 @@ impl DataSource for OAuthClientDataSource {
     }
 }
 
-/// The data source's state for client `c`.
-fn state_of(c: &OAuthClient) -> ClientData {
-    ClientData {
-        name: Value::Value(c.name.clone()),
-        id: Value::Value(c.id.clone()),
-        client_id: Value::Value(c.id.clone()),
-        description: c
-            .description
-            .clone()
-            .map(Value::Value)
-            .unwrap_or(Value::Null),
-        authorized_grant_type: Some(c.authorized_grant_type.clone())
-            .filter(|g| !g.is_empty())
-            .map(Value::Value)
-            .unwrap_or(Value::Null),
-        access_token_validity_seconds: c
-            .access_token_validity_seconds
-            .map(Value::Value)
-            .unwrap_or(Value::Null),
-        registered_redirect_uris: Value::Value(
-            c.registered_redirect_uri
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .collect(),
-        ),
-        scopes: Value::Value(c.scope.clone().unwrap_or_default().into_iter().collect()),
-        roles: Value::Value(
-            c.role_divisions
-                .iter()
-                .flatten()
-                .map(|r| RoleObject {
-                    role_id: Value::Value(r.role_id.clone()),
-                    division_id: r
-                        .division_id
-                        .clone()
-                        .map(Value::Value)
-                        .unwrap_or(Value::Null),
-                })
-                .collect(),
-        ),
-        state: c.state.clone().map(Value::Value).unwrap_or(Value::Null),
+impl From<ClientFields> for ClientData {
+    fn from(f: ClientFields) -> Self {
+        let role = |r: RoleRef| RoleObject {
+            role_id: Value::Value(r.role_id),
+            division_id: r.division_id.into(),
+        };
+        ClientData {
+            name: f.name.into(),
+            id: f.id.into(),
+            client_id: f.client_id.into(),
+            description: f.description.into(),
+            authorized_grant_type: f.authorized_grant_type.into(),
+            access_token_validity_seconds: f.access_token_validity_seconds.into(),
+            registered_redirect_uris: f.registered_redirect_uris.into(),
+            scopes: f.scopes.into(),
+            roles: Value::from(f.roles.map(|r| r.into_iter().map(role).collect())),
+            state: f.state.into(),
+        }
     }
 }

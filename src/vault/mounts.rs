@@ -9,12 +9,13 @@
 //!   request, and a lookup that failed (transport, unexpected status) is
 //!   made again by the next caller, waiting or not;
 //! - a caller cancelled while it runs the lookup leaves it to the next one.
+//!
+//! The sharing is `crate::single_flight`'s; this file says what is kept.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use tokio::sync::OnceCell;
+use crate::single_flight::SingleFlight;
 
 use super::error::VaultError;
 use super::KvVersion;
@@ -46,17 +47,23 @@ impl Refusal {
 /// What one lookup found.
 pub(super) type Lookup = Result<KvVersion, Refusal>;
 
-type Flight = Arc<OnceCell<Lookup>>;
-
 /// The mounts' KV versions (see the module documentation).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Mounts {
-    flights: Mutex<HashMap<String, Flight>>,
+    flights: SingleFlight<String, Lookup>,
+}
+
+impl Default for Mounts {
+    fn default() -> Self {
+        Mounts {
+            flights: SingleFlight::new(Result::is_ok, Duration::MAX),
+        }
+    }
 }
 
 impl Mounts {
     /// The KV version of `mount`: the known one, the one being looked up,
-    /// or what `lookup` finds.
+    /// or what `lookup` finds; a failed lookup is this caller's alone.
     pub(super) async fn kv_version<F, Fut>(
         &self,
         mount: &str,
@@ -66,31 +73,8 @@ impl Mounts {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Lookup, VaultError>>,
     {
-        let flight = self.flight(mount);
-        let found = flight.get_or_try_init(lookup).await?.clone();
-        if found.is_err() {
-            self.forget(mount, &flight);
-        }
+        let found = self.flights.try_run(&mount.to_string(), lookup).await?;
         found.map_err(|refusal| refusal.error(mount))
-    }
-
-    /// The flight to join for `mount`: the current one unless it ended in
-    /// a refusal.
-    fn flight(&self, mount: &str) -> Flight {
-        let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
-        let flight = flights.entry(mount.to_string()).or_default();
-        if matches!(flight.get(), Some(Err(_))) {
-            *flight = Flight::default();
-        }
-        flight.clone()
-    }
-
-    /// Drops `flight` if it is still the one for `mount`.
-    fn forget(&self, mount: &str, flight: &Flight) {
-        let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
-        if flights.get(mount).is_some_and(|f| Arc::ptr_eq(f, flight)) {
-            flights.remove(mount);
-        }
     }
 }
 
