@@ -16,7 +16,8 @@
 use super::Note;
 use crate::attribute_error::AttributeError;
 use crate::plan::integration_credential::{self as credential, CredentialPlan};
-use crate::plan::oauth_client::{plan_roles, ClientFields, PlannedRole, RoleRef};
+use crate::plan::oauth_client::ClientFields;
+use crate::plan::roles::{plan_roles, PlannedRole, RoleRef};
 use crate::registry::client_states::configured_states;
 use crate::registry::integration_credentials::{Claimant, IntegrationCredentials};
 

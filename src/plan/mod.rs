@@ -6,6 +6,7 @@ pub mod import;
 pub mod integration_credential;
 pub mod oauth_client;
 pub mod pair;
+pub mod roles;
 pub mod sink;
 pub mod sink_fields;
 pub mod sink_input;

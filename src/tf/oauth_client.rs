@@ -19,7 +19,8 @@ use crate::oauth_client::planning::{self, ClientPlan, PlanInput};
 use crate::oauth_client::{self as steps, Applied, Found, Note};
 use crate::plan;
 use crate::plan::integration_credential::{CredentialPlan, OwnCredential};
-use crate::plan::oauth_client::{ClientFields, PlannedRole};
+use crate::plan::oauth_client::ClientFields;
+use crate::plan::roles::PlannedRole;
 use crate::registry::integration_credentials::IntegrationCredentials;
 
 /// The resource.
@@ -426,7 +427,7 @@ mod tests {
             .into_iter()
             .collect(),
         );
-        let roles = plan::oauth_client::plan_roles(&planned_roles(&config), &[]);
+        let roles = plan::roles::plan_roles(&planned_roles(&config), &[]);
         let planned = ClientState {
             roles: Value::Value(roles.into_iter().map(RoleBlock::from).collect()),
             ..Default::default()

@@ -13,7 +13,8 @@ use super::api_clients::ApiClients;
 use super::diag::notes;
 use super::schema::schema;
 use crate::plan;
-use crate::plan::oauth_client::{ClientFields, RoleRef};
+use crate::plan::oauth_client::ClientFields;
+use crate::plan::roles::RoleRef;
 
 /// The data source.
 pub struct OAuthClientDataSource {
