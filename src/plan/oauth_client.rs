@@ -1,6 +1,9 @@
 //! Rules of `genesyscloud_oauth_client`: what a valid input is, its
 //! defaults, and how an API answer becomes state ([`from_read`],
-//! [`after_apply`]) over the plain [`ClientFields`].
+//! [`after_apply`]) over the plain [`ClientFields`], and the schema tables
+//! of the resource and the data source ([`resource_block`],
+//! [`data_source_block`]), beside the fields and constants they describe:
+//! the token-validity range and default, the grant types and the states.
 
 use std::collections::BTreeSet;
 use std::ops::RangeInclusive;
@@ -8,6 +11,10 @@ use std::ops::RangeInclusive;
 use crate::attribute_error::AttributeError;
 use crate::genesys::model::canonical_grant_type;
 use crate::genesys::{OAuthClient, OAuthClientRequest, RoleDivision};
+
+use crate::schema::Kind::{Number, ObjectSet, Str, StringSet};
+use crate::schema::Presence::{Computed, Optional, OptionalComputed, Required};
+use crate::schema::{Block, Entry, Nesting};
 
 use super::roles::{answered_roles, carry_prior_divisions, check_role, RoleRef};
 
@@ -420,9 +427,72 @@ pub fn attribute_for_api_field(field: &str) -> Option<&'static str> {
     })
 }
 
+/// The resource's schema: its attributes and the `roles` block.
+pub fn resource_block() -> Block {
+    Block::new(
+        "A Genesys Cloud OAuth client. The client secret Genesys returns at creation goes only into the integration credential named by `integration_credential_name`, if any, and is then discarded: use `genesyscloud_oauth_client_vault_secret` to obtain a secret and keep it in Vault.",
+        resource_attributes(),
+    )
+    .nest("roles", Nesting::Set, roles_block())
+}
+
+fn resource_attributes() -> Vec<Entry> {
+    vec![
+        Entry::new("id", Str, Computed, "The OAuth client id."),
+        Entry::new("name", Str, Required, "Client name (Genesys Cloud allows duplicates)."),
+        Entry::new("description", Str, Optional, "Free-text description."),
+        Entry::new("access_token_validity_seconds", Number, OptionalComputed, format!("Lifetime of the tokens the client obtains, {}.", validity_sentence()))
+            .default(DEFAULT_VALIDITY),
+        Entry::new("registered_redirect_uris", StringSet, Optional, "Redirect URIs (code and token grants)."),
+        Entry::new("authorized_grant_type", Str, Required, format!("One of {}.", grant_types_markdown())),
+        Entry::new("scopes", StringSet, Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
+        Entry::new("state", Str, OptionalComputed, "`active`, `inactive` (no new tokens; those already issued run out) or `disabled` (the tokens already issued stop working too).")
+            .default(DEFAULT_STATE),
+        Entry::new("client_id", Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
+        Entry::new("date_created", Str, Computed, "Creation time (ISO-8601)."),
+        Entry::new("integration_credential_name", Str, Optional, "Name of an integration credential (type `pureCloudOAuthClient`, what data actions authenticate with) to make holding this client's id and secret. It is made when the client is created, from the secret of the create answer, which never reaches state. Removing the name deletes the credential. An existing credential cannot be renamed here, since Genesys Cloud needs the secret to rename it: rename it in Genesys Cloud and set the new name, or replace the client with `terraform taint` (a new client and credential are made). To keep the credential current when the secret is regenerated later, set `integration_credential_id` on the client's `genesyscloud_oauth_client_vault_secret` to this resource's `integration_credential_id`: every rotation then writes the new secret into it (a sink that does not is warned about at plan)."),
+        Entry::new("integration_credential_id", Str, Computed, "Id of the integration credential named by `integration_credential_name`: the one made at create, or named at import as `<client id>:<credential id>`; null when there is none (the client was adopted after a lost create answer, or imported without it). A credential is never taken for this client's by its name, since Genesys Cloud does not say whose id and secret a credential holds: one deleted outside Terraform keeps its id here, with a warning (the client's sink makes a new one and keeps it current), and destroy deletes only this id."),
+    ]
+}
+
+/// One `roles` block.
+fn roles_block() -> Block {
+    Block::new(
+        "A role granted to a client-credentials client, in one division.",
+        vec![
+            Entry::new("role_id", Str, Required, "Id of a Genesys Cloud authorization role (Admin > Roles, or `GET /api/v2/authorization/roles`). The provider's own admin client must be allowed to grant it."),
+            Entry::new("division_id", Str, OptionalComputed, "Division id; `*` means all divisions. When left out, the provider grants the role in the organization's home division (looked up once per run) and records its id."),
+        ],
+    )
+}
+
+/// The fields of each of `roles`.
+pub const ROLE_FIELDS: &[&str] = &["role_id", "division_id"];
+
+/// The data source's schema: every attribute but `name` is read from
+/// Genesys Cloud.
+pub fn data_source_block() -> Block {
+    Block::new(
+        "Looks up an existing Genesys Cloud OAuth client by name. Never exposes its secret.",
+        vec![
+            Entry::new("name", Str, Required, "Exact name of the client. Exactly one client (not being deleted) must have it."),
+            Entry::new("id", Str, Computed, "The OAuth client id."),
+            Entry::new("client_id", Str, Computed, "The OAuth client id (same as `id`)."),
+            Entry::new("description", Str, Computed, "The client's description, as written in Genesys Cloud."),
+            Entry::new("authorized_grant_type", Str, Computed, format!("OAuth grant the client uses: {}.", answered_grant_types_markdown())),
+            Entry::new("access_token_validity_seconds", Number, Computed, "Token lifetime in seconds."),
+            Entry::new("registered_redirect_uris", StringSet, Computed, "Redirect URIs registered for the code and token (implicit) grants."),
+            Entry::new("scopes", StringSet, Computed, "OAuth scopes granted to clients that act for a user (every grant but client credentials)."),
+            Entry::new("roles", ObjectSet(ROLE_FIELDS), Computed, "Roles of a client-credentials client, each with the division it applies in (`*` for all)."),
+            Entry::new("state", Str, Computed, format!("{}; only an active client gets new tokens.", client_states_markdown())),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::DefaultValue;
 
     #[test]
     fn the_data_source_reports_the_answer_alone() {
@@ -780,6 +850,47 @@ mod tests {
         ];
         for (config, expected) in cases {
             assert_eq!(attributes(config), expected);
+        }
+    }
+
+    #[test]
+    fn the_tables_are_well_formed() {
+        crate::schema::assert_well_formed("oauth_client", &resource_block());
+        crate::schema::assert_well_formed("data oauth_client", &data_source_block());
+    }
+
+    #[test]
+    fn the_texts_name_what_the_checks_use() {
+        let b = resource_block();
+        let text = |name: &str| b.entry(name).map(Entry::description).unwrap_or_default();
+        let validity = text("access_token_validity_seconds");
+        assert!(validity.contains(&VALIDITY_RANGE.start().to_string()));
+        assert!(validity.contains(&VALIDITY_RANGE.end().to_string()));
+        assert!(validity.ends_with(&format!("Default: `{DEFAULT_VALIDITY}`.")));
+        for g in GRANT_TYPES {
+            assert!(
+                text("authorized_grant_type").contains(&format!("`{g}`")),
+                "{g}"
+            );
+        }
+        for s in CLIENT_STATES {
+            assert!(text("state").contains(&format!("`{s}`")), "{s}");
+        }
+        assert_eq!(
+            b.entry("state").and_then(|e| e.default.clone()),
+            Some(DefaultValue::Text(DEFAULT_STATE.to_string()))
+        );
+    }
+
+    #[test]
+    fn only_the_name_is_configured_and_states_are_listed() {
+        let b = data_source_block();
+        for e in &b.attributes {
+            assert_eq!(e.presence == Required, e.name == "name", "{}", e.name);
+        }
+        let state = b.entry("state").map(Entry::description).unwrap_or_default();
+        for s in CLIENT_STATES {
+            assert!(state.contains(&format!("`{s}`")), "{s}");
         }
     }
 }

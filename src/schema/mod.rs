@@ -12,11 +12,9 @@
 //! the resource." and "Default: `…`." are written from the entry's own
 //! `replaces` and `default`, which the plan applies.
 //!
-//! One file per schema: [`provider`], [`oauth_client`],
-//! [`oauth_client_data`], [`sink`].
+//! One file per schema: [`provider`], [`sink`]; the OAuth client's and the
+//! data source's are in `plan::oauth_client`.
 
-pub mod oauth_client;
-pub mod oauth_client_data;
 pub mod provider;
 pub mod sink;
 
@@ -225,28 +223,44 @@ pub struct Nested {
     pub block: Block,
 }
 
+/// Asserts what every table must be: each block and attribute described,
+/// each name used once in its block, defaults only on attributes the
+/// configuration may leave to the provider, replacements only on ones it
+/// sets. Each table's tests call it with the table's name.
+#[cfg(test)]
+pub(crate) fn assert_well_formed(name: &str, block: &Block) {
+    walk(name, block, &mut |path, b| {
+        assert!(!b.description.trim().is_empty(), "{path}");
+        let mut names = std::collections::BTreeSet::new();
+        for e in &b.attributes {
+            assert!(!e.text.trim().is_empty(), "{path}.{}", e.name);
+            assert!(e.description().ends_with(['.', ')']), "{path}.{}", e.name);
+            assert!(names.insert(e.name), "{path}.{} twice", e.name);
+            if e.default.is_some() {
+                assert_eq!(e.presence, Presence::OptionalComputed, "{path}.{}", e.name);
+            }
+            if e.replaces {
+                assert_ne!(e.presence, Presence::Computed, "{path}.{}", e.name);
+            }
+        }
+        for n in &b.blocks {
+            assert!(names.insert(n.name), "{path}.{} twice", n.name);
+        }
+    });
+}
+
+/// Calls `f` with `block` and each block nested in it, under its path.
+#[cfg(test)]
+fn walk(path: &str, block: &Block, f: &mut dyn FnMut(&str, &Block)) {
+    f(path, block);
+    for n in &block.blocks {
+        walk(&format!("{path}.{}", n.name), &n.block, f);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeSet;
-
-    /// Every schema the provider serves, by name.
-    fn all() -> Vec<(&'static str, Block)> {
-        vec![
-            ("provider", provider::block()),
-            ("oauth_client", oauth_client::block()),
-            ("data oauth_client", oauth_client_data::block()),
-            ("sink", sink::block()),
-        ]
-    }
-
-    /// Calls `f` with `block` and each block nested in it, under its path.
-    fn walk(path: &str, block: &Block, f: &mut dyn FnMut(&str, &Block)) {
-        f(path, block);
-        for n in &block.blocks {
-            walk(&format!("{path}.{}", n.name), &n.block, f);
-        }
-    }
 
     #[test]
     fn rules_write_the_description() {
@@ -263,36 +277,16 @@ mod tests {
     }
 
     #[test]
-    fn every_block_and_entry_is_described_and_named_once() {
-        for (name, block) in all() {
-            walk(name, &block, &mut |path, b| {
-                assert!(!b.description.trim().is_empty(), "{path}");
-                let mut names = BTreeSet::new();
-                for e in &b.attributes {
-                    assert!(!e.text.trim().is_empty(), "{path}.{}", e.name);
-                    assert!(e.description().ends_with(['.', ')']), "{path}.{}", e.name);
-                    assert!(names.insert(e.name), "{path}.{} twice", e.name);
-                }
-                for n in &b.blocks {
-                    assert!(names.insert(n.name), "{path}.{} twice", n.name);
-                }
-            });
-        }
+    #[should_panic(expected = "thing.x twice")]
+    fn a_name_used_twice_is_caught() {
+        let x = || Entry::new("x", Kind::Str, Presence::Optional, "An x.");
+        assert_well_formed("thing", &Block::new("A thing.", vec![x(), x()]));
     }
 
     #[test]
-    fn defaults_and_replacements_sit_on_attributes_that_allow_them() {
-        for (name, block) in all() {
-            walk(name, &block, &mut |path, b| {
-                for e in &b.attributes {
-                    if e.default.is_some() {
-                        assert_eq!(e.presence, Presence::OptionalComputed, "{path}.{}", e.name);
-                    }
-                    if e.replaces {
-                        assert_ne!(e.presence, Presence::Computed, "{path}.{}", e.name);
-                    }
-                }
-            });
-        }
+    #[should_panic(expected = "thing.d")]
+    fn a_default_on_a_required_attribute_is_caught() {
+        let d = Entry::new("d", Kind::Bool, Presence::Required, "A d.").default(true);
+        assert_well_formed("thing", &Block::new("A thing.", vec![d]));
     }
 }

@@ -112,6 +112,11 @@ mod tests {
     }
 
     #[test]
+    fn the_table_is_well_formed() {
+        crate::schema::assert_well_formed("provider", &block());
+    }
+
+    #[test]
     fn the_texts_name_the_ranges_and_defaults_the_checks_use() {
         let b = block();
         for bounds in [

@@ -68,6 +68,11 @@ mod tests {
     use crate::schema::DefaultValue;
 
     #[test]
+    fn the_table_is_well_formed() {
+        crate::schema::assert_well_formed("sink", &block());
+    }
+
+    #[test]
     fn the_defaults_are_the_ones_the_rules_use() {
         let b = block();
         let default = |name: &str| b.entry(name).and_then(|e| e.default.clone());

@@ -224,10 +224,10 @@ impl From<PlannedRole> for RoleBlock {
     }
 }
 
-/// The resource's attributes (`crate::schema::oauth_client`), with their
+/// The resource's attributes (`crate::plan::oauth_client::resource_block`), with their
 /// default rules applied to the state's fields.
 pub(super) static ATTRIBUTES: LazyLock<Attrs<ClientState>> =
-    LazyLock::new(|| Attrs::new(crate::schema::oauth_client::block(), field));
+    LazyLock::new(|| Attrs::new(crate::plan::oauth_client::resource_block(), field));
 
 /// The state's field of each attribute with a plan rule.
 fn field(name: &str) -> Option<Field<ClientState>> {

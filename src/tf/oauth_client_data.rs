@@ -57,7 +57,7 @@ impl DataSource for OAuthClientDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(&crate::schema::oauth_client_data::block()))
+        Some(schema(&crate::plan::oauth_client::data_source_block()))
     }
 
     async fn read<'a>(
