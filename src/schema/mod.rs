@@ -12,11 +12,10 @@
 //! the resource." and "Default: `…`." are written from the entry's own
 //! `replaces` and `default`, which the plan applies.
 //!
-//! One file per schema: [`provider`], [`sink`]; the OAuth client's and the
-//! data source's are in `plan::oauth_client`.
+//! The provider's schema is [`provider`]; the OAuth client's and the
+//! data source's are in `plan::oauth_client`, the sink's in `plan::sink_fields`.
 
 pub mod provider;
-pub mod sink;
 
 use std::fmt;
 

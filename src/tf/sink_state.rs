@@ -1,5 +1,6 @@
 //! The sink's state as Terraform keeps it: its attributes' replace and
-//! default rules (`ATTRIBUTES`, from `crate::schema::sink`), and the two
+//! default rules (`ATTRIBUTES`, from
+//! `crate::plan::sink_fields::resource_block`), and the two
 //! conversions to and from the plain `SinkFields` the rules and steps
 //! take. The private state is `plan::sink_record::SinkRecord` as it is.
 
@@ -92,10 +93,10 @@ conversions!(
     maps: extra, custom_metadata, rotation_triggers
 );
 
-/// The sink's attributes (`crate::schema::sink`), with their replace and
+/// The sink's attributes (`crate::plan::sink_fields::resource_block`), with their replace and
 /// default rules applied to the state's fields.
 pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> =
-    LazyLock::new(|| Attrs::new(crate::schema::sink::block(), rule_field));
+    LazyLock::new(|| Attrs::new(crate::plan::sink_fields::resource_block(), rule_field));
 
 /// The state's field of each attribute with a plan rule.
 fn rule_field(name: &str) -> Option<schema::Field<SinkState>> {
