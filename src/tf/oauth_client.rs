@@ -225,7 +225,8 @@ impl From<PlannedRole> for RoleBlock {
 }
 
 /// The resource's attributes
-/// (`crate::plan::oauth_client::resource_block`), with their default rules applied to the state's fields.
+/// (`crate::plan::oauth_client::resource_block`), with their default rules
+/// applied to the state's fields.
 pub(super) static ATTRIBUTES: LazyLock<Attrs<ClientState>> =
     LazyLock::new(|| Attrs::new(crate::plan::oauth_client::resource_block(), field));
 

@@ -93,8 +93,8 @@ conversions!(
     maps: extra, custom_metadata, rotation_triggers
 );
 
-/// The sink's attributes (`crate::plan::sink_fields::resource_block`), with their replace and
-/// default rules applied to the state's fields.
+/// The sink's attributes (`crate::plan::sink_fields::resource_block`), with
+/// their replace and default rules applied to the state's fields.
 pub(super) static ATTRIBUTES: LazyLock<Attrs<SinkState>> =
     LazyLock::new(|| Attrs::new(crate::plan::sink_fields::resource_block(), rule_field));
 
