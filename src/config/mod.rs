@@ -12,6 +12,7 @@
 pub mod clients;
 pub mod env;
 pub mod genesys;
+pub mod schema;
 pub mod transport;
 pub mod vault;
 

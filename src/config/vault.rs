@@ -9,7 +9,10 @@ use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::vault::{VaultAuth, VaultSettings};
 
-use super::env::Env;
+use super::env::{sentence, Env};
+use crate::schema::Kind::{Bool, Str};
+use crate::schema::Presence::{Optional, Required};
+use crate::schema::{Block, Entry, Nesting};
 
 /// The provider's `vault { … }` block as written.
 #[derive(Debug, Default, Clone)]
@@ -96,8 +99,8 @@ pub struct ResolvedVault {
 pub struct AuthMethod {
     /// Its attribute, or its block's path (`vault.auth_login_jwt`).
     pub attribute: &'static str,
-    /// A nested block (`auth_login_jwt { … }`) rather than an attribute.
-    pub block: bool,
+    /// What it adds to the `vault` block's schema.
+    schema: fn() -> AuthSchema,
     /// Whether the block sets it.
     set: fn(&VaultInput) -> bool,
     /// How it gets the token (or what is missing, on its attribute).
@@ -111,15 +114,30 @@ impl AuthMethod {
             .strip_prefix("vault.")
             .unwrap_or(self.attribute)
     }
+
+    /// Whether it is a nested block (`auth_login_jwt { … }`) rather than
+    /// an attribute.
+    pub fn is_block(&self) -> bool {
+        matches!((self.schema)(), AuthSchema::Block(_))
+    }
+}
+
+/// A login method's part of the `vault` block's schema.
+pub enum AuthSchema {
+    /// An attribute (named as the method).
+    Attribute(Entry),
+    /// A nested block, at most one, named as the method.
+    Block(Block),
 }
 
 /// The block's methods, in the order they are tried. A new method is one
 /// entry here (with its input in [`VaultInput`] and its `VaultAuth`); the
-/// order, the warnings, the error texts and the schema's sentence follow.
+/// order, the warnings, the error texts, its part of the schema and the
+/// schema's sentence follow.
 pub const AUTH_METHODS: &[AuthMethod] = &[
     AuthMethod {
         attribute: "vault.token",
-        block: false,
+        schema: token_entry,
         set: |input| input.token.as_ref().is_some_and(|t| !t.is_empty()),
         login: |input, _| {
             Ok(VaultAuth::Token {
@@ -130,7 +148,7 @@ pub const AUTH_METHODS: &[AuthMethod] = &[
     },
     AuthMethod {
         attribute: "vault.token_file",
-        block: false,
+        schema: token_file_entry,
         set: |input| input.token_file.is_some(),
         login: |input, _| {
             token_from_file(
@@ -141,17 +159,84 @@ pub const AUTH_METHODS: &[AuthMethod] = &[
     },
     AuthMethod {
         attribute: "vault.auth_login_jwt",
-        block: true,
+        schema: jwt_login_block,
         set: |input| input.auth_login_jwt.is_some(),
         login: |input, env| jwt_login(input.auth_login_jwt.as_ref(), env),
     },
     AuthMethod {
         attribute: "vault.auth_login_approle",
-        block: true,
+        schema: approle_login_block,
         set: |input| input.auth_login_approle.is_some(),
         login: |input, env| approle_login(input.auth_login_approle.as_ref(), env),
     },
 ];
+
+/// The `vault` block's schema: its own attributes, then each of
+/// [`AUTH_METHODS`]' part, in their order.
+pub fn vault_block() -> Block {
+    let mut block = Block::new(
+        format!("The Vault (or OpenBao) the secret sinks write to and `oauthclient_from_vault` reads from, and how the provider authenticates to it. Attributes fall back to Vault's standard environment variables; an empty block (or none) works with `VAULT_ADDR` and `VAULT_TOKEN`, as HCP Terraform's dynamic credentials set them. {}", auth_order_markdown()),
+        vec![
+            Entry::new("address", Str, Optional, format!("Vault address, e.g. `https://vault.example.com:8200`. {}", sentence(ENV_ADDRESS))),
+            Entry::new("namespace", Str, Optional, format!("Vault Enterprise / HCP Vault namespace, sent as `X-Vault-Namespace`. {}", sentence(ENV_NAMESPACE))),
+            Entry::new("ca_cert_file", Str, Optional, format!("PEM file of the CA that signed Vault's certificate. {}", sentence(ENV_CA_CERT))),
+            Entry::new("skip_tls_verify", Bool, Optional, format!("Do not verify Vault's TLS certificate (testing only; the provider warns). {}", sentence(ENV_SKIP_VERIFY))),
+        ],
+    );
+    for method in AUTH_METHODS {
+        match (method.schema)() {
+            AuthSchema::Attribute(entry) => block.attributes.push(entry),
+            AuthSchema::Block(login) => block = block.nest(method.name(), Nesting::Optional, login),
+        }
+    }
+    block
+}
+
+/// `vault { token = … }`.
+fn token_entry() -> AuthSchema {
+    AuthSchema::Attribute(
+        Entry::new(
+            "token",
+            Str,
+            Optional,
+            format!("Vault token. Environment: `{ENV_TOKEN}`, else the file `~/.vault-token`."),
+        )
+        .sensitive(),
+    )
+}
+
+/// `vault { token_file = … }`.
+fn token_file_entry() -> AuthSchema {
+    AuthSchema::Attribute(Entry::new("token_file", Str, Optional, format!("File holding a Vault token, read at configuration: HCP Terraform's dynamic credentials for several configurations write one (`var.tfc_vault_dynamic_credentials.default.token_filename`). Environment: `{ENV_TOKEN_FILE}` (after `{ENV_TOKEN}`).")))
+}
+
+/// What both login blocks say of the token they obtain.
+const LOGIN_TOKEN: &str = "The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits.";
+
+/// `vault { auth_login_jwt { … } }`.
+fn jwt_login_block() -> AuthSchema {
+    AuthSchema::Block(Block::new(
+        format!("Log in with a JWT (`POST /v1/auth/<mount>/login`), e.g. HCP Terraform's workload identity token. {LOGIN_TOKEN}"),
+        vec![
+            Entry::new("mount", Str, Optional, format!("Path of the JWT auth method. Default `{DEFAULT_JWT_MOUNT}`.")),
+            Entry::new("role", Str, Required, "Vault role to log in as."),
+            Entry::new("jwt", Str, Optional, format!("The JWT. Environment: `{ENV_JWT}`, or `{ENV_JWT}_<TAG>` when `tag` is set.")).sensitive(),
+            Entry::new("tag", Str, Optional, format!("Tag of an HCP Terraform workload identity token (`TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG>`): the JWT is then read from `{ENV_JWT}_<TAG>`.")),
+        ],
+    ))
+}
+
+/// `vault { auth_login_approle { … } }`.
+fn approle_login_block() -> AuthSchema {
+    AuthSchema::Block(Block::new(
+        format!("Log in with AppRole (`POST /v1/auth/<mount>/login`). {LOGIN_TOKEN}"),
+        vec![
+            Entry::new("mount", Str, Optional, format!("Path of the AppRole auth method. Default `{DEFAULT_APPROLE_MOUNT}`.")),
+            Entry::new("role_id", Str, Optional, format!("Role ID of the AppRole (`vault read auth/<mount>/role/<role>/role-id`). {}", sentence(ENV_ROLE_ID))).sensitive(),
+            Entry::new("secret_id", Str, Optional, format!("A secret ID of that role (`vault write -f auth/<mount>/role/<role>/secret-id`); secret IDs may expire or be limited in uses. {}", sentence(ENV_SECRET_ID))).sensitive(),
+        ],
+    ))
+}
 
 /// Where the token comes from when the block sets no method, in order.
 struct Fallback {
@@ -199,7 +284,7 @@ const FALLBACKS: &[Fallback] = &[
 pub fn auth_choices() -> String {
     let mut choices: Vec<String> = AUTH_METHODS
         .iter()
-        .map(|m| match m.block {
+        .map(|m| match m.is_block() {
             true => format!("an {} block", m.name()),
             false => m.attribute.to_string(),
         })
@@ -773,5 +858,24 @@ mod tests {
         ];
         let errors = vault(&VaultInput::default(), &env).expect_err("bad base64");
         assert!(errors[0].summary.contains("TFC_VAULT_ENCODED_CACERT"));
+    }
+
+    #[test]
+    fn each_method_is_in_the_vault_block_under_its_name() {
+        let block = vault_block();
+        for method in AUTH_METHODS {
+            let name = method.name();
+            match (method.schema)() {
+                AuthSchema::Attribute(entry) => {
+                    assert_eq!(entry.name, name);
+                    assert!(block.attributes.iter().any(|e| e.name == name), "{name}");
+                }
+                AuthSchema::Block(_) => {
+                    assert!(block.blocks.iter().any(|n| n.name == name), "{name}");
+                }
+            }
+        }
+        let nested: Vec<&str> = block.blocks.iter().map(|n| n.name).collect();
+        assert_eq!(nested, ["auth_login_jwt", "auth_login_approle"]);
     }
 }

@@ -210,7 +210,7 @@ impl Provider for GenesysProvider {
     type MetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(&crate::schema::provider::block()))
+        Some(schema(&crate::config::schema::block()))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {

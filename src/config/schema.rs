@@ -1,24 +1,22 @@
-//! The provider block: the Genesys login, the transport's ranges and
-//! defaults, and the `vault` and `oauthclient_from_vault` blocks. Ranges,
-//! defaults and environment variables come from `config`, where the checks
-//! use them (`Bounds::sentence`, `env::sentence`).
+//! The provider's schema: the Genesys login, the transport's ranges and
+//! defaults, and the `oauthclient_from_vault` block, beside the inputs and
+//! constants of the other `config` files, where the checks use them
+//! (`Bounds::sentence`, `env::sentence`). The `vault` block is
+//! [`vault_block`](super::vault::vault_block), assembled from its login
+//! methods.
 
-use super::Kind::{Bool, Number, Str};
-use super::Nesting;
-use super::Presence::{Optional, Required};
-use super::{Block, Entry};
-use crate::config::env::sentence;
-use crate::config::genesys::{
+use super::env::sentence;
+use super::genesys::{
     CONSISTENCY_TIMEOUT, DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY,
     DEFAULT_FROM_VAULT_MOUNT, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
     ENV_REGION,
 };
-use crate::config::transport::{MAX_RETRIES, REQUEST_TIMEOUT, RETRY_DEADLINE};
-use crate::config::vault::{
-    auth_order_markdown, DEFAULT_APPROLE_MOUNT, DEFAULT_JWT_MOUNT, ENV_ADDRESS, ENV_CA_CERT,
-    ENV_JWT, ENV_NAMESPACE, ENV_ROLE_ID, ENV_SECRET_ID, ENV_SKIP_VERIFY, ENV_TOKEN, ENV_TOKEN_FILE,
-};
+use super::transport::{MAX_RETRIES, REQUEST_TIMEOUT, RETRY_DEADLINE};
+use super::vault::vault_block;
 use crate::genesys::region::DEFAULT_REGION;
+use crate::schema::Kind::{Number, Str};
+use crate::schema::Presence::{Optional, Required};
+use crate::schema::{Block, Entry, Nesting};
 
 /// The provider block.
 pub fn block() -> Block {
@@ -26,7 +24,7 @@ pub fn block() -> Block {
         "Manages Genesys Cloud OAuth clients and keeps their secrets in HashiCorp Vault, never in Terraform state.",
         attributes(),
     )
-    .nest("vault", Nesting::Optional, vault())
+    .nest("vault", Nesting::Optional, vault_block())
     .nest("oauthclient_from_vault", Nesting::Optional, from_vault())
 }
 
@@ -45,51 +43,6 @@ fn attributes() -> Vec<Entry> {
     ]
 }
 
-/// `vault { … }`, with its login blocks.
-fn vault() -> Block {
-    Block::new(
-        format!("The Vault (or OpenBao) the secret sinks write to and `oauthclient_from_vault` reads from, and how the provider authenticates to it. Attributes fall back to Vault's standard environment variables; an empty block (or none) works with `VAULT_ADDR` and `VAULT_TOKEN`, as HCP Terraform's dynamic credentials set them. {}", auth_order_markdown()),
-        vec![
-            Entry::new("address", Str, Optional, format!("Vault address, e.g. `https://vault.example.com:8200`. {}", sentence(ENV_ADDRESS))),
-            Entry::new("token", Str, Optional, format!("Vault token. Environment: `{ENV_TOKEN}`, else the file `~/.vault-token`.")).sensitive(),
-            Entry::new("namespace", Str, Optional, format!("Vault Enterprise / HCP Vault namespace, sent as `X-Vault-Namespace`. {}", sentence(ENV_NAMESPACE))),
-            Entry::new("ca_cert_file", Str, Optional, format!("PEM file of the CA that signed Vault's certificate. {}", sentence(ENV_CA_CERT))),
-            Entry::new("skip_tls_verify", Bool, Optional, format!("Do not verify Vault's TLS certificate (testing only; the provider warns). {}", sentence(ENV_SKIP_VERIFY))),
-            Entry::new("token_file", Str, Optional, format!("File holding a Vault token, read at configuration: HCP Terraform's dynamic credentials for several configurations write one (`var.tfc_vault_dynamic_credentials.default.token_filename`). Environment: `{ENV_TOKEN_FILE}` (after `{ENV_TOKEN}`).")),
-        ],
-    )
-    .nest("auth_login_jwt", Nesting::Optional, jwt_login())
-    .nest("auth_login_approle", Nesting::Optional, approle_login())
-}
-
-/// What both login blocks say of the token they obtain.
-const LOGIN_TOKEN: &str = "The token obtained is renewed while the provider runs, obtained again only when renewal cannot cover an operation, and revoked when it is replaced and when the provider exits.";
-
-/// `vault { auth_login_jwt { … } }`.
-fn jwt_login() -> Block {
-    Block::new(
-        format!("Log in with a JWT (`POST /v1/auth/<mount>/login`), e.g. HCP Terraform's workload identity token. {LOGIN_TOKEN}"),
-        vec![
-            Entry::new("mount", Str, Optional, format!("Path of the JWT auth method. Default `{DEFAULT_JWT_MOUNT}`.")),
-            Entry::new("role", Str, Required, "Vault role to log in as."),
-            Entry::new("jwt", Str, Optional, format!("The JWT. Environment: `{ENV_JWT}`, or `{ENV_JWT}_<TAG>` when `tag` is set.")).sensitive(),
-            Entry::new("tag", Str, Optional, format!("Tag of an HCP Terraform workload identity token (`TFC_WORKLOAD_IDENTITY_AUDIENCE_<TAG>`): the JWT is then read from `{ENV_JWT}_<TAG>`.")),
-        ],
-    )
-}
-
-/// `vault { auth_login_approle { … } }`.
-fn approle_login() -> Block {
-    Block::new(
-        format!("Log in with AppRole (`POST /v1/auth/<mount>/login`). {LOGIN_TOKEN}"),
-        vec![
-            Entry::new("mount", Str, Optional, format!("Path of the AppRole auth method. Default `{DEFAULT_APPROLE_MOUNT}`.")),
-            Entry::new("role_id", Str, Optional, format!("Role ID of the AppRole (`vault read auth/<mount>/role/<role>/role-id`). {}", sentence(ENV_ROLE_ID))).sensitive(),
-            Entry::new("secret_id", Str, Optional, format!("A secret ID of that role (`vault write -f auth/<mount>/role/<role>/secret-id`); secret IDs may expire or be limited in uses. {}", sentence(ENV_SECRET_ID))).sensitive(),
-        ],
-    )
-}
-
 /// `oauthclient_from_vault { … }`.
 fn from_vault() -> Block {
     Block::new(
@@ -106,6 +59,7 @@ fn from_vault() -> Block {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::vault::{auth_order_markdown, DEFAULT_APPROLE_MOUNT, DEFAULT_JWT_MOUNT};
 
     fn text(b: &Block, name: &str) -> String {
         b.entry(name).map(Entry::description).unwrap_or_default()

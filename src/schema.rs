@@ -1,21 +1,19 @@
-//! The schemas of the provider, its resources and its data source, as plain
-//! data: one table per block of attribute entries (name, kind, who sets it,
-//! sensitive, replaces the resource, default, description) and the blocks
-//! nested in it. No Terraform type lives here; `tf/schema.rs` is the one
-//! converter from these tables to the plugin's schema, and the same table
-//! drives a resource's plan rules (a default filled in, a change that
-//! replaces the resource).
+//! The language the schemas of the provider, its resources and its data
+//! source are written in, as plain data: one table per block of attribute
+//! entries (name, kind, who sets it, sensitive, replaces the resource,
+//! default, description) and the blocks nested in it. No Terraform type
+//! lives here; `tf/schema.rs` is the one converter from these tables to the
+//! plugin's schema, and the same table drives a resource's plan rules (a
+//! default filled in, a change that replaces the resource).
 //!
-//! Each rule is said once: a range, a default, a choice list or an
-//! environment variable in a description is read from the constant the
-//! check uses (`config/`, `plan/`), and the sentences "Changing it replaces
-//! the resource." and "Default: `…`." are written from the entry's own
-//! `replaces` and `default`, which the plan applies.
-//!
-//! The provider's schema is [`provider`]; the OAuth client's and the
-//! data source's are in `plan::oauth_client`, the sink's in `plan::sink_fields`.
-
-pub mod provider;
+//! Each table lives beside the plain fields and constants it describes, so
+//! a rule is said once: a range, a default, a choice list or an environment
+//! variable in a description is read from the constant the check uses, and
+//! the sentences "Changing it replaces the resource." and "Default: `…`."
+//! are written from the entry's own `replaces` and `default`, which the plan
+//! applies. The tables: `config::schema` (the provider, with the `vault`
+//! block from `config::vault::AUTH_METHODS`), `plan::oauth_client` (the
+//! OAuth client and the data source), `plan::sink_fields` (the sink).
 
 use std::fmt;
 
