@@ -19,6 +19,7 @@ pub struct RoleDivision {
 /// Body of `POST /api/v2/oauth/clients` and `PUT /api/v2/oauth/clients/{id}`
 /// (PUT replaces the whole client).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(Default))]
 #[serde(rename_all = "camelCase")]
 pub struct OAuthClientRequest {
     /// Client name (duplicates are allowed by Genesys).

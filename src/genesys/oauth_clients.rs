@@ -422,13 +422,10 @@ mod tests {
     fn request(name: &str) -> OAuthClientRequest {
         OAuthClientRequest {
             name: name.into(),
-            description: None,
             access_token_validity_seconds: 3600,
-            registered_redirect_uri: vec![],
             authorized_grant_type: "CLIENT-CREDENTIALS".into(),
-            scope: vec![],
-            role_divisions: vec![],
             state: "active".into(),
+            ..Default::default()
         }
     }
 
