@@ -159,6 +159,22 @@ fn import_refuses_an_empty_path_and_another_clients_entry() {
         &format!("{other}:secret/genesys/oauth/nothing-here"),
     ]);
     assert!(text(&out).contains("Nothing to import"), "{}", text(&out));
+    // Ids that do not follow the grammar are refused with what was wrong,
+    // before Vault is asked: no colon, and the same client twice.
+    for (id, said) in [
+        (other.clone(), "Invalid import id"),
+        (
+            format!("{other},{other}:secret/{PATH}"),
+            "standby_client_id is the same client as client_id",
+        ),
+    ] {
+        let out = tf.run_failing(&["import", "-no-color", stray, &id]);
+        let shown = text(&out);
+        assert!(
+            shown.contains("Invalid import id") && shown.contains(said),
+            "{shown}"
+        );
+    }
     assert_eq!(
         bao.kv_metadata("secret", PATH)["custom_metadata"]["genesys-client-id"],
         owner.as_str()
