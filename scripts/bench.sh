@@ -18,6 +18,10 @@
 #          Python script (requests + hvac, in a virtualenv of its own) that gets a token,
 #          regenerates the secret and writes it to Vault
 #
+#   plugin floor  ours planned again with -refresh=false, which sends no request: Terraform's
+#          and the provider's own time for the same 2N resources (their schemas and state,
+#          the gRPC calls), plus the plan's round trips ÷ 10, as in the bound
+#
 # It prints wall times, Genesys API calls and token exchanges (counted by the
 # emulator), Vault requests (counted by the proxy), the provider's peak RSS and CPU (each plugin process runs under
 # /usr/bin/time through a wrapper packaged as the provider), and the ratios.
@@ -69,8 +73,8 @@ tf_timed() {
 }
 # A no-change plan: exit code 0 of -detailed-exitcode, or the benchmark is void.
 tf_plan_timed() {
-  local label=$1 dir=$2
-  tf_timed "$label" "$dir" plan -detailed-exitcode -parallelism="$parallelism"
+  local label=$1 dir=$2; shift 2
+  tf_timed "$label" "$dir" plan -detailed-exitcode -parallelism="$parallelism" "$@"
 }
 
 # pairs DIR M KIND: writes M terraform_data pairs, as count ("count") or a module per pair ("module").
@@ -253,6 +257,12 @@ counts ours-applied
 tf_plan_timed ours-plan "$work/ours"
 rusage ours-plan-rusage
 counts ours-planned
+# The same plan without refresh sends no request (the counts say so): its wall
+# time is what Terraform and the provider spend on these 2N resources
+# (schemas, state, gRPC) with no network at all.
+tf_plan_timed ours-plan-offline "$work/ours" -refresh=false
+rusage ours-plan-offline-rusage
+counts ours-offline
 
 echo "==> bound: $n terraform_data a + $n terraform_data b" >&2
 pairs "$work/bound" "$n" count
@@ -341,6 +351,15 @@ print(f"{'ours / bound':24}{r['ours-apply'][0] / bound['apply']:>9.2f}x{r['ours-
 if seed:
     print(f"{'seed recipe / ours':24}{r['seed-apply'][0] / r['ours-apply'][0]:>9.2f}x{r['seed-plan'][0] / r['ours-plan'][0]:>9.2f}x"
           "   (targets: apply >= 5x, plan > 1x)")
+# The plan's floor for any plugin-served resources of this shape: the plan
+# without refresh (no request; it also skips the N read RPCs, so this is a
+# lower estimate) plus the round trips the plan needs.
+offline = r["ours-plan-offline"][0]
+sent = sum(calls("ours-planned", "ours-offline"))
+floor = offline + (trips["plan"] * latency + vtrips["plan"] * vlatency) / 1000 / par
+print(f"{'ours, no request':24}{'':>10}{offline:>9.2f}s   (plan -refresh=false: {sent} requests; Terraform's and the provider's own work)")
+print(f"{'plugin floor':24}{'':>10}{floor:>9.2f}s   (that + the plan's round trips / {par})")
+print(f"{'ours / plugin floor':24}{'':>10}{r['ours-plan'][0] / floor:>9.2f}x")
 for who, phases in [("ours", [("apply", "start", "applied"), ("plan", "applied", "planned")])] + (
         [("seed recipe", [("apply", "seed-start", "seed-applied")])] if seed else []):
     for phase, a, b in phases:

@@ -61,6 +61,8 @@ fn the_benchmark_runs_and_prints_its_figures() {
         "terraform_data",
         "bound",
         "ours / bound",
+        "plugin floor",
+        "(plan -refresh=false: 0 requests;",
         "seed recipe / ours",
         "ours apply:",
         "seed recipe apply:",
