@@ -18,9 +18,10 @@
 #          Python script (requests + hvac, in a virtualenv of its own) that gets a token,
 #          regenerates the secret and writes it to Vault
 #
-#   plugin floor  ours planned again with -refresh=false, which sends no request: Terraform's
-#          and the provider's own time for the same 2N resources (their schemas and state,
-#          the gRPC calls), plus the plan's round trips ÷ 10, as in the bound
+#   floor  the same configuration as ours served by tools/floor-provider (our schemas, made
+#          from the same tables, and no request at all): Terraform core's time for these 2N
+#          plugin-served instances; plugin floor = its wall time + the round trips ÷ 10, as
+#          in the bound
 #
 # It prints wall times, Genesys API calls and token exchanges (counted by the
 # emulator), Vault requests (counted by the proxy), the provider's peak RSS and CPU (each plugin process runs under
@@ -35,6 +36,7 @@
 #   BENCH_PARALLELISM  terraform -parallelism (default 10)
 #   BENCH_PROVIDER     provider binary to use instead of building a release one
 #   BENCH_EMULATOR     genesys-emulator binary to use instead of building a release one
+#   BENCH_FLOOR        floor-provider binary to use instead of building a release one
 #   BENCH_SEED=0       leave the seed recipe out (it is the slow one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -137,14 +139,17 @@ case "$n$latency$vault_latency" in *[!0-9]*) echo "usage: scripts/bench.sh [N [L
 
 provider=${BENCH_PROVIDER:-}
 emulator=${BENCH_EMULATOR:-}
-if [ -z "$provider" ] || [ -z "$emulator" ]; then
+floor=${BENCH_FLOOR:-}
+if [ -z "$provider" ] || [ -z "$emulator" ] || [ -z "$floor" ]; then
   echo "==> building the provider and the emulator (release)" >&2
   cargo build --release --locked -q --bin terraform-provider-genesyscloud -p terraform-provider-genesyscloud
   cargo build --release --locked -q -p genesys-emulator
+  cargo build --release --locked -q -p floor-provider
   target_dir=$(cargo metadata --locked --no-deps --format-version 1 |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
   provider=${provider:-$target_dir/release/terraform-provider-genesyscloud}
   emulator=${emulator:-$target_dir/release/genesys-emulator}
+  floor=${floor:-$target_dir/release/floor-provider}
 fi
 
 admin_id=bench-admin
@@ -257,12 +262,16 @@ counts ours-applied
 tf_plan_timed ours-plan "$work/ours"
 rusage ours-plan-rusage
 counts ours-planned
-# The same plan without refresh sends no request (the counts say so): its wall
-# time is what Terraform and the provider spend on these 2N resources
-# (schemas, state, gRPC) with no network at all.
-tf_plan_timed ours-plan-offline "$work/ours" -refresh=false
-rusage ours-plan-offline-rusage
-counts ours-offline
+
+echo "==> floor: the same configuration, served by a provider with our schemas that sends nothing" >&2
+scripts/package.sh --binary "$floor" --dist "$work/floor-dist" --mirror "$work/floor-mirror" --cli-config "$work/floor.tfrc" >/dev/null
+clients "$work/floor"
+cp "$work/ours/sinks.tf" "$work/floor/sinks.tf"
+(export TF_CLI_CONFIG_FILE=$work/floor.tfrc; cd "$work/floor" && "$terraform" init -no-color >/dev/null)
+counts floor-start
+TF_CLI_CONFIG_FILE=$work/floor.tfrc tf_timed floor-apply "$work/floor" apply -auto-approve -parallelism="$parallelism"
+TF_CLI_CONFIG_FILE=$work/floor.tfrc tf_plan_timed floor-plan "$work/floor"
+counts floor-done
 
 echo "==> bound: $n terraform_data a + $n terraform_data b" >&2
 pairs "$work/bound" "$n" count
@@ -351,15 +360,16 @@ print(f"{'ours / bound':24}{r['ours-apply'][0] / bound['apply']:>9.2f}x{r['ours-
 if seed:
     print(f"{'seed recipe / ours':24}{r['seed-apply'][0] / r['ours-apply'][0]:>9.2f}x{r['seed-plan'][0] / r['ours-plan'][0]:>9.2f}x"
           "   (targets: apply >= 5x, plan > 1x)")
-# The plan's floor for any plugin-served resources of this shape: the plan
-# without refresh (no request; it also skips the N read RPCs, so this is a
-# lower estimate) plus the round trips the plan needs.
-offline = r["ours-plan-offline"][0]
-sent = sum(calls("ours-planned", "ours-offline"))
-floor = offline + (trips["plan"] * latency + vtrips["plan"] * vlatency) / 1000 / par
-print(f"{'ours, no request':24}{'':>10}{offline:>9.2f}s   (plan -refresh=false: {sent} requests; Terraform's and the provider's own work)")
-print(f"{'plugin floor':24}{'':>10}{floor:>9.2f}s   (that + the plan's round trips / {par})")
-print(f"{'ours / plugin floor':24}{'':>10}{r['ours-plan'][0] / floor:>9.2f}x")
+# Terraform core's time for the same plugin-served instances (the floor
+# provider sends nothing: the counts say so), plus the round trips, as in the bound.
+sent = sum(calls("floor-start", "floor-done"))
+floor = {p: r[f"floor-{p}"][0] + (trips[p] * latency + vtrips[p] * vlatency) / 1000 / par for p in trips}
+print(f"{'floor provider':24}{r['floor-apply'][0]:>9.2f}s{r['floor-plan'][0]:>9.2f}s   (our schemas, {sent} requests)")
+print(f"{'plugin floor':24}{floor['apply']:>9.2f}s{floor['plan']:>9.2f}s   (floor provider + the round trips / {par})")
+print(f"{'ours / floor provider':24}{r['ours-apply'][0] / r['floor-apply'][0]:>9.2f}x{r['ours-plan'][0] / r['floor-plan'][0]:>9.2f}x"
+      "   (what our requests and our own work add to Terraform core's time)")
+print(f"{'ours / plugin floor':24}{r['ours-apply'][0] / floor['apply']:>9.2f}x{r['ours-plan'][0] / floor['plan']:>9.2f}x"
+      "   (under 1 when the round trips overlap Terraform core's work)")
 for who, phases in [("ours", [("apply", "start", "applied"), ("plan", "applied", "planned")])] + (
         [("seed recipe", [("apply", "seed-start", "seed-applied")])] if seed else []):
     for phase, a, b in phases:

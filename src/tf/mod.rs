@@ -14,3 +14,6 @@ mod sink;
 mod sink_state;
 
 pub use provider::GenesysProvider;
+/// The plugin schema of a schema table (also served by the benchmark's
+/// floor provider, `tools/floor-provider`, so that it matches ours).
+pub use schema::schema as plugin_schema;

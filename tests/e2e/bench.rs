@@ -9,9 +9,10 @@ use serde_json::Value as Json;
 
 use crate::harness::text;
 
-/// Builds the emulator's binary (the e2e tests use it as a library) and
+/// Builds `bin` of the workspace package `package` (the e2e tests use the
+/// emulator as a library; the floor provider is a tool of the benchmark) and
 /// returns its path, as Cargo reports it.
-fn emulator_binary() -> PathBuf {
+fn workspace_binary(package: &str, bin: &str) -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .args([
@@ -19,24 +20,24 @@ fn emulator_binary() -> PathBuf {
             "--locked",
             "--message-format=json-render-diagnostics",
             "-p",
-            "genesys-emulator",
+            package,
             "--bin",
-            "genesys-emulator",
+            bin,
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run cargo build");
     assert!(
         out.status.success(),
-        "building the emulator failed:\n{}",
+        "building {bin} failed:\n{}",
         text(&out)
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<Json>(line).ok())
         .filter_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .find(|p| p.file_stem().is_some_and(|s| s == "genesys-emulator"))
-        .expect("cargo names the emulator's executable")
+        .find(|p| p.file_stem().is_some_and(|s| s == bin))
+        .unwrap_or_else(|| panic!("cargo names the executable of {bin}"))
 }
 
 #[test]
@@ -49,7 +50,14 @@ fn the_benchmark_runs_and_prints_its_figures() {
             "BENCH_PROVIDER",
             env!("CARGO_BIN_EXE_terraform-provider-genesyscloud"),
         )
-        .env("BENCH_EMULATOR", emulator_binary())
+        .env(
+            "BENCH_EMULATOR",
+            workspace_binary("genesys-emulator", "genesys-emulator"),
+        )
+        .env(
+            "BENCH_FLOOR",
+            workspace_binary("floor-provider", "floor-provider"),
+        )
         .output()
         .expect("run scripts/bench.sh");
     let printed = text(&out);
@@ -62,7 +70,9 @@ fn the_benchmark_runs_and_prints_its_figures() {
         "bound",
         "ours / bound",
         "plugin floor",
-        "(plan -refresh=false: 0 requests;",
+        "(our schemas, 0 requests)",
+        "ours / floor provider",
+        "ours / plugin floor",
         "seed recipe / ours",
         "ours apply:",
         "seed recipe apply:",
