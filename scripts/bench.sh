@@ -75,8 +75,8 @@ tf_timed() {
 }
 # A no-change plan: exit code 0 of -detailed-exitcode, or the benchmark is void.
 tf_plan_timed() {
-  local label=$1 dir=$2; shift 2
-  tf_timed "$label" "$dir" plan -detailed-exitcode -parallelism="$parallelism" "$@"
+  local label=$1 dir=$2
+  tf_timed "$label" "$dir" plan -detailed-exitcode -parallelism="$parallelism"
 }
 
 # pairs DIR M KIND: writes M terraform_data pairs, as count ("count") or a module per pair ("module").

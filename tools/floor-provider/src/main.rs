@@ -194,9 +194,8 @@ impl Resource for Echo {
         planned_private_state: ValueEmpty,
         _provider_meta_state: ValueEmpty,
     ) -> Option<(ValueAny, ValueEmpty)> {
-        let kinds: Vec<(&'static str, Kind)> = self.computed().collect();
         if let Some(values) = attributes(&mut planned_state) {
-            for (name, kind) in kinds {
+            for (name, kind) in self.computed() {
                 if values.get(name) == Some(&ValueAny::Unknown) {
                     values.insert(name.to_string(), self.made_up(kind));
                 }
