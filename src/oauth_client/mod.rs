@@ -14,7 +14,9 @@
 //!   even when the integration credential's part fails: the failure is a
 //!   [`Note`] next to it, never a lost client;
 //! - the client secret of a create answer goes only into the integration
-//!   credential ([`integration_credential`]) and is dropped (zeroized) there.
+//!   credential ([`integration_credential`]) and is dropped (zeroized) there;
+//!   a client created without one is recorded as one whose secret nobody
+//!   holds (`crate::registry::unheld_secrets`).
 //!
 //! Nothing here touches a Terraform type: what the user must hear comes
 //! back as [`Note`]s and [`Failure`]s, which the glue turns into
@@ -32,6 +34,7 @@ use crate::plan::integration_credential::{
 };
 use crate::plan::oauth_client::{self as rules, ClientFields};
 use crate::registry::integration_credentials::{Handed, IntegrationCredentials};
+use crate::registry::unheld_secrets::unheld_secrets;
 
 /// A Genesys call that failed, with what it was for (the diagnostic's
 /// summary).
@@ -147,6 +150,11 @@ pub async fn create(
                 created.client.id
             ),
         ));
+    }
+    // The create's answer is the only time anyone sees the secret: unless
+    // an integration credential gets it, nobody holds it.
+    if !created.adopted && planned.integration_credential_name.is_none() {
+        unheld_secrets().record(&created.client.id);
     }
     state.integration_credential_id = integration_credential::create(
         genesys,

@@ -26,9 +26,14 @@ impl<'a> Pair<'a> {
         Pair { client_id, standby }
     }
 
+    /// The sink's clients: `client_id`, then its standby.
+    pub fn clients(&self) -> impl Iterator<Item = &'a str> {
+        std::iter::once(self.client_id).chain(self.standby)
+    }
+
     /// Whether `id` is one of the sink's clients.
     pub fn keeps(&self, id: &str) -> bool {
-        id == self.client_id || self.standby == Some(id)
+        self.clients().any(|c| c == id)
     }
 
     /// The client whose credentials are in Vault: the first of `records`

@@ -3,7 +3,8 @@
 //! Terraform hands a provider one resource at a time, and a resource never
 //! sees another's state. Some rules still span resources: one sink per
 //! OAuth client ([`claims`]), one client per integration credential and the
-//! credential a sink must keep current ([`credentials`]). Whatever one
+//! credential a sink must keep current ([`credentials`]), no check ahead
+//! of a write that can cut off nobody ([`unheld_secrets`]). Whatever one
 //! resource learns for them in this provider process (one plan, or one
 //! apply) is recorded here and looked up by the others. A registry holds
 //! state, not rules: it is made once by the provider, shared behind an
@@ -13,3 +14,4 @@
 pub mod claims;
 pub mod client_states;
 pub mod integration_credentials;
+pub mod unheld_secrets;

@@ -16,6 +16,7 @@ use crate::attribute_error::AttributeError;
 use crate::plan::import::ImportId;
 use crate::plan::pair::Pair;
 use crate::registry::claims::Claims;
+use crate::registry::unheld_secrets::unheld_secrets;
 use crate::vault::{KvPath, VaultClient, VaultError};
 
 /// At plan, before anything is destroyed or regenerated: the entry's mount
@@ -25,6 +26,20 @@ use crate::vault::{KvPath, VaultClient, VaultError};
 pub async fn vault_writable(vault: &VaultClient, entry: &KvPath, exists: bool) -> Option<Note> {
     let e = vault.check_can_write(entry, exists).await.err()?;
     Some(refusal_note(entry, &e))
+}
+
+/// Whether the token's right to write the entry is asked ahead of a
+/// rotation of the sink's clients (`client_id`, and `standby` when it has
+/// one; `None`: not known yet). The check protects consumers holding a
+/// secret the regenerate kills. When this process created all of the
+/// clients and gave their secret to nobody
+/// (`crate::registry::unheld_secrets`), nobody can be cut off: the write's
+/// own answer is the check (a refusal costs a secret nobody held).
+pub(super) fn check_ahead(client_id: Option<&str>, standby: Option<Option<&str>>) -> bool {
+    let (Some(client_id), Some(standby)) = (client_id, standby) else {
+        return true;
+    };
+    !unheld_secrets().holds_none(Pair::new(client_id, standby).clients())
 }
 
 /// What a failed write check says: on `mount` or `path` when the user can

@@ -7,6 +7,7 @@
 
 use time::OffsetDateTime;
 
+use super::checks::check_ahead;
 use super::note::Note;
 use super::run::Run;
 use super::{planned_target, vault_writable, wired};
@@ -139,7 +140,8 @@ async fn check_vault(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
 /// At plan, before anything is destroyed or regenerated, two checks: the
 /// token may write the entry the way a rotation does (`exists`: the entry
 /// is the sink's already; Vault out of reach is only a warning, as the
-/// apply checks again), and the client the rotation writes may be
+/// apply checks again; not asked when [`check_ahead`] says nobody can be
+/// cut off), and the client the rotation writes may be
 /// written, given the client the state records in Vault (`active`); the
 /// regenerate is announced with its `reasons`. Each is a round trip, so
 /// they run at once; what they say comes out as if one ran after the
@@ -152,7 +154,11 @@ async fn before_rotation(
     active: Option<&str>,
     reasons: &[String],
 ) -> Option<()> {
-    let vault = match planned.entry() {
+    let ahead = check_ahead(
+        planned.client_id.str(),
+        planned.standby_client_id.when_known(),
+    );
+    let vault = match planned.entry().filter(|_| ahead) {
         Some(entry) => Some((run.vault()?, entry)),
         None => None,
     };

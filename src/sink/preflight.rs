@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use tracing::warn;
 
+use super::checks::check_ahead;
 use super::error::SinkError;
 use super::spec::{Expect, SinkSpec};
 use crate::genesys::GenesysClient;
@@ -94,7 +95,8 @@ pub(super) struct Cleared {
 }
 
 /// Checks, before anything changes, that writing to the entry is allowed (by
-/// its owner and by the token's policy), and returns the CAS version to
+/// its owner, and by the token's policy when [`check_ahead`] says so), and
+/// returns the CAS version to
 /// write with. An entry this provider wrote for a client that no longer
 /// exists in Genesys is taken over: its secret can no longer work.
 pub(super) async fn preflight(
@@ -106,7 +108,14 @@ pub(super) async fn preflight(
     let entry = &spec.entry;
     let kv = vault.kv_version(entry.mount()).await?;
     // The token's rights are asked while the entry is read.
-    let (read, rights) = tokio::join!(read_entry(vault, spec, kv), vault.write_rights(entry));
+    let standby = spec.standby_client_id.as_deref();
+    let rights = async {
+        if !check_ahead(Some(&spec.client_id), Some(standby)) {
+            return Ok(None);
+        }
+        vault.write_rights(entry).await.map(Some)
+    };
+    let (read, rights) = tokio::join!(read_entry(vault, spec, kv), rights);
     let (now, exists, recorded, found) = read?;
     match (expect, now) {
         (Expect::New, _) => check_holder(genesys, spec, found).await?,
@@ -119,7 +128,9 @@ pub(super) async fn preflight(
         }
         (Expect::Observed(_), _) => {}
     }
-    rights?.check(exists)?;
+    if let Some(rights) = rights? {
+        rights.check(exists)?;
+    }
     Ok(Cleared {
         cas: now.and_then(|now| plan::sink::cas_for_write(Some(now))),
         recorded,

@@ -1,7 +1,8 @@
 //! How many requests Vault receives: counted at a proxy in front of
-//! OpenBao while ten sinks are created (plan and apply, one `terraform
-//! apply`) and then planned again with no change. The counts are
-//! deterministic, so the test asserts them; the per-path counts are printed.
+//! OpenBao while ten sinks are created with their clients (a saved plan,
+//! then its apply), planned again with no change, and rotated. The counts
+//! are deterministic, so the test asserts them; the per-path counts are
+//! printed.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +22,8 @@ const PER_PROCESS: usize = 4;
 /// apply) and in a `terraform plan` (plan).
 const APPLY_PROCESSES: usize = 2;
 
-fn config() -> String {
+/// Ten clients and their sinks; `n` is the sinks' rotation trigger.
+fn config(n: u32) -> String {
     format!(
         r#"
 resource "genesyscloud_oauth_client" "a" {{
@@ -38,6 +40,7 @@ resource "genesyscloud_oauth_client_vault_secret" "b" {{
   client_id = genesyscloud_oauth_client.a[count.index].client_id
   mount     = "secret"
   path      = "requests/${{count.index}}"
+  rotation_triggers = {{ n = "{n}" }}
 }}
 "#
     )
@@ -70,12 +73,14 @@ fn vault_requests_per_sink_stay_within_the_budget() {
     let mut tf = Tf::new(&emu.base_url());
     tf.env("VAULT_ADDR", &proxy.addr)
         .env("VAULT_TOKEN", ROOT_TOKEN);
-    tf.write_config(&config());
+    tf.write_config(&config(1));
     tf.init();
 
     proxy.take_requests();
-    tf.apply(&["-parallelism=10"]);
-    let create = proxy.take_requests();
+    tf.plan_json(&["-parallelism=10"]);
+    let planned = proxy.take_requests();
+    tf.run(&["apply", "-no-color", "-parallelism=10", "tfplan"]);
+    let applied = proxy.take_requests();
     let out = tf.run_raw(&["plan", "-no-color", "-detailed-exitcode", "-parallelism=10"]);
     assert_eq!(
         out.status.code(),
@@ -85,14 +90,19 @@ fn vault_requests_per_sink_stay_within_the_budget() {
     );
     let plan = proxy.take_requests();
 
-    let create_total = report("create (plan + apply)", &create);
+    let create_total = report("create: plan", &planned) + report("create: apply", &applied);
     let plan_total = report("no-change plan", &plan);
     // Per sink, to create: the metadata read, the metadata write (the
     // claim), the data write and the verify's read-back.
     assert!(
         create_total <= 4 * N + APPLY_PROCESSES * PER_PROCESS,
-        "{create_total} Vault requests to create {N} sinks: {create:#?}"
+        "{create_total} Vault requests to create {N} sinks: {planned:#?} {applied:#?}"
     );
+    // The plan asked whether the token may write the entries; the apply
+    // does not ask again for clients created in the same apply: nobody
+    // holds their secret, so a refused write would cut nobody off.
+    assert_eq!(count(&planned, CAPABILITIES), 1, "one shared check at plan");
+    assert_eq!(count(&applied, CAPABILITIES), 0, "no check ahead at apply");
     // Per sink, to plan: the metadata read.
     assert!(
         plan_total <= N + PER_PROCESS,
@@ -101,14 +111,30 @@ fn vault_requests_per_sink_stay_within_the_budget() {
     // The work itself is all there.
     let sinks = |request: &str| {
         (0..N)
-            .map(|i| {
-                create
-                    .get(&format!("{request}/requests/{i}"))
-                    .copied()
-                    .unwrap_or(0)
-            })
+            .map(|i| count(&applied, &format!("{request}/requests/{i}")))
             .sum::<usize>()
     };
     assert_eq!(sinks("POST /v1/secret/data"), N, "one data write per sink");
     assert_eq!(sinks("GET /v1/secret/data"), N, "one read-back per sink");
+
+    // A rotation regenerates secrets consumers hold: the apply asks again
+    // before it regenerates (the sinks starting together share a request).
+    tf.write_config(&config(2));
+    tf.plan_json(&["-parallelism=10"]);
+    proxy.take_requests();
+    tf.run(&["apply", "-no-color", "-parallelism=10", "tfplan"]);
+    let rotated = proxy.take_requests();
+    report("rotation: apply", &rotated);
+    assert!(
+        (1..=2).contains(&count(&rotated, CAPABILITIES)),
+        "{rotated:#?}"
+    );
+}
+
+/// The capability check's request.
+const CAPABILITIES: &str = "POST /v1/sys/capabilities-self";
+
+/// How many of `request` a phase made.
+fn count(counts: &BTreeMap<String, usize>, request: &str) -> usize {
+    counts.get(request).copied().unwrap_or(0)
 }

@@ -370,6 +370,49 @@ fn a_missing_capability_stops_a_rotation_while_the_old_secret_works() {
     );
 }
 
+/// A client created in the same apply as its sink: nobody holds its
+/// secret, so the apply writes without asking Vault first. A write refused
+/// then (the policy changed after the plan) costs a secret nobody held:
+/// the client is in state, nothing is in Vault, and the next apply with the
+/// rights back writes a working secret.
+#[test]
+fn a_write_refused_for_a_client_created_in_the_same_apply_loses_nothing() {
+    let (emu, bao, mut tf) = setup();
+    tf.write_config(&seed(""));
+    tf.init();
+    tf.plan_json(&[]);
+    // The claim (metadata) may be written, the data not.
+    bao.policy(
+        "no-data",
+        &format!(
+            "path \"secret/data/{PATH}\" {{ capabilities = [\"read\"] }}\npath \"secret/metadata/{PATH}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}"
+        ),
+    );
+    tf.env(
+        "VAULT_TOKEN",
+        &bao.token(None, json!({"policies": ["no-data"]})),
+    );
+    let out = flat(&text(&tf.run_failing(&["apply", "-no-color", "tfplan"])));
+    assert!(
+        out.contains("was regenerated, but writing it to Vault")
+            && out.contains("permission denied")
+            && out.contains("nobody else ever held it"),
+        "{out}"
+    );
+    let id = client_id(&tf);
+    assert!(emu.clients().iter().any(|c| c.id == id), "no orphan");
+    assert_eq!(
+        bao.call("GET", &format!("secret/data/{PATH}"), None).0,
+        404,
+        "nothing was written"
+    );
+
+    tf.env("VAULT_TOKEN", ROOT_TOKEN);
+    tf.apply(&[]);
+    assert!(token_works(&emu.base_url(), &id, &stored_secret(&bao)));
+    tf.assert_no_changes();
+}
+
 #[test]
 fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back() {
     let (emu, bao, mut tf) = setup();
