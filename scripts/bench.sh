@@ -332,9 +332,11 @@ TF
   : >"$work/rusage"
 fi
 
-python3 - "$work/results" "$n" "$latency" "$parallelism" "$vault_latency" <<'PY'
+python3 - "$work/results" "$n" "$latency" "$parallelism" "$vault_latency" "$work/vault-requests" <<'PY'
 import sys
+from collections import Counter
 path, n, latency, par, vlatency = sys.argv[1], *map(int, sys.argv[2:6])
+vault_log = open(sys.argv[6]).read().splitlines()
 r = {}
 for line in open(path):
     label, *values = line.split()
@@ -378,6 +380,14 @@ for who, phases in [("ours", [("apply", "start", "applied"), ("plan", "applied",
         api, tokens, vault = calls(a, b)
         print(f"{who + ' ' + phase + ':':24}{api} Genesys API calls, {tokens} token exchanges, "
               f"{vault} Vault requests ({vault / n:.2f} per sink)")
+# Where our Vault requests went: the sinks' entries, and what each provider
+# process asks besides (token, mounts, capabilities).
+for phase, a, b in [("apply", "start", "applied"), ("plan", "applied", "planned")]:
+    lines = vault_log[int(r[f"ours-{a}"][2]):int(r[f"ours-{b}"][2])]
+    entries = sum(1 for l in lines if "/bench/ours/" in l)
+    besides = Counter(l for l in lines if "/bench/ours/" not in l)
+    listed = ", ".join(f"{c} {k}" for k, c in sorted(besides.items()))
+    print(f"{'ours ' + phase + ', Vault:':24}{entries} on the sinks' entries, {sum(besides.values())} besides ({listed})")
 for phase in ("apply", "plan"):
     rss_kb, cpu, procs = r[f"ours-{phase}-rusage"]
     wall = r[f"ours-{phase}"][0]

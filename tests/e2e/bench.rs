@@ -84,6 +84,18 @@ fn the_benchmark_runs_and_prints_its_figures() {
     ] {
         assert!(printed.contains(figure), "no {figure:?} in:\n{printed}");
     }
+    // Vault, on the sinks' entries: to create, the metadata read, the claim,
+    // the write and the read-back; a no-change plan, the metadata read.
+    for (phase, entries) in [("ours apply, Vault:", 12), ("ours plan, Vault:", 3)] {
+        let line = printed
+            .lines()
+            .find_map(|l| l.strip_prefix(phase))
+            .map(str::trim_start);
+        assert!(
+            line.is_some_and(|l| l.starts_with(&format!("{entries} on the sinks' entries"))),
+            "{phase} should count {entries} requests on the sinks' entries:\n{printed}"
+        );
+    }
     // One Genesys read per client in a no-change plan: a client and its
     // sink share it.
     let plan_calls = printed
