@@ -13,7 +13,9 @@
 //!   while the owner's `keep` rule holds and the run began less than the
 //!   lifetime ago; otherwise the next caller starts a new run;
 //! - [`SingleFlight::forget`] drops a key: a run under way still answers the
-//!   callers already waiting for it, and no one else.
+//!   callers already waiting for it, and no one else;
+//! - [`SingleFlight::put`] keeps a value that came without a run as if a run
+//!   had just ended with it, under the same rule and lifetime.
 //!
 //! No lock is held across an `await` except the cell each run fills.
 //! Users: the client read cache (`genesys/read_cache.rs`), the provider's
@@ -111,6 +113,17 @@ impl<K: Eq + Hash + Clone, T: Clone> SingleFlight<K, T> {
 }
 
 impl<K: Eq + Hash, T> SingleFlight<K, T> {
+    /// Keeps `value` for `key` as if a run had just ended with it, in place
+    /// of what was known; a run under way still answers the callers
+    /// already waiting for it.
+    pub fn put(&self, key: K, value: T) {
+        let entry = Entry {
+            cell: Arc::new(OnceCell::new_with(Some(value))),
+            started: Instant::now(),
+        };
+        self.lock().insert(key, entry);
+    }
+
     /// Forgets `key`; a run under way still answers the callers already
     /// waiting for it, and no one else.
     pub fn forget(&self, key: &K) {
@@ -170,6 +183,18 @@ mod tests {
         let kept = flights.run(&"k", || counted(&runs, SLOW, Ok(5))).await;
         assert_eq!(kept, Ok(1), "a value the rule keeps is reused");
         assert_eq!(runs.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_put_value_is_reused_under_the_keep_rule() {
+        let (flights, runs) = (flights(), AtomicUsize::new(0));
+        flights.put("k", Ok(1));
+        let kept = flights.run(&"k", || counted(&runs, SLOW, Ok(2))).await;
+        assert_eq!(kept, Ok(1));
+        assert_eq!(runs.load(Ordering::SeqCst), 0);
+        flights.put("k", Err("not kept".into()));
+        let next = flights.run(&"k", || counted(&runs, Duration::ZERO, Ok(3)));
+        assert_eq!(next.await, Ok(3), "the rule refuses what it would not keep");
     }
 
     #[tokio::test]

@@ -10,7 +10,10 @@
 //! - a write to a client forgets its entry before and after the write (also
 //!   when the write fails or is abandoned half-way): no caller that starts
 //!   after a write gets an answer read before it, nor joins a read that
-//!   began before it ended.
+//!   began before it ended;
+//! - a create's answer, the client as Genesys made it, is kept as a read of
+//!   it that has just ended ([`ReadCache::remember`]): the sink that writes
+//!   the new client's secret moments later does not read it again.
 //!
 //! The sharing is `crate::single_flight`'s; this file says what is kept.
 
@@ -64,6 +67,12 @@ impl<V: Clone, E: Clone> ReadCache<V, E> {
 }
 
 impl<V, E> ReadCache<V, E> {
+    /// Keeps `client`, known without a read (a create's answer), as if a
+    /// read of `id` had just returned it.
+    pub fn remember(&self, id: &str, client: V) {
+        self.flights.put(id.to_string(), Ok(Some(client)));
+    }
+
     /// Forgets what is known of `id`; a read under way still answers the
     /// callers already waiting for it, and no one else.
     pub fn forget(&self, id: &str) {
@@ -126,6 +135,20 @@ mod tests {
         assert_eq!((a, b, c), (found("v1"), found("v1"), found("v1")));
         assert_eq!(other, found("v2"));
         assert_eq!(reads.load(Ordering::SeqCst), 2, "one read per id");
+    }
+
+    #[tokio::test]
+    async fn a_remembered_client_is_not_read_until_a_write_forgets_it() {
+        let reads = AtomicUsize::new(0);
+        let cache = Cache::new(MEMO_LIFETIME);
+        cache.remember("c1", "created".to_string());
+        let first = cache.read("c1", || counted(&reads, Duration::ZERO, found("read")));
+        assert_eq!(first.await, found("created"));
+        assert_eq!(reads.load(Ordering::SeqCst), 0);
+        drop(cache.writing("c1"));
+        let after = cache.read("c1", || counted(&reads, Duration::ZERO, found("read")));
+        assert_eq!(after.await, found("read"));
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
