@@ -10,7 +10,7 @@
 #          (b[i].client_id = a[i].client_id), the release build installed from a mirror
 #   bound  N terraform_data a + N terraform_data b (b[i] = a[i].output): Terraform's own
 #          time for the same graph, plus the round trips the work needs, run 10 at a time:
-#          Genesys: apply 4 per item (client POST, sink GET, regenerate, verify), plan 1
+#          Genesys: apply 3 per item (client POST, regenerate, verify), plan 1
 #          (client GET); Vault: apply 2 per item (the entry read, the write), plan 1 (the read)
 #          bound = terraform_data wall time
 #                  + (Genesys trips × LATENCY_MS + Vault trips × VAULT_LATENCY_MS) ÷ 10
@@ -343,12 +343,12 @@ for line in open(path):
     r[label] = [float(v) for v in values]
 def calls(a, b):
     return tuple(int(r[b][i] - r[a][i]) for i in range(3))
-trips = {"apply": 4 * n, "plan": n}
+trips = {"apply": 3 * n, "plan": n}
 vtrips = {"apply": 2 * n, "plan": n}
 bound = {p: r[f"bound-{p}"][0] + (trips[p] * latency + vtrips[p] * vlatency) / 1000 / par for p in trips}
 print(f"bench: N={n} clients + {n} sinks, {latency} ms per Genesys call, {vlatency} ms per Vault call, -parallelism={par}")
 print(f"bound = terraform_data wall time + (Genesys round trips x {latency} ms + Vault round trips x {vlatency} ms) / {par}; "
-      f"Genesys: apply {trips['apply']} (client POST, sink GET, regenerate, verify), plan {trips['plan']} (client GET); "
+      f"Genesys: apply {trips['apply']} (client POST, regenerate, verify), plan {trips['plan']} (client GET); "
       f"Vault: apply {vtrips['apply']} (entry read, write), plan {vtrips['plan']} (entry read)")
 print(f"{'':24}{'apply':>10}{'plan':>10}")
 print(f"{'terraform_data':24}{r['bound-apply'][0]:>9.2f}s{r['bound-plan'][0]:>9.2f}s")
