@@ -15,7 +15,7 @@
 //! - [`SingleFlight::forget`] drops a key: a run under way still answers the
 //!   callers already waiting for it, and no one else;
 //! - [`SingleFlight::put`] keeps a value that came without a run as if a run
-//!   had just ended with it, under the same rule and lifetime.
+//!   had just ended with it, under the same rule, for a lifetime of its own.
 //!
 //! No lock is held across an `await` except the cell each run fills.
 //! Users: the client read cache (`genesys/read_cache.rs`), the provider's
@@ -35,6 +35,7 @@ use tokio::sync::OnceCell;
 struct Entry<T> {
     cell: Arc<OnceCell<T>>,
     started: Instant,
+    lifetime: Duration,
 }
 
 /// Shared runs by key (see the module documentation).
@@ -97,6 +98,7 @@ impl<K: Eq + Hash + Clone, T: Clone> SingleFlight<K, T> {
             Entry {
                 cell: cell.clone(),
                 started: now,
+                lifetime: self.lifetime,
             },
         );
         cell
@@ -104,7 +106,7 @@ impl<K: Eq + Hash + Clone, T: Clone> SingleFlight<K, T> {
 
     /// Still under way, or ended with a value kept; and young enough.
     fn usable(&self, entry: &Entry<T>, now: Instant) -> bool {
-        now.saturating_duration_since(entry.started) < self.lifetime
+        now.saturating_duration_since(entry.started) < entry.lifetime
             && match entry.cell.get() {
                 None => true,
                 Some(value) => (self.keep)(value),
@@ -113,13 +115,14 @@ impl<K: Eq + Hash + Clone, T: Clone> SingleFlight<K, T> {
 }
 
 impl<K: Eq + Hash, T> SingleFlight<K, T> {
-    /// Keeps `value` for `key` as if a run had just ended with it, in place
-    /// of what was known; a run under way still answers the callers
-    /// already waiting for it.
-    pub fn put(&self, key: K, value: T) {
+    /// Keeps `value` for `key` as if a run had just ended with it, for
+    /// `lifetime` (while `keep` says so), in place of what was known; a run
+    /// under way still answers the callers already waiting for it.
+    pub fn put(&self, key: K, value: T, lifetime: Duration) {
         let entry = Entry {
             cell: Arc::new(OnceCell::new_with(Some(value))),
             started: Instant::now(),
+            lifetime,
         };
         self.lock().insert(key, entry);
     }
@@ -188,13 +191,16 @@ mod tests {
     #[tokio::test]
     async fn a_put_value_is_reused_under_the_keep_rule() {
         let (flights, runs) = (flights(), AtomicUsize::new(0));
-        flights.put("k", Ok(1));
+        flights.put("k", Ok(1), Duration::MAX);
         let kept = flights.run(&"k", || counted(&runs, SLOW, Ok(2))).await;
         assert_eq!(kept, Ok(1));
         assert_eq!(runs.load(Ordering::SeqCst), 0);
-        flights.put("k", Err("not kept".into()));
+        flights.put("k", Err("not kept".into()), Duration::MAX);
         let next = flights.run(&"k", || counted(&runs, Duration::ZERO, Ok(3)));
         assert_eq!(next.await, Ok(3), "the rule refuses what it would not keep");
+        flights.put("k", Ok(4), Duration::ZERO);
+        let next = flights.run(&"k", || counted(&runs, Duration::ZERO, Ok(5)));
+        assert_eq!(next.await, Ok(5), "its own lifetime has passed");
     }
 
     #[tokio::test]

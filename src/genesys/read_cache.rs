@@ -12,8 +12,13 @@
 //!   after a write gets an answer read before it, nor joins a read that
 //!   began before it ended;
 //! - a create's answer, the client as Genesys made it, is kept as a read of
-//!   it that has just ended ([`ReadCache::remember`]): the sink that writes
-//!   the new client's secret moments later does not read it again.
+//!   it that has just ended ([`ReadCache::remember`]), for the rest of the
+//!   process unless a write forgets it: the sink that writes the new
+//!   client's secret later in the apply (minutes later in an apply of a
+//!   thousand) does not read it again. What that sink checks of it (it
+//!   exists, it is active) protects consumers holding its secret, and
+//!   nobody holds a new client's: a change made outside Terraform meanwhile
+//!   shows at the regenerate or the verify.
 //!
 //! The sharing is `crate::single_flight`'s; this file says what is kept.
 
@@ -68,9 +73,10 @@ impl<V: Clone, E: Clone> ReadCache<V, E> {
 
 impl<V, E> ReadCache<V, E> {
     /// Keeps `client`, known without a read (a create's answer), as if a
-    /// read of `id` had just returned it.
+    /// read of `id` had just returned it, until a write forgets it.
     pub fn remember(&self, id: &str, client: V) {
-        self.flights.put(id.to_string(), Ok(Some(client)));
+        self.flights
+            .put(id.to_string(), Ok(Some(client)), Duration::MAX);
     }
 
     /// Forgets what is known of `id`; a read under way still answers the
@@ -140,7 +146,8 @@ mod tests {
     #[tokio::test]
     async fn a_remembered_client_is_not_read_until_a_write_forgets_it() {
         let reads = AtomicUsize::new(0);
-        let cache = Cache::new(MEMO_LIFETIME);
+        // Reads are not reused at all here; what was remembered still is.
+        let cache = Cache::new(Duration::ZERO);
         cache.remember("c1", "created".to_string());
         let first = cache.read("c1", || counted(&reads, Duration::ZERO, found("read")));
         assert_eq!(first.await, found("created"));

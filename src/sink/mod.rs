@@ -7,7 +7,9 @@
 //! *before* the regenerate (the Vault entry is ours or new, nobody wrote
 //! since the plan, the token's policy allows the write, the client exists),
 //! so that a refused write does not leave consumers with a secret that no
-//! longer works. With a standby client, a rotation regenerates and writes
+//! longer works. (The policy is not asked where there are no such
+//! consumers: a client this process created, whose secret went nowhere;
+//! `checks::check_ahead`.) With a standby client, a rotation regenerates and writes
 //! the client whose credentials are not in Vault (`plan::pair`), leaving
 //! those consumers hold alone.
 //!
@@ -140,7 +142,8 @@ fn entry(
 /// refused is refused after the old secret died:
 /// 1. checks (preflight, overlapped with the client and credential reads):
 ///    the entry is new, ours, or a gone client's; unchanged since the plan;
-///    writable by the token; the clients exist and can be verified (a
+///    writable by the token (unless `checks::check_ahead` says nobody
+///    can be cut off); the clients exist and can be verified (a
 ///    pair's are both client-credentials clients); the integration
 ///    credential, if any, can be read;
 /// 2. claims the entry: the ownership labels are written first (KV v2), so
