@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, unit tests and the end-to-end tests
+# The whole test suite: formatting, lints, the API docs' links, unit tests and the end-to-end tests
 # (real Terraform CLI, the Genesys Cloud emulator, OpenBao), which include
 # `terraform test` in each module of examples/modules (tests/e2e/modules.rs).
 # CI (.github/workflows/ci.yml, through .ci/run) runs exactly this.
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The API docs build without a broken or private link.
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 # The older release the downgrade test goes back to, built before the tests
 # so its build does not compete with them.
 scripts/old-release.sh >/dev/null

@@ -3,7 +3,7 @@
 //! [`AttributeError`](crate::attribute_error::AttributeError) naming the
 //! attribute to fix.
 //!
-//! - [`env`]: the one rule for reading environment variables;
+//! - [`env`](mod@env): the one rule for reading environment variables;
 //! - [`transport`]: retries and timeouts, shared by both API clients;
 //! - [`genesys`]: region, base URL and the provider's own credentials;
 //! - [`vault`]: the `vault` block (address, authentication, TLS);

@@ -2,7 +2,7 @@
 //! defaults, and the `oauthclient_from_vault` block, beside the inputs and
 //! constants of the other `config` files, where the checks use them
 //! (`Bounds::sentence`, `env::sentence`). The `vault` block is
-//! [`vault_block`](super::vault::vault_block), assembled from its login
+//! [`super::vault::vault_block`], assembled from its login
 //! methods.
 
 use super::env::sentence;

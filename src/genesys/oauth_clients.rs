@@ -69,7 +69,7 @@ impl GenesysClient {
     }
 
     /// Like [`Self::find_clients_by_name`], but a name that matches nothing
-    /// is looked up again for up to [`LIST_LAG`] (within the consistency
+    /// is looked up again for up to `LIST_LAG` (within the consistency
     /// window): a client created moments ago may not be listed yet.
     pub async fn find_clients_by_name_settled(
         &self,

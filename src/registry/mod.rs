@@ -3,7 +3,7 @@
 //! Terraform hands a provider one resource at a time, and a resource never
 //! sees another's state. Some rules still span resources: one sink per
 //! OAuth client ([`claims`]), one client per integration credential and the
-//! credential a sink must keep current ([`credentials`]), no check ahead
+//! credential a sink must keep current ([`integration_credentials`]), no check ahead
 //! of a write that can cut off nobody ([`unheld_secrets`]). Whatever one
 //! resource learns for them in this provider process (one plan, or one
 //! apply) is recorded here and looked up by the others. A registry holds

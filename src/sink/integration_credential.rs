@@ -1,5 +1,5 @@
 //! The integration credential a sink keeps current: its secret must be the
-//! one in Vault. [`prepare`] reads the credential before anything changes
+//! one in Vault. `prepare` reads the credential before anything changes
 //! (its name, which a PUT must carry again, and that it holds an OAuth
 //! client), so a credential that cannot be read stops a rotation while the
 //! old secret still works; [`write`] puts the new secret into it after the

@@ -13,18 +13,18 @@
 //! the client whose credentials are not in Vault (`plan::pair`), leaving
 //! those consumers hold alone.
 //!
-//! - [`preflight`]: what Vault holds and who holds it, and the checks;
-//! - [`clients`]: the sink's OAuth clients, read and checked;
+//! - `preflight.rs`: what Vault holds and who holds it, and the checks;
+//! - `oauth_clients.rs`: the sink's OAuth clients, read and checked;
 //! - [`integration_credential`]: the integration credential kept current with Vault;
-//! - [`verify`]: exchanging credentials at the token endpoint;
-//! - [`settle`]: a write whose answer was lost;
-//! - [`restore`]: the previous credentials put back after a failed verify;
-//! - [`spec`]: what an operation is asked to do;
-//! - [`checks`]: checks outside a rotation (plan, import, refresh, destroy);
-//! - [`note`]: what a step says besides its result;
-//! - [`outcome`]: what a rotation's outcome says;
-//! - [`target`]: at plan, the client a rotation will write;
-//! - [`error`]: why an operation failed;
+//! - `verify.rs`: exchanging credentials at the token endpoint;
+//! - `settle.rs`: a write whose answer was lost;
+//! - `restore.rs`: the previous credentials put back after a failed verify;
+//! - `spec.rs`: what an operation is asked to do;
+//! - `checks.rs`: checks outside a rotation (plan, import, refresh, destroy);
+//! - `note.rs`: what a step says besides its result;
+//! - `outcome.rs`: what a rotation's outcome says;
+//! - `target.rs`: at plan, the client a rotation will write;
+//! - `error.rs`: why an operation failed;
 //! - one function per Terraform call over plain fields
 //!   (`plan::sink_fields::SinkFields`), in a [`Run`] that collects their
 //!   notes: `refresh.rs` (read), `planning.rs` (plan), `apply.rs` (create,

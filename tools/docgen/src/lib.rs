@@ -6,7 +6,7 @@
 //!
 //! [`render`] turns `terraform providers schema -json` and the repository's
 //! `examples/` and `docs/guides` into the pages; [`differences`] compares them
-//! with the committed ones and [`write`] replaces those. `scripts/docs.sh`
+//! with the committed ones and [`write()`] replaces those. `scripts/docs.sh`
 //! runs the `docgen` binary; the e2e test `docs_are_fresh` checks that the
 //! committed docs are what this renders.
 
