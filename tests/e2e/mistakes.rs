@@ -305,13 +305,7 @@ fn a_mount_typo_fails_the_plan_before_anything_is_destroyed() {
 fn a_token_that_may_not_write_the_metadata_fails_the_plan() {
     let (emu, bao, mut tf) = setup();
     // Data may be written, metadata only read: the claim would be refused.
-    bao.policy(
-        "data-only",
-        &format!(
-            "path \"secret/data/{PATH}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}\npath \"secret/metadata/{PATH}\" {{ capabilities = [\"read\"] }}"
-        ),
-    );
-    let data_only = bao.token(None, json!({"policies": ["data-only"]}));
+    let data_only = bao.kv_token("data-only", PATH, &["create", "read", "update"], &["read"]);
     tf.write_config(&seed(""));
     tf.init();
     tf.apply(&["-target=genesyscloud_oauth_client.ci"]);

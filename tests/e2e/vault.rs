@@ -171,6 +171,17 @@ impl Bao {
         );
     }
 
+    /// A token whose only policy (`name`) grants `data` on the KV v2
+    /// entry `secret/{path}` and `metadata` on its metadata.
+    pub fn kv_token(&self, name: &str, path: &str, data: &[&str], metadata: &[&str]) -> String {
+        let grant = |api: &str, caps: &[&str]| {
+            format!("path \"secret/{api}/{path}\" {{ capabilities = {caps:?} }}")
+        };
+        let hcl = [grant("data", data), grant("metadata", metadata)].join("\n");
+        self.policy(name, &hcl);
+        self.token(None, json!({ "policies": [name] }))
+    }
+
     /// Creates a token (`auth/token/create` body as given), in `namespace`
     /// when given; returns it.
     pub fn token(&self, namespace: Option<&str>, body: Value) -> String {

@@ -338,16 +338,8 @@ fn a_missing_capability_stops_a_rotation_while_the_old_secret_works() {
     let before = genesys_secret(&emu);
 
     // The token may read the entry, create it and label it, not update it.
-    bao.policy(
-        "no-update",
-        &format!(
-            "path \"secret/data/{PATH}\" {{ capabilities = [\"create\", \"read\"] }}\npath \"secret/metadata/{PATH}\" {{ capabilities = [\"read\", \"update\"] }}"
-        ),
-    );
-    tf.env(
-        "VAULT_TOKEN",
-        &bao.token(None, json!({"policies": ["no-update"]})),
-    );
+    let no_update = bao.kv_token("no-update", PATH, &["create", "read"], &["read", "update"]);
+    tf.env("VAULT_TOKEN", &no_update);
     tf.write_config(&seed("rotation_triggers = { n = \"2\" }"));
     let out = flat(&text(&tf.run_failing(&[
         "apply",
@@ -382,16 +374,8 @@ fn a_write_refused_for_a_client_created_in_the_same_apply_loses_nothing() {
     tf.init();
     tf.plan_json(&[]);
     // The claim (metadata) may be written, the data not.
-    bao.policy(
-        "no-data",
-        &format!(
-            "path \"secret/data/{PATH}\" {{ capabilities = [\"read\"] }}\npath \"secret/metadata/{PATH}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}"
-        ),
-    );
-    tf.env(
-        "VAULT_TOKEN",
-        &bao.token(None, json!({"policies": ["no-data"]})),
-    );
+    let no_data = bao.kv_token("no-data", PATH, &["read"], &["create", "read", "update"]);
+    tf.env("VAULT_TOKEN", &no_data);
     let out = flat(&text(&tf.run_failing(&["apply", "-no-color", "tfplan"])));
     assert!(
         out.contains("was regenerated, but writing it to Vault")
