@@ -6,7 +6,8 @@
 //! request waits [`HOLD`]: longer than the provider's
 //! `request_timeout_seconds` where a test wants the answer lost, long
 //! enough to kill the provider where a test wants that. It counts the
-//! requests it receives, by method and path (`requests`).
+//! requests it receives, by method and path (`take_requests`), and the
+//! paths Vault's capability requests asked about (`take_capability_paths`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -35,7 +36,11 @@ struct Shared {
     http: reqwest::Client,
     rules: Arc<Mutex<Vec<(String, Lose)>>>,
     seen: Seen,
+    asked: Asked,
 }
+
+/// The paths in the bodies of `POST /v1/sys/capabilities-self`, in order.
+type Asked = Arc<Mutex<Vec<String>>>;
 
 /// Requests received, by `"METHOD /path"` (the query left out).
 type Seen = Arc<Mutex<BTreeMap<String, usize>>>;
@@ -46,6 +51,7 @@ pub struct Proxy {
     pub addr: String,
     rules: Arc<Mutex<Vec<(String, Lose)>>>,
     seen: Seen,
+    asked: Asked,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
@@ -59,11 +65,13 @@ impl Proxy {
             .expect("runtime");
         let rules = Arc::new(Mutex::new(Vec::new()));
         let seen = Seen::default();
+        let asked = Asked::default();
         let shared = Shared {
             target: target.trim_end_matches('/').to_string(),
             http: reqwest::Client::new(),
             rules: rules.clone(),
             seen: seen.clone(),
+            asked: asked.clone(),
         };
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -77,6 +85,7 @@ impl Proxy {
             addr: format!("http://{addr}"),
             rules,
             seen,
+            asked,
             runtime: Some(runtime),
         }
     }
@@ -95,6 +104,12 @@ impl Proxy {
     pub fn take_requests(&self) -> BTreeMap<String, usize> {
         std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()))
     }
+
+    /// The paths Vault was asked the token's capabilities on since the last
+    /// call, one entry per time a path was asked.
+    pub fn take_capability_paths(&self) -> Vec<String> {
+        std::mem::take(&mut *self.asked.lock().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 impl Drop for Proxy {
@@ -112,11 +127,12 @@ async fn forward(State(shared): State<Shared>, req: Request) -> Response {
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
+    let req_path = req.uri().path().to_string();
     *shared
         .seen
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .entry(format!("{method} {}", req.uri().path()))
+        .entry(format!("{method} {req_path}"))
         .or_default() += 1;
     let lose = {
         let mut rules = shared.rules.lock().unwrap_or_else(|e| e.into_inner());
@@ -132,6 +148,15 @@ async fn forward(State(shared): State<Shared>, req: Request) -> Response {
     let Ok(body) = to_bytes(req.into_body(), 1 << 20).await else {
         return status(StatusCode::BAD_REQUEST);
     };
+    if method == "POST" && req_path == "/v1/sys/capabilities-self" {
+        let asked: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let paths = asked["paths"].as_array().into_iter().flatten();
+        shared
+            .asked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(paths.filter_map(|p| p.as_str().map(str::to_string)));
+    }
     if lose == Some(Lose::Request) {
         tokio::time::sleep(HOLD).await;
         return status(StatusCode::GATEWAY_TIMEOUT);

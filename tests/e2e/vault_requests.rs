@@ -1,8 +1,12 @@
 //! How many requests Vault receives: counted at a proxy in front of
 //! OpenBao while ten sinks are created with their clients (a saved plan,
 //! then its apply), planned again with no change, and rotated. The counts
-//! are deterministic, so the test asserts them; the per-path counts are
-//! printed.
+//! on the sinks' entries and the paths the capability checks ask about are
+//! deterministic, so the test asserts them; how many capability requests
+//! carry those paths depends on how close together Terraform core calls
+//! the sinks (the sharing itself is unit-tested in
+//! `src/vault/capability_batch.rs`), so it is bounded, not fixed. The
+//! per-path counts are printed.
 
 use std::collections::BTreeMap;
 
@@ -13,10 +17,9 @@ use crate::vault::{Bao, ROOT_TOKEN};
 /// Sinks in the configuration.
 const N: usize = 10;
 
-/// Requests a provider process may make on top of the per-sink ones: the
-/// token's lookup, the mount lookup, and the capability checks of the
-/// sinks (ten at a time share one request; two allow for a slow start).
-const PER_PROCESS: usize = 4;
+/// Requests a provider process makes on top of the per-sink ones: the
+/// token's lookup and the mount lookup.
+const PER_PROCESS: usize = 2;
 
 /// Plugin processes that talk to Vault in a `terraform apply` (plan,
 /// apply) and in a `terraform plan` (plan).
@@ -79,10 +82,12 @@ fn vault_requests_per_sink_stay_within_the_budget() {
     proxy.take_requests();
     tf.plan_json(&["-parallelism=10"]);
     let planned = proxy.take_requests();
+    let planned_asks = proxy.take_capability_paths();
     let client_reads = || emu.request_count("GET", "/api/v2/oauth/clients/");
     let reads_before = client_reads();
     tf.run(&["apply", "-no-color", "-parallelism=10", "tfplan"]);
     let applied = proxy.take_requests();
+    let applied_asks = proxy.take_capability_paths();
     // In Genesys too: the create's answer is the client as made, so the
     // sinks that write the new clients' secrets do not read them again.
     assert_eq!(client_reads(), reads_before, "no client read at apply");
@@ -98,15 +103,23 @@ fn vault_requests_per_sink_stay_within_the_budget() {
     let create_total = report("create: plan", &planned) + report("create: apply", &applied);
     let plan_total = report("no-change plan", &plan);
     // Per sink, to create: the metadata read, the metadata write (the
-    // claim), the data write and the verify's read-back.
+    // claim), the data write and the verify's read-back; then the plan's
+    // capability requests, at most one per sink.
+    let create_checks = count(&planned, CAPABILITIES);
     assert!(
-        create_total <= 4 * N + APPLY_PROCESSES * PER_PROCESS,
+        create_total - create_checks <= 4 * N + APPLY_PROCESSES * PER_PROCESS,
         "{create_total} Vault requests to create {N} sinks: {planned:#?} {applied:#?}"
     );
-    // The plan asked whether the token may write the entries; the apply
-    // does not ask again for clients created in the same apply: nobody
-    // holds their secret, so a refused write would cut nobody off.
-    assert_eq!(count(&planned, CAPABILITIES), 1, "one shared check at plan");
+    // The plan asked once per entry whether the token may write it; the
+    // apply does not ask again for clients created in the same apply:
+    // nobody holds their secret, so a refused write would cut nobody off.
+    assert_each_entry_asked_once("create: plan", &planned_asks);
+    assert!((1..=N).contains(&create_checks), "{planned:#?}");
+    assert_eq!(
+        applied_asks,
+        Vec::<String>::new(),
+        "no check ahead at apply"
+    );
     assert_eq!(count(&applied, CAPABILITIES), 0, "no check ahead at apply");
     // Per sink, to plan: the metadata read.
     assert!(
@@ -122,17 +135,40 @@ fn vault_requests_per_sink_stay_within_the_budget() {
     assert_eq!(sinks("POST /v1/secret/data"), N, "one data write per sink");
     assert_eq!(sinks("GET /v1/secret/data"), N, "one read-back per sink");
 
-    // A rotation regenerates secrets consumers hold: the apply asks again
-    // before it regenerates (the sinks starting together share a request).
+    // A rotation regenerates secrets consumers hold: the apply asks again,
+    // once per entry, before it regenerates (the sinks starting together
+    // share a request).
     tf.write_config(&config(2));
     tf.plan_json(&["-parallelism=10"]);
     proxy.take_requests();
+    proxy.take_capability_paths();
     tf.run(&["apply", "-no-color", "-parallelism=10", "tfplan"]);
     let rotated = proxy.take_requests();
     report("rotation: apply", &rotated);
+    assert_each_entry_asked_once("rotation: apply", &proxy.take_capability_paths());
     assert!(
-        (1..=2).contains(&count(&rotated, CAPABILITIES)),
+        (1..=N).contains(&count(&rotated, CAPABILITIES)),
         "{rotated:#?}"
+    );
+}
+
+/// Asserts that the capability requests of a phase asked about each sink's
+/// data and metadata paths exactly once, and about nothing else.
+fn assert_each_entry_asked_once(phase: &str, asked: &[String]) {
+    let mut asked = asked.to_vec();
+    asked.sort();
+    let mut expected: Vec<String> = (0..N)
+        .flat_map(|i| {
+            [
+                format!("secret/data/requests/{i}"),
+                format!("secret/metadata/requests/{i}"),
+            ]
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(
+        asked, expected,
+        "{phase}: the paths the token's rights were asked on"
     );
 }
 
