@@ -29,6 +29,8 @@ pub struct VaultInput {
     pub ca_cert_file: Option<String>,
     /// `skip_tls_verify`.
     pub skip_tls_verify: Option<bool>,
+    /// `allow_read_only_plan`.
+    pub allow_read_only_plan: Option<bool>,
     /// `auth_login_jwt { … }`.
     pub auth_login_jwt: Option<JwtLoginInput>,
     /// `auth_login_approle { … }`.
@@ -181,6 +183,7 @@ pub fn vault_block() -> Block {
             Entry::new("namespace", Str, Optional, format!("Vault Enterprise / HCP Vault namespace, sent as `X-Vault-Namespace`. {}", sentence(ENV_NAMESPACE))),
             Entry::new("ca_cert_file", Str, Optional, format!("PEM file of the CA that signed Vault's certificate. {}", sentence(ENV_CA_CERT))),
             Entry::new("skip_tls_verify", Bool, Optional, format!("Do not verify Vault's TLS certificate (testing only; the provider warns). {}", sentence(ENV_SKIP_VERIFY))),
+            Entry::new("allow_read_only_plan", Bool, Optional, "Let a plan go on, with a warning, when the token may not write a sink's entry, instead of refusing it: for HCP Terraform with a read-only plan role (`TFC_VAULT_PLAN_ROLE`). The apply asks again with its own token before it regenerates a secret anyone may hold, and stops there, the old secret still working, when that token may not write either. Default `false`: the plan refuses.".to_string()),
         ],
     );
     for method in AUTH_METHODS {
@@ -370,6 +373,7 @@ pub fn resolve_vault(
                 namespace,
                 ca_cert_pem,
                 skip_tls_verify,
+                read_only_plan: input.allow_read_only_plan.unwrap_or(false),
                 retry,
                 request_timeout,
                 user_agent,
@@ -644,6 +648,18 @@ mod tests {
         assert!(s.settings.skip_tls_verify);
         let warned: Vec<_> = s.warnings.iter().map(|w| w.attribute).collect();
         assert_eq!(warned, vec!["vault.skip_tls_verify"]);
+        // A plan refuses an entry the token may not write unless the block
+        // allows a read-only plan token.
+        assert!(!s.settings.read_only_plan);
+        let read_only = VaultInput {
+            allow_read_only_plan: Some(true),
+            ..Default::default()
+        };
+        let plan_role = vault(
+            &read_only,
+            &[("VAULT_ADDR", "https://v"), ("VAULT_TOKEN", "t")],
+        );
+        assert!(plan_role.expect("valid").settings.read_only_plan);
 
         let input = VaultInput {
             address: Some("vault:8200".into()),

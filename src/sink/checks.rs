@@ -22,10 +22,12 @@ use crate::vault::{KvPath, VaultClient, VaultError};
 /// At plan, before anything is destroyed or regenerated: the entry's mount
 /// exists and is KV, and the token may write the entry the way a rotation
 /// does (`exists`: the entry is the sink's already). Vault out of reach is
-/// only a warning: the apply checks again before it regenerates.
+/// only a warning: the apply checks again before it regenerates; so is a
+/// missing capability when the user allows a read-only plan token
+/// ([`VaultClient::read_only_plan`]).
 pub async fn vault_writable(vault: &VaultClient, entry: &KvPath, exists: bool) -> Option<Note> {
     let e = vault.check_can_write(entry, exists).await.err()?;
-    Some(refusal_note(entry, &e))
+    Some(refusal_note(entry, &e, vault.read_only_plan()))
 }
 
 /// Whether the token's right to write the entry is asked ahead of a
@@ -43,9 +45,17 @@ pub(super) fn check_ahead(client_id: Option<&str>, standby: Option<Option<&str>>
 }
 
 /// What a failed write check says: on `mount` or `path` when the user can
-/// fix it there, a warning when Vault could not be asked.
-fn refusal_note(entry: &KvPath, e: &VaultError) -> Note {
+/// fix it there, a warning when Vault could not be asked, or when the token
+/// lacks a capability and `read_only_plan` allows that at plan.
+fn refusal_note(entry: &KvPath, e: &VaultError, read_only_plan: bool) -> Note {
     let attribute = match e {
+        VaultError::MissingCapabilities { .. } if read_only_plan => {
+            return Note::AttributeWarning(AttributeError::new(
+                "path",
+                format!("The plan's Vault token may not write {entry}"),
+                format!("{e}. vault.allow_read_only_plan is set, so the plan goes on: the apply asks again, with its own token, before it regenerates a secret anyone may hold, and stops there, the old secret still working, if that token may not write the entry either. A client created in the same apply has no such holder: its secret is written without asking, and a refused write discards it (the next apply writes a new one)."),
+            ));
+        }
         VaultError::MountUnknown { .. }
         | VaultError::NotAMount { .. }
         | VaultError::NotKv { .. } => "mount",
@@ -219,7 +229,14 @@ mod tests {
             (VaultError::Setup("bad CA".into()), ("error", None)),
         ];
         for (e, expected) in cases {
-            assert_eq!(kind(&refusal_note(&entry(), &e)), expected, "{e:?}");
+            assert_eq!(kind(&refusal_note(&entry(), &e, false)), expected, "{e:?}");
+            // A read-only plan token is allowed to lack capabilities, and
+            // nothing else: a wrong mount is still refused.
+            let allowed = match e {
+                VaultError::MissingCapabilities { .. } => ("warning", Some("path")),
+                _ => expected,
+            };
+            assert_eq!(kind(&refusal_note(&entry(), &e, true)), allowed, "{e:?}");
         }
     }
 

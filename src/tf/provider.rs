@@ -117,6 +117,7 @@ pub struct VaultBlock {
     namespace: Value<String>,
     ca_cert_file: Value<String>,
     skip_tls_verify: Value<bool>,
+    allow_read_only_plan: Value<bool>,
     token_file: Value<String>,
     #[serde(with = "tf_provider::value::serde_as_vec")]
     auth_login_jwt: Value<JwtLoginBlock>,
@@ -141,6 +142,7 @@ impl VaultBlock {
             namespace: text(&self.namespace),
             ca_cert_file: text(&self.ca_cert_file),
             skip_tls_verify: self.skip_tls_verify.as_option(),
+            allow_read_only_plan: self.allow_read_only_plan.as_option(),
             auth_login_jwt: self.auth_login_jwt.as_ref_option().map(|b| JwtLoginInput {
                 mount: text(&b.mount),
                 role: text(&b.role),

@@ -32,6 +32,9 @@ pub struct VaultSettings {
     pub ca_cert_pem: Option<Vec<u8>>,
     /// Accept any certificate (testing only).
     pub skip_tls_verify: bool,
+    /// The token may lack the right to write at plan
+    /// (`vault.allow_read_only_plan`; see [`VaultClient::read_only_plan`]).
+    pub read_only_plan: bool,
     /// Retry bounds.
     pub retry: RetryPolicy,
     /// Timeout of one HTTP attempt.
@@ -211,6 +214,7 @@ pub struct VaultClient {
     session: Arc<Session>,
     mounts: Mounts,
     pub(super) capability_batch: CapabilityBatch,
+    read_only_plan: bool,
 }
 
 impl std::fmt::Debug for VaultClient {
@@ -243,7 +247,15 @@ impl VaultClient {
             session: Session::new(settings.auth),
             mounts: Mounts::default(),
             capability_batch: CapabilityBatch::default(),
+            read_only_plan: settings.read_only_plan,
         })
+    }
+
+    /// Whether the user said the token may lack the right to write at plan
+    /// (`vault.allow_read_only_plan`): a plan's write check then warns
+    /// instead of refusing, and the apply's check is the one that stops.
+    pub fn read_only_plan(&self) -> bool {
+        self.read_only_plan
     }
 
     /// Makes sure the token will outlast the critical section of one
@@ -718,6 +730,7 @@ mod tests {
             namespace: Some("team/".into()),
             ca_cert_pem: None,
             skip_tls_verify: false,
+            read_only_plan: false,
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(5),
             user_agent: "ua".into(),

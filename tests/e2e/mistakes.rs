@@ -334,6 +334,53 @@ fn a_token_that_may_not_write_the_metadata_fails_the_plan() {
     assert!(consumer_works(&emu, &bao));
 }
 
+/// HCP Terraform with a read-only plan role (`TFC_VAULT_PLAN_ROLE`): with
+/// `vault.allow_read_only_plan`, a plan whose token may only read goes on,
+/// warning on the sink's path; the apply, whose token may write, creates
+/// and rotates; an apply whose token may not write either stops before the
+/// regenerate, and the consumer's secret keeps working.
+#[test]
+fn a_read_only_plan_token_is_allowed_when_the_vault_block_says_so() {
+    let (emu, bao, mut tf) = setup();
+    let plan_role = bao.kv_token("plan-role", PATH, &["read"], &["read"]);
+    let allow = "  vault {\n    allow_read_only_plan = true\n  }";
+    let plan_then_apply = |tf: &mut Tf, apply_token: &str| {
+        tf.env("VAULT_TOKEN", &plan_role);
+        let planned = flat(&text(&tf.run(&["plan", "-no-color", "-out=tfplan"])));
+        assert!(
+            planned.contains("Warning: The plan's Vault token may not write")
+                && planned.contains(&format!("on secret/data/{PATH}")),
+            "{planned}"
+        );
+        tf.env("VAULT_TOKEN", apply_token);
+        tf.run_raw(&["apply", "-no-color", "tfplan"])
+    };
+
+    // The client and its sink, created together.
+    tf.write_config_with_provider(allow, &seed(""));
+    tf.init();
+    assert!(plan_then_apply(&mut tf, ROOT_TOKEN).status.success());
+    assert!(consumer_works(&emu, &bao));
+    let regenerated = regenerates(&emu);
+
+    // A rotation.
+    tf.write_config_with_provider(allow, &seed("rotation_triggers = { n = \"2\" }"));
+    assert!(plan_then_apply(&mut tf, ROOT_TOKEN).status.success());
+    assert_eq!(regenerates(&emu), regenerated + 1);
+    assert!(consumer_works(&emu, &bao));
+
+    // The apply's token may not write either: the apply stops first.
+    tf.write_config_with_provider(allow, &seed("rotation_triggers = { n = \"3\" }"));
+    let out = plan_then_apply(&mut tf, &plan_role);
+    assert!(
+        !out.status.success() && flat(&text(&out)).contains(&format!("secret/data/{PATH}")),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(regenerates(&emu), regenerated + 1, "nothing regenerated");
+    assert!(consumer_works(&emu, &bao));
+}
+
 #[test]
 fn a_verify_failing_on_update_leaves_a_plan_that_rotates_again() {
     let (emu, bao, tf) = setup();
