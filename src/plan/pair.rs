@@ -209,11 +209,6 @@ pub fn regenerate_notice(
     in_vault: Option<&str>,
     reasons: &[String],
 ) -> AttributeError {
-    let why = if reasons.is_empty() {
-        "the sink is new".to_string()
-    } else {
-        reasons.join("; ")
-    };
     let who = match in_vault {
         Some(other) if other != target => format!(
             "The credentials of OAuth client {other}, which the entry holds now, are left alone: consumers holding them keep working."
@@ -224,9 +219,39 @@ pub fn regenerate_notice(
     };
     AttributeError::new(
         attribute,
-        "The apply will regenerate a client secret",
-        format!("The apply regenerates the secret of OAuth client {target} and writes it to Vault, because {why}. {who}"),
+        REGENERATE,
+        format!(
+            "The apply regenerates the secret of OAuth client {target} and writes it to Vault, because {}. {who}",
+            regenerate_reasons(reasons)
+        ),
     )
+}
+
+/// [`regenerate_notice`] when the plan does not know the client's id yet
+/// (`named_by`: the attributes that will name it): the client may exist
+/// already (its id read by a data source or passed in), whose consumers are
+/// cut off, or be created in the same apply, which has none.
+pub fn unknown_regenerate_notice(named_by: &str, reasons: &[String]) -> AttributeError {
+    AttributeError::new(
+        "client_id",
+        REGENERATE,
+        format!(
+            "The apply regenerates the secret of the OAuth client that {named_by} names and writes it to Vault, because {}. Its id is known only after apply: if it names a client that exists already (an id read by a data source or passed in), that client's current secret stops working and consumers holding it must read Vault again; a client created in the same apply has no such consumers.",
+            regenerate_reasons(reasons)
+        ),
+    )
+}
+
+/// The summary of a regenerate's warning.
+const REGENERATE: &str = "The apply will regenerate a client secret";
+
+/// Why a regenerate happens, for people.
+fn regenerate_reasons(reasons: &[String]) -> String {
+    if reasons.is_empty() {
+        "the sink is new".to_string()
+    } else {
+        reasons.join("; ")
+    }
 }
 
 /// How the roles of the two clients differ, for people; `None` when they
@@ -447,6 +472,18 @@ mod tests {
             let notice = regenerate_notice(target, "client_id", in_vault, reasons);
             assert!(notice.detail.contains(why), "{}", notice.detail);
             assert!(notice.detail.contains(who), "{}", notice.detail);
+        }
+        // An id the plan does not know: the client may be an existing one
+        // (its consumers are cut off) or a new one (nobody is).
+        let unknown = unknown_regenerate_notice("client_id", &[]);
+        assert_eq!(unknown.summary, REGENERATE);
+        for said in [
+            "the OAuth client that client_id names",
+            "because the sink is new",
+            "that client's current secret stops working",
+            "a client created in the same apply has no such consumers",
+        ] {
+            assert!(unknown.detail.contains(said), "{}", unknown.detail);
         }
     }
 

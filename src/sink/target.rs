@@ -61,12 +61,12 @@ where
 /// The regenerate warning when the plan does not know which client a
 /// rotation writes (`standby_unknown`: the standby's id is unknown too).
 fn unknown_notice(standby_unknown: bool, reasons: &[String]) -> Note {
-    let unknown = if standby_unknown {
-        "client_id or standby_client_id (ids known after apply)"
+    let named_by = if standby_unknown {
+        "client_id or standby_client_id"
     } else {
-        "client_id (its id is known after apply)"
+        "client_id"
     };
-    Note::AttributeWarning(pair::regenerate_notice(unknown, "client_id", None, reasons))
+    Note::AttributeWarning(pair::unknown_regenerate_notice(named_by, reasons))
 }
 
 /// The known ids of a planned rotation and the client it writes.
@@ -155,7 +155,7 @@ mod tests {
     fn an_unknown_id_only_announces_the_regenerate() {
         for (standby_unknown, start) in [
             (true, "client_id or standby_client_id"),
-            (false, "client_id (its"),
+            (false, "the OAuth client that client_id names"),
         ] {
             let Note::AttributeWarning(e) = unknown_notice(standby_unknown, &[]) else {
                 panic!("not a warning");
