@@ -355,17 +355,20 @@ fn a_read_only_plan_token_is_allowed_when_the_vault_block_says_so() {
         tf.env("VAULT_TOKEN", apply_token);
         tf.run_raw(&["apply", "-no-color", "tfplan"])
     };
+    let applied = |out: std::process::Output| {
+        assert!(out.status.success(), "apply failed:\n{}", text(&out));
+    };
 
     // The client and its sink, created together.
     tf.write_config_with_provider(allow, &seed(""));
     tf.init();
-    assert!(plan_then_apply(&mut tf, ROOT_TOKEN).status.success());
+    applied(plan_then_apply(&mut tf, ROOT_TOKEN));
     assert!(consumer_works(&emu, &bao));
     let regenerated = regenerates(&emu);
 
     // A rotation.
     tf.write_config_with_provider(allow, &seed("rotation_triggers = { n = \"2\" }"));
-    assert!(plan_then_apply(&mut tf, ROOT_TOKEN).status.success());
+    applied(plan_then_apply(&mut tf, ROOT_TOKEN));
     assert_eq!(regenerates(&emu), regenerated + 1);
     assert!(consumer_works(&emu, &bao));
 
