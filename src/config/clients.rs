@@ -65,8 +65,11 @@ pub async fn build(
         Err(e) => return out.refused(vec![e]),
     };
     match genesys::resolve(input, env, user_agent, from_vault) {
-        Ok(settings) => match GenesysClient::new(settings) {
-            Ok(g) => out.clients = Some((g, vault)),
+        Ok((settings, warnings)) => match GenesysClient::new(settings) {
+            Ok(g) => {
+                out.warnings.extend(warnings);
+                out.clients = Some((g, vault));
+            }
             Err(e) => return out.failed(Problem::Setup(GENESYS_SETUP, e.to_string())),
         },
         Err(errors) => return out.refused(errors),

@@ -32,7 +32,13 @@ impl<'a> Env<'a> {
 
     /// The first of `names` that is set (see [`Env::var`]).
     pub fn first(&self, names: &[&str]) -> Option<String> {
-        names.iter().find_map(|n| self.var(n))
+        self.first_named(names).map(|(_, value)| value)
+    }
+
+    /// The first of `names` that is set, with its name (for messages that
+    /// say where a value came from).
+    pub fn first_named<'n>(&self, names: &[&'n str]) -> Option<(&'n str, String)> {
+        names.iter().find_map(|n| self.var(n).map(|v| (*n, v)))
     }
 }
 
@@ -63,6 +69,10 @@ mod tests {
         assert_eq!(
             env.first(&["EMPTY", "BLANK", "SET"]).as_deref(),
             Some("value")
+        );
+        assert_eq!(
+            env.first_named(&["BLANK", "SET"]),
+            Some(("SET", "value".to_string()))
         );
     }
 

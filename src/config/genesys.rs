@@ -1,10 +1,10 @@
 //! The Genesys Cloud side of the provider configuration: region or base URL,
 //! and the credentials the provider authenticates with (attributes, then the
 //! official provider's and the seed tutorial's environment variables, or an
-//! entry in Vault KV).
+//! entry in Vault KV); which source wins is [`super::login`]'s rule.
 
 use crate::attribute_error::AttributeError;
-use crate::genesys::region::{region_names, DEFAULT_REGION};
+use crate::genesys::region::region_names;
 use crate::genesys::{ClientSettings, Endpoints, LoginCredentials};
 use crate::secret::Secret;
 use crate::vault::{KvPath, KvRead, VaultClient, VaultError};
@@ -278,85 +278,41 @@ pub async fn login_from_vault(
     })
 }
 
-/// Resolves the attributes and the environment into client settings.
-/// `from_vault` carries the credentials read by [`login_from_vault`]
-/// when `oauthclient_from_vault` is set; they replace the direct ones.
+/// Resolves the attributes and the environment into client settings, with
+/// the warnings of [`super::login`] (the block's login or API root wins over
+/// another one in the environment). `from_vault` carries the credentials
+/// read by [`login_from_vault`] when `oauthclient_from_vault` is set; they
+/// replace the direct ones.
 pub fn resolve(
     input: &ProviderInput,
     env: Env<'_>,
     user_agent: String,
     from_vault: Option<LoginCredentials>,
-) -> Result<ClientSettings, Vec<AttributeError>> {
+) -> Result<(ClientSettings, Vec<AttributeError>), Vec<AttributeError>> {
     let mut errors = check_static(input);
-
-    let base_url = input.base_url.clone().or_else(|| env.first(ENV_BASE_URL));
-    let region = input.aws_region.clone().or_else(|| env.first(ENV_REGION));
-    let endpoints = match (&base_url, &region) {
-        (Some(url), _) => Endpoints::for_base_url(url).map_err(|e| {
-            if input.base_url.is_none() {
-                errors.push(bad_base_url(format!("{e} (from GENESYS_BASE_URL)")));
-            }
-        }),
-        (None, Some(region)) => Endpoints::for_region(region).ok_or_else(|| {
-            if input.aws_region.is_none() {
-                errors.push(unknown_region(region));
-            }
-        }),
-        (None, None) => Endpoints::for_region(DEFAULT_REGION).ok_or(()),
-    };
-
-    let access_token = input
-        .access_token
-        .clone()
-        .or_else(|| env.first(ENV_ACCESS_TOKEN).map(Secret::new));
+    let mut warnings = Vec::new();
+    let endpoints = super::login::endpoints(input, env, &mut errors, &mut warnings);
     let login_origin = from_vault.as_ref().and(from_vault_origin(input));
-    let credentials = match (from_vault, access_token) {
-        (Some(credentials), _) => Some(credentials),
-        (None, Some(token)) => Some(LoginCredentials::AccessToken(token)),
-        (None, None) => {
-            let id = input
-                .oauthclient_id
-                .clone()
-                .or_else(|| env.first(ENV_CLIENT_ID));
-            let secret = input
-                .oauthclient_secret
-                .clone()
-                .filter(|s| !s.is_empty())
-                .or_else(|| env.first(ENV_CLIENT_SECRET).map(Secret::new));
-            if id.is_none() {
-                errors.push(missing("oauthclient_id", ENV_CLIENT_ID));
-            }
-            if secret.is_none() {
-                errors.push(missing("oauthclient_secret", ENV_CLIENT_SECRET));
-            }
-            match (id, secret) {
-                (Some(client_id), Some(client_secret)) => {
-                    Some(LoginCredentials::ClientCredentials {
-                        client_id,
-                        client_secret,
-                    })
-                }
-                _ => None,
-            }
-        }
-    };
-
+    let credentials = super::login::login(input, env, from_vault, &mut errors, &mut warnings);
     let (retry, request_timeout) = input.transport.resolve();
 
     match (endpoints, credentials) {
-        (Ok(endpoints), Some(credentials)) if errors.is_empty() => Ok(ClientSettings {
-            endpoints,
-            login: credentials,
-            retry,
-            request_timeout,
-            consistency_window: std::time::Duration::from_secs(
-                CONSISTENCY_TIMEOUT
-                    .pick(input.consistency_timeout_seconds)
-                    .unsigned_abs(),
-            ),
-            user_agent,
-            login_origin,
-        }),
+        (Ok(endpoints), Some(credentials)) if errors.is_empty() => Ok((
+            ClientSettings {
+                endpoints,
+                login: credentials,
+                retry,
+                request_timeout,
+                consistency_window: std::time::Duration::from_secs(
+                    CONSISTENCY_TIMEOUT
+                        .pick(input.consistency_timeout_seconds)
+                        .unsigned_abs(),
+                ),
+                user_agent,
+                login_origin,
+            },
+            warnings,
+        )),
         _ => Err(errors),
     }
 }
@@ -371,7 +327,7 @@ fn from_vault_origin(input: &ProviderInput) -> Option<String> {
     ))
 }
 
-fn unknown_region(region: &str) -> AttributeError {
+pub(super) fn unknown_region(region: &str) -> AttributeError {
     AttributeError::new(
         "aws_region",
         format!("Unknown Genesys Cloud region {region:?}"),
@@ -382,22 +338,11 @@ fn unknown_region(region: &str) -> AttributeError {
     )
 }
 
-fn bad_base_url(problem: String) -> AttributeError {
+pub(super) fn bad_base_url(problem: String) -> AttributeError {
     AttributeError::new(
         "base_url",
         "Invalid base_url",
         format!("{problem}. base_url is the API's root, e.g. https://api.mypurecloud.com."),
-    )
-}
-
-fn missing(attribute: &'static str, env: &[&str]) -> AttributeError {
-    AttributeError::new(
-        attribute,
-        format!("Missing {attribute}"),
-        format!(
-            "Set {attribute} in the provider block or one of the environment variables {}, or set access_token, or read both from Vault with oauthclient_from_vault.",
-            env.join(", ")
-        ),
     )
 }
 
@@ -423,8 +368,9 @@ mod tests {
             ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "s"),
             ("GENESYSCLOUD_REGION", "eu-west-1"),
         ]);
-        let s =
-            resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
+        let s = resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None)
+            .expect("valid")
+            .0;
         assert_eq!(s.endpoints.api.as_str(), "https://api.mypurecloud.ie/");
         match s.login {
             LoginCredentials::ClientCredentials { client_id, .. } => {
@@ -436,7 +382,7 @@ mod tests {
     }
 
     #[test]
-    fn attributes_win_and_base_url_overrides_region() {
+    fn attributes_win_over_the_environment_and_base_url_over_region() {
         let env = env_of(&[
             ("GENESYSCLOUD_OAUTHCLIENT_ID", "env-id"),
             ("GENESYS_BASE_URL", "http://127.0.0.1:9"),
@@ -451,12 +397,21 @@ mod tests {
             },
             ..Default::default()
         };
-        let s = resolve(&input, Env::new(&env), "ua".into(), None).expect("valid");
-        assert_eq!(s.endpoints.api.as_str(), "http://127.0.0.1:9/");
+        let (s, warnings) = resolve(&input, Env::new(&env), "ua".into(), None).expect("valid");
+        let region = Endpoints::for_region("ap-south-1").expect("a region");
+        assert_eq!(s.endpoints.api, region.api);
         assert_eq!(s.retry.max_retries, 2);
         assert!(
             matches!(s.login, LoginCredentials::ClientCredentials { ref client_id, .. } if client_id == "attr-id")
         );
+        let named: Vec<_> = warnings.iter().map(|w| w.attribute).collect();
+        assert_eq!(named, vec!["aws_region", "oauthclient_id"]);
+        let both = ProviderInput {
+            base_url: Some("http://127.0.0.1:8".into()),
+            ..input
+        };
+        let (s, _) = resolve(&both, Env::new(&env), "ua".into(), None).expect("valid");
+        assert_eq!(s.endpoints.api.as_str(), "http://127.0.0.1:8/");
     }
 
     #[test]
@@ -489,8 +444,9 @@ mod tests {
     #[test]
     fn an_access_token_needs_no_client_credentials() {
         let env = env_of(&[("GENESYSCLOUD_ACCESS_TOKEN", "tok")]);
-        let s =
-            resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
+        let s = resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None)
+            .expect("valid")
+            .0;
         assert!(matches!(s.login, LoginCredentials::AccessToken(_)));
         assert_eq!(s.endpoints.api.as_str(), "https://api.mypurecloud.com/");
     }
@@ -549,7 +505,8 @@ mod tests {
             "ua".into(),
             Some(from_vault),
         )
-        .expect("valid");
+        .expect("valid")
+        .0;
         assert!(
             matches!(s.login, LoginCredentials::ClientCredentials { ref client_id, .. } if client_id == "admin")
         );
@@ -562,8 +519,9 @@ mod tests {
             ("GENESYSCLOUD_OAUTHCLIENT_ID", "id"),
             ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "s"),
         ]);
-        let direct =
-            resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None).expect("valid");
+        let direct = resolve(&ProviderInput::default(), Env::new(&env), "ua".into(), None)
+            .expect("valid")
+            .0;
         assert_eq!(direct.login_origin, None);
     }
 }

@@ -11,6 +11,7 @@ use super::genesys::{
     DEFAULT_FROM_VAULT_MOUNT, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
     ENV_REGION,
 };
+use super::login::PRECEDENCE;
 use super::transport::{MAX_RETRIES, REQUEST_TIMEOUT, RETRY_DEADLINE};
 use super::vault::vault_block;
 use crate::genesys::region::DEFAULT_REGION;
@@ -21,7 +22,7 @@ use crate::schema::{Block, Entry, Nesting};
 /// The provider block.
 pub fn block() -> Block {
     Block::new(
-        "Manages Genesys Cloud OAuth clients and keeps their secrets in HashiCorp Vault, never in Terraform state.",
+        format!("Manages Genesys Cloud OAuth clients and keeps their secrets in HashiCorp Vault, never in Terraform state. {PRECEDENCE}"),
         attributes(),
     )
     .nest("vault", Nesting::Optional, vault_block())
