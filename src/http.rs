@@ -38,6 +38,16 @@ pub fn transport_failure(e: &reqwest::Error) -> Failure {
     }
 }
 
+/// Where a transport error was going: the URL's scheme, host and port
+/// (never its path, query or credentials), or `an unknown address` when the
+/// error carries no URL.
+pub fn origin_of(e: &reqwest::Error) -> String {
+    e.url().map_or_else(
+        || "an unknown address".to_string(),
+        |u| u.origin().ascii_serialization(),
+    )
+}
+
 /// A URL fit for messages and logs: any `user:password@` part removed.
 pub fn without_credentials(url: &url::Url) -> String {
     let mut shown = url.clone();

@@ -96,6 +96,17 @@ struct Shared {
 }
 
 /// A running test server.
+/// `http://127.0.0.1:PORT` where nothing listens (a port bound, then let
+/// go): connections to it are refused.
+pub(crate) async fn closed_port_url() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    format!("http://{addr}")
+}
+
 pub(crate) struct Server {
     /// `http://127.0.0.1:PORT` or `https://…`.
     pub(crate) url: String,

@@ -123,6 +123,7 @@ impl GenesysClient {
             .build()
             .map_err(|e| GenesysError::Transport {
                 operation: "set up the HTTP client".into(),
+                address: settings.endpoints.api.origin().ascii_serialization(),
                 detail: e.without_url().to_string(),
                 attempts: 0,
                 gave_up: None,
@@ -552,11 +553,13 @@ pub(crate) fn with_give_up(error: GenesysError, reason: GiveUpReason) -> Genesys
         }
         GenesysError::Transport {
             operation,
+            address,
             detail,
             attempts,
             ..
         } => GenesysError::Transport {
             operation,
+            address,
             detail,
             attempts,
             gave_up: Some(reason),

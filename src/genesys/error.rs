@@ -16,10 +16,13 @@ pub enum GenesysError {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// No usable answer: connection refused, timeout, reset.
-    #[error("{operation}: could not reach Genesys Cloud: {detail}{}", retried_note(*.attempts, *.gave_up))]
+    #[error("{operation}: could not reach Genesys Cloud at {address}: {detail}{}", retried_note(*.attempts, *.gave_up))]
     Transport {
         /// What the provider was doing.
         operation: String,
+        /// The scheme, host and port tried (a wrong region or a closed
+        /// port shows here).
+        address: String,
         /// The transport error, without URL.
         detail: String,
         /// Attempts made.
@@ -106,6 +109,7 @@ impl GenesysError {
     pub fn transport(operation: &str, e: reqwest::Error, attempts: u32) -> Self {
         GenesysError::Transport {
             operation: operation.to_string(),
+            address: crate::http::origin_of(&e),
             detail: crate::http::transport_detail(e),
             attempts,
             gave_up: None,

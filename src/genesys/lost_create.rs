@@ -102,11 +102,13 @@ fn counted(error: GenesysError, attempts: u32) -> GenesysError {
         }
         GenesysError::Transport {
             operation,
+            address,
             detail,
             gave_up,
             ..
         } => GenesysError::Transport {
             operation,
+            address,
             detail,
             attempts,
             gave_up,

@@ -1,12 +1,12 @@
 //! The Genesys Cloud client against test servers: a redirect to another
-//! origin is refused before the bearer token leaves, and a certificate
-//! failure is final.
+//! origin is refused before the bearer token leaves, a certificate
+//! failure is final, and a host that cannot be reached is named.
 
 use std::time::{Duration, Instant};
 
 use super::{ClientSettings, GenesysClient, LoginCredentials};
 use crate::secret::Secret;
-use crate::test_servers::{Answer, Ca, Server};
+use crate::test_servers::{closed_port_url, Answer, Ca, Server};
 
 fn client(base_url: &str) -> GenesysClient {
     GenesysClient::new(ClientSettings::for_tests(
@@ -50,4 +50,25 @@ async fn an_untrusted_certificate_fails_at_once() {
     );
     assert_eq!(api.handshakes(), 1, "{text}");
     assert!(started.elapsed() < Duration::from_secs(2), "{text}");
+}
+
+#[tokio::test]
+async fn a_closed_port_is_named_with_its_host() {
+    let url = closed_port_url().await;
+    let mut settings = ClientSettings::for_tests(
+        &url,
+        LoginCredentials::AccessToken(Secret::new("bearer-test-token-value")),
+    );
+    settings.retry.max_retries = 0;
+    let err = GenesysClient::new(settings)
+        .expect("client")
+        .get_client("c1", None)
+        .await
+        .expect_err("nothing listens");
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("could not reach Genesys Cloud at {url}:")),
+        "{text}"
+    );
+    assert!(text.to_lowercase().contains("connection refused"), "{text}");
 }

@@ -214,6 +214,7 @@ mod tests {
             (
                 VaultError::Transport {
                     operation: op(),
+                    address: "http://127.0.0.1:8200/".into(),
                     detail: "refused".into(),
                     attempts: 1,
                 },

@@ -87,6 +87,17 @@ impl VaultAuth {
         }
     }
 
+    /// A failed call while authenticating: Vault unreachable, sealed or in
+    /// standby is said as such (with the address tried), not as a refusal
+    /// of the credentials, which it is not; anything else is
+    /// [`VaultAuth::error`].
+    fn failed_call(&self, e: VaultError) -> VaultError {
+        match e {
+            e @ (VaultError::Transport { .. } | VaultError::Unavailable { .. }) => e,
+            other => self.error(other.to_string()),
+        }
+    }
+
     /// An authentication error naming this method and what to fix. Vault's
     /// own words are kept, minus anything that is one of our secrets.
     fn error(&self, problem: impl Into<String>) -> VaultError {
@@ -330,7 +341,7 @@ impl Session {
                 let asked_at = Instant::now();
                 let (status, body) = lookup_self(transport, token)
                     .await
-                    .map_err(|e| self.auth.error(e.to_string()))?;
+                    .map_err(|e| self.auth.failed_call(e))?;
                 match status.as_u16() {
                     200 => {
                         let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -385,7 +396,7 @@ impl Session {
                 Repeat::Safe,
             )
             .await
-            .map_err(|e| self.auth.error(e.to_string()))?;
+            .map_err(|e| self.auth.failed_call(e))?;
         if !status.is_success() {
             let hint = match status.as_u16() {
                 404 | 405 => " (no auth method of this kind answers at this mount)",
@@ -437,7 +448,7 @@ impl Session {
                 Repeat::Safe,
             )
             .await
-            .map_err(|e| self.auth.error(e.to_string()))?;
+            .map_err(|e| self.auth.failed_call(e))?;
         if !status.is_success() {
             return Err(self.auth.error(format!(
                 "auth/token/renew-self answered HTTP {}: {}",
@@ -642,6 +653,40 @@ async fn renew_loop(session: Weak<Session>, transport: Transport, first: Duratio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn an_unreachable_vault_is_not_called_an_authentication_failure() {
+        let url = crate::test_servers::closed_port_url().await;
+        let transport = Transport::new(
+            url::Url::parse(&url).expect("url"),
+            None,
+            None,
+            false,
+            crate::retry::RetryPolicy {
+                max_retries: 0,
+                ..Default::default()
+            },
+            Duration::from_secs(5),
+            "test",
+        )
+        .expect("transport");
+        let session = Session::new(VaultAuth::Token {
+            token: Secret::new("hvs.unreachable-test-token"),
+            source: "VAULT_TOKEN".into(),
+        });
+        let e = session
+            .token(&transport)
+            .await
+            .expect_err("nothing listens");
+        assert!(matches!(e, VaultError::Transport { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains(&format!("could not reach Vault at {url}/")),
+            "{text}"
+        );
+        assert!(text.to_lowercase().contains("connection refused"), "{text}");
+        assert!(!text.contains("current token"), "{text}");
+    }
 
     #[test]
     fn auth_errors_name_method_and_mount_and_never_a_secret() {

@@ -226,6 +226,7 @@ mod tests {
         if fail(n) {
             return Err(VaultError::Transport {
                 operation: "ask".into(),
+                address: "http://127.0.0.1:8200/".into(),
                 detail: "connection reset".into(),
                 attempts: 1,
             });

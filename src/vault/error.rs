@@ -73,10 +73,12 @@ pub enum VaultError {
         attempts: u32,
     },
     /// No answer (connection refused, timeout).
-    #[error("{operation}: could not reach Vault: {detail}{}", attempts_note(*.attempts))]
+    #[error("{operation}: could not reach Vault at {address}: {detail}{}", attempts_note(*.attempts))]
     Transport {
         /// What the provider was doing.
         operation: String,
+        /// The address tried (without any `user:password@`).
+        address: String,
         /// The transport error, without URL.
         detail: String,
         /// Attempts made.

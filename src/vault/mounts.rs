@@ -97,6 +97,7 @@ mod tests {
     fn failed() -> VaultError {
         VaultError::Transport {
             operation: "look up".into(),
+            address: "http://127.0.0.1:8200/".into(),
             detail: "connection refused".into(),
             attempts: 1,
         }

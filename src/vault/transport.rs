@@ -155,6 +155,7 @@ impl Transport {
                     }
                     let error = VaultError::Transport {
                         operation: operation.into(),
+                        address: crate::http::without_credentials(&self.address),
                         detail,
                         attempts: attempt,
                     };
