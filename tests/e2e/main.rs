@@ -15,6 +15,7 @@ mod harness;
 mod integration_credential;
 mod mistakes;
 mod modules;
+mod newcomer;
 mod oauth_client;
 mod packaging;
 mod proxy;
