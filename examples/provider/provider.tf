@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    genesyscloud = {
+      source = "genesys-vault/genesyscloud"
+    }
+  }
+}
+
 provider "genesyscloud" {
   aws_region = "eu-west-1" # or GENESYSCLOUD_REGION
 
