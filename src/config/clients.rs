@@ -64,8 +64,12 @@ pub async fn build(
         Ok(login) => login,
         Err(e) => return out.refused(vec![e]),
     };
+    let proxy = match super::proxy::genesys_proxy(env) {
+        Ok(proxy) => proxy,
+        Err(e) => return out.failed(Problem::Setup(GENESYS_SETUP, e)),
+    };
     match genesys::resolve(input, env, user_agent, from_vault) {
-        Ok((settings, warnings)) => match GenesysClient::new(settings) {
+        Ok((settings, warnings)) => match GenesysClient::via(settings, proxy) {
             Ok(g) => {
                 out.warnings.extend(warnings);
                 out.clients = Some((g, vault));

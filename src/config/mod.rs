@@ -10,6 +10,7 @@
 //! - [`genesys`]: region, base URL and the provider's own credentials;
 //! - [`login`]: which source gives the Genesys login and API root, and the
 //!   warning when the environment holds another;
+//! - [`proxy`]: the official provider's `GENESYSCLOUD_PROXY_*` variables;
 //! - [`vault`]: the `vault` block (address, authentication, TLS);
 //! - [`clients`]: the two API clients built from all of it.
 
@@ -17,6 +18,7 @@ pub mod clients;
 pub mod env;
 pub mod genesys;
 pub mod login;
+pub mod proxy;
 pub mod schema;
 pub mod transport;
 pub mod vault;

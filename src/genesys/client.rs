@@ -35,6 +35,18 @@ pub enum LoginCredentials {
     AccessToken(Secret),
 }
 
+/// A proxy for the Genesys Cloud calls only, set by the official
+/// provider's `GENESYSCLOUD_PROXY_*` variables (the standard `HTTPS_PROXY`,
+/// `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` need none: every client of the
+/// provider honours them).
+#[derive(Debug, Clone)]
+pub struct GenesysProxy {
+    /// `protocol://host:port`.
+    pub url: url::Url,
+    /// User name and password for the proxy, when it asks for them.
+    pub auth: Option<(String, Secret)>,
+}
+
 /// Everything needed to build a [`GenesysClient`].
 #[derive(Debug, Clone)]
 pub struct ClientSettings {
@@ -112,7 +124,32 @@ impl From<CallFailure> for GenesysError {
 impl GenesysClient {
     /// Builds a client. No request is made until the first call.
     pub fn new(settings: ClientSettings) -> Result<Self, GenesysError> {
-        let http = reqwest::Client::builder()
+        Self::via(settings, None)
+    }
+
+    /// [`GenesysClient::new`], its calls sent through `proxy` when one is
+    /// given (hosts in `NO_PROXY` aside); else the standard variables decide.
+    pub fn via(
+        settings: ClientSettings,
+        proxy: Option<GenesysProxy>,
+    ) -> Result<Self, GenesysError> {
+        let mut builder = reqwest::Client::builder();
+        if let Some(proxy) = proxy {
+            let mut p = reqwest::Proxy::all(proxy.url.clone())
+                .map_err(|e| GenesysError::Transport {
+                    operation: "set up the proxy of GENESYSCLOUD_PROXY_*".into(),
+                    address: proxy.url.origin().ascii_serialization(),
+                    detail: e.without_url().to_string(),
+                    attempts: 0,
+                    gave_up: None,
+                })?
+                .no_proxy(reqwest::NoProxy::from_env());
+            if let Some((user, password)) = &proxy.auth {
+                p = p.basic_auth(user, password.expose());
+            }
+            builder = builder.proxy(p);
+        }
+        let http = builder
             .user_agent(settings.user_agent.clone())
             .timeout(settings.request_timeout)
             .connect_timeout(settings.request_timeout.min(Duration::from_secs(10)))

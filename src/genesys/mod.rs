@@ -17,7 +17,7 @@ pub mod token;
 #[cfg(test)]
 mod transport_tests;
 
-pub use client::{ClientSettings, GenesysClient, LoginCredentials};
+pub use client::{ClientSettings, GenesysClient, GenesysProxy, LoginCredentials};
 pub use error::GenesysError;
 pub use integration_credentials::{
     CredentialInfo, OAuthClientCredential, OAUTH_CLIENT_CREDENTIAL_TYPE,

@@ -9,6 +9,7 @@ mod docs;
 mod downgrade;
 mod drift;
 mod examples;
+mod forward_proxy;
 #[cfg(unix)]
 mod handshake;
 mod harness;

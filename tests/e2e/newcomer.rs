@@ -1,8 +1,13 @@
 //! What a first-time user runs into, under the real CLI: the provider
 //! block's login wins over another one in the environment (with a warning
 //! naming both), and a Vault or Genesys Cloud that cannot be reached is
-//! named with the address tried and the connection failure.
+//! named with the address tried and the connection failure, and a run
+//! goes through a proxy the way users set one (`HTTPS_PROXY`, or the
+//! official provider's `GENESYSCLOUD_PROXY_*`).
 
+use std::collections::BTreeSet;
+
+use crate::forward_proxy::{ForwardProxy, Relayed};
 use crate::harness::{emulator, flat, text, Tf, ADMIN_ID, ADMIN_SECRET};
 use crate::vault::{Bao, ROOT_TOKEN};
 use crate::vault_secret::seed;
@@ -119,4 +124,96 @@ fn a_closed_genesys_port_is_named_with_its_host() {
             && said.to_lowercase().contains("connection refused"),
         "{said}"
     );
+}
+
+/// The relayed requests' authorities, each once.
+fn authorities(relayed: &[Relayed]) -> BTreeSet<String> {
+    relayed.iter().map(|r| r.authority.clone()).collect()
+}
+
+/// `host:port` of an address.
+fn authority(address: &str) -> String {
+    let url = url::Url::parse(address).expect("address");
+    format!(
+        "{}:{}",
+        url.host_str().expect("host"),
+        url.port_or_known_default().expect("port")
+    )
+}
+
+#[test]
+fn a_run_through_the_standard_proxy_variables_reaches_genesys_and_vault_through_the_proxy() {
+    let emu = emulator();
+    let bao = Bao::start_tls();
+    let proxy = ForwardProxy::start();
+    let mut tf = Tf::new(&emu.base_url());
+    tf.env("VAULT_ADDR", &bao.addr)
+        .env("VAULT_TOKEN", ROOT_TOKEN)
+        .env(
+            "VAULT_CACERT",
+            &bao.ca_file.as_ref().expect("CA file").display().to_string(),
+        )
+        // Vault is https (a CONNECT tunnel), the emulator http (absolute-form
+        // requests); nothing is exempt, loopback included.
+        .env("HTTPS_PROXY", &proxy.url)
+        .env("HTTP_PROXY", &proxy.url)
+        .env("NO_PROXY", "")
+        .env("no_proxy", "");
+    tf.write_config(&seed(""));
+    tf.init();
+    tf.apply(&[]);
+    assert!(bao.kv_data("secret", "genesys/oauth/ci-pipeline")["client_secret"].is_string());
+    let relayed = proxy.relayed();
+    let seen = authorities(&relayed);
+    let (genesys, vault) = (authority(&emu.base_url()), authority(&bao.addr));
+    assert!(
+        seen.contains(&genesys) && seen.contains(&vault),
+        "the proxy did not see both {genesys} and {vault}: {relayed:?}"
+    );
+    assert!(relayed
+        .iter()
+        .any(|r| r.authority == vault && r.method == "CONNECT"));
+    assert!(
+        relayed
+            .iter()
+            .filter(|r| r.authority == genesys && r.method == "POST")
+            .count()
+            >= 2,
+        "the token exchange and the create went elsewhere: {relayed:?}"
+    );
+    tf.destroy();
+}
+
+#[test]
+fn the_official_providers_proxy_variables_carry_the_genesys_calls() {
+    let emu = emulator();
+    let bao = Bao::start();
+    let proxy = ForwardProxy::start();
+    let mut tf = Tf::new(&emu.base_url());
+    tf.env("VAULT_ADDR", &bao.addr)
+        .env("VAULT_TOKEN", ROOT_TOKEN)
+        .env("GENESYSCLOUD_PROXY_HOST", "127.0.0.1")
+        .env("GENESYSCLOUD_PROXY_PORT", &proxy.port.to_string())
+        .env("GENESYSCLOUD_PROXY_AUTH_USERNAME", "john")
+        .env("GENESYSCLOUD_PROXY_AUTH_PASSWORD", "proxy-password-e2e-1")
+        .env("NO_PROXY", "")
+        .env("no_proxy", "");
+    tf.write_config(&seed(""));
+    tf.init();
+    let out = tf.apply(&[]);
+    assert!(!text(&out).contains("proxy-password-e2e-1"));
+    let relayed = proxy.relayed();
+    let (genesys, vault) = (authority(&emu.base_url()), authority(&bao.addr));
+    assert!(
+        relayed.iter().any(|r| r.authority == genesys),
+        "{relayed:?}"
+    );
+    assert!(
+        relayed
+            .iter()
+            .all(|r| r.authority == genesys && r.authorized),
+        "only Genesys Cloud calls go through it, each with the proxy's credentials: {relayed:?}"
+    );
+    assert!(!authorities(&relayed).contains(&vault));
+    tf.destroy();
 }
