@@ -100,6 +100,9 @@ pub struct Entry {
     pub sensitive: bool,
     /// Whether changing it replaces the resource.
     pub replaces: bool,
+    /// The change that does not replace it, when the rule has one (said
+    /// in the same sentence as the rule).
+    pub replace_exception: Option<&'static str>,
     /// The value planned when the configuration leaves it out.
     pub default: Option<DefaultValue>,
     text: String,
@@ -119,6 +122,7 @@ impl Entry {
             presence,
             sensitive: false,
             replaces: false,
+            replace_exception: None,
             default: None,
             text: text.into(),
         }
@@ -140,6 +144,16 @@ impl Entry {
         }
     }
 
+    /// Changing it replaces the resource, except the change `exception`
+    /// describes ("when …"), which the plan handles in place.
+    pub fn replaces_except(self, exception: &'static str) -> Self {
+        Entry {
+            replaces: true,
+            replace_exception: Some(exception),
+            ..self
+        }
+    }
+
     /// The plan holds `value` when the configuration leaves it out.
     pub fn default(self, value: impl Into<DefaultValue>) -> Self {
         Entry {
@@ -151,8 +165,14 @@ impl Entry {
     /// The Markdown description: the text, then what its rules say.
     pub fn description(&self) -> String {
         let mut text = self.text.clone();
-        if self.replaces {
-            text.push_str(" Changing it replaces the resource.");
+        match (self.replaces, self.replace_exception) {
+            (true, Some(exception)) => {
+                text.push_str(&format!(
+                    " Changing it replaces the resource, except {exception}."
+                ));
+            }
+            (true, None) => text.push_str(" Changing it replaces the resource."),
+            (false, _) => {}
         }
         if let Some(value) = &self.default {
             text.push_str(&format!(" Default: `{value}`."));
@@ -239,6 +259,13 @@ pub(crate) fn assert_well_formed(name: &str, block: &Block) {
             if e.replaces {
                 assert_ne!(e.presence, Presence::Computed, "{path}.{}", e.name);
             }
+            // Replacement is the rule's to say, with its exception: a text
+            // saying it too would contradict the generated sentence.
+            assert!(
+                !e.text.contains("replaces the") && !e.text.contains("replace the"),
+                "{path}.{}: say replacement with .replaces() or .replaces_except()",
+                e.name
+            );
         }
         for n in &b.blocks {
             assert!(names.insert(n.name), "{path}.{} twice", n.name);
@@ -263,6 +290,12 @@ mod tests {
     fn rules_write_the_description() {
         let e = Entry::new("place", Kind::Str, Presence::Required, "Where.").replaces();
         assert_eq!(e.description(), "Where. Changing it replaces the resource.");
+        let e = Entry::new("who", Kind::Str, Presence::Required, "Who.")
+            .replaces_except("when it is swapped");
+        assert_eq!(
+            e.description(),
+            "Who. Changing it replaces the resource, except when it is swapped."
+        );
         let e =
             Entry::new("flag", Kind::Bool, Presence::OptionalComputed, "Whether.").default(true);
         assert_eq!(e.description(), "Whether. Default: `true`.");

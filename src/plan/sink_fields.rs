@@ -265,8 +265,8 @@ pub fn resource_block() -> Block {
 fn resource_attributes() -> Vec<Entry> {
     vec![
         Entry::new("id", Str, Computed, "Where the secret is kept, `<mount>/<path>`, e.g. `secret/genesys/oauth/ci`."),
-        Entry::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept. Changing it replaces the sink, except when it is swapped with `standby_client_id` (the same two clients: nothing is regenerated).")
-            .replaces(),
+        Entry::new("client_id", Str, Required, "Id of the OAuth client whose secret is kept.")
+            .replaces_except("when it is swapped with `standby_client_id` (the same two clients: nothing is replaced or regenerated)"),
         Entry::new("standby_client_id", Str, Optional, "Id of a second OAuth client, equivalent to `client_id` (the same roles in the same divisions), for rotation without downtime: every rotation (create, `rotation_period`, `rotation_triggers`, a drift repair) regenerates the one of the two whose credentials are not in Vault and writes its id and new secret, leaving the other alone, so credentials read before a rotation keep working until the rotation after it. Both must be `CLIENT-CREDENTIALS` clients, and `client_id_key` must not be empty. Changing or removing it rotates nothing while `client_id` is active (the next rotation writes the new standby); when the standby is the active client, the plan rotates to `client_id` and leaves the old standby's secret alone. See the guide \"Rotating without downtime\"."),
         Entry::new("mount", Str, Required, "KV mount (v1 or v2), e.g. `secret`.")
             .replaces(),

@@ -87,6 +87,16 @@ fn import_section(file: &Path) -> Result<Vec<String>, String> {
     })
 }
 
+/// The provider page's section on what the provider's own login needs,
+/// from `examples/provider/permissions.md` (Markdown, its own heading
+/// included), when it exists.
+fn permissions_section(file: &Path) -> Result<Vec<String>, String> {
+    Ok(read_optional(file)?
+        .map(|body| body.trim_end().to_string())
+        .into_iter()
+        .collect())
+}
+
 /// Paragraphs joined into a Markdown file.
 fn page(paragraphs: Vec<String>) -> String {
     let mut text = paragraphs.join("\n\n");
@@ -139,6 +149,9 @@ fn index_page(provider: &Block, guides: &[Guide], examples: &Path) -> Result<Str
     paragraphs.extend(index_intro(guides));
     paragraphs.extend(example_section(
         &examples.join("provider").join("provider.tf"),
+    )?);
+    paragraphs.extend(permissions_section(
+        &examples.join("provider").join("permissions.md"),
     )?);
     paragraphs.extend(schema_section(provider));
     Ok(page(paragraphs))

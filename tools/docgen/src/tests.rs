@@ -231,6 +231,10 @@ fn examples_and_import_are_included() {
         "examples/provider/provider.tf",
         "provider \"genesyscloud\" {}\n",
     );
+    repo.write(
+        "examples/provider/permissions.md",
+        "## Permissions\n\n| a | b |\n\n",
+    );
     let files = repo.render(&schema(thing())).expect("render");
     let page = page_of(&files, "docs/resources/thing.md");
     assert!(page.contains("## Example Usage\n\n```terraform\nresource \"genesyscloud_thing\" \"x\" {}\n```\n\n## Schema"), "{page}");
@@ -242,7 +246,7 @@ fn examples_and_import_are_included() {
     );
     let index = page_of(&files, "docs/index.md");
     assert!(
-        index.contains("## Example Usage\n\n```terraform\nprovider \"genesyscloud\" {}\n```"),
+        index.contains("## Example Usage\n\n```terraform\nprovider \"genesyscloud\" {}\n```\n\n## Permissions\n\n| a | b |\n\n## Schema"),
         "{index}"
     );
 }
