@@ -22,24 +22,24 @@ variable "description" {
 }
 
 variable "roles" {
-  description = "Roles granted to the client, each in a division (\"*\" for all)."
+  description = "Roles granted to the client, each in a division (\"*\" for all; left out, the organization's home division, as the resource does)."
   type = list(object({
     role_id     = string
-    division_id = optional(string, "*")
+    division_id = optional(string)
   }))
 
   validation {
     condition = alltrue([
-      for r in var.roles : trimspace(r.role_id) != "" && trimspace(r.division_id) != ""
+      for r in var.roles : trimspace(r.role_id) != "" && try(trimspace(r.division_id) != "", r.division_id == null)
     ])
-    error_message = "Every role needs a non-blank role_id and division_id (\"*\" for all divisions)."
+    error_message = "Every role needs a non-blank role_id, and a division_id that is left out (the home division) or not blank (\"*\" for all divisions)."
   }
 }
 
 variable "access_token_validity_seconds" {
   description = "Lifetime of the tokens the client obtains, 300 to 38880000 seconds."
   type        = number
-  default     = 3600
+  default     = 86400
 
   validation {
     condition = (

@@ -30,8 +30,8 @@ run "client_settings" {
     error_message = "The client uses the client-credentials grant."
   }
   assert {
-    condition     = genesyscloud_oauth_client.this.access_token_validity_seconds == 3600
-    error_message = "Tokens last an hour by default."
+    condition     = genesyscloud_oauth_client.this.access_token_validity_seconds == 86400
+    error_message = "Tokens last a day by default, as the resource's do."
   }
   assert {
     condition     = genesyscloud_oauth_client.this.description == null
@@ -41,9 +41,9 @@ run "client_settings" {
     condition = (
       length(genesyscloud_oauth_client.this.roles) == 1 &&
       one(genesyscloud_oauth_client.this.roles).role_id == "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11" &&
-      one(genesyscloud_oauth_client.this.roles).division_id == "*"
+      one(genesyscloud_oauth_client.this.roles).division_id != "*"
     )
-    error_message = "A role without a division is granted in all divisions (\"*\")."
+    error_message = "A role without a division is left to the resource (the home division), not granted in all divisions."
   }
 }
 
@@ -89,7 +89,7 @@ run "every_input_reaches_its_resource" {
     owner                         = "data-team"
     roles = [
       { role_id = "5e0f7a62-3b1d-4c8e-9f21-7d6a0b4c2e90", division_id = "3c4f8a9e-1b2d-4e6f-8a0b-9c1d2e3f4a5b" },
-      { role_id = "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11" },
+      { role_id = "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11", division_id = "*" },
     ]
   }
 

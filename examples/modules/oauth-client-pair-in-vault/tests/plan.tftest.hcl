@@ -44,11 +44,11 @@ run "two_equivalent_clients" {
   assert {
     condition = alltrue([
       for c in genesyscloud_oauth_client.this :
-      c.authorized_grant_type == "CLIENT-CREDENTIALS" && c.access_token_validity_seconds == 3600 &&
+      c.authorized_grant_type == "CLIENT-CREDENTIALS" && c.access_token_validity_seconds == 86400 &&
       c.description == null && length(c.roles) == 1 &&
-      one(c.roles).role_id == "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11" && one(c.roles).division_id == "*"
+      one(c.roles).role_id == "2a1c36b0-8f0c-4d1f-9a52-6c3f4d1e0a11" && one(c.roles).division_id != "*"
     ])
-    error_message = "Both clients are client-credentials clients with the same roles (division \"*\" by default) and token lifetime."
+    error_message = "Both clients are client-credentials clients with the same roles (the home division unless one is given, as the resource does) and token lifetime (a day by default)."
   }
 }
 
