@@ -262,7 +262,8 @@ pub(crate) fn assert_well_formed(name: &str, block: &Block) {
             // Replacement is the rule's to say, with its exception: a text
             // saying it too would contradict the generated sentence.
             assert!(
-                !e.text.contains("replaces the") && !e.text.contains("replace the"),
+                !e.text.contains("Changing it replaces")
+                    && !e.text.contains("replaces the resource"),
                 "{path}.{}: say replacement with .replaces() or .replaces_except()",
                 e.name
             );

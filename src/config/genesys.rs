@@ -297,7 +297,7 @@ pub fn resolve(
     let (retry, request_timeout) = input.transport.resolve();
 
     match (endpoints, credentials) {
-        (Ok(endpoints), Some(credentials)) if errors.is_empty() => Ok((
+        (Some(endpoints), Some(credentials)) if errors.is_empty() => Ok((
             ClientSettings {
                 endpoints,
                 login: credentials,

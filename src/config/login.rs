@@ -22,7 +22,7 @@ pub const PRECEDENCE: &str = "An attribute set in this block wins over any envir
 
 /// Where the API root comes from: `base_url`, `aws_region`, their variables
 /// (`GENESYS_BASE_URL`, `GENESYSCLOUD_REGION`), or the default region.
-/// `Err` when the one chosen is malformed (the problem is pushed on
+/// `None` when the one chosen is malformed (the problem is pushed on
 /// `errors` when it came from the environment: the block's own values are
 /// checked by `check_static`).
 pub fn endpoints(
@@ -30,7 +30,7 @@ pub fn endpoints(
     env: Env<'_>,
     errors: &mut Vec<AttributeError>,
     warnings: &mut Vec<AttributeError>,
-) -> Result<Endpoints, ()> {
+) -> Option<Endpoints> {
     let from_block = match (&input.base_url, &input.aws_region) {
         (Some(url), _) => Some(("base_url", Endpoints::for_base_url(url).ok())),
         (None, Some(region)) => Some(("aws_region", Endpoints::for_region(region))),
@@ -45,7 +45,7 @@ pub fn endpoints(
     };
     match (from_block, from_env) {
         (Some((attribute, endpoints)), env_root) => {
-            let endpoints = endpoints.ok_or(())?;
+            let endpoints = endpoints?;
             if let Some((name, value, other)) = env_root {
                 if !matches!(&other, Ok(o) if o.api == endpoints.api) {
                     warnings.push(AttributeError::new(
@@ -55,15 +55,17 @@ pub fn endpoints(
                     ));
                 }
             }
-            Ok(endpoints)
+            Some(endpoints)
         }
-        (None, Some((name, value, endpoints))) => endpoints.map_err(|e| {
-            errors.push(match name {
-                "GENESYSCLOUD_REGION" => super::genesys::unknown_region(&value),
-                _ => super::genesys::bad_base_url(format!("{e} (from {name})")),
+        (None, Some((name, value, endpoints))) => endpoints
+            .map_err(|e| {
+                errors.push(match name {
+                    "GENESYSCLOUD_REGION" => super::genesys::unknown_region(&value),
+                    _ => super::genesys::bad_base_url(format!("{e} (from {name})")),
+                })
             })
-        }),
-        (None, None) => Endpoints::for_region(DEFAULT_REGION).ok_or(()),
+            .ok(),
+        (None, None) => Endpoints::for_region(DEFAULT_REGION),
     }
 }
 

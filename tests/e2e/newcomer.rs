@@ -93,17 +93,10 @@ fn an_unreachable_vault_is_named_with_its_address_and_the_connection_failure() {
         .env("VAULT_TOKEN", ROOT_TOKEN);
     from_vault.write_config_with_provider(
         &format!("{attempts}\n  oauthclient_from_vault {{\n    path = \"genesys/admin\"\n  }}"),
-        "data \"genesyscloud_oauth_client\" \"x\" {\n  name = \"x\"\n}\n",
+        DATA_SOURCE,
     );
     from_vault.init();
-    let plan = from_vault.run_failing(&["plan", "-no-color"]);
-    let said = flat(&text(&plan));
-    assert!(
-        said.contains(&format!("could not reach Vault at {vault}/"))
-            && said.to_lowercase().contains("connection refused"),
-        "{said}"
-    );
-    assert!(!said.contains("current token"), "{said}");
+    plan_fails_naming(&from_vault, &format!("could not reach Vault at {vault}/"));
     let _ = tf.run_raw(&["destroy", "-no-color", "-auto-approve"]);
     drop(emu);
 }
@@ -112,18 +105,24 @@ fn an_unreachable_vault_is_named_with_its_address_and_the_connection_failure() {
 fn a_closed_genesys_port_is_named_with_its_host() {
     let genesys = closed_port();
     let tf = Tf::new(&genesys);
-    tf.write_config_with_provider(
-        "  max_retries = 0",
-        "data \"genesyscloud_oauth_client\" \"x\" {\n  name = \"x\"\n}\n",
-    );
+    tf.write_config_with_provider("  max_retries = 0", DATA_SOURCE);
     tf.init();
+    plan_fails_naming(&tf, &format!("could not reach Genesys Cloud at {genesys}:"));
+}
+
+/// A configuration that reads one client: the plan calls Genesys Cloud.
+const DATA_SOURCE: &str = "data \"genesyscloud_oauth_client\" \"x\" {\n  name = \"x\"\n}\n";
+
+/// The plan fails, saying `reached` and that the connection was refused,
+/// and calls it no token problem.
+fn plan_fails_naming(tf: &Tf, reached: &str) {
     let plan = tf.run_failing(&["plan", "-no-color"]);
     let said = flat(&text(&plan));
     assert!(
-        said.contains(&format!("could not reach Genesys Cloud at {genesys}:"))
-            && said.to_lowercase().contains("connection refused"),
+        said.contains(reached) && said.to_lowercase().contains("connection refused"),
         "{said}"
     );
+    assert!(!said.contains("current token"), "{said}");
 }
 
 /// The relayed requests' authorities, each once.
@@ -141,31 +140,55 @@ fn authority(address: &str) -> String {
     )
 }
 
-#[test]
-fn a_run_through_the_standard_proxy_variables_reaches_genesys_and_vault_through_the_proxy() {
+/// Applies the seed configuration (a client and its sink) against the
+/// emulator and `bao`, with `env` naming the proxy the test started, then
+/// destroys it; returns what the proxy relayed and the Genesys Cloud and
+/// Vault authorities. Nothing is exempt from a proxy (`NO_PROXY` empty),
+/// loopback included. The output never holds `secret`.
+fn proxied_run(
+    bao: &Bao,
+    proxy: &ForwardProxy,
+    env: &[(&str, String)],
+    secret: &str,
+) -> (Vec<Relayed>, String, String) {
     let emu = emulator();
-    let bao = Bao::start_tls();
-    let proxy = ForwardProxy::start();
     let mut tf = Tf::new(&emu.base_url());
     tf.env("VAULT_ADDR", &bao.addr)
         .env("VAULT_TOKEN", ROOT_TOKEN)
-        .env(
-            "VAULT_CACERT",
-            &bao.ca_file.as_ref().expect("CA file").display().to_string(),
-        )
-        // Vault is https (a CONNECT tunnel), the emulator http (absolute-form
-        // requests); nothing is exempt, loopback included.
-        .env("HTTPS_PROXY", &proxy.url)
-        .env("HTTP_PROXY", &proxy.url)
         .env("NO_PROXY", "")
         .env("no_proxy", "");
+    if let Some(ca) = &bao.ca_file {
+        tf.env("VAULT_CACERT", &ca.display().to_string());
+    }
+    for (k, v) in env {
+        tf.env(k, v);
+    }
     tf.write_config(&seed(""));
     tf.init();
-    tf.apply(&[]);
+    let out = tf.apply(&[]);
+    assert!(!text(&out).contains(secret));
     assert!(bao.kv_data("secret", "genesys/oauth/ci-pipeline")["client_secret"].is_string());
     let relayed = proxy.relayed();
+    tf.destroy();
+    (relayed, authority(&emu.base_url()), authority(&bao.addr))
+}
+
+#[test]
+fn a_run_through_the_standard_proxy_variables_reaches_genesys_and_vault_through_the_proxy() {
+    let bao = Bao::start_tls();
+    let proxy = ForwardProxy::start();
+    // Vault is https (a CONNECT tunnel), the emulator http (absolute-form
+    // requests).
+    let (relayed, genesys, vault) = proxied_run(
+        &bao,
+        &proxy,
+        &[
+            ("HTTPS_PROXY", proxy.url.clone()),
+            ("HTTP_PROXY", proxy.url.clone()),
+        ],
+        ROOT_TOKEN,
+    );
     let seen = authorities(&relayed);
-    let (genesys, vault) = (authority(&emu.base_url()), authority(&bao.addr));
     assert!(
         seen.contains(&genesys) && seen.contains(&vault),
         "the proxy did not see both {genesys} and {vault}: {relayed:?}"
@@ -181,29 +204,24 @@ fn a_run_through_the_standard_proxy_variables_reaches_genesys_and_vault_through_
             >= 2,
         "the token exchange and the create went elsewhere: {relayed:?}"
     );
-    tf.destroy();
 }
 
 #[test]
 fn the_official_providers_proxy_variables_carry_the_genesys_calls() {
-    let emu = emulator();
     let bao = Bao::start();
     let proxy = ForwardProxy::start();
-    let mut tf = Tf::new(&emu.base_url());
-    tf.env("VAULT_ADDR", &bao.addr)
-        .env("VAULT_TOKEN", ROOT_TOKEN)
-        .env("GENESYSCLOUD_PROXY_HOST", "127.0.0.1")
-        .env("GENESYSCLOUD_PROXY_PORT", &proxy.port.to_string())
-        .env("GENESYSCLOUD_PROXY_AUTH_USERNAME", "john")
-        .env("GENESYSCLOUD_PROXY_AUTH_PASSWORD", "proxy-password-e2e-1")
-        .env("NO_PROXY", "")
-        .env("no_proxy", "");
-    tf.write_config(&seed(""));
-    tf.init();
-    let out = tf.apply(&[]);
-    assert!(!text(&out).contains("proxy-password-e2e-1"));
-    let relayed = proxy.relayed();
-    let (genesys, vault) = (authority(&emu.base_url()), authority(&bao.addr));
+    let password = "proxy-password-e2e-1";
+    let (relayed, genesys, vault) = proxied_run(
+        &bao,
+        &proxy,
+        &[
+            ("GENESYSCLOUD_PROXY_HOST", "127.0.0.1".into()),
+            ("GENESYSCLOUD_PROXY_PORT", proxy.port.to_string()),
+            ("GENESYSCLOUD_PROXY_AUTH_USERNAME", "john".into()),
+            ("GENESYSCLOUD_PROXY_AUTH_PASSWORD", password.into()),
+        ],
+        password,
+    );
     assert!(
         relayed.iter().any(|r| r.authority == genesys),
         "{relayed:?}"
@@ -215,5 +233,4 @@ fn the_official_providers_proxy_variables_carry_the_genesys_calls() {
         "only Genesys Cloud calls go through it, each with the proxy's credentials: {relayed:?}"
     );
     assert!(!authorities(&relayed).contains(&vault));
-    tf.destroy();
 }
