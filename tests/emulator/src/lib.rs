@@ -57,6 +57,11 @@ pub struct EmulatorConfig {
     /// echo optional fields. The initial value of
     /// [`Emulator::set_omitted_fields`].
     pub omitted_fields: Vec<String>,
+    /// The GET of one integration credential leaves `clientId` out of its
+    /// `credentialFields` (whether the real API shows it is not
+    /// documented). The initial value of
+    /// [`Emulator::set_credential_client_id_hidden`].
+    pub credential_client_id_hidden: bool,
     /// Log `METHOD path -> status` of every request to stderr (never
     /// bodies, queries or headers, so no secret or token).
     pub log_requests: bool,
@@ -73,6 +78,7 @@ impl Default for EmulatorConfig {
             division_echo: DivisionEcho::default(),
             consistency_window: Duration::ZERO,
             omitted_fields: Vec::new(),
+            credential_client_id_hidden: false,
             log_requests: false,
         }
     }
@@ -140,6 +146,7 @@ impl Emulator {
             }),
             config,
         });
+        shared.lock().credentials.hide_client_id = shared.config.credential_client_id_hidden;
         let app = axum::Router::new()
             .fallback(api::handle)
             .with_state(shared.clone());
@@ -269,6 +276,13 @@ impl Emulator {
     /// [`AnswerShape::omitted_fields`]); an empty list restores them.
     pub fn set_omitted_fields(&self, fields: &[&str]) {
         self.shared.lock().shape.omitted_fields = fields.iter().map(|f| f.to_string()).collect();
+    }
+
+    /// Makes the GET of one integration credential leave `clientId` out
+    /// (`true`) or show it (see
+    /// [`EmulatorConfig::credential_client_id_hidden`]).
+    pub fn set_credential_client_id_hidden(&self, hidden: bool) {
+        self.shared.lock().credentials.hide_client_id = hidden;
     }
 
     /// Sets the consistency window (see
