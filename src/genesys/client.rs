@@ -271,7 +271,8 @@ impl GenesysClient {
                 let token = self
                     .tokens
                     .get_or_refresh(|| async {
-                        debug!("exchanging the provider's client credentials for an access token");
+                        let login_host = self.settings.endpoints.login.host_str().unwrap_or_default();
+                        debug!(login_host, "exchanging the provider's client credentials for an access token");
                         let operation = match &self.settings.login_origin {
                             Some(origin) => format!("authenticate the provider with the client credentials from {origin}"),
                             None => "authenticate the provider".into(),

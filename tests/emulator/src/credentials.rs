@@ -109,6 +109,28 @@ impl Credentials {
             .collect()
     }
 
+    /// Stores a new credential; returns its id.
+    pub(crate) fn add(
+        &mut self,
+        name: &str,
+        type_name: &str,
+        fields: BTreeMap<String, String>,
+    ) -> String {
+        let now = now_iso();
+        let credential = StoredCredential {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.to_string(),
+            type_name: type_name.to_string(),
+            fields,
+            created_date: now.clone(),
+            modified_date: now,
+        };
+        let id = credential.id.clone();
+        self.order.push(id.clone());
+        self.by_id.insert(id.clone(), credential);
+        id
+    }
+
     /// Removes one; false when unknown.
     pub(crate) fn remove(&mut self, id: &str) -> bool {
         self.order.retain(|o| o != id);
@@ -287,23 +309,14 @@ fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
         Ok(r) => r,
         Err((message, field)) => return bad_request(&message, field, correlation),
     };
-    let now = now_iso();
-    let credential = StoredCredential {
-        id: uuid::Uuid::new_v4().to_string(),
-        name: request.name,
-        type_name: request.type_name,
-        fields: request.fields,
-        created_date: now.clone(),
-        modified_date: now,
-    };
-    let answer = credential.info();
     let mut inner = shared.lock();
-    inner.credentials.order.push(credential.id.clone());
-    inner
+    let id = inner
         .credentials
-        .by_id
-        .insert(credential.id.clone(), credential);
-    reply(StatusCode::OK, answer, correlation)
+        .add(&request.name, &request.type_name, request.fields);
+    match inner.credentials.by_id.get(&id) {
+        Some(c) => reply(StatusCode::OK, c.info(), correlation),
+        None => not_found(&id, correlation),
+    }
 }
 
 fn update(shared: &Shared, id: &str, body: &[u8], correlation: &str) -> Response {

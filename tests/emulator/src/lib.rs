@@ -17,6 +17,7 @@ mod faults;
 mod paging;
 mod state;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -200,6 +201,17 @@ impl Emulator {
     /// holds (which no API answer shows).
     pub fn credentials(&self) -> Vec<StoredCredential> {
         self.shared.lock().credentials.ordered()
+    }
+
+    /// Makes an integration credential behind Terraform's back (another
+    /// tool's, say) holding `fields`; returns its id.
+    pub fn add_credential(
+        &self,
+        name: &str,
+        type_name: &str,
+        fields: BTreeMap<String, String>,
+    ) -> String {
+        self.shared.lock().credentials.add(name, type_name, fields)
     }
 
     /// Deletes an integration credential behind Terraform's back. False
