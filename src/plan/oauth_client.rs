@@ -467,11 +467,11 @@ fn resource_attributes() -> Vec<Entry> {
     vec![
         Entry::new("id", Str, Computed, "The OAuth client id."),
         Entry::new("name", Str, Required, "Client name (Genesys Cloud allows duplicates)."),
-        Entry::new("description", Str, Optional, "Free-text description."),
+        Entry::new("description", Str, Optional, "Free-text description. Removing it clears it in Genesys Cloud (the full-replace update sends `\"\"`)."),
         Entry::new("access_token_validity_seconds", Number, OptionalComputed, format!("Lifetime of the tokens the client obtains, {}.", validity_sentence()))
             .default(DEFAULT_VALIDITY),
         Entry::new("registered_redirect_uris", StringSet, Optional, "Redirect URIs (code and token grants)."),
-        Entry::new("authorized_grant_type", Str, Required, format!("One of {}.", grant_types_markdown())),
+        Entry::new("authorized_grant_type", Str, Required, format!("One of {}. `SAML2BEARER` is sent as `SAML2-BEARER`, the spelling Genesys Cloud answers; state keeps yours. `{IMPLICIT_GRANT}` (the implicit grant) is planned with a warning for a new client: Genesys Cloud staff have said on the developer forum (not in the API definition) that new clients cannot use it from March 2026 and existing ones stop in March 2027.", grant_types_markdown())),
         Entry::new("scopes", StringSet, Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
         Entry::new("state", Str, OptionalComputed, "`active`, `inactive` (no new tokens; those already issued run out) or `disabled` (the tokens already issued stop working too).")
             .default(DEFAULT_STATE),

@@ -123,8 +123,56 @@ fn two_clients_with_one_credential_name_are_refused_before_anything_is_made() {
 }
 
 #[test]
-fn a_credential_deleted_beside_another_of_its_name_is_never_replaced_by_that_one() {
+fn a_credential_deleted_beside_another_of_its_name_is_replaced_by_the_one_holding_its_client() {
     let (emu, bao, a, b) = two_states_applied();
+    let (a_client, a_first) = recorded(&a, "a");
+    let (b_client, b_credential) = recorded(&b, "b");
+    let (a_first, b_credential) = (a_first.expect("a's"), b_credential.expect("b's"));
+
+    // a's credential is deleted outside Terraform: b's, of the same name,
+    // holds b's client id (its GET shows it), so it is not taken for a's,
+    // and a's sink makes a new one.
+    assert!(emu.delete_credential(&a_first));
+    let shown = flat(&text(&a.run(&["plan", "-no-color"])));
+    assert!(
+        shown.contains("Integration credential deleted outside Terraform")
+            && shown.contains("The integration credential will be made again"),
+        "{shown}"
+    );
+    a.apply(&[]);
+    let remade: Vec<_> = emu
+        .credentials()
+        .into_iter()
+        .filter(|c| c.id != b_credential)
+        .collect();
+    assert_eq!(remade.len(), 1, "{remade:?}");
+    let a_new = remade[0].id.clone();
+
+    // The next refresh records the one holding a's client id, never b's;
+    // the sink follows it without a regenerate, and both plans are empty.
+    let issued = emu.issued_secrets().len();
+    a.apply(&[]);
+    assert_eq!(emu.issued_secrets().len(), issued, "no regenerate");
+    assert_eq!(recorded(&a, "a").1.as_deref(), Some(a_new.as_str()));
+    assert_eq!(recorded(&b, "b").1.as_deref(), Some(b_credential.as_str()));
+    holds_its_own(&emu, &bao, &a_new, &a_client, "a");
+    holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
+    a.assert_no_changes();
+    b.assert_no_changes();
+
+    // Destroying a deletes its own credential, never b's.
+    a.destroy();
+    assert_eq!(credential(&emu, &a_new), None);
+    holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
+    b.destroy();
+    assert!(emu.credentials().is_empty());
+}
+
+#[test]
+fn a_credential_deleted_beside_another_of_its_name_is_never_replaced_by_that_one_where_genesys_hides_whose_it_is(
+) {
+    let (emu, bao, a, b) = two_states_applied();
+    emu.set_credential_client_id_hidden(true);
     let (a_client, a_first) = recorded(&a, "a");
     let (b_client, b_credential) = recorded(&b, "b");
     let (a_first, b_credential) = (a_first.expect("a's"), b_credential.expect("b's"));
