@@ -122,6 +122,28 @@ fn two_clients_with_one_credential_name_are_refused_before_anything_is_made() {
     assert_eq!(emu.request_count("POST", "/api/v2/"), 0);
 }
 
+/// The one credential that is not `b_credential`.
+fn the_other(emu: &Emulator, b_credential: &str) -> String {
+    let others: Vec<_> = emu
+        .credentials()
+        .into_iter()
+        .filter(|c| c.id != b_credential)
+        .collect();
+    assert_eq!(others.len(), 1, "{others:?}");
+    others[0].id.clone()
+}
+
+/// Destroying a deletes its own credential (`a_new`), never b's; then b's
+/// destroy deletes b's.
+fn destroy_a_then_b(emu: &Emulator, bao: &Bao, a: (&Tf, &str), b: (&Tf, &str, &str)) {
+    let ((a, a_new), (b, b_credential, b_client)) = (a, b);
+    a.destroy();
+    assert_eq!(credential(emu, a_new), None);
+    holds_its_own(emu, bao, b_credential, b_client, "b");
+    b.destroy();
+    assert!(emu.credentials().is_empty());
+}
+
 #[test]
 fn a_credential_deleted_beside_another_of_its_name_is_replaced_by_the_one_holding_its_client() {
     let (emu, bao, a, b) = two_states_applied();
@@ -140,13 +162,7 @@ fn a_credential_deleted_beside_another_of_its_name_is_replaced_by_the_one_holdin
         "{shown}"
     );
     a.apply(&[]);
-    let remade: Vec<_> = emu
-        .credentials()
-        .into_iter()
-        .filter(|c| c.id != b_credential)
-        .collect();
-    assert_eq!(remade.len(), 1, "{remade:?}");
-    let a_new = remade[0].id.clone();
+    let a_new = the_other(&emu, &b_credential);
 
     // The next refresh records the one holding a's client id, never b's;
     // the sink follows it without a regenerate, and both plans are empty.
@@ -160,12 +176,7 @@ fn a_credential_deleted_beside_another_of_its_name_is_replaced_by_the_one_holdin
     a.assert_no_changes();
     b.assert_no_changes();
 
-    // Destroying a deletes its own credential, never b's.
-    a.destroy();
-    assert_eq!(credential(&emu, &a_new), None);
-    holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
-    b.destroy();
-    assert!(emu.credentials().is_empty());
+    destroy_a_then_b(&emu, &bao, (&a, &a_new), (&b, &b_credential, &b_client));
 }
 
 #[test]
@@ -191,13 +202,7 @@ fn a_credential_deleted_beside_another_of_its_name_is_never_replaced_by_that_one
     );
     a.apply(&[]);
     assert_eq!(recorded(&a, "a").1.as_deref(), Some(a_first.as_str()));
-    let remade: Vec<_> = emu
-        .credentials()
-        .into_iter()
-        .filter(|c| c.id != b_credential)
-        .collect();
-    assert_eq!(remade.len(), 1, "{remade:?}");
-    let a_new = remade[0].id.clone();
+    let a_new = the_other(&emu, &b_credential);
     holds_its_own(&emu, &bao, &a_new, &a_client, "a");
     holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
 
@@ -230,12 +235,7 @@ fn a_credential_deleted_beside_another_of_its_name_is_never_replaced_by_that_one
     assert_eq!(recorded(&a, "a").1.as_deref(), Some(a_new.as_str()));
     a.assert_no_changes();
 
-    // Destroying a deletes its own credential, never b's.
-    a.destroy();
-    assert_eq!(credential(&emu, &a_new), None);
-    holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
-    b.destroy();
-    assert!(emu.credentials().is_empty());
+    destroy_a_then_b(&emu, &bao, (&a, &a_new), (&b, &b_credential, &b_client));
 }
 
 /// Sets `integration_credential_id` and `integration_credential_name` of

@@ -143,9 +143,7 @@ fn every_rotation_writes_the_credential_and_nothing_else_sees_it() {
     assert_absent("state", &tf.state_text(), &needles);
     tf.unset("TF_LOG");
     tf.assert_no_changes();
-    tf.destroy();
-    assert!(emu.credentials().is_empty(), "destroy left the credential");
-    assert!(emu.clients().is_empty(), "destroy left the client");
+    destroy_leaves_nothing(&emu, &tf);
 }
 
 /// Deletes the credential of an applied client and sink behind Terraform's
@@ -179,6 +177,13 @@ fn delete_and_remake(emu: &Emulator, bao: &Bao, tf: &Tf) -> (StoredCredential, S
         &remade.fields["clientSecret"]
     ));
     (deleted, remade)
+}
+
+/// Destroys everything and checks that no credential or client is left.
+fn destroy_leaves_nothing(emu: &Emulator, tf: &Tf) {
+    tf.destroy();
+    assert!(emu.credentials().is_empty(), "destroy left the credential");
+    assert!(emu.clients().is_empty(), "destroy left the client");
 }
 
 #[test]
@@ -217,9 +222,7 @@ fn a_credential_deleted_outside_terraform_heals_where_genesys_shows_whose_it_is(
         "{shown}"
     );
     tf.assert_no_changes();
-    tf.destroy();
-    assert!(emu.credentials().is_empty(), "destroy left the credential");
-    assert!(emu.clients().is_empty(), "destroy left the client");
+    destroy_leaves_nothing(&emu, &tf);
 }
 
 #[test]
@@ -244,9 +247,7 @@ fn where_genesys_hides_whose_a_credential_is_the_plan_says_what_to_do_and_destro
 
     // Destroy deletes the credential the provider made, which the client's
     // state does not name: the sink hands it to the client's destroy.
-    tf.destroy();
-    assert!(emu.credentials().is_empty(), "destroy left the credential");
-    assert!(emu.clients().is_empty(), "destroy left the client");
+    destroy_leaves_nothing(&emu, &tf);
 }
 
 #[test]

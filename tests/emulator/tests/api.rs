@@ -836,15 +836,9 @@ async fn credentials_keep_their_fields_and_never_answer_them() {
             .is_ok()
     );
 
-    let (status, got, _) = call(
-        &http,
-        &emu,
-        &t,
-        reqwest::Method::GET,
-        &format!("{CREDENTIALS}/{id}"),
-        None,
-    )
-    .await;
+    let one = format!("{CREDENTIALS}/{id}");
+    let get_one = || call(&http, &emu, &t, reqwest::Method::GET, &one, None);
+    let (status, got, _) = get_one().await;
     // The GET of one credential is the Credential "with sensitive fields
     // redacted": the client id, never the secret (and, as an option, not
     // the client id either).
@@ -855,15 +849,7 @@ async fn credentials_keep_their_fields_and_never_answer_them() {
     assert_eq!(got["credentialFields"], json!({"clientId": client_id}));
     assert!(!got.to_string().contains(&secret));
     emu.set_credential_client_id_hidden(true);
-    let (_, hidden, _) = call(
-        &http,
-        &emu,
-        &t,
-        reqwest::Method::GET,
-        &format!("{CREDENTIALS}/{id}"),
-        None,
-    )
-    .await;
+    let (_, hidden, _) = get_one().await;
     assert_eq!(hidden["credentialFields"], json!({}));
     emu.set_credential_client_id_hidden(false);
 
