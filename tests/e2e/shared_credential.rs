@@ -265,7 +265,7 @@ fn lose_credential_id(tf: &Tf, key: &str, keep_private: bool) {
 }
 
 #[test]
-fn a_lost_credential_id_comes_back_only_from_the_providers_own_record() {
+fn a_lost_credential_id_comes_back_from_the_providers_record_or_the_holder_genesys_shows() {
     let (emu, bao, a, b) = two_states_applied();
     let (a_client, a_credential) = recorded(&a, "a");
     let (b_client, b_credential) = recorded(&b, "b");
@@ -280,8 +280,8 @@ fn a_lost_credential_id_comes_back_only_from_the_providers_own_record() {
     a.run(&["apply", "-auto-approve", "-refresh-only"]);
     assert_eq!(recorded(&a, "a").1, a_credential);
 
-    // Without the record nothing says whose either credential of the name
-    // is: none is taken, and the warning says so truthfully.
+    // Without the record and without the name in state, nothing is looked
+    // up: none is taken, and the warning says so truthfully.
     lose_credential_id(&a, "a", false);
     let shown = flat(&text(&a.run(&["plan", "-no-color"])));
     assert!(
@@ -293,6 +293,18 @@ fn a_lost_credential_id_comes_back_only_from_the_providers_own_record() {
     a.run(&["apply", "-auto-approve", "-refresh-only"]);
     assert_eq!(recorded(&a, "a").1, None);
     let (a_credential, b_credential) = (a_credential.expect("a's"), b_credential.expect("b's"));
+    holds_its_own(&emu, &bao, &a_credential, &a_client, "a");
+    holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
+
+    // Where the credentials' GETs show whose they are, the apply that puts
+    // the configured name back in state lets the refresh after it take the
+    // one holding a's client id, never b's, with no regenerate.
+    let issued = emu.issued_secrets().len();
+    a.apply(&[]);
+    a.apply(&[]);
+    assert_eq!(recorded(&a, "a").1.as_deref(), Some(a_credential.as_str()));
+    assert_eq!(emu.issued_secrets().len(), issued, "no regenerate");
+    a.assert_no_changes();
     holds_its_own(&emu, &bao, &a_credential, &a_client, "a");
     holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
 }
