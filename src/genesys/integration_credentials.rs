@@ -448,6 +448,46 @@ mod tests {
         assert!(!bare.is_oauth_client());
     }
 
+    #[test]
+    fn whose_a_credential_is_comes_from_its_get_never_its_name() {
+        let read = |id: &str, fields: serde_json::Value| -> CredentialInfo {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "name": "actions", "type": {"name": "pureCloudOAuthClient"},
+                "credentialFields": fields,
+            }))
+            .expect("valid")
+        };
+        let mine = read("k1", serde_json::json!({"clientId": "c1"}));
+        let other = read("k2", serde_json::json!({"clientId": "c2"}));
+        let hidden = read("k3", serde_json::json!({}));
+        assert_eq!(mine.holder(), Some("c1"));
+        assert_eq!(hidden.holder(), None);
+        // A redacted secret, if an answer carried one, is never kept.
+        let redacted = read(
+            "k4",
+            serde_json::json!({"clientId": "c1", "clientSecret": "s3cret"}),
+        );
+        assert!(!format!("{redacted:?}").contains("s3cret"));
+        assert_eq!(
+            held_by("c1", vec![other.clone(), mine.clone()]),
+            Held::One(mine.clone())
+        );
+        assert_eq!(held_by("c1", vec![other.clone()]), Held::None);
+        assert_eq!(
+            held_by("c1", vec![other.clone(), hidden.clone()]),
+            Held::NotShown(1)
+        );
+        assert_eq!(
+            held_by("c1", vec![mine.clone(), hidden]),
+            Held::One(mine.clone())
+        );
+        assert_eq!(
+            held_by("c1", vec![mine, redacted]),
+            Held::Several(vec!["k1".into(), "k4".into()])
+        );
+        assert_eq!(held_by("c1", vec![]), Held::None);
+    }
+
     async fn client_for(emu: &Emulator) -> GenesysClient {
         let credentials = LoginCredentials::ClientCredentials {
             client_id: "emulator-admin".into(),
