@@ -23,8 +23,12 @@ pub enum Failure {
         /// The delay the server asked for.
         retry_after: Option<Duration>,
     },
-    /// A 5xx answer other than 501.
-    ServerError,
+    /// A 5xx answer other than 501, with the server's `Retry-After` if any
+    /// (Genesys sends one on some 503s; its SDKs honour it as on a 429).
+    ServerError {
+        /// The delay the server asked for.
+        retry_after: Option<Duration>,
+    },
     /// The request may not have reached the server (connect error, DNS).
     NotSent,
     /// The request was sent but no answer came (timeout, reset connection).
@@ -90,6 +94,9 @@ impl RetryPolicy {
             Failure::Permanent => return Decision::GiveUp(GiveUpReason::NotRetryable),
             Failure::Throttled {
                 retry_after: Some(wait),
+            }
+            | Failure::ServerError {
+                retry_after: Some(wait),
             } => {
                 if wait > self.max_retry_after {
                     return Decision::GiveUp(GiveUpReason::RetryAfterTooLong);
@@ -99,7 +106,7 @@ impl RetryPolicy {
                 wait + self.jitter(Duration::from_millis(250))
             }
             Failure::Throttled { retry_after: None }
-            | Failure::ServerError
+            | Failure::ServerError { retry_after: None }
             | Failure::NotSent
             | Failure::NoAnswer => self.backoff(attempt),
         };
@@ -177,6 +184,25 @@ mod tests {
             p.decide(Failure::Throttled { retry_after: long }, 1, Duration::ZERO),
             Decision::GiveUp(GiveUpReason::RetryAfterTooLong)
         );
+        // A 503's Retry-After is honoured, and capped, as a 429's.
+        match p.decide(
+            Failure::ServerError { retry_after: wait },
+            1,
+            Duration::ZERO,
+        ) {
+            Decision::RetryAfter(d) => {
+                assert!(d >= Duration::from_secs(2) && d <= Duration::from_millis(2250))
+            }
+            other => panic!("expected a retry, got {other:?}"),
+        }
+        assert_eq!(
+            p.decide(
+                Failure::ServerError { retry_after: long },
+                1,
+                Duration::ZERO
+            ),
+            Decision::GiveUp(GiveUpReason::RetryAfterTooLong)
+        );
     }
 
     #[test]
@@ -184,7 +210,11 @@ mod tests {
         let p = policy();
         for attempt in 1..=3 {
             let step = Duration::from_millis(100 * (1 << (attempt - 1))).min(p.max_delay);
-            match p.decide(Failure::ServerError, attempt, Duration::ZERO) {
+            match p.decide(
+                Failure::ServerError { retry_after: None },
+                attempt,
+                Duration::ZERO,
+            ) {
                 Decision::RetryAfter(d) => assert!(d >= step / 2 && d <= step, "{d:?} {step:?}"),
                 other => panic!("expected a retry, got {other:?}"),
             }
@@ -199,11 +229,19 @@ mod tests {
     fn attempts_and_deadline_bound_the_loop() {
         let p = policy();
         assert_eq!(
-            p.decide(Failure::ServerError, 4, Duration::ZERO),
+            p.decide(
+                Failure::ServerError { retry_after: None },
+                4,
+                Duration::ZERO
+            ),
             Decision::GiveUp(GiveUpReason::TooManyAttempts)
         );
         assert_eq!(
-            p.decide(Failure::ServerError, 1, Duration::from_secs(60)),
+            p.decide(
+                Failure::ServerError { retry_after: None },
+                1,
+                Duration::from_secs(60)
+            ),
             Decision::GiveUp(GiveUpReason::DeadlineExceeded)
         );
     }

@@ -281,7 +281,7 @@ impl GenesysClient {
                 retry_after: parse_retry_after(retry_after.as_deref()),
             }
         } else {
-            classify_status(status)
+            classify_status(status, retry_after.as_deref())
         };
         let login_host = self.settings.endpoints.login.host_str().unwrap_or_default();
         Err((
@@ -309,7 +309,8 @@ impl GenesysClient {
                 let token = self
                     .tokens
                     .get_or_refresh(|| async {
-                        debug!("exchanging the provider's client credentials for an access token");
+                        let login_host = self.settings.endpoints.login.host_str().unwrap_or_default();
+                        debug!(login_host, "exchanging the provider's client credentials for an access token");
                         let operation = match &self.settings.login_origin {
                             Some(origin) => format!("authenticate the provider with the client credentials from {origin}"),
                             None => "authenticate the provider".into(),
@@ -453,7 +454,7 @@ impl GenesysClient {
     ) -> Result<(), CallFailure> {
         // A request that may have been carried out must not be sent again
         // blindly when repeating it is not harmless: let the caller find out.
-        let maybe_done = matches!(failure, Failure::ServerError | Failure::NoAnswer);
+        let maybe_done = matches!(failure, Failure::ServerError { .. } | Failure::NoAnswer);
         if repeat == Repeat::Unsafe && maybe_done {
             return Err(CallFailure {
                 error,
@@ -539,7 +540,7 @@ fn api_failure(
             retry_after: parse_retry_after(retry_after),
         }
     } else {
-        classify_status(status)
+        classify_status(status, retry_after)
     };
     let error = GenesysError::Api(Box::new(ApiError {
         operation: request.operation.to_string(),
@@ -572,12 +573,18 @@ fn status_text(status: StatusCode) -> String {
         .unwrap_or_else(|| format!("HTTP {}", status.as_u16()))
 }
 
-/// Maps an HTTP error status to what retrying it means.
-pub(crate) fn classify_status(status: StatusCode) -> Failure {
+/// Maps an HTTP error status to what retrying it means; a 503's
+/// `Retry-After` is honoured as a 429's (Genesys's SDKs do the same).
+pub(crate) fn classify_status(status: StatusCode, retry_after: Option<&str>) -> Failure {
     match status.as_u16() {
-        429 => Failure::Throttled { retry_after: None },
+        429 => Failure::Throttled {
+            retry_after: parse_retry_after(retry_after),
+        },
         501 => Failure::Permanent,
-        500..=599 => Failure::ServerError,
+        503 => Failure::ServerError {
+            retry_after: parse_retry_after(retry_after),
+        },
+        500..=599 => Failure::ServerError { retry_after: None },
         _ => Failure::Permanent,
     }
 }
@@ -662,7 +669,14 @@ mod tests {
                     retry_after: parse_retry_after(Some("3")),
                 },
             ),
-            (Method::GET, 503, Failure::ServerError),
+            (
+                Method::GET,
+                503,
+                Failure::ServerError {
+                    retry_after: parse_retry_after(Some("3")),
+                },
+            ),
+            (Method::GET, 502, Failure::ServerError { retry_after: None }),
             (Method::GET, 400, Failure::Permanent),
         ];
         for (method, status, expected) in cases {

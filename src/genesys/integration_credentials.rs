@@ -3,10 +3,15 @@
 //! provider makes only `pureCloudOAuthClient` credentials, holding one OAuth
 //! client's id and secret. The secret leaves the process only inside a POST
 //! or PUT body ([`OAuthClientCredential`] serializes it, and formats as
-//! `***`); Genesys answers credential info, never the fields, so nothing
-//! here reads a secret back. Every call goes through the client's retry
-//! loop (`client.rs`); a create whose answer is lost is never repeated
-//! blindly.
+//! `***`); Genesys answers credential info, and a credential's GET its
+//! fields "with sensitive fields redacted": nothing here reads a secret
+//! back, but that GET may show the client id a credential holds
+//! ([`CredentialInfo::holder`]), which is how the provider tells whose a
+//! credential is ([`GenesysClient::find_held`]). Credentials are listed
+//! through the cursor listing (`…/credentials/listing`; the page-number
+//! listing is deprecated), read whole by the one paging loop
+//! (`listing.rs`). Every call goes through the client's retry loop
+//! (`client.rs`); a create whose answer is lost is never repeated blindly.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -19,6 +24,7 @@ use tracing::{info, warn};
 use super::client::{decode, CallFailure, GenesysClient, Repeat};
 use super::consistency::CONFIRM_PAUSE;
 use super::error::GenesysError;
+use super::listing::{self, Listing};
 use super::lost_create::{self, newest_created_since, Created};
 use crate::secret::Secret;
 
@@ -26,8 +32,11 @@ use crate::secret::Secret;
 pub const OAUTH_CLIENT_CREDENTIAL_TYPE: &str = "pureCloudOAuthClient";
 /// The collection's path.
 const CREDENTIALS: &str = "/api/v2/integrations/credentials";
-/// Page size used when listing.
-const PAGE_SIZE: u32 = 100;
+/// The credential listing: by cursor, 200 a page (the API's maximum).
+const LISTING: Listing = Listing::Cursor {
+    path: "/api/v2/integrations/credentials/listing",
+    page_size: 200,
+};
 
 /// Body of POST and PUT: a `pureCloudOAuthClient` credential named `name`
 /// holding `client_id` and `client_secret`. PUT replaces name and fields, so
@@ -81,7 +90,9 @@ impl Serialize for OAuthClientCredential {
     }
 }
 
-/// A credential as Genesys answers it: credential info, never the fields.
+/// A credential as Genesys answers it: credential info (listings, create
+/// and update answers), or the credential of a GET, whose fields are
+/// redacted (never a secret; perhaps the client id).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialInfo {
@@ -96,6 +107,28 @@ pub struct CredentialInfo {
     /// ISO-8601 creation time.
     #[serde(default)]
     pub created_date: Option<String>,
+    /// What a GET shows of its fields.
+    #[serde(default)]
+    pub credential_fields: Option<ShownFields>,
+}
+
+/// The fields a credential's GET shows once the sensitive ones are
+/// redacted. Only the client id is read: never a secret.
+#[derive(Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShownFields {
+    /// The OAuth client whose id the credential holds, when shown.
+    #[serde(default)]
+    pub client_id: Option<String>,
+}
+
+impl std::fmt::Debug for ShownFields {
+    /// The client id only: whatever else an answer carries is never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShownFields")
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 /// A credential's type.
@@ -113,18 +146,45 @@ impl CredentialInfo {
             .as_ref()
             .is_some_and(|t| t.name == OAUTH_CLIENT_CREDENTIAL_TYPE)
     }
+
+    /// The OAuth client whose id this credential holds, when the answer
+    /// shows it (a GET may; listings never do).
+    pub fn holder(&self) -> Option<&str> {
+        self.credential_fields
+            .as_ref()
+            .and_then(|f| f.client_id.as_deref())
+            .filter(|id| !id.is_empty())
+    }
 }
 
-/// One page of `GET /api/v2/integrations/credentials`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CredentialPage {
-    #[serde(default)]
-    entities: Vec<CredentialInfo>,
-    #[serde(default)]
-    page_count: Option<u32>,
-    #[serde(default)]
-    next_uri: Option<String>,
+/// Whose the credentials of one name are, as their GETs show it
+/// ([`GenesysClient::find_held`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Held {
+    /// Exactly one of them holds the client's id.
+    One(CredentialInfo),
+    /// None of them does, and every one showed whose it is.
+    None,
+    /// Several hold the client's id (their ids): none can be told apart.
+    Several(Vec<String>),
+    /// None is shown to hold the client's id, and this many of the name
+    /// do not show whose they are.
+    NotShown(usize),
+}
+
+/// What the GETs of `credentials` say about client `client_id`.
+pub fn held_by(client_id: &str, credentials: Vec<CredentialInfo>) -> Held {
+    let unshown = credentials.iter().filter(|c| c.holder().is_none()).count();
+    let mut held: Vec<CredentialInfo> = credentials
+        .into_iter()
+        .filter(|c| c.holder() == Some(client_id))
+        .collect();
+    match held.len() {
+        0 if unshown > 0 => Held::NotShown(unshown),
+        0 => Held::None,
+        1 => held.pop().map_or(Held::None, Held::One),
+        _ => Held::Several(held.into_iter().map(|c| c.id).collect()),
+    }
 }
 
 impl GenesysClient {
@@ -136,10 +196,12 @@ impl GenesysClient {
     /// this name that was not there before the first attempt, created since,
     /// is what the lost create made, and holds exactly these fields: it is
     /// adopted instead of making a second one. Credentials listed before the
-    /// first attempt are never adopted: Genesys does not say whose id and
-    /// secret a credential holds, and one of the same name may be another
-    /// client's. When more than one new credential of the name appears (a
-    /// concurrent create elsewhere), none is adopted and nothing is written.
+    /// first attempt are never adopted: the lost create did not make them
+    /// (one may even hold this client's id, with an older secret). When more
+    /// than one new credential of the name appears (a concurrent create
+    /// elsewhere), their GETs say whose each is where they show it: the one
+    /// holding this client's id is adopted; when that cannot be told,
+    /// none is and nothing is written.
     pub async fn create_credential(
         &self,
         request: &OAuthClientCredential,
@@ -167,8 +229,7 @@ impl GenesysClient {
                 ambiguous: false,
             })
         };
-        let find =
-            || self.find_created_credential(&operation, &request.name, &before, started_wall);
+        let find = || self.find_created_credential(&operation, request, &before, started_wall);
         match lost_create::create(self.retry(), Duration::ZERO, post, find).await? {
             Created::Answered(made) => Ok(made),
             Created::Found(found) => {
@@ -185,16 +246,31 @@ impl GenesysClient {
     async fn find_created_credential(
         &self,
         operation: &str,
-        name: &str,
+        request: &OAuthClientCredential,
         before: &HashSet<String>,
         since: OffsetDateTime,
     ) -> Result<Option<CredentialInfo>, GenesysError> {
-        let new: Vec<CredentialInfo> = self
+        let name = &request.name;
+        let mut new: Vec<CredentialInfo> = self
             .find_credentials_by_name(name)
             .await?
             .into_iter()
             .filter(|c| c.is_oauth_client() && !before.contains(&c.id))
             .collect();
+        if new.len() > 1 {
+            // Their GETs may say whose each is: another client's is not
+            // what this create made.
+            let read = self.read_each(&new).await?;
+            if let Held::One(ours) = held_by(&request.client_id, read.clone()) {
+                return Ok(new.into_iter().find(|c| c.id == ours.id));
+            }
+            let others: HashSet<String> = read
+                .into_iter()
+                .filter(|c| c.holder().is_some_and(|h| h != request.client_id))
+                .map(|c| c.id)
+                .collect();
+            new.retain(|c| !others.contains(&c.id));
+        }
         if new.len() > 1 {
             let ids: Vec<&str> = new.iter().map(|c| c.id.as_str()).collect();
             return Err(GenesysError::Incomplete {
@@ -273,29 +349,41 @@ impl GenesysClient {
         }
     }
 
-    /// Every integration credential of the organization, all pages. A page
-    /// that brings no credential not seen before ends the listing.
+    /// Every integration credential of the organization, all pages of the
+    /// cursor listing (`listing.rs`).
     pub async fn list_credentials(&self) -> Result<Vec<CredentialInfo>, GenesysError> {
-        let mut all = Vec::new();
-        let mut seen = HashSet::new();
-        let mut page_number = 1u32;
-        loop {
-            let path = format!("{CREDENTIALS}?pageSize={PAGE_SIZE}&pageNumber={page_number}");
-            let page: CredentialPage = self.get_json("list integration credentials", &path).await?;
-            let last = page.entities.is_empty()
-                || page.next_uri.is_none()
-                || page.page_count.is_some_and(|count| page_number >= count);
-            let before = all.len();
-            all.extend(
-                page.entities
-                    .into_iter()
-                    .filter(|c| seen.insert(c.id.clone())),
-            );
-            if last || all.len() == before || page_number >= 10_000 {
-                return Ok(all);
+        let page = |path: String| async move {
+            self.get_json("list integration credentials", &path).await
+        };
+        listing::all(LISTING, page, |c: &CredentialInfo| c.id.as_str()).await
+    }
+
+    /// The GET of each of `credentials` that still exists.
+    async fn read_each(
+        &self,
+        credentials: &[CredentialInfo],
+    ) -> Result<Vec<CredentialInfo>, GenesysError> {
+        let mut read = Vec::with_capacity(credentials.len());
+        for c in credentials {
+            if let Some(found) = self.get_credential(&c.id).await? {
+                read.push(found);
             }
-            page_number += 1;
         }
+        Ok(read)
+    }
+
+    /// Whose the `pureCloudOAuthClient` credentials named `name` are, for
+    /// client `client_id`: listed by name, then each read (its GET is what
+    /// may show the client id it holds). A name alone never makes a
+    /// credential this client's.
+    pub async fn find_held(&self, name: &str, client_id: &str) -> Result<Held, GenesysError> {
+        let named: Vec<CredentialInfo> = self
+            .find_credentials_by_name(name)
+            .await?
+            .into_iter()
+            .filter(CredentialInfo::is_oauth_client)
+            .collect();
+        Ok(held_by(client_id, self.read_each(&named).await?))
     }
 
     /// The credentials with exactly this name.
@@ -358,6 +446,46 @@ mod tests {
         let bare: CredentialInfo =
             serde_json::from_value(serde_json::json!({"id": "k2"})).expect("valid");
         assert!(!bare.is_oauth_client());
+    }
+
+    #[test]
+    fn whose_a_credential_is_comes_from_its_get_never_its_name() {
+        let read = |id: &str, fields: serde_json::Value| -> CredentialInfo {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "name": "actions", "type": {"name": "pureCloudOAuthClient"},
+                "credentialFields": fields,
+            }))
+            .expect("valid")
+        };
+        let mine = read("k1", serde_json::json!({"clientId": "c1"}));
+        let other = read("k2", serde_json::json!({"clientId": "c2"}));
+        let hidden = read("k3", serde_json::json!({}));
+        assert_eq!(mine.holder(), Some("c1"));
+        assert_eq!(hidden.holder(), None);
+        // A redacted secret, if an answer carried one, is never kept.
+        let redacted = read(
+            "k4",
+            serde_json::json!({"clientId": "c1", "clientSecret": "s3cret"}),
+        );
+        assert!(!format!("{redacted:?}").contains("s3cret"));
+        assert_eq!(
+            held_by("c1", vec![other.clone(), mine.clone()]),
+            Held::One(mine.clone())
+        );
+        assert_eq!(held_by("c1", vec![other.clone()]), Held::None);
+        assert_eq!(
+            held_by("c1", vec![other.clone(), hidden.clone()]),
+            Held::NotShown(1)
+        );
+        assert_eq!(
+            held_by("c1", vec![mine.clone(), hidden]),
+            Held::One(mine.clone())
+        );
+        assert_eq!(
+            held_by("c1", vec![mine, redacted]),
+            Held::Several(vec!["k1".into(), "k4".into()])
+        );
+        assert_eq!(held_by("c1", vec![]), Held::None);
     }
 
     async fn client_for(emu: &Emulator) -> GenesysClient {

@@ -66,7 +66,11 @@ where
             return Err(error);
         }
         warn!(%error, attempt, "the create may have taken effect; looking for what it made before trying again");
-        let decision = policy.decide(Failure::ServerError, attempt, started.elapsed());
+        let decision = policy.decide(
+            Failure::ServerError { retry_after: None },
+            attempt,
+            started.elapsed(),
+        );
         let backoff = match decision {
             Decision::RetryAfter(wait) => wait,
             Decision::GiveUp(_) => Duration::ZERO,

@@ -7,6 +7,7 @@ mod divisions;
 pub mod error;
 pub mod existing;
 mod integration_credentials;
+pub mod listing;
 mod lost_create;
 pub mod model;
 mod oauth_clients;
@@ -20,7 +21,7 @@ mod transport_tests;
 pub use client::{ClientSettings, GenesysClient, GenesysProxy, LoginCredentials};
 pub use error::GenesysError;
 pub use integration_credentials::{
-    CredentialInfo, OAuthClientCredential, OAUTH_CLIENT_CREDENTIAL_TYPE,
+    CredentialInfo, Held, OAuthClientCredential, OAUTH_CLIENT_CREDENTIAL_TYPE,
 };
 pub use model::{OAuthClient, OAuthClientRequest, RoleDivision};
 pub use oauth_clients::CreatedClient;

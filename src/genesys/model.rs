@@ -153,21 +153,6 @@ pub struct ClientWithSecret {
     pub secret: Option<Secret>,
 }
 
-/// One page of `GET /api/v2/oauth/clients`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClientPage {
-    /// Clients on this page.
-    #[serde(default)]
-    pub entities: Vec<OAuthClient>,
-    /// Number of pages.
-    #[serde(default)]
-    pub page_count: Option<u32>,
-    /// Relative URI of the next page, when there is one.
-    #[serde(default)]
-    pub next_uri: Option<String>,
-}
-
 /// A successful token exchange.
 #[derive(Debug, Deserialize)]
 pub struct TokenResponse {

@@ -4,7 +4,6 @@
 //! is still propagating is waited out (`consistency.rs`). Reads of one client
 //! are shared, and every write forgets them (`read_cache.rs`).
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -15,12 +14,16 @@ use tracing::{info, warn};
 use super::client::{decode, CallFailure, GenesysClient, Repeat};
 use super::consistency::{pause, CONFIRM_PAUSE};
 use super::error::GenesysError;
+use super::listing::{self, Listing};
 use super::lost_create::{self, newest_created_since, Created};
-use super::model::{ClientPage, ClientWithSecret, OAuthClient, OAuthClientRequest};
+use super::model::{ClientWithSecret, OAuthClient, OAuthClientRequest};
 use crate::secret::Secret;
 
-/// Page size used when listing (the API's maximum).
-const PAGE_SIZE: u32 = 100;
+/// The client listing: by page number, 100 a page (the API's maximum).
+const LISTING: Listing = Listing::Numbered {
+    path: "/api/v2/oauth/clients",
+    page_size: 100,
+};
 /// How long a delete waits for the client to disappear.
 const DELETE_WAIT: Duration = Duration::from_secs(120);
 /// How long a new client may be missing from the listing (the official
@@ -31,31 +34,13 @@ const LIST_LAG: Duration = Duration::from_secs(15);
 impl GenesysClient {
     /// Every OAuth client of the organization, all pages.
     ///
-    /// No SDK documents paging parameters for this endpoint: a page that
-    /// brings no client not seen before ends the listing, so a server that
-    /// ignores `pageNumber` cannot make clients appear twice.
+    /// No SDK documents paging parameters for this endpoint: the paging
+    /// loop (`listing.rs`) ends at a page that brings no client not seen
+    /// before, so a server that ignores `pageNumber` cannot make clients
+    /// appear twice.
     pub async fn list_clients(&self) -> Result<Vec<OAuthClient>, GenesysError> {
-        let mut all = Vec::new();
-        let mut seen = HashSet::new();
-        let mut page_number = 1u32;
-        loop {
-            let path =
-                format!("/api/v2/oauth/clients?pageSize={PAGE_SIZE}&pageNumber={page_number}");
-            let page: ClientPage = self.get_json("list OAuth clients", &path).await?;
-            let last = page.entities.is_empty()
-                || page.next_uri.is_none()
-                || page.page_count.is_some_and(|count| page_number >= count);
-            let before = all.len();
-            all.extend(
-                page.entities
-                    .into_iter()
-                    .filter(|c| seen.insert(c.id.clone())),
-            );
-            if last || all.len() == before || page_number >= 10_000 {
-                return Ok(all);
-            }
-            page_number += 1;
-        }
+        let page = |path: String| async move { self.get_json("list OAuth clients", &path).await };
+        listing::all(LISTING, page, |c: &OAuthClient| c.id.as_str()).await
     }
 
     /// The clients with exactly this name, leaving out those being deleted.

@@ -2,7 +2,8 @@
 
 use url::Url;
 
-/// Every public region, with the domain its API and login hosts live under.
+/// Every region the official provider knows (its `aws_region` names), with
+/// the domain its API and login hosts live under.
 pub const REGIONS: &[(&str, &str)] = &[
     ("us-east-1", "mypurecloud.com"),
     ("us-east-2", "use2.us-gov-pure.cloud"),
@@ -21,6 +22,8 @@ pub const REGIONS: &[(&str, &str)] = &[
     ("ap-northeast-1", "mypurecloud.jp"),
     ("ap-northeast-2", "apne2.pure.cloud"),
     ("ap-northeast-3", "apne3.pure.cloud"),
+    // The EU sovereign cloud (the official provider's v1.83).
+    ("eusc-de-east-1", "edee1.eusc-pure.cloud"),
 ];
 
 /// The region used when none is configured (as in the official provider).
@@ -94,7 +97,34 @@ mod tests {
             assert_eq!(e.api.host_str(), Some(format!("api.{domain}").as_str()));
             assert_eq!(e.login.host_str(), Some(format!("login.{domain}").as_str()));
         }
-        assert_eq!(REGIONS.len(), 17);
+        // The official provider's regions and their API hosts, as its
+        // documentation lists them.
+        let official = [
+            ("us-east-1", "api.mypurecloud.com"),
+            ("us-east-2", "api.use2.us-gov-pure.cloud"),
+            ("us-west-2", "api.usw2.pure.cloud"),
+            ("ca-central-1", "api.cac1.pure.cloud"),
+            ("sa-east-1", "api.sae1.pure.cloud"),
+            ("mx-central-1", "api.mxc1.pure.cloud"),
+            ("eu-west-1", "api.mypurecloud.ie"),
+            ("eu-west-2", "api.euw2.pure.cloud"),
+            ("eu-central-1", "api.mypurecloud.de"),
+            ("eu-central-2", "api.euc2.pure.cloud"),
+            ("me-central-1", "api.mec1.pure.cloud"),
+            ("ap-south-1", "api.aps1.pure.cloud"),
+            ("ap-southeast-1", "api.apse1.pure.cloud"),
+            ("ap-southeast-2", "api.mypurecloud.com.au"),
+            ("ap-northeast-1", "api.mypurecloud.jp"),
+            ("ap-northeast-2", "api.apne2.pure.cloud"),
+            ("ap-northeast-3", "api.apne3.pure.cloud"),
+            ("eusc-de-east-1", "api.edee1.eusc-pure.cloud"),
+        ];
+        assert_eq!(REGIONS.len(), official.len());
+        for (name, host) in official {
+            let e = Endpoints::for_region(name).expect(name);
+            assert_eq!(e.api.host_str(), Some(host), "{name}");
+        }
+        assert!(region_names().contains("eusc-de-east-1"));
         assert!(Endpoints::for_region("EU-West-1").is_some());
         assert!(Endpoints::for_region("mars-north-1").is_none());
     }

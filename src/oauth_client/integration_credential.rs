@@ -4,11 +4,11 @@
 //! (zeroized) right after; it never reaches state, plan or a log line.
 //! Later secrets reach the credential through the client's sink
 //! (`crate::sink::integration_credential`). A credential is never taken for this
-//! client's by its name ([`read`]; `crate::plan::integration_credential`
-//! says why).
+//! client's by its name alone: only when its GET shows this client's id
+//! ([`read`]; `crate::plan::integration_credential` says why).
 
 use super::{Failure, Note};
-use crate::genesys::{CreatedClient, GenesysClient, OAuthClientCredential};
+use crate::genesys::{CreatedClient, GenesysClient, Held, OAuthClientCredential};
 use crate::plan::integration_credential::{self as rules, CredentialPlan, OwnCredential};
 use crate::plan::oauth_client::ClientFields;
 
@@ -99,8 +99,10 @@ pub async fn delete(genesys: &GenesysClient, id: Option<&str>) -> Result<(), Fai
 /// credential read is the one in state or, when state lost the id (an
 /// older release's refresh drops it), the one the private `record` names
 /// for this client (`rules::own_credential`). One deleted outside
-/// Terraform keeps its id and is warned about: a credential of the same
-/// name is never adopted.
+/// Terraform is replaced by the credential of its name whose GET shows
+/// this client's id (the one the client's sink made again, say), if
+/// exactly one does; else it keeps its id and is warned about. A client
+/// with a credential name and no credential known takes one the same way.
 pub async fn read(
     genesys: &GenesysClient,
     client_id: &str,
@@ -110,6 +112,12 @@ pub async fn read(
     let in_state = state.integration_credential_id.as_deref();
     let Some(id) = rules::own_credential(client_id, in_state, record.as_ref()) else {
         *record = None;
+        if let Some(name) = state.integration_credential_name.clone() {
+            if let Ok(Held::One(found)) = genesys.find_held(&name, client_id).await {
+                tracing::info!(client_id, credential_id = %found.id, "integration credential found by the client id its GET shows");
+                take(client_id, state, record, found.id, found.name);
+            }
+        }
         return Ok(vec![]);
     };
     let found_again = in_state.is_none();
@@ -122,12 +130,7 @@ pub async fn read(
             if found_again {
                 tracing::info!(client_id, credential_id = %id, "integration credential found again from the provider's own record");
             }
-            state.integration_credential_name = Some(credential.name);
-            state.integration_credential_id = Some(id.clone());
-            *record = Some(OwnCredential {
-                client_id: client_id.to_string(),
-                id,
-            });
+            take(client_id, state, record, id, credential.name);
             Ok(vec![])
         }
         None if found_again => {
@@ -136,29 +139,42 @@ pub async fn read(
             Ok(vec![])
         }
         None => {
-            let name = state.integration_credential_name.as_deref();
-            let same_name = same_name_count(genesys, name).await;
+            let name = state.integration_credential_name.clone();
+            let held = match &name {
+                Some(name) => genesys.find_held(name, client_id).await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "could not read the credentials of the same name");
+                    Held::None
+                }),
+                None => Held::None,
+            };
+            if let Held::One(found) = held {
+                tracing::info!(client_id, deleted = %id, credential_id = %found.id, "integration credential deleted outside Terraform; the one of its name holding this client's id is recorded instead");
+                take(client_id, state, record, found.id, found.name);
+                return Ok(vec![]);
+            }
             Ok(vec![Note::Warning(
                 "Integration credential deleted outside Terraform".into(),
-                rules::deleted(&label(name, &id), same_name),
+                rules::deleted(&label(name.as_deref(), &id), &held),
             )])
         }
     }
 }
 
-/// How many OAuth-client credentials are named `name` (0 when they cannot
-/// be listed: the count only colours a warning).
-async fn same_name_count(genesys: &GenesysClient, name: Option<&str>) -> usize {
-    let Some(name) = name else {
-        return 0;
-    };
-    match genesys.find_credentials_by_name(name).await {
-        Ok(found) => found.iter().filter(|c| c.is_oauth_client()).count(),
-        Err(e) => {
-            tracing::warn!(error = %e, "could not list the credentials of the same name");
-            0
-        }
-    }
+/// Records credential `id`, named `name`, as client `client_id`'s, in state
+/// and in the private record.
+fn take(
+    client_id: &str,
+    state: &mut ClientFields,
+    record: &mut Option<OwnCredential>,
+    id: String,
+    name: String,
+) {
+    state.integration_credential_name = Some(name);
+    state.integration_credential_id = Some(id.clone());
+    *record = Some(OwnCredential {
+        client_id: client_id.to_string(),
+        id,
+    });
 }
 
 /// When a client is gone from Genesys, the warning that its credential

@@ -214,10 +214,10 @@ pub async fn update(
     Ok(applied(registry, state, notes))
 }
 
-/// Deletes client `id` and, first, its credential: the one recorded in
-/// `prior`, else the one its sink, destroyed just before, found again and
-/// handed over (`handed`) under this client's credential name
-/// (`plan::integration_credential::to_delete`).
+/// Deletes client `id` and, first, its credentials: the one recorded in
+/// `prior`, and the one its sink, destroyed just before, found again or
+/// made in its place and handed over (`handed`) under this client's
+/// credential name (`plan::integration_credential::to_delete`).
 pub async fn delete(
     genesys: &GenesysClient,
     id: &str,
@@ -229,7 +229,9 @@ pub async fn delete(
         prior.integration_credential_name.as_deref(),
         handed.map(|h| (h.id.as_str(), h.name.as_str())),
     );
-    integration_credential::delete(genesys, own.as_deref()).await?;
+    for credential in &own {
+        integration_credential::delete(genesys, Some(credential)).await?;
+    }
     genesys
         .delete_client(id, &rules::request(prior))
         .await

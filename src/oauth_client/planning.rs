@@ -16,7 +16,7 @@
 use super::Note;
 use crate::attribute_error::AttributeError;
 use crate::plan::integration_credential::{self as credential, CredentialPlan};
-use crate::plan::oauth_client::ClientFields;
+use crate::plan::oauth_client::{implicit_grant, ClientFields};
 use crate::plan::roles::{plan_roles, PlannedRole, RoleRef};
 use crate::registry::client_states::configured_states;
 use crate::registry::integration_credentials::{Claimant, IntegrationCredentials};
@@ -38,6 +38,8 @@ pub struct PlanInput<'a> {
     pub prior_credential_id: Option<&'a str>,
     /// `state` as planned.
     pub state: Option<&'a str>,
+    /// `authorized_grant_type` as planned; `None` while unknown.
+    pub grant_type: Option<&'a str>,
 }
 
 /// What a plan decided.
@@ -67,7 +69,12 @@ pub fn plan(
     }
     let Some(client_id) = input.client_id else {
         let credential = credential::plan_create(input.credential_name);
-        let notes = Vec::new();
+        // Only a client about to be made: an existing one keeps its grant
+        // until Genesys withdraws it, which no plan here can change.
+        let notes = implicit_grant(input.grant_type)
+            .map(Note::AttributeWarning)
+            .into_iter()
+            .collect();
         return Ok(ClientPlan {
             roles,
             credential,

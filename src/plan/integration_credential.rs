@@ -20,13 +20,19 @@
 //!   one name are refused ([`name_taken`]), and a credential is never taken
 //!   for this client's by its name alone (see [`own_credential`]).
 //!
-//! How the provider is sure a credential is this client's: Genesys Cloud
-//! answers a credential's id, name, type and dates, never its fields
-//! (`credentialFields`, the client id and secret it holds, are
-//! write-only), so nothing read from Genesys says whose a credential is,
-//! and a name is no proof: any number of credentials, another client's
-//! among them (in this configuration or in another state), may share it.
-//! The only certainty is the provider's own record: the id of the
+//! How the provider is sure a credential is this client's. A name is no
+//! proof: any number of credentials, another client's among them (in this
+//! configuration or in another state), may share it. Listings answer a
+//! credential's id, name, type and dates; the GET of one credential
+//! answers its `credentialFields` "with sensitive fields redacted": never
+//! the secret, and the client id it holds where the answer shows it
+//! (whether it always does is not documented). So a credential is this
+//! client's when its GET shows this client's id (`crate::genesys::Held`):
+//! a credential deleted outside Terraform is then replaced in state by the
+//! one of its name holding the client's id (the one the client's sink made
+//! again), and a client with a name and no credential known takes it the
+//! same way. Where the GET shows no client id, the only certainty is the
+//! provider's own record: the id of the
 //! credential it made from this client's create answer, or the one named
 //! at import (`<client id>:<credential id>`). It is kept in state and, as
 //! [`OwnCredential`], in the client's private state; that record, for the
@@ -41,15 +47,17 @@
 //! rotation, and hands it to this client when it is destroyed, just before
 //! the client ([`to_delete`]: only one of this client's name). The client's
 //! own state learns it again only by an import as
-//! `<client id>:<credential id>` (tests/e2e/downgrade.rs). A credential deleted
-//! outside Terraform keeps its id in state (for the client's sink, which
-//! makes a new one under its name and keeps that one current) and is
-//! never replaced by one found by its name; destroy deletes only the
-//! recorded id.
+//! `<client id>:<credential id>` (tests/e2e/downgrade.rs). Where the GET
+//! shows no client id, a credential deleted outside Terraform keeps its id
+//! in state (for the client's sink, which makes a new one under its name
+//! and keeps that one current) and is never replaced by one found by its
+//! name; destroy deletes the recorded id and the one the sink made in its
+//! place, which the sink hands over ([`to_delete`]).
 
 use serde::{Deserialize, Serialize};
 
 use crate::attribute_error::AttributeError;
+use crate::genesys::Held;
 
 /// The credential this provider recorded as a client's own, kept in the
 /// client's private state.
@@ -182,9 +190,9 @@ pub fn no_credential(name: &str) -> AttributeError {
         "The provider makes a credential only when Genesys Cloud issues a secret, at client \
          create, and records it then; this client has none recorded: it was adopted after a \
          lost answer, imported without its credential, or its state was written by a \
-         release that did not know credentials. A credential of this name may still exist, \
-         but Genesys Cloud does not say whose id and secret a credential holds (another \
-         client's may have the same name), so none is taken for this client's by its name. \
+         release that did not know credentials. A credential of this name may still exist: \
+         a refresh takes it for this client's when its GET in Genesys Cloud shows this \
+         client's id, but never by its name alone (another client's may have the same name). \
          A genesyscloud_oauth_client_vault_secret that kept this client's credential \
          current finds it again from its Vault entry's record \
          (genesys-integration-credential-id), keeps it current at every rotation and \
@@ -207,48 +215,67 @@ pub fn name_taken(name: &str, other: Option<&str>) -> AttributeError {
         format!("Integration credential name {name:?} is given to two clients"),
         format!(
             "{other} in this configuration has integration_credential_name = {name:?} too. \
-             A credential holds one client's id and secret, and Genesys Cloud does not say \
-             whose a credential is, so two credentials of one name cannot be told apart: \
-             give each client its own name."
+             A credential holds one client's id and secret, and where Genesys Cloud does \
+             not show whose a credential is, two credentials of one name cannot be told \
+             apart: give each client its own name."
         ),
     )
 }
 
-/// The warning for a recorded credential that no longer exists.
-/// `same_name`: how many credentials of its name there are now.
-pub fn deleted(label: &str, same_name: usize) -> String {
-    let others = match same_name {
-        0 => String::new(),
-        1 => " A credential of the same name exists, but it is not taken for this client's: Genesys Cloud does not say whose id and secret a credential holds, and another client's may have the same name.".to_string(),
-        n => format!(" {n} credentials of the same name exist; none is taken for this client's: Genesys Cloud does not say whose id and secret a credential holds."),
+/// The warning for a recorded credential that no longer exists, when no
+/// single credential of its name was shown to hold this client's id
+/// (`held`: what the GETs of those of its name showed).
+pub fn deleted(label: &str, held: &Held) -> String {
+    let others = match held {
+        Held::One(_) | Held::None => String::new(),
+        Held::NotShown(1) => " A credential of the same name exists, but Genesys Cloud did not \
+            show whose id it holds (its GET answered no clientId), so it is not taken for this \
+            client's: another client's may have the same name."
+            .to_string(),
+        Held::NotShown(n) => format!(
+            " {n} credentials of the same name exist; Genesys Cloud did not show whose id they \
+             hold (their GETs answered no clientId), so none is taken for this client's."
+        ),
+        Held::Several(ids) => format!(
+            " Credentials {} all hold this client's id; which one integrations use cannot be \
+             told, so none is taken: delete the extra ones in Genesys Cloud and the next \
+             refresh records the one left.",
+            ids.join(", ")
+        ),
     };
     format!(
         "Integration credential {label} no longer exists in Genesys Cloud; integrations that \
          used it cannot authenticate.{others} A genesyscloud_oauth_client_vault_secret whose \
          integration_credential_id names it makes a new one under its name at its next apply \
-         (its plan says so) and keeps that one current; this client keeps the id it recorded \
-         (and destroy deletes only that one). To record the new one here: terraform state rm \
-         on this resource, then terraform import it as <client id>:<credential id>. Without \
-         such a sink, replace the client (terraform apply -replace) to get a new credential, \
-         or remove integration_credential_name."
+         (its plan says so) and keeps that one current; where Genesys Cloud shows whose a \
+         credential is, the refresh after that apply records the new one here, with nothing \
+         to do. Where it does not, this client keeps the id it recorded, and destroying it \
+         with its sink deletes both. To record the new one here: terraform state rm on this \
+         resource, then terraform import it as <client id>:<credential id>. Without such a \
+         sink, replace the client (terraform apply -replace) to get a new credential, or \
+         remove integration_credential_name."
     )
 }
 
-/// The credential a client's destroy deletes: the one in state
-/// (`state_id`), else one its sink handed over (`handed`: id and name,
-/// found again from the sink's own Vault entry) when it has this client's
-/// credential name (`name`). Nothing else: a credential is never deleted
-/// because of its name alone.
+/// The credentials a client's destroy deletes: the one in state
+/// (`state_id`), and one its sink handed over (`handed`: id and name; one
+/// found again from the sink's own Vault entry, or one the sink made under
+/// the same name in place of the recorded one, deleted outside Terraform)
+/// when it has this client's credential name (`name`). Nothing else: a
+/// credential is never deleted because of its name alone.
 pub fn to_delete(
     state_id: Option<&str>,
     name: Option<&str>,
     handed: Option<(&str, &str)>,
-) -> Option<String> {
-    if let Some(id) = state_id {
-        return Some(id.to_string());
-    }
-    let (id, handed_name) = handed?;
-    (name? == handed_name).then(|| id.to_string())
+) -> Vec<String> {
+    let handed = handed
+        .filter(|(id, handed_name)| name == Some(*handed_name) && state_id != Some(*id))
+        .map(|(id, _)| id);
+    state_id
+        .into_iter()
+        .chain(handed)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Splits an import id, `<client id>` or `<client id>:<credential id>`.
@@ -361,24 +388,28 @@ mod tests {
         let e = name_taken("n", Some("c9"));
         assert_eq!(e.attribute, NAME);
         assert!(e.detail.contains("OAuth client c9") && e.detail.contains("its own name"));
-        assert!(deleted("\"n\" (k1)", 1).contains("not taken for this client's"));
-        assert!(!deleted("\"n\" (k1)", 0).contains("same name exist"));
+        assert!(deleted("\"n\" (k1)", &Held::NotShown(1)).contains("not taken for this client's"));
+        assert!(deleted("\"n\" (k1)", &Held::NotShown(2)).contains("answered no clientId"));
+        assert!(!deleted("\"n\" (k1)", &Held::None).contains("same name exist"));
+        let several = deleted("\"n\" (k1)", &Held::Several(vec!["k2".into(), "k3".into()]));
+        assert!(several.contains("k2, k3") && several.contains("delete the extra ones"));
     }
 
     #[test]
-    fn destroy_deletes_the_recorded_credential_or_the_one_its_sink_found_again() {
+    fn destroy_deletes_the_recorded_credential_and_the_one_its_sink_handed_over() {
         // (state id, name, handed over) -> deleted
-        let table = [
-            (Some("k1"), Some("n"), None, Some("k1")),
-            (Some("k1"), Some("n"), Some(("k2", "n")), Some("k1")),
-            (None, Some("n"), Some(("k2", "n")), Some("k2")),
-            (None, Some("n"), Some(("k2", "other")), None),
-            (None, None, Some(("k2", "n")), None),
-            (None, Some("n"), None, None),
+        let table: [(_, _, _, &[&str]); 7] = [
+            (Some("k1"), Some("n"), None, &["k1"]),
+            (Some("k1"), Some("n"), Some(("k2", "n")), &["k1", "k2"]),
+            (Some("k1"), Some("n"), Some(("k1", "n")), &["k1"]),
+            (None, Some("n"), Some(("k2", "n")), &["k2"]),
+            (None, Some("n"), Some(("k2", "other")), &[]),
+            (None, None, Some(("k2", "n")), &[]),
+            (None, Some("n"), None, &[]),
         ];
         for (state, name, handed, want) in table {
             assert_eq!(
-                to_delete(state, name, handed).as_deref(),
+                to_delete(state, name, handed),
                 want,
                 "{state:?} {name:?} {handed:?}"
             );

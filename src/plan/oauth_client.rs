@@ -168,6 +168,27 @@ pub fn check_grant_type(grant: &str) -> Result<(), AttributeError> {
     })
 }
 
+/// The implicit grant, which Genesys is withdrawing.
+pub const IMPLICIT_GRANT: &str = "TOKEN";
+
+/// The warning for a client about to be created with the implicit grant
+/// (`grant`: as planned, `None` while unknown). The API still accepts it,
+/// so it is not refused; Genesys staff have said on the community forum
+/// (not in the API definition) that new clients cannot use it from March
+/// 2026 and existing ones stop in March 2027.
+pub fn implicit_grant(grant: Option<&str>) -> Option<AttributeError> {
+    (grant? == IMPLICIT_GRANT).then(|| AttributeError {
+        attribute: "authorized_grant_type",
+        summary: "The implicit grant (TOKEN) is being withdrawn".into(),
+        detail: "Genesys Cloud staff have said on the Genesys Cloud Developer Forum (an \
+                 announcement, not part of the API definition) that new OAuth clients cannot \
+                 use the implicit grant from March 2026 and that existing clients stop working \
+                 with it in March 2027. Genesys may refuse this create; prefer CODE \
+                 (authorization code with PKCE) for browser applications."
+            .into(),
+    })
+}
+
 /// Checks a token lifetime.
 pub fn check_validity(seconds: i64) -> Result<(), AttributeError> {
     if VALIDITY_RANGE.contains(&seconds) {
@@ -385,11 +406,15 @@ pub fn after_apply(planned: &ClientFields, c: &OAuthClient) -> ClientFields {
 }
 
 /// The create (or update) request for `s`, with the defaults of what it
-/// leaves out.
+/// leaves out. The PUT replaces the whole client, so a description left
+/// out is sent as `""` (as the official provider does): removing it from
+/// the configuration clears it in Genesys. The grant type is sent in the
+/// API's spelling (`SAML2BEARER` as `SAML2-BEARER`); state keeps the
+/// user's ([`grant_type_for_state`]).
 pub fn request(s: &ClientFields) -> OAuthClientRequest {
     OAuthClientRequest {
         name: s.name.clone().unwrap_or_default(),
-        description: s.description.clone(),
+        description: Some(s.description.clone().unwrap_or_default()),
         access_token_validity_seconds: s.access_token_validity_seconds.unwrap_or(DEFAULT_VALIDITY),
         registered_redirect_uri: s
             .registered_redirect_uris
@@ -397,7 +422,9 @@ pub fn request(s: &ClientFields) -> OAuthClientRequest {
             .flatten()
             .cloned()
             .collect(),
-        authorized_grant_type: s.authorized_grant_type.clone().unwrap_or_default(),
+        authorized_grant_type: canonical_grant_type(
+            s.authorized_grant_type.as_deref().unwrap_or_default(),
+        ),
         scope: s.scopes.iter().flatten().cloned().collect(),
         role_divisions: s
             .roles
@@ -440,18 +467,18 @@ fn resource_attributes() -> Vec<Entry> {
     vec![
         Entry::new("id", Str, Computed, "The OAuth client id."),
         Entry::new("name", Str, Required, "Client name (Genesys Cloud allows duplicates)."),
-        Entry::new("description", Str, Optional, "Free-text description."),
+        Entry::new("description", Str, Optional, "Free-text description. Removing it clears it in Genesys Cloud (the full-replace update sends `\"\"`)."),
         Entry::new("access_token_validity_seconds", Number, OptionalComputed, format!("Lifetime of the tokens the client obtains, {}.", validity_sentence()))
             .default(DEFAULT_VALIDITY),
         Entry::new("registered_redirect_uris", StringSet, Optional, "Redirect URIs (code and token grants)."),
-        Entry::new("authorized_grant_type", Str, Required, format!("One of {}.", grant_types_markdown())),
+        Entry::new("authorized_grant_type", Str, Required, format!("One of {}. `SAML2BEARER` is sent as `SAML2-BEARER`, the spelling Genesys Cloud answers; state keeps yours. `{IMPLICIT_GRANT}` (the implicit grant) is planned with a warning for a new client: Genesys Cloud staff have said on the developer forum (not in the API definition) that new clients cannot use it from March 2026 and existing ones stop in March 2027.", grant_types_markdown())),
         Entry::new("scopes", StringSet, Optional, "Scopes (grants other than `CLIENT-CREDENTIALS`)."),
         Entry::new("state", Str, OptionalComputed, "`active`, `inactive` (no new tokens; those already issued run out) or `disabled` (the tokens already issued stop working too).")
             .default(DEFAULT_STATE),
         Entry::new("client_id", Str, Computed, "The OAuth client id, as a consumer uses it (same as `id`)."),
         Entry::new("date_created", Str, Computed, "Creation time (ISO-8601)."),
         Entry::new("integration_credential_name", Str, Optional, "Name of an integration credential (type `pureCloudOAuthClient`, what data actions authenticate with) to make holding this client's id and secret. It is made when the client is created, from the secret of the create answer, which never reaches state. Removing the name deletes the credential. An existing credential cannot be renamed here, since Genesys Cloud needs the secret to rename it: rename it in Genesys Cloud and set the new name, or replace the client with `terraform taint` (a new client and credential are made). To keep the credential current when the secret is regenerated later, set `integration_credential_id` on the client's `genesyscloud_oauth_client_vault_secret` to this resource's `integration_credential_id`: every rotation then writes the new secret into it (a sink that does not is warned about at plan)."),
-        Entry::new("integration_credential_id", Str, Computed, "Id of the integration credential named by `integration_credential_name`: the one made at create, or named at import as `<client id>:<credential id>`; null when there is none (the client was adopted after a lost create answer, or imported without it). A credential is never taken for this client's by its name, since Genesys Cloud does not say whose id and secret a credential holds: one deleted outside Terraform keeps its id here, with a warning (the client's sink makes a new one and keeps it current), and destroy deletes only this id."),
+        Entry::new("integration_credential_id", Str, Computed, "Id of the integration credential named by `integration_credential_name`: the one made at create, or named at import as `<client id>:<credential id>`; null when there is none (the client was adopted after a lost create answer, or imported without it). A credential is never taken for this client's by its name alone, only when Genesys Cloud shows that it holds this client's id (the credential's GET answers its `clientId`): one deleted outside Terraform is then replaced here, at the refresh after the client's sink made it again, by the one of its name holding this client's id. Where Genesys does not show it, the deleted id stays here with a warning saying what to do (the sink keeps the new one current), and destroying the client with its sink deletes both."),
     ]
 }
 
@@ -798,6 +825,15 @@ mod tests {
     }
 
     #[test]
+    fn the_implicit_grant_is_warned_about_never_refused() {
+        let w = implicit_grant(Some("TOKEN")).expect("warned");
+        assert_eq!(w.attribute, "authorized_grant_type");
+        assert!(w.detail.contains("March 2026") && w.detail.contains("March 2027"));
+        assert!(check_grant_type("TOKEN").is_ok());
+        assert!(implicit_grant(Some("CODE")).is_none() && implicit_grant(None).is_none());
+    }
+
+    #[test]
     fn a_request_sends_the_plan_with_its_defaults() {
         let planned = ClientFields {
             name: Some("n".into()),
@@ -813,7 +849,16 @@ mod tests {
         assert_eq!(r.access_token_validity_seconds, DEFAULT_VALIDITY);
         assert_eq!(r.state, DEFAULT_STATE);
         assert_eq!(r.role_divisions[0].division_id.as_deref(), Some("home"));
-        assert!(r.scope.is_empty() && r.description.is_none());
+        assert!(r.scope.is_empty());
+        // A description left out clears the one in Genesys (full replace).
+        assert_eq!(r.description.as_deref(), Some(""));
+        let saml = request(&ClientFields {
+            authorized_grant_type: Some("SAML2BEARER".into()),
+            description: Some("d".into()),
+            ..Default::default()
+        });
+        assert_eq!(saml.authorized_grant_type, "SAML2-BEARER");
+        assert_eq!(saml.description.as_deref(), Some("d"));
     }
 
     #[test]

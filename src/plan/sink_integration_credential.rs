@@ -13,9 +13,13 @@
 //! - a credential the sink already wrote is only recorded;
 //! - a credential deleted outside Terraform is made again under its name by
 //!   a rotation, which the plan schedules ([`repair`]): a new credential,
-//!   never one found by its name (Genesys does not say whose a credential
-//!   is). The sink keeps the new one current; the OAuth client keeps the
-//!   id it recorded until it is imported with the new one ([`made_here`]);
+//!   never one found by its name. The sink keeps the new one current; the
+//!   OAuth client records it at its next refresh where Genesys shows whose
+//!   a credential is (the credential's GET shows the client id), and the
+//!   sink then follows the client's id without a write. Where it does not,
+//!   the client keeps the id it recorded until it is imported with the new
+//!   one ([`made_here`]), and the sink's destroy hands the new one to the
+//!   client's destroy ([`to_hand_over`]);
 //! - a sink never writes into a credential recorded as another client's
 //!   ([`foreign`]): a credential holds one client's id and secret;
 //! - a sink whose client has a credential it does not keep current is
@@ -30,7 +34,7 @@
 //!   current for its client: the provider wrote it itself, into an entry it
 //!   marked as this client's, as the credential it had just written (or was
 //!   about to write) this client's id and secret into. A name is never
-//!   used (Genesys Cloud does not say whose a credential is). It is taken
+//!   used (a name is no proof of whose a credential is). It is taken
 //!   as current: a rotation by an older release rewrites the metadata
 //!   without the record, so a record still there has missed no rotation
 //!   (the one case left: this release's last write into it failed and
@@ -193,15 +197,19 @@ pub fn remade(repair: &Repair) -> AttributeError {
             "{repair}, so integrations that used it cannot authenticate. Apply regenerates \
              the client secret, writes it to Vault and makes the credential again under the \
              same name, holding the new secret, and keeps that one current at every rotation. \
-             No credential of the same name is adopted instead: Genesys Cloud does not say \
-             whose id and secret a credential holds."
+             No credential of the same name is adopted instead: a name is no proof of \
+             whose id and secret a credential holds. Where Genesys Cloud shows it (the \
+             credential's GET answers its clientId), the OAuth client records the new \
+             credential at the next refresh, and the plan after this apply moves this sink \
+             to it without a write."
         ),
     )
 }
 
 /// The warning for a sink that keeps a credential it made in place of the
-/// configured one, deleted outside Terraform: the OAuth client still
-/// records the deleted id, and only an import tells it the new one.
+/// configured one, deleted outside Terraform, while the configuration still
+/// names the deleted id: the OAuth client records the deleted id because
+/// Genesys did not show whose the new one is, and only an import tells it.
 pub fn made_here(input: Option<&str>, kept: Option<&Kept>) -> Option<AttributeError> {
     let input = input?;
     let k = kept.filter(|k| k.wired == input && k.id != input && !k.gone)?;
@@ -214,12 +222,13 @@ pub fn made_here(input: Option<&str>, kept: Option<&Kept>) -> Option<AttributeEr
         format!(
             "Credential {input} was deleted outside Terraform, and this sink made credential \
              {} under its name, holding the client's id and secret; every rotation keeps it \
-             current. The OAuth client still records {input} (it never takes a credential for \
-             its own by the name, since Genesys Cloud does not say whose a credential is), so \
-             destroying the client leaves {} behind. To record it on the client: terraform \
-             state rm on the genesyscloud_oauth_client, then terraform import it as \
-             <client id>:{}.",
-            k.id, k.id, k.id
+             current. The OAuth client still records {input}: Genesys Cloud did not show \
+             whose id {} holds (its GET answered no clientId), and a credential is never \
+             taken for the client's by its name alone. Destroying this sink with its client \
+             deletes {} too (the sink hands it to the client's destroy); destroying the \
+             client alone leaves it behind. To record it on the client: terraform state rm \
+             on the genesyscloud_oauth_client, then terraform import it as <client id>:{}.",
+            k.id, k.id, k.id, k.id
         ),
     ))
 }
@@ -325,10 +334,13 @@ pub fn check_id(id: &str) -> Result<(), AttributeError> {
 }
 
 /// The credential a sink's destroy hands over to its client's destroy:
-/// the kept one, when it was recovered from the entry's record and the
-/// state's id (`id`) names it.
+/// the kept one, when the state's id (`id`) names it and the client may not
+/// know it: it was recovered from the entry's record, or the sink made it
+/// in place of the configured one, deleted outside Terraform (the client
+/// records the deleted id where Genesys does not show whose a credential
+/// is). The client's destroy deletes it only under its own credential name.
 pub fn to_hand_over<'a>(id: &str, kept: Option<&'a Kept>) -> Option<&'a Kept> {
-    kept.filter(|k| k.recovered && k.stands_for(id))
+    kept.filter(|k| (k.recovered || k.id != k.wired) && k.stands_for(id))
 }
 
 /// What a plan says about the configured credential (`input`): its
@@ -572,15 +584,18 @@ mod tests {
     }
 
     #[test]
-    fn only_a_recovered_credential_named_by_state_is_handed_over() {
-        let mut recovered = kept("k1", "k2", true, false);
+    fn a_recovered_or_remade_credential_named_by_state_is_handed_over() {
+        let mut recovered = kept("k1", "k1", true, false);
         recovered.recovered = true;
-        let plain = kept("k1", "k2", true, false);
+        let remade = kept("k1", "k2", true, false);
+        let plain = kept("k1", "k1", true, false);
         // (state id, kept) -> handed over
         let table = [
             ("k1", Some(&recovered), true),
-            ("k2", Some(&recovered), true),
             ("k3", Some(&recovered), false),
+            ("k1", Some(&remade), true),
+            ("k2", Some(&remade), true),
+            ("k3", Some(&remade), false),
             ("k1", Some(&plain), false),
             ("k1", None, false),
         ];

@@ -125,6 +125,7 @@ impl ClientState {
             prior_credential_name: prior_text(|p| &p.integration_credential_name),
             prior_credential_id: prior_text(|p| &p.integration_credential_id),
             state: text(&self.state),
+            grant_type: text(&self.authorized_grant_type),
         }
     }
 

@@ -175,7 +175,7 @@ impl Transport {
                             retry_after: parse_retry_after(retry_after.as_deref()),
                         },
                         501 => Failure::Permanent,
-                        500..=599 => Failure::ServerError,
+                        500..=599 => Failure::ServerError { retry_after: None },
                         _ => return Ok((status, bytes)),
                     };
                     let error = if status == StatusCode::SERVICE_UNAVAILABLE {

@@ -233,3 +233,53 @@ fn an_adopted_client_gets_no_credential_and_says_so() {
     tf.destroy();
     assert!(emu.clients().is_empty());
 }
+
+#[test]
+fn a_lost_create_finds_its_credential_among_more_than_a_page_of_them() {
+    let emu = emulator();
+    // 250 credentials of other tools: more than one page of the cursor
+    // listing (200 at most).
+    for n in 0..250 {
+        emu.add_credential(
+            &format!("other-{n}"),
+            "pureCloudOAuthClient",
+            [
+                ("clientId".to_string(), format!("other-client-{n}")),
+                ("clientSecret".to_string(), format!("other-secret-{n}")),
+            ]
+            .into(),
+        );
+    }
+    // The credential create's answer is lost: what it made is found by
+    // listing, on the second page, and adopted instead of made twice.
+    emu.inject(
+        FaultRule::new(FaultKind::DropResponse)
+            .method("POST")
+            .path("/api/v2/integrations/credentials")
+            .times(1),
+    );
+    let tf = Tf::new(&emu.base_url());
+    tf.write_config(&config(r#"integration_credential_name = "actions-cred""#));
+    tf.init();
+    tf.apply(&[]);
+    let (client_id, credential_id) = ids(&tf);
+    let ours: Vec<StoredCredential> = emu
+        .credentials()
+        .into_iter()
+        .filter(|c| c.name == "actions-cred")
+        .collect();
+    assert_eq!(ours.len(), 1, "no duplicate: {ours:?}");
+    assert_eq!(credential_id.as_deref(), Some(ours[0].id.as_str()));
+    assert_holds_the_secret(&emu, &ours[0], &client_id);
+    assert_eq!(
+        emu.request_count("POST", "/api/v2/integrations/credentials"),
+        1
+    );
+    // Two pages before the create, two after the lost answer; nothing
+    // through the deprecated page-number listing.
+    let listing = emu.request_count("GET", "/api/v2/integrations/credentials/listing");
+    assert!(listing >= 4, "{listing} listing requests");
+    tf.assert_no_changes();
+    tf.destroy();
+    assert_eq!(emu.credentials().len(), 250, "destroy deletes only its own");
+}

@@ -435,3 +435,82 @@ fn secrets_and_tokens_appear_nowhere() {
         &needles,
     );
 }
+
+#[test]
+fn a_description_removed_from_the_config_is_cleared_in_genesys() {
+    let emu = emulator();
+    let tf = Tf::new(&emu.base_url());
+    tf.write_config(CLIENT_CREDENTIALS);
+    tf.init();
+    tf.apply(&[]);
+    let described = |emu: &Emulator| {
+        live_clients(emu)
+            .into_iter()
+            .find(|c| c.name == "ci-pipeline")
+            .and_then(|c| c.description)
+    };
+    assert_eq!(described(&emu).as_deref(), Some("used by CI"));
+
+    // The emulator keeps a description a full-replace PUT leaves out (what
+    // the real API does is not documented): the provider sends "".
+    tf.write_config(
+        &CLIENT_CREDENTIALS.replace("  description                   = \"used by CI\"\n", ""),
+    );
+    let plan = tf.plan_json(&[]);
+    assert_eq!(actions(&plan, "genesyscloud_oauth_client.ci"), ["update"]);
+    tf.apply_plan();
+    assert_eq!(
+        described(&emu),
+        None,
+        "the description is cleared in Genesys"
+    );
+    tf.assert_no_changes();
+    tf.destroy();
+}
+
+#[test]
+fn a_new_client_with_the_implicit_grant_is_warned_about_not_refused() {
+    let emu = emulator();
+    let tf = Tf::new(&emu.base_url());
+    tf.write_config(
+        "resource \"genesyscloud_oauth_client\" \"spa\" {\n  name = \"spa\"\n  authorized_grant_type = \"TOKEN\"\n  registered_redirect_uris = [\"https://app.example/cb\"]\n}\n",
+    );
+    tf.init();
+    let shown = crate::harness::flat(&text(&tf.run(&["plan", "-no-color"])));
+    assert!(
+        shown.contains("Warning: The implicit grant (TOKEN) is being withdrawn")
+            && shown.contains("March 2026")
+            && shown.contains("March 2027")
+            && shown.contains("authorized_grant_type"),
+        "{shown}"
+    );
+    assert!(live_clients(&emu).is_empty(), "a plan makes nothing");
+}
+
+#[test]
+fn the_eu_sovereign_cloud_region_is_accepted_and_its_host_reached_for() {
+    // No base URL: the region decides the hosts, which this machine cannot
+    // reach. The data source reads at plan, so the plan reaches for them.
+    let mut tf = Tf::new("http://127.0.0.1:9");
+    tf.unset("GENESYS_BASE_URL").env("TF_LOG", "trace");
+    tf.write_config_with_provider(
+        "  aws_region = \"eusc-de-east-1\"\n  max_retries = 1\n  retry_deadline_seconds = 2",
+        "data \"genesyscloud_oauth_client\" \"c\" {\n  name = \"c\"\n}\n",
+    );
+    tf.init();
+    let diags = validate_diagnostics(&tf);
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d["summary"].as_str().is_some_and(|s| s.contains("region"))),
+        "{diags:?}"
+    );
+    let shown = text(&tf.run_failing(&["plan", "-no-color"]));
+    assert!(
+        shown.contains("login_host=login.edee1.eusc-pure.cloud")
+            || shown.contains("login_host=\"login.edee1.eusc-pure.cloud\""),
+        "the provider's log should name the region's login host"
+    );
+    assert!(shown.contains("could not reach Genesys Cloud"), "{shown}");
+    assert!(!shown.contains("Unknown Genesys Cloud region"), "{shown}");
+}

@@ -122,9 +122,68 @@ fn two_clients_with_one_credential_name_are_refused_before_anything_is_made() {
     assert_eq!(emu.request_count("POST", "/api/v2/"), 0);
 }
 
+/// The one credential that is not `b_credential`.
+fn the_other(emu: &Emulator, b_credential: &str) -> String {
+    let others: Vec<_> = emu
+        .credentials()
+        .into_iter()
+        .filter(|c| c.id != b_credential)
+        .collect();
+    assert_eq!(others.len(), 1, "{others:?}");
+    others[0].id.clone()
+}
+
+/// Destroying a deletes its own credential (`a_new`), never b's; then b's
+/// destroy deletes b's.
+fn destroy_a_then_b(emu: &Emulator, bao: &Bao, a: (&Tf, &str), b: (&Tf, &str, &str)) {
+    let ((a, a_new), (b, b_credential, b_client)) = (a, b);
+    a.destroy();
+    assert_eq!(credential(emu, a_new), None);
+    holds_its_own(emu, bao, b_credential, b_client, "b");
+    b.destroy();
+    assert!(emu.credentials().is_empty());
+}
+
 #[test]
-fn a_credential_deleted_beside_another_of_its_name_is_never_replaced_by_that_one() {
+fn a_credential_deleted_beside_another_of_its_name_is_replaced_by_the_one_holding_its_client() {
     let (emu, bao, a, b) = two_states_applied();
+    let (a_client, a_first) = recorded(&a, "a");
+    let (b_client, b_credential) = recorded(&b, "b");
+    let (a_first, b_credential) = (a_first.expect("a's"), b_credential.expect("b's"));
+
+    // a's credential is deleted outside Terraform: b's, of the same name,
+    // holds b's client id (its GET shows it), so it is not taken for a's,
+    // and a's sink makes a new one.
+    assert!(emu.delete_credential(&a_first));
+    let shown = flat(&text(&a.run(&["plan", "-no-color"])));
+    assert!(
+        shown.contains("Integration credential deleted outside Terraform")
+            && shown.contains("The integration credential will be made again"),
+        "{shown}"
+    );
+    a.apply(&[]);
+    let a_new = the_other(&emu, &b_credential);
+
+    // The next refresh records the one holding a's client id, never b's;
+    // the sink follows it without a regenerate, and both plans are empty.
+    let issued = emu.issued_secrets().len();
+    a.apply(&[]);
+    assert_eq!(emu.issued_secrets().len(), issued, "no regenerate");
+    assert_eq!(recorded(&a, "a").1.as_deref(), Some(a_new.as_str()));
+    assert_eq!(recorded(&b, "b").1.as_deref(), Some(b_credential.as_str()));
+    holds_its_own(&emu, &bao, &a_new, &a_client, "a");
+    holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
+    a.assert_no_changes();
+    b.assert_no_changes();
+
+    destroy_a_then_b(&emu, &bao, (&a, &a_new), (&b, &b_credential, &b_client));
+}
+
+#[test]
+fn a_credential_deleted_beside_another_of_its_name_is_never_replaced_by_that_one_where_genesys_hides_whose_it_is(
+) {
+    let (emu, bao, a, b) = two_states_applied();
+    emu.set_credential_client_id_hidden(true);
     let (a_client, a_first) = recorded(&a, "a");
     let (b_client, b_credential) = recorded(&b, "b");
     let (a_first, b_credential) = (a_first.expect("a's"), b_credential.expect("b's"));
@@ -143,13 +202,7 @@ fn a_credential_deleted_beside_another_of_its_name_is_never_replaced_by_that_one
     );
     a.apply(&[]);
     assert_eq!(recorded(&a, "a").1.as_deref(), Some(a_first.as_str()));
-    let remade: Vec<_> = emu
-        .credentials()
-        .into_iter()
-        .filter(|c| c.id != b_credential)
-        .collect();
-    assert_eq!(remade.len(), 1, "{remade:?}");
-    let a_new = remade[0].id.clone();
+    let a_new = the_other(&emu, &b_credential);
     holds_its_own(&emu, &bao, &a_new, &a_client, "a");
     holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
 
@@ -182,12 +235,7 @@ fn a_credential_deleted_beside_another_of_its_name_is_never_replaced_by_that_one
     assert_eq!(recorded(&a, "a").1.as_deref(), Some(a_new.as_str()));
     a.assert_no_changes();
 
-    // Destroying a deletes its own credential, never b's.
-    a.destroy();
-    assert_eq!(credential(&emu, &a_new), None);
-    holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
-    b.destroy();
-    assert!(emu.credentials().is_empty());
+    destroy_a_then_b(&emu, &bao, (&a, &a_new), (&b, &b_credential, &b_client));
 }
 
 /// Sets `integration_credential_id` and `integration_credential_name` of
@@ -217,7 +265,7 @@ fn lose_credential_id(tf: &Tf, key: &str, keep_private: bool) {
 }
 
 #[test]
-fn a_lost_credential_id_comes_back_only_from_the_providers_own_record() {
+fn a_lost_credential_id_comes_back_from_the_providers_record_or_the_holder_genesys_shows() {
     let (emu, bao, a, b) = two_states_applied();
     let (a_client, a_credential) = recorded(&a, "a");
     let (b_client, b_credential) = recorded(&b, "b");
@@ -232,8 +280,8 @@ fn a_lost_credential_id_comes_back_only_from_the_providers_own_record() {
     a.run(&["apply", "-auto-approve", "-refresh-only"]);
     assert_eq!(recorded(&a, "a").1, a_credential);
 
-    // Without the record nothing says whose either credential of the name
-    // is: none is taken, and the warning says so truthfully.
+    // Without the record and without the name in state, nothing is looked
+    // up: none is taken, and the warning says so truthfully.
     lose_credential_id(&a, "a", false);
     let shown = flat(&text(&a.run(&["plan", "-no-color"])));
     assert!(
@@ -245,6 +293,18 @@ fn a_lost_credential_id_comes_back_only_from_the_providers_own_record() {
     a.run(&["apply", "-auto-approve", "-refresh-only"]);
     assert_eq!(recorded(&a, "a").1, None);
     let (a_credential, b_credential) = (a_credential.expect("a's"), b_credential.expect("b's"));
+    holds_its_own(&emu, &bao, &a_credential, &a_client, "a");
+    holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
+
+    // Where the credentials' GETs show whose they are, the apply that puts
+    // the configured name back in state lets the refresh after it take the
+    // one holding a's client id, never b's, with no regenerate.
+    let issued = emu.issued_secrets().len();
+    a.apply(&[]);
+    a.apply(&[]);
+    assert_eq!(recorded(&a, "a").1.as_deref(), Some(a_credential.as_str()));
+    assert_eq!(emu.issued_secrets().len(), issued, "no regenerate");
+    a.assert_no_changes();
     holds_its_own(&emu, &bao, &a_credential, &a_client, "a");
     holds_its_own(&emu, &bao, &b_credential, &b_client, "b");
 }

@@ -2,7 +2,10 @@
 //! under the real CLI, against the emulator and a real OpenBao: every
 //! rotation writes the new secret into the client's integration credential
 //! as well as into Vault, and nothing else sees it; a credential deleted
-//! outside Terraform is made again and the plans converge; a failed write
+//! outside Terraform is made again and the plans converge (the client
+//! records the new one where the credential's GET shows whose it is; where
+//! it does not, the plan says what to do and destroy still deletes it); a
+//! failed write
 //! into the credential is an error that the next plan repairs without a
 //! regenerate; a credential no sink keeps current is warned about.
 
@@ -140,18 +143,17 @@ fn every_rotation_writes_the_credential_and_nothing_else_sees_it() {
     assert_absent("state", &tf.state_text(), &needles);
     tf.unset("TF_LOG");
     tf.assert_no_changes();
-    tf.destroy();
-    assert!(emu.credentials().is_empty(), "destroy left the credential");
-    assert!(emu.clients().is_empty(), "destroy left the client");
+    destroy_leaves_nothing(&emu, &tf);
 }
 
-#[test]
-fn a_credential_deleted_outside_terraform_is_made_again_and_plans_converge() {
-    let (emu, bao, tf) = setup();
+/// Deletes the credential of an applied client and sink behind Terraform's
+/// back and applies the plan that makes it again; returns the deleted one
+/// and the one made in its place, which holds the secret in Vault.
+fn delete_and_remake(emu: &Emulator, bao: &Bao, tf: &Tf) -> (StoredCredential, StoredCredential) {
     tf.write_config(&config(true, 1));
     tf.init();
     tf.apply(&[]);
-    let deleted = assert_in_step(&emu, &bao, &tf);
+    let deleted = assert_in_step(emu, bao, tf);
     assert!(emu.delete_credential(&deleted.id));
 
     // The plan rotates and says why, naming the credential.
@@ -165,32 +167,33 @@ fn a_credential_deleted_outside_terraform_is_made_again_and_plans_converge() {
         "{shown}"
     );
     tf.apply_plan();
-    let remade = only_credential(&emu);
+    let remade = only_credential(emu);
     assert_ne!(remade.id, deleted.id);
     assert_eq!(remade.name, "actions-cred");
-    assert_eq!(remade.fields["clientSecret"], vault_secret(&bao));
+    assert_eq!(remade.fields["clientSecret"], vault_secret(bao));
     assert!(token_works(
         &emu.base_url(),
         &remade.fields["clientId"],
         &remade.fields["clientSecret"]
     ));
+    (deleted, remade)
+}
 
-    // The client never takes a credential for its own by its name: it keeps
-    // the id it recorded, and the sink, which made the new one, keeps it
-    // current and says how to record it on the client. The plan is empty.
-    let shown = flat(&text(&tf.run(&["plan", "-no-color"])));
-    assert!(
-        shown.contains(&format!("{} was replaced by {}", deleted.id, remade.id))
-            && shown.contains(&format!("<client id>:{}", remade.id)),
-        "{shown}"
-    );
-    tf.assert_no_changes();
-    let (client_id, _, _) = ids(&tf);
+/// Destroys everything and checks that no credential or client is left.
+fn destroy_leaves_nothing(emu: &Emulator, tf: &Tf) {
+    tf.destroy();
+    assert!(emu.credentials().is_empty(), "destroy left the credential");
+    assert!(emu.clients().is_empty(), "destroy left the client");
+}
 
-    // Recorded by an import: the sink records the new id in place, without
-    // a rotation.
-    tf.run(&["state", "rm", CLIENT]);
-    tf.run(&["import", CLIENT, &format!("{client_id}:{}", remade.id)]);
+#[test]
+fn a_credential_deleted_outside_terraform_heals_where_genesys_shows_whose_it_is() {
+    let (emu, bao, tf) = setup();
+    let (_, remade) = delete_and_remake(&emu, &bao, &tf);
+
+    // The credential's GET shows the client id it holds: the client's
+    // refresh records the new credential, and the sink, wired to the
+    // client's attribute, follows it without a regenerate.
     let issued = emu.issued_secrets().len();
     let plan = tf.plan_json(&[]);
     assert_eq!(actions(&plan, SINK), ["update"]);
@@ -201,9 +204,66 @@ fn a_credential_deleted_outside_terraform_is_made_again_and_plans_converge() {
         .find(|rc| rc["address"] == SINK)
         .expect("sink change");
     assert_eq!(
+        change["change"]["after"]["integration_credential_id"],
+        remade.id.as_str()
+    );
+    assert_eq!(
         change["change"]["after_unknown"]["secret_hash"],
         serde_json::Value::Null
     );
+    tf.apply_plan();
+    assert_eq!(emu.issued_secrets().len(), issued, "no regenerate");
+    assert_eq!(assert_in_step(&emu, &bao, &tf).id, remade.id);
+
+    // Healed: an empty plan without a warning, and destroy deletes it.
+    let shown = text(&tf.run(&["plan", "-no-color"]));
+    assert!(
+        shown.contains("No changes") && !shown.contains("Warning"),
+        "{shown}"
+    );
+    tf.assert_no_changes();
+    destroy_leaves_nothing(&emu, &tf);
+}
+
+#[test]
+fn where_genesys_hides_whose_a_credential_is_the_plan_says_what_to_do_and_destroy_deletes_it() {
+    let (emu, bao, tf) = setup();
+    emu.set_credential_client_id_hidden(true);
+    let (deleted, remade) = delete_and_remake(&emu, &bao, &tf);
+
+    // The client never takes a credential for its own by its name: it keeps
+    // the id it recorded, and the sink, which made the new one, keeps it
+    // current and says how to record it on the client. The plan is empty.
+    let shown = flat(&text(&tf.run(&["plan", "-no-color"])));
+    assert!(
+        shown.contains(&format!("{} was replaced by {}", deleted.id, remade.id))
+            && shown.contains(&format!("<client id>:{}", remade.id))
+            && shown.contains("answered no clientId"),
+        "{shown}"
+    );
+    tf.assert_no_changes();
+    let (_, client_credential, _) = ids(&tf);
+    assert_eq!(client_credential.as_deref(), Some(deleted.id.as_str()));
+
+    // Destroy deletes the credential the provider made, which the client's
+    // state does not name: the sink hands it to the client's destroy.
+    destroy_leaves_nothing(&emu, &tf);
+}
+
+#[test]
+fn a_credential_remade_where_genesys_hides_its_holder_is_recorded_by_an_import() {
+    let (emu, bao, tf) = setup();
+    emu.set_credential_client_id_hidden(true);
+    let (_, remade) = delete_and_remake(&emu, &bao, &tf);
+    let (client_id, _, _) = ids(&tf);
+
+    // Recorded by an import: the sink records the new id in place, without
+    // a rotation.
+    tf.run(&["state", "rm", CLIENT]);
+    tf.run(&["import", CLIENT, &format!("{client_id}:{}", remade.id)]);
+    let issued = emu.issued_secrets().len();
+    let plan = tf.plan_json(&[]);
+    assert_eq!(actions(&plan, SINK), ["update"]);
     tf.apply_plan();
     assert_eq!(emu.issued_secrets().len(), issued, "no regenerate");
     assert_eq!(assert_in_step(&emu, &bao, &tf).id, remade.id);

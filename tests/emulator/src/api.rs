@@ -401,7 +401,10 @@ fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
 /// A validated OAuthClientRequest.
 struct ClientRequest {
     name: String,
-    description: Option<String>,
+    /// `None` when the body leaves `description` out: a PUT then keeps the
+    /// one stored (what the real API does is not documented; this is the
+    /// case a client must guard against). `""` or null clears it.
+    description: Option<Option<String>>,
     validity: i64,
     redirect: Vec<String>,
     role_ids: Vec<String>,
@@ -498,9 +501,7 @@ fn parse_request(body: &[u8]) -> Result<ClientRequest, (String, &'static str)> {
         name,
         description: body
             .get("description")
-            .and_then(Value::as_str)
-            .filter(|d| !d.is_empty())
-            .map(str::to_string),
+            .map(|d| d.as_str().filter(|d| !d.is_empty()).map(str::to_string)),
         validity,
         redirect: strings(&body, "registeredRedirectUri").map_err(bad)?,
         role_ids: strings(&body, "roleIds").map_err(bad)?,
@@ -514,7 +515,9 @@ fn parse_request(body: &[u8]) -> Result<ClientRequest, (String, &'static str)> {
 /// Stores a request; roles sent without a division get `home`.
 fn apply_request(c: &mut StoredClient, r: ClientRequest, home: &str) {
     c.name = r.name;
-    c.description = r.description;
+    if let Some(description) = r.description {
+        c.description = description;
+    }
     c.access_token_validity_seconds = r.validity;
     c.registered_redirect_uri = r.redirect;
     c.role_ids = r.role_ids;

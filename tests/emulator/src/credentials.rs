@@ -1,9 +1,16 @@
 //! Integration credentials (`/api/v2/integrations/credentials`), what data
 //! actions authenticate with. A credential keeps the `credentialFields` it
-//! was last given (POST, or PUT, which replaces name, type and fields), and
-//! no answer ever carries them: answers are credential info (`id`, `name`,
-//! `type`, `createdDate`, `modifiedDate`, `selfUri`). Tests read the fields
-//! through [`crate::Emulator::credentials`].
+//! was last given (POST, or PUT, which replaces name, type and fields).
+//! Listings and the answers of POST and PUT are credential info (`id`,
+//! `name`, `type`, `createdDate`, `modifiedDate`, `selfUri`); the GET of one
+//! credential is the `Credential` "with sensitive fields redacted": its
+//! `credentialFields` without the secret (`clientId` only, or nothing at all
+//! under [`crate::Emulator::set_credential_client_id_hidden`]: whether the
+//! real API shows it is not documented). No answer ever carries a secret.
+//! Two listings: the deprecated page-number one (the collection itself,
+//! still served) and `…/listing`, paged by cursor (`after`, `pageSize` up
+//! to 200, `nextUri`, no `pageCount`). Tests read the fields through
+//! [`crate::Emulator::credentials`].
 
 use std::collections::BTreeMap;
 
@@ -22,6 +29,12 @@ pub(crate) const CREDENTIALS: &str = "/api/v2/integrations/credentials";
 const OAUTH_CLIENT_TYPE: &str = "pureCloudOAuthClient";
 /// The fields a credential of [`OAUTH_CLIENT_TYPE`] must carry.
 const OAUTH_CLIENT_FIELDS: &[&str] = &["clientId", "clientSecret"];
+/// The fields the GET of one credential shows (all others are sensitive).
+const SHOWN_FIELDS: &[&str] = &["clientId"];
+/// Page size of the cursor listing when the query names none.
+const DEFAULT_CURSOR_PAGE_SIZE: usize = 25;
+/// Largest page size of the cursor listing.
+const MAX_CURSOR_PAGE_SIZE: usize = 200;
 
 /// One integration credential as the emulator stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +66,23 @@ impl StoredCredential {
         })
     }
 
+    /// The GET of one credential: sensitive fields redacted, `clientId`
+    /// left out too when `hide_client_id`.
+    fn redacted(&self, hide_client_id: bool) -> Value {
+        let shown: BTreeMap<&String, &String> = self
+            .fields
+            .iter()
+            .filter(|(k, _)| !hide_client_id && SHOWN_FIELDS.contains(&k.as_str()))
+            .collect();
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "type": {"name": self.type_name},
+            "credentialFields": shown,
+            "selfUri": format!("{CREDENTIALS}/{}", self.id),
+        })
+    }
+
     /// Credential info plus the fields, for the emulator's own state page.
     pub(crate) fn with_fields(&self) -> Value {
         let mut v = self.info();
@@ -66,6 +96,8 @@ impl StoredCredential {
 pub(crate) struct Credentials {
     by_id: BTreeMap<String, StoredCredential>,
     order: Vec<String>,
+    /// The GET of one credential leaves `clientId` out.
+    pub(crate) hide_client_id: bool,
 }
 
 impl Credentials {
@@ -75,6 +107,28 @@ impl Credentials {
             .iter()
             .filter_map(|id| self.by_id.get(id).cloned())
             .collect()
+    }
+
+    /// Stores a new credential; returns its id.
+    pub(crate) fn add(
+        &mut self,
+        name: &str,
+        type_name: &str,
+        fields: BTreeMap<String, String>,
+    ) -> String {
+        let now = now_iso();
+        let credential = StoredCredential {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.to_string(),
+            type_name: type_name.to_string(),
+            fields,
+            created_date: now.clone(),
+            modified_date: now,
+        };
+        let id = credential.id.clone();
+        self.order.push(id.clone());
+        self.by_id.insert(id.clone(), credential);
+        id
     }
 
     /// Removes one; false when unknown.
@@ -160,11 +214,19 @@ pub(crate) fn route(
     let segments: Vec<&str> = rest.split('/').skip(1).filter(|s| !s.is_empty()).collect();
     match (method, segments.as_slice()) {
         ("GET", []) => list(shared, query, correlation),
+        ("GET", ["listing"]) => listing(shared, query, correlation),
         ("POST", []) => create(shared, body, correlation),
-        ("GET", [id]) => match shared.lock().credentials.by_id.get(*id) {
-            Some(c) => reply(StatusCode::OK, c.info(), correlation),
-            None => not_found(id, correlation),
-        },
+        ("GET", [id]) => {
+            let inner = shared.lock();
+            match inner.credentials.by_id.get(*id) {
+                Some(c) => reply(
+                    StatusCode::OK,
+                    c.redacted(inner.credentials.hide_client_id),
+                    correlation,
+                ),
+                None => not_found(id, correlation),
+            }
+        }
         ("PUT", [id]) => update(shared, id, body, correlation),
         ("DELETE", [id]) => match shared.lock().credentials.remove(id) {
             true => reply(StatusCode::NO_CONTENT, Value::Null, correlation),
@@ -194,28 +256,67 @@ fn list(shared: &Shared, query: &str, correlation: &str) -> Response {
     }
 }
 
+/// `GET …/listing`: the cursor listing. The cursor is the id of the last
+/// credential of the page before (opaque to callers); a cursor that names
+/// no credential is refused.
+fn listing(shared: &Shared, query: &str, correlation: &str) -> Response {
+    let param = |key: &str| {
+        query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.to_string())
+    };
+    let size = match param("pageSize").map(|s| s.parse::<usize>()) {
+        None => DEFAULT_CURSOR_PAGE_SIZE,
+        Some(Ok(n)) if (1..=MAX_CURSOR_PAGE_SIZE).contains(&n) => n,
+        Some(_) => {
+            return bad_request(
+                "pageSize must be a number between 1 and 200",
+                "pageSize",
+                correlation,
+            )
+        }
+    };
+    let all = shared.lock().credentials.ordered();
+    let start = match param("after") {
+        None => 0,
+        Some(after) => match all.iter().position(|c| c.id == after) {
+            Some(i) => i + 1,
+            None => return bad_request("The cursor is not valid", "after", correlation),
+        },
+    };
+    let page: Vec<&StoredCredential> = all.iter().skip(start).take(size).collect();
+    let self_uri = match param("after") {
+        Some(after) => format!("{CREDENTIALS}/listing?pageSize={size}&after={after}"),
+        None => format!("{CREDENTIALS}/listing?pageSize={size}"),
+    };
+    let mut answer = json!({
+        "entities": page.iter().map(|c| c.info()).collect::<Vec<_>>(),
+        "selfUri": self_uri,
+    });
+    if let (Some(last), true) = (page.last(), start + page.len() < all.len()) {
+        answer["nextUri"] = json!(format!(
+            "{CREDENTIALS}/listing?pageSize={size}&after={}",
+            last.id
+        ));
+    }
+    reply(StatusCode::OK, answer, correlation)
+}
+
 fn create(shared: &Shared, body: &[u8], correlation: &str) -> Response {
     let request = match parse(body) {
         Ok(r) => r,
         Err((message, field)) => return bad_request(&message, field, correlation),
     };
-    let now = now_iso();
-    let credential = StoredCredential {
-        id: uuid::Uuid::new_v4().to_string(),
-        name: request.name,
-        type_name: request.type_name,
-        fields: request.fields,
-        created_date: now.clone(),
-        modified_date: now,
-    };
-    let answer = credential.info();
     let mut inner = shared.lock();
-    inner.credentials.order.push(credential.id.clone());
-    inner
+    let id = inner
         .credentials
-        .by_id
-        .insert(credential.id.clone(), credential);
-    reply(StatusCode::OK, answer, correlation)
+        .add(&request.name, &request.type_name, request.fields);
+    match inner.credentials.by_id.get(&id) {
+        Some(c) => reply(StatusCode::OK, c.info(), correlation),
+        None => not_found(&id, correlation),
+    }
 }
 
 fn update(shared: &Shared, id: &str, body: &[u8], correlation: &str) -> Response {
@@ -277,5 +378,19 @@ mod tests {
         };
         assert!(!stored.info().to_string().contains("s3cret"));
         assert!(stored.info().get("credentialFields").is_none());
+        let stored = StoredCredential {
+            fields: [
+                ("clientSecret".to_string(), "s3cret".to_string()),
+                ("clientId".to_string(), "c1".to_string()),
+            ]
+            .into(),
+            ..stored
+        };
+        assert!(!stored.redacted(false).to_string().contains("s3cret"));
+        assert_eq!(
+            stored.redacted(false)["credentialFields"],
+            json!({"clientId": "c1"})
+        );
+        assert_eq!(stored.redacted(true)["credentialFields"], json!({}));
     }
 }

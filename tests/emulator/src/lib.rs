@@ -17,6 +17,7 @@ mod faults;
 mod paging;
 mod state;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -57,6 +58,11 @@ pub struct EmulatorConfig {
     /// echo optional fields. The initial value of
     /// [`Emulator::set_omitted_fields`].
     pub omitted_fields: Vec<String>,
+    /// The GET of one integration credential leaves `clientId` out of its
+    /// `credentialFields` (whether the real API shows it is not
+    /// documented). The initial value of
+    /// [`Emulator::set_credential_client_id_hidden`].
+    pub credential_client_id_hidden: bool,
     /// Log `METHOD path -> status` of every request to stderr (never
     /// bodies, queries or headers, so no secret or token).
     pub log_requests: bool,
@@ -73,6 +79,7 @@ impl Default for EmulatorConfig {
             division_echo: DivisionEcho::default(),
             consistency_window: Duration::ZERO,
             omitted_fields: Vec::new(),
+            credential_client_id_hidden: false,
             log_requests: false,
         }
     }
@@ -140,6 +147,7 @@ impl Emulator {
             }),
             config,
         });
+        shared.lock().credentials.hide_client_id = shared.config.credential_client_id_hidden;
         let app = axum::Router::new()
             .fallback(api::handle)
             .with_state(shared.clone());
@@ -193,6 +201,17 @@ impl Emulator {
     /// holds (which no API answer shows).
     pub fn credentials(&self) -> Vec<StoredCredential> {
         self.shared.lock().credentials.ordered()
+    }
+
+    /// Makes an integration credential behind Terraform's back (another
+    /// tool's, say) holding `fields`; returns its id.
+    pub fn add_credential(
+        &self,
+        name: &str,
+        type_name: &str,
+        fields: BTreeMap<String, String>,
+    ) -> String {
+        self.shared.lock().credentials.add(name, type_name, fields)
     }
 
     /// Deletes an integration credential behind Terraform's back. False
@@ -269,6 +288,13 @@ impl Emulator {
     /// [`AnswerShape::omitted_fields`]); an empty list restores them.
     pub fn set_omitted_fields(&self, fields: &[&str]) {
         self.shared.lock().shape.omitted_fields = fields.iter().map(|f| f.to_string()).collect();
+    }
+
+    /// Makes the GET of one integration credential leave `clientId` out
+    /// (`true`) or show it (see
+    /// [`EmulatorConfig::credential_client_id_hidden`]).
+    pub fn set_credential_client_id_hidden(&self, hidden: bool) {
+        self.shared.lock().credentials.hide_client_id = hidden;
     }
 
     /// Sets the consistency window (see

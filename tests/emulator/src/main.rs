@@ -12,7 +12,8 @@ use genesys_emulator::{DivisionEcho, Emulator, EmulatorConfig};
 
 const USAGE: &str = "usage: genesys-emulator [--listen ADDR] [--admin-client-id ID] [--admin-client-secret SECRET] \
 [--token-lifetime-secs N] [--delete-linger-secs N] [--consistency-window-ms N] \
-[--division-echo home-filled-in|as-sent|omitted|null] [--omit-fields F,F…] [--port-file PATH]
+[--division-echo home-filled-in|as-sent|omitted|null] [--omit-fields F,F…] \
+[--credential-client-id-hidden] [--port-file PATH]
 
   --consistency-window-ms N  for N ms after a create, the client answers 404 and is not listed,
                              and after a create or a regenerate the new secret is refused (default 0)
@@ -20,7 +21,10 @@ const USAGE: &str = "usage: genesys-emulator [--listen ADDR] [--admin-client-id 
                              filled in (home-filled-in, the default), as sent (as-sent), never
                              (omitted), or as null (null)
   --omit-fields F,F…         leave these top-level fields out of every client answer
-                             (description, state, …)";
+                             (description, state, …)
+  --credential-client-id-hidden
+                             the GET of one integration credential leaves clientId out of its
+                             credentialFields (the secret is never shown)";
 
 fn parse(args: Vec<String>) -> Result<(EmulatorConfig, SocketAddr, Option<String>), String> {
     let mut config = EmulatorConfig {
@@ -79,6 +83,7 @@ fn parse(args: Vec<String>) -> Result<(EmulatorConfig, SocketAddr, Option<String
                     .map(str::to_string)
                     .collect()
             }
+            "--credential-client-id-hidden" => config.credential_client_id_hidden = true,
             "--port-file" => port_file = Some(value()?),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
@@ -159,5 +164,8 @@ mod tests {
             config.omitted_fields,
             vec!["description".to_string(), "state".into()]
         );
+        assert!(!config.credential_client_id_hidden);
+        let (config, _, _) = parse(args(&["--credential-client-id-hidden"])).expect("hidden");
+        assert!(config.credential_client_id_hidden);
     }
 }

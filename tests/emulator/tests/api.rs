@@ -836,18 +836,22 @@ async fn credentials_keep_their_fields_and_never_answer_them() {
             .is_ok()
     );
 
-    let (status, got, _) = call(
-        &http,
-        &emu,
-        &t,
-        reqwest::Method::GET,
-        &format!("{CREDENTIALS}/{id}"),
-        None,
-    )
-    .await;
+    let one = format!("{CREDENTIALS}/{id}");
+    let get_one = || call(&http, &emu, &t, reqwest::Method::GET, &one, None);
+    let (status, got, _) = get_one().await;
+    // The GET of one credential is the Credential "with sensitive fields
+    // redacted": the client id, never the secret (and, as an option, not
+    // the client id either).
     assert_eq!(status, 200);
-    assert_info(&got, "actions");
-    assert_eq!(got["createdDate"], created["createdDate"]);
+    assert_eq!(got["id"], created["id"]);
+    assert_eq!(got["name"], "actions");
+    assert_eq!(got["type"]["name"], "pureCloudOAuthClient");
+    assert_eq!(got["credentialFields"], json!({"clientId": client_id}));
+    assert!(!got.to_string().contains(&secret));
+    emu.set_credential_client_id_hidden(true);
+    let (_, hidden, _) = get_one().await;
+    assert_eq!(hidden["credentialFields"], json!({}));
+    emu.set_credential_client_id_hidden(false);
 
     // PUT replaces name and fields.
     let (status, put, _) = call(
@@ -912,6 +916,38 @@ async fn credentials_keep_their_fields_and_never_answer_them() {
     assert_info(&last["entities"][0], "second");
     assert!(last.get("nextUri").is_none());
     assert!(!page.to_string().contains(&secret) && !last.to_string().contains(&secret));
+
+    // The cursor listing: `after` from the nextUri, no page count, at most
+    // 200 a page.
+    let (status, first, _) = call(
+        &http,
+        &emu,
+        &t,
+        reqwest::Method::GET,
+        &format!("{CREDENTIALS}/listing?pageSize=1"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_info(&first["entities"][0], "renamed");
+    assert!(first.get("pageCount").is_none());
+    let next = first["nextUri"].as_str().expect("a next page").to_string();
+    assert_eq!(next, format!("{CREDENTIALS}/listing?pageSize=1&after={id}"));
+    let (_, second, _) = call(&http, &emu, &t, reqwest::Method::GET, &next, None).await;
+    assert_info(&second["entities"][0], "second");
+    assert!(second.get("nextUri").is_none());
+    for bad in ["pageSize=201", "pageSize=0", "after=no-such-cursor"] {
+        let (status, _, _) = call(
+            &http,
+            &emu,
+            &t,
+            reqwest::Method::GET,
+            &format!("{CREDENTIALS}/listing?{bad}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 400, "{bad}");
+    }
 
     let (status, _, _) = call(
         &http,
