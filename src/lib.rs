@@ -8,7 +8,7 @@
 //! - [`secret`]: the type secrets travel in;
 //! - [`oauth_client`]: create, read, update, delete an OAuth client and its
 //!   integration credential in Genesys Cloud;
-//! - [`sink`]: regenerate, write to Vault, verify: the only code holding a secret;
+//! - [`sink`]: regenerate, write to Vault, verify: the only code writing a secret;
 //! - [`oauth_client_credentials`]: the ephemeral resource reading what a sink
 //!   wrote, inside one Terraform run (schema, rules and steps in one folder);
 //! - [`vault`]: the Vault KV client (where the Vault write is);

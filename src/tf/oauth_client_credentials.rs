@@ -81,9 +81,9 @@ impl CredentialsState {
             path: field(self.path.clone()),
             client_id_key: field(self.client_id_key.clone()),
             client_secret_key: field(self.client_secret_key.clone()),
-            version: field(self.version.clone()),
-            verify: field(self.verify.clone()),
-            access_token: field(self.access_token.clone()),
+            version: field(self.version),
+            verify: field(self.verify),
+            access_token: field(self.access_token),
         }
     }
 
