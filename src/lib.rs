@@ -8,7 +8,9 @@
 //! - [`secret`]: the type secrets travel in;
 //! - [`oauth_client`]: create, read, update, delete an OAuth client and its
 //!   integration credential in Genesys Cloud;
-//! - [`sink`]: regenerate, write to Vault, verify: the only code holding a secret;
+//! - [`sink`]: regenerate, write to Vault, verify: the only code writing a secret;
+//! - [`oauth_client_credentials`]: the ephemeral resource reading what a sink
+//!   wrote, inside one Terraform run (schema, rules and steps in one folder);
 //! - [`vault`]: the Vault KV client (where the Vault write is);
 //! - [`hashing`]: the secret hash kept in state;
 //! - [`zeroizing`]: HTTP bodies that carry a secret, wiped when dropped;
@@ -26,6 +28,7 @@ pub mod hashing;
 pub mod http;
 pub mod logging;
 pub mod oauth_client;
+pub mod oauth_client_credentials;
 pub mod plan;
 pub mod redirect;
 pub mod registry;

@@ -236,6 +236,40 @@ impl GenesysClient {
         }
     }
 
+    /// Revokes `token`, an access token this process obtained for a client
+    /// other than its own login: `DELETE /api/v2/tokens/me` with it as the
+    /// bearer, retried as any safe call. A 401 means the token no longer
+    /// works (expired, or revoked already): nothing is left to revoke.
+    pub async fn revoke_token(&self, token: &Secret) -> Result<(), GenesysError> {
+        let path = "/api/v2/tokens/me";
+        let url = format!(
+            "{}{}",
+            self.settings.endpoints.api.as_str().trim_end_matches('/'),
+            path
+        );
+        let request = Request {
+            operation: "revoke the access token",
+            method: &Method::DELETE,
+            path,
+            url: &url,
+        };
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            match self.attempt(&request, token, None::<&()>, attempt).await {
+                Attempt::Answered(..)
+                | Attempt::Failed {
+                    unauthorized: true, ..
+                } => return Ok(()),
+                Attempt::Failed { failure, error, .. } => self
+                    .after_failure(failure, error, Repeat::Safe, attempt, started)
+                    .await
+                    .map_err(GenesysError::from)?,
+            }
+        }
+    }
+
     /// One exchange at the token endpoint: the token, or what retrying the
     /// failure means and the error it is.
     async fn token_attempt(

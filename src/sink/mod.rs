@@ -76,7 +76,7 @@ pub use run::{Apis, Run};
 use settle::{settle_lost_write, Settled};
 pub use spec::{Expect, KeyNames, SinkSpec};
 pub use target::planned_target;
-pub use verify::{stored_credentials, verify, verify_entry, Stored};
+pub use verify::{exchange_settled, stored_credentials, verify, verify_entry, Stored};
 
 /// The result of a rotation.
 #[derive(Debug)]

@@ -4,11 +4,13 @@
 //! `verify_on_read`, the ones stored, telling a reset secret from a client
 //! that is merely not active.
 
+use time::OffsetDateTime;
 use tracing::warn;
 
 use super::error::SinkError;
 use super::spec::SinkSpec;
 use crate::genesys::consistency::pause;
+use crate::genesys::model::TokenResponse;
 use crate::genesys::{GenesysClient, GenesysError};
 use crate::hashing::secret_hash;
 use crate::secret::Secret;
@@ -23,15 +25,31 @@ pub async fn verify(
     client_id: &str,
     secret: &Secret,
 ) -> Result<(), GenesysError> {
+    let operation = "verify the new client secret";
+    exchange_settled(genesys, operation, client_id, secret, None)
+        .await
+        .map(drop)
+}
+
+/// Exchanges the credentials at the token endpoint and answers the token.
+/// A rejection within the consistency window after this process
+/// regenerated the secret, or after `written_at` (when the credentials were
+/// written: a rotation by another process moments ago), is retried with
+/// backoff until the window has passed, as a new secret is not accepted
+/// everywhere at once; after it, a rejection counts.
+pub async fn exchange_settled(
+    genesys: &GenesysClient,
+    operation: &str,
+    client_id: &str,
+    secret: &Secret,
+    written_at: Option<OffsetDateTime>,
+) -> Result<TokenResponse, GenesysError> {
     let mut attempt = 0;
     loop {
-        match genesys
-            .exchange_token("verify the new client secret", client_id, secret)
-            .await
-        {
-            Ok(_) => return Ok(()),
+        match genesys.exchange_token(operation, client_id, secret).await {
+            Ok(token) => return Ok(token),
             Err(e) if e.is_rejected_credentials() => {
-                let Some(until) = genesys.propagation().settles_at(client_id, None) else {
+                let Some(until) = genesys.propagation().settles_at(client_id, written_at) else {
                     return Err(e);
                 };
                 warn!(

@@ -2,11 +2,14 @@
 //! plain modules. Schemas are data in `crate::schema`, converted by
 //! `schema.rs`; decisions live in `crate::plan` and
 //! `crate::config`, the steps of an apply or a read in `crate::oauth_client`
-//! and `crate::sink`, what resources share in one run in `crate::registry`.
+//! and `crate::sink`, of an ephemeral open and close in
+//! `crate::oauth_client_credentials`, what resources share in one run in
+//! `crate::registry`.
 
 mod api_clients;
 mod diag;
 mod oauth_client;
+mod oauth_client_credentials;
 mod oauth_client_data;
 mod provider;
 mod schema;

@@ -8,11 +8,14 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicResource, Provider};
+use tf_provider::{
+    map, Diagnostics, DynamicDataSource, DynamicEphemeralResource, DynamicResource, Provider,
+};
 
 use super::api_clients::ApiClients;
 use super::diag::{attribute_error, attribute_warning};
 use super::oauth_client::OAuthClientResource;
+use super::oauth_client_credentials::CredentialsResource;
 use super::oauth_client_data::OAuthClientDataSource;
 use super::schema::schema;
 use super::sink::SinkResource;
@@ -261,6 +264,15 @@ impl Provider for GenesysProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(map! {
             "oauth_client" => OAuthClientDataSource::new(self.clients.clone()),
+        })
+    }
+
+    fn get_ephemeral_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicEphemeralResource>>> {
+        Some(map! {
+            "oauth_client_credentials" => CredentialsResource::new(self.clients.clone()),
         })
     }
 }

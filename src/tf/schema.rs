@@ -56,6 +56,9 @@ fn attribute(e: &table::Entry) -> Attribute {
         },
         sensitive: e.sensitive,
         deprecated: false,
+        // No argument of ours is write-only: none takes a secret from the user
+        // (secrets come from Genesys and go to Vault, or reach the provider block).
+        write_only: false,
     }
 }
 

@@ -44,7 +44,7 @@ pub struct SinkState {
     pub(super) verified_at: Value<String>,
 }
 
-fn field<T>(v: Value<T>) -> Field<T> {
+pub(super) fn field<T>(v: Value<T>) -> Field<T> {
     match v {
         Value::Value(t) => Field::Known(t),
         Value::Null => Field::Null,

@@ -148,6 +148,20 @@ impl std::fmt::Display for KvRead {
     }
 }
 
+/// A version read, with what the same answer says of it (KV v2).
+#[derive(Debug)]
+pub struct KvVersionRead {
+    /// Its values, or why there are none.
+    pub read: KvRead,
+    /// The version read (KV v2; `None` on KV v1).
+    pub version: Option<u64>,
+    /// When it was written (KV v2, RFC 3339; `None` on KV v1).
+    pub created_time: Option<String>,
+    /// The entry's custom metadata, which KV v2 answers with the values
+    /// (Vault 1.9 and later, OpenBao); empty on KV v1.
+    pub custom_metadata: BTreeMap<String, String>,
+}
+
 /// A KV v2 entry's metadata.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct KvMetadata {
@@ -407,15 +421,22 @@ impl VaultClient {
 
     /// The latest version: its values, or why there are none.
     pub async fn read_data(&self, entry: &KvPath) -> Result<KvRead, VaultError> {
-        self.read(entry, None).await
+        Ok(self.read_with_metadata(entry, None).await?.read)
     }
 
     /// One version of a KV v2 entry (KV v1 has only the current values).
     pub async fn read_version(&self, entry: &KvPath, version: u64) -> Result<KvRead, VaultError> {
-        self.read(entry, Some(version)).await
+        Ok(self.read_with_metadata(entry, Some(version)).await?.read)
     }
 
-    async fn read(&self, entry: &KvPath, version: Option<u64>) -> Result<KvRead, VaultError> {
+    /// A version (the latest when `version` is `None`; KV v1 has only the
+    /// current values) with its number, its time and the entry's custom
+    /// metadata, in one request.
+    pub async fn read_with_metadata(
+        &self,
+        entry: &KvPath,
+        version: Option<u64>,
+    ) -> Result<KvVersionRead, VaultError> {
         let operation = match version {
             Some(v) => format!("read version {v} of {entry}"),
             None => format!("read {entry}"),
@@ -541,13 +562,43 @@ fn read_answer(
     kv: KvVersion,
     status: StatusCode,
     body: &[u8],
-) -> Result<KvRead, VaultError> {
+) -> Result<KvVersionRead, VaultError> {
+    let v: Value = if status == StatusCode::NOT_FOUND {
+        serde_json::from_slice(body).unwrap_or(Value::Null)
+    } else {
+        decode(operation, body)?
+    };
+    let md = &v["data"]["metadata"];
+    let (version, created_time, custom_metadata) = match kv {
+        KvVersion::V1 => (None, None, BTreeMap::new()),
+        KvVersion::V2 => (
+            md["version"].as_u64(),
+            md["created_time"].as_str().map(str::to_string),
+            md["custom_metadata"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+    };
+    Ok(KvVersionRead {
+        read: read_values(kv, status, &v),
+        version,
+        created_time,
+        custom_metadata,
+    })
+}
+
+/// The values of a read's answer, or why there are none.
+fn read_values(kv: KvVersion, status: StatusCode, v: &Value) -> KvRead {
     if status == StatusCode::NOT_FOUND {
-        let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let md = &v["data"]["metadata"];
         let version = md["version"].as_u64().unwrap_or(0);
         let deletion_time = md["deletion_time"].as_str().unwrap_or_default();
-        return Ok(if md["destroyed"].as_bool() == Some(true) {
+        return if md["destroyed"].as_bool() == Some(true) {
             KvRead::Destroyed { version }
         } else if !deletion_time.is_empty() {
             KvRead::Deleted {
@@ -556,9 +607,8 @@ fn read_answer(
             }
         } else {
             KvRead::Absent
-        });
+        };
     }
-    let v: Value = decode(operation, body)?;
     let data = match kv {
         KvVersion::V2 => &v["data"]["data"],
         KvVersion::V1 => &v["data"],
@@ -577,7 +627,7 @@ fn read_answer(
                 .collect()
         })
         .unwrap_or_default();
-    Ok(KvRead::Live(KvData { values }))
+    KvRead::Live(KvData { values })
 }
 
 /// The body of a KV write, serialized straight from `data` into a buffer
@@ -678,7 +728,9 @@ mod tests {
     fn a_read_tells_deleted_and_destroyed_from_absent() {
         let answer = |kv, status: u16, body: Value| {
             let status = StatusCode::from_u16(status).expect("status");
-            read_answer("read", kv, status, body.to_string().as_bytes()).expect("answer")
+            read_answer("read", kv, status, body.to_string().as_bytes())
+                .expect("answer")
+                .read
         };
         let deleted = json!({"data": {"data": null, "metadata": {"version": 3, "deletion_time": "2026-01-02T03:04:05Z", "destroyed": false}}});
         assert!(matches!(
@@ -706,6 +758,40 @@ mod tests {
         .expect("live");
         assert_eq!(live.value("k").map(Secret::expose), Some("v"));
         assert_eq!(live.value("n").map(Secret::expose), Some("1"));
+    }
+
+    #[test]
+    fn a_kv2_read_says_its_version_time_and_custom_metadata() {
+        let body = json!({"data": {"data": {"k": "v"}, "metadata": {
+            "version": 7, "created_time": "2026-02-03T04:05:06.789Z",
+            "custom_metadata": {"managed-by": "terraform-provider-genesyscloud", "n": 1}}}});
+        let read = read_answer(
+            "read",
+            KvVersion::V2,
+            StatusCode::OK,
+            body.to_string().as_bytes(),
+        )
+        .expect("answer");
+        assert_eq!(read.version, Some(7));
+        assert_eq!(
+            read.created_time.as_deref(),
+            Some("2026-02-03T04:05:06.789Z")
+        );
+        assert_eq!(
+            read.custom_metadata.get("managed-by").map(String::as_str),
+            Some("terraform-provider-genesyscloud")
+        );
+        assert_eq!(read.custom_metadata.len(), 1);
+        let v1 = json!({"data": {"k": "v"}});
+        let read = read_answer(
+            "read",
+            KvVersion::V1,
+            StatusCode::OK,
+            v1.to_string().as_bytes(),
+        )
+        .expect("answer");
+        assert_eq!((read.version, read.created_time), (None, None));
+        assert!(read.custom_metadata.is_empty() && read.read.live().is_some());
     }
 
     #[test]

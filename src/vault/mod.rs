@@ -15,7 +15,8 @@ mod transport;
 pub use auth::VaultAuth;
 pub use capabilities::WriteRights;
 pub use client::{
-    KvData, KvMetadata, KvRead, KvValue, KvVersion, VaultClient, VaultSettings, WriteOutcome,
+    KvData, KvMetadata, KvRead, KvValue, KvVersion, KvVersionRead, VaultClient, VaultSettings,
+    WriteOutcome,
 };
 pub use error::{MissingCapability, VaultError};
 pub use kv_path::KvPath;

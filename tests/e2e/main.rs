@@ -8,6 +8,7 @@ mod crash;
 mod docs;
 mod downgrade;
 mod drift;
+mod ephemeral;
 mod examples;
 mod forward_proxy;
 #[cfg(unix)]

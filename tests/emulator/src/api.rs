@@ -27,6 +27,7 @@ const GRANT_TYPES: &[&str] = &[
 ];
 const CLIENTS: &str = "/api/v2/oauth/clients";
 const HOME_DIVISION: &str = "/api/v2/authorization/divisions/home";
+const TOKENS_ME: &str = "/api/v2/tokens/me";
 
 /// Answers every request, logging it to stderr when configured.
 pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
@@ -127,6 +128,8 @@ async fn serve(shared: &Shared, method: String, path: String, req: Request) -> R
 
     let answer = if path == "/oauth/token" && method == "POST" {
         token(shared, &headers, &body, &correlation)
+    } else if path == TOKENS_ME && method == "DELETE" {
+        revoke_token(shared, &headers, &correlation)
     } else if path.starts_with("/api/v2/") {
         match authenticate(shared, &headers) {
             true => route(shared, &method, &path, &query, &body, &correlation),
@@ -290,6 +293,37 @@ fn token(shared: &Shared, headers: &HeaderMap, body: &[u8], correlation: &str) -
         json!({"access_token": token, "token_type": "bearer", "expires_in": lifetime.as_secs()}),
         correlation,
     )
+}
+
+/// `DELETE /api/v2/tokens/me`: revokes the bearer token of the request (no
+/// permission needed; an empty answer, as the SDKs say). A token that does
+/// not work is refused like any other request.
+fn revoke_token(shared: &Shared, headers: &HeaderMap, correlation: &str) -> Response {
+    if !authenticate(shared, headers) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "bad.credentials",
+            "Invalid login credentials.",
+            correlation,
+            None,
+        );
+    }
+    let Some(token) = bearer(headers) else {
+        return reply(StatusCode::NO_CONTENT, Value::Null, correlation);
+    };
+    let mut inner = shared.lock();
+    inner.tokens.remove(&token);
+    inner.revoked_tokens.push(token);
+    reply(StatusCode::NO_CONTENT, Value::Null, correlation)
+}
+
+/// The bearer token of a request.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
 }
 
 fn authenticate(shared: &Shared, headers: &HeaderMap) -> bool {

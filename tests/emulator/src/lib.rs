@@ -230,6 +230,11 @@ impl Emulator {
         self.shared.lock().issued_tokens.clone()
     }
 
+    /// Every access token revoked with `DELETE /api/v2/tokens/me`, in order.
+    pub fn revoked_tokens(&self) -> Vec<String> {
+        self.shared.lock().revoked_tokens.clone()
+    }
+
     /// Requests served whose method is `method` and path starts with `prefix`.
     pub fn request_count(&self, method: &str, prefix: &str) -> usize {
         self.shared

@@ -151,6 +151,8 @@ pub(crate) struct Inner {
     pub issued_secrets: Vec<String>,
     /// Every token issued.
     pub issued_tokens: Vec<String>,
+    /// Every token revoked by `DELETE /api/v2/tokens/me`, in order.
+    pub revoked_tokens: Vec<String>,
     /// Fault rules.
     pub faults: Vec<FaultRule>,
     /// (method, path) of every request.

@@ -1095,3 +1095,32 @@ async fn credential_bodies_are_checked_and_the_usual_rules_apply() {
     );
     assert_eq!(state["requests"][format!("PUT {CREDENTIALS}/{{id}}")], 1);
 }
+
+#[tokio::test]
+async fn a_revoked_token_stops_working_and_is_counted() {
+    let (emu, http, admin) = start().await;
+    let t = token(&http, &emu, "emulator-admin", "emulator-admin-secret")
+        .await
+        .expect("token");
+    let revoke = |token: String| {
+        let http = http.clone();
+        let url = format!("{}/api/v2/tokens/me", emu.base_url());
+        async move {
+            let r = http
+                .delete(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("send");
+            (r.status().as_u16(), r.bytes().await.expect("body").len())
+        }
+    };
+    assert_eq!(revoke(t.clone()).await, (204, 0));
+    let path = "/api/v2/oauth/clients";
+    let (status, _, _) = call(&http, &emu, &t, reqwest::Method::GET, path, None).await;
+    assert_eq!(status, 401);
+    assert_eq!(revoke(t.clone()).await.0, 401);
+    assert_eq!(emu.revoked_tokens(), vec![t]);
+    let (status, _, _) = call(&http, &emu, &admin, reqwest::Method::GET, path, None).await;
+    assert_eq!(status, 200);
+}

@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 use crate::Files;
 
 /// The directories whose pages are all generated.
-const GENERATED_DIRS: [&str; 2] = ["docs/resources", "docs/data-sources"];
+const GENERATED_DIRS: [&str; 3] = [
+    "docs/resources",
+    "docs/data-sources",
+    "docs/ephemeral-resources",
+];
 
 /// A file's text, `None` when it does not exist.
 pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, String> {

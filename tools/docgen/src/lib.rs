@@ -1,6 +1,8 @@
 //! Registry documentation for the provider, rendered from its schema in the
-//! layout `tfplugindocs` produces: `docs/index.md`, `docs/resources/<name>.md`
-//! and `docs/data-sources/<name>.md`. Guides in `docs/guides` are
+//! layout `tfplugindocs` produces: `docs/index.md`, `docs/resources/<name>.md`,
+//! `docs/data-sources/<name>.md` and `docs/ephemeral-resources/<name>.md`
+//! (its example from `examples/ephemeral-resources/<type>/ephemeral-resource.tf`).
+//! Guides in `docs/guides` are
 //! hand-written; the renderer only checks their frontmatter and links them
 //! from the index.
 //!

@@ -1,5 +1,6 @@
-//! The generated pages: `docs/index.md`, and a page for each resource and
-//! data source with its example, schema listing and import syntax.
+//! The generated pages: `docs/index.md`, and a page for each resource, data
+//! source and ephemeral resource with its example, schema listing and (for
+//! a resource) import syntax.
 
 use std::path::{Path, PathBuf};
 
@@ -9,13 +10,15 @@ use crate::listing::schema_section;
 use crate::schema::{Block, ProviderSchema};
 use crate::{Files, GENERATED, PROVIDER, REPOSITORY};
 
-/// Resource or data source.
+/// Resource, data source or ephemeral resource.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     /// A managed resource: `docs/resources`, with an import section.
     Resource,
     /// A data source: `docs/data-sources`.
     DataSource,
+    /// An ephemeral resource: `docs/ephemeral-resources`.
+    EphemeralResource,
 }
 
 impl Kind {
@@ -24,6 +27,7 @@ impl Kind {
         match self {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
+            Kind::EphemeralResource => "Ephemeral Resource",
         }
     }
 
@@ -32,6 +36,7 @@ impl Kind {
         match self {
             Kind::Resource => "resources",
             Kind::DataSource => "data-sources",
+            Kind::EphemeralResource => "ephemeral-resources",
         }
     }
 
@@ -40,6 +45,7 @@ impl Kind {
         match self {
             Kind::Resource => "resource.tf",
             Kind::DataSource => "data-source.tf",
+            Kind::EphemeralResource => "ephemeral-resource.tf",
         }
     }
 }
@@ -104,7 +110,7 @@ fn page(paragraphs: Vec<String>) -> String {
     text
 }
 
-/// The page of one resource or data source, and its path.
+/// The page of one resource, data source or ephemeral resource, and its path.
 fn type_page(
     kind: Kind,
     type_name: &str,
@@ -158,7 +164,8 @@ fn index_page(provider: &Block, guides: &[Guide], examples: &Path) -> Result<Str
 }
 
 /// Every generated page, by path relative to the repository root: the index
-/// (linking `guides`) and one page per resource and data source, with the
+/// (linking `guides`) and one page per resource, data source and ephemeral
+/// resource, with the
 /// examples found under `examples`.
 pub(crate) fn pages(
     schema: &ProviderSchema,
@@ -171,6 +178,7 @@ pub(crate) fn pages(
     let kinds = [
         (Kind::Resource, &schema.resources),
         (Kind::DataSource, &schema.data_sources),
+        (Kind::EphemeralResource, &schema.ephemeral_resources),
     ];
     for (kind, types) in kinds {
         for (name, block) in types {

@@ -149,6 +149,8 @@ pub(crate) struct ProviderSchema {
     pub(crate) resources: BTreeMap<String, Block>,
     /// Data source schemas by type name.
     pub(crate) data_sources: BTreeMap<String, Block>,
+    /// Ephemeral resource schemas by type name (none when the key is absent).
+    pub(crate) ephemeral_resources: BTreeMap<String, Block>,
 }
 
 /// The trimmed description of a schema object, if it has a non-blank one.
@@ -198,14 +200,17 @@ impl Parser {
         let provider = self.top_block(p.get("provider"), "provider");
         let resources = self.top_blocks(p, "resource_schemas", "resource");
         let data_sources = self.top_blocks(p, "data_source_schemas", "data source");
+        let ephemeral_resources =
+            self.top_blocks(p, "ephemeral_resource_schemas", "ephemeral resource");
         Some(ProviderSchema {
             provider,
             resources,
             data_sources,
+            ephemeral_resources,
         })
     }
 
-    /// Every resource (or data source) schema under `key`.
+    /// Every resource (data source, ephemeral resource) schema under `key`.
     fn top_blocks(&mut self, p: &Json, key: &str, kind: &str) -> BTreeMap<String, Block> {
         let entries = match members(p, key) {
             Ok(m) => m,

@@ -213,6 +213,48 @@ fn a_schema_without_a_description_fails() {
 }
 
 #[test]
+fn ephemeral_resources_get_their_own_pages_and_examples() {
+    let repo = Repo::new();
+    repo.write(
+        "examples/ephemeral-resources/genesyscloud_secret/ephemeral-resource.tf",
+        "ephemeral \"genesyscloud_secret\" \"x\" {}\n",
+    );
+    let mut with_ephemeral = schema(thing());
+    with_ephemeral["provider_schemas"][provider_source()]["ephemeral_resource_schemas"] = json!({
+        "genesyscloud_secret": {"version": 0, "block": {
+            "description": "Reads a secret.",
+            "attributes": {
+                "value": attr(json!("string"), &["computed", "sensitive"], "The value.")
+            }
+        }}
+    });
+    let files = repo.render(&with_ephemeral).expect("render");
+    let page = page_of(&files, "docs/ephemeral-resources/secret.md");
+    assert!(page.contains("page_title: \"genesyscloud_secret Ephemeral Resource - terraform-provider-genesyscloud\""), "{page}");
+    assert!(
+        page.contains("# genesyscloud_secret (Ephemeral Resource)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("```terraform\nephemeral \"genesyscloud_secret\" \"x\" {}\n```"),
+        "{page}"
+    );
+    assert!(
+        page.contains("- `value` (String, Sensitive) The value."),
+        "{page}"
+    );
+    assert!(!page.contains("## Import"), "{page}");
+    let mut unlisted = with_ephemeral.clone();
+    unlisted["provider_schemas"][provider_source()]["ephemeral_resource_schemas"]
+        ["genesyscloud_secret"]["block"]["description"] = json!("");
+    let error = repo.render(&unlisted).expect_err("no description");
+    assert!(
+        error.contains("ephemeral resource genesyscloud_secret"),
+        "{error}"
+    );
+}
+
+#[test]
 fn examples_and_import_are_included() {
     let repo = Repo::new();
     repo.write(

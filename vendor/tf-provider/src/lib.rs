@@ -18,12 +18,15 @@
 //!
 //! It enables to write your own TF provider that is supported by both Terraform and OpenTofu.
 //!
-//! Implementing a provider consists in implementing the [`Resource`], [`DataSource`], and/or [`Function`] traits,
-//! and implementing the [`Provider`] trait that references the resources, data sources and functions.
+//! Implementing a provider consists in implementing the [`Resource`], [`DataSource`], [`EphemeralResource`],
+//! and/or [`Function`] traits, and implementing the [`Provider`] trait that references the resources,
+//! data sources, ephemeral resources and functions.
 
 mod attribute_path;
+mod capabilities;
 mod data_source;
 mod diagnostics;
+mod ephemeral_resource;
 mod function;
 mod plugin;
 mod provider;
@@ -41,8 +44,10 @@ mod tfplugin6 {
 }
 
 pub use attribute_path::{AttributePath, AttributePathStep};
+pub use capabilities::{ClientCapabilities, DeferredReason};
 pub use data_source::{DataSource, DynamicDataSource};
 pub use diagnostics::{Diagnostic, Diagnostics};
+pub use ephemeral_resource::{DynamicEphemeralResource, EphemeralOpen, EphemeralResource};
 pub use function::{DynamicFunction, Function};
 pub use provider::{DynamicProvider, Provider};
 pub use resource::{DynamicResource, Resource};

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 
 use crate::data_source::DynamicDataSource;
 use crate::diagnostics::Diagnostics;
+use crate::ephemeral_resource::DynamicEphemeralResource;
 use crate::function::DynamicFunction;
 use crate::raw::RawValue;
 use crate::resource::DynamicResource;
@@ -146,6 +147,24 @@ pub trait Provider: Send + Sync + 'static {
         &self,
         diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        _ = diags;
+        Some(HashMap::new())
+    }
+
+    /// Get the ephemeral resources of the provider (defaults to none)
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - Diagnostics to record warnings and errors that occured when getting back the ephemeral resources
+    ///
+    /// # Remarks
+    ///
+    /// The return is ignored if there is an error in diagnostics.
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    fn get_ephemeral_resources(
+        &self,
+        diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicEphemeralResource>>> {
         _ = diags;
         Some(HashMap::new())
     }
@@ -281,6 +300,24 @@ pub trait DynamicProvider: Send + Sync + 'static {
         Some(HashMap::new())
     }
 
+    /// Get the ephemeral resources of the provider (defaults to none)
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - Diagnostics to record warnings and errors that occured when getting back the ephemeral resources
+    ///
+    /// # Remarks
+    ///
+    /// The return is ignored if there is an error in diagnostics.
+    /// If the return is [`None`], an ad-hoc error is added to diagnostics.
+    fn get_ephemeral_resources(
+        &self,
+        diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicEphemeralResource>>> {
+        _ = diags;
+        Some(HashMap::new())
+    }
+
     /// Get the functions of the provider
     ///
     /// # Arguments
@@ -343,6 +380,14 @@ impl<T: Provider> DynamicProvider for T {
         diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         <T as Provider>::get_data_sources(self, diags)
+    }
+
+    /// Get the ephemeral resources of the provider
+    fn get_ephemeral_resources(
+        &self,
+        diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicEphemeralResource>>> {
+        <T as Provider>::get_ephemeral_resources(self, diags)
     }
 
     /// Get the functions of the provider

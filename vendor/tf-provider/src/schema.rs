@@ -219,6 +219,7 @@ fn cvt_attributes_tf6(
                     StringKind::Markdown => tfplugin6::StringKind::Markdown,
                 } as i32,
                 deprecated: attr.deprecated,
+                write_only: attr.write_only,
             }
         })
         .collect()
@@ -352,6 +353,14 @@ pub struct Attribute {
     pub sensitive: bool,
     /// Is the attribute deprecated
     pub deprecated: bool,
+    /// Is the attribute write-only (protocol 6.8, Terraform 1.11)
+    ///
+    /// A write-only attribute of a managed resource is sent to the provider in the
+    /// configuration, the plan and the apply, but Terraform never stores it in the plan
+    /// or the state: the provider must answer it null. It must not be computed. A
+    /// client that cannot handle write-only attributes (Terraform before 1.11) says so in
+    /// its client capabilities; validation then refuses a configuration that sets one.
+    pub write_only: bool,
 }
 
 impl Default for Attribute {
@@ -362,6 +371,7 @@ impl Default for Attribute {
             constraint: AttributeConstraint::OptionalComputed,
             sensitive: false,
             deprecated: false,
+            write_only: false,
         }
     }
 }

@@ -41,6 +41,7 @@ use crate::schema::FunctionSchema;
 use crate::tfplugin6::provider_server::ProviderServer;
 
 use crate::data_source::DynamicDataSource;
+use crate::ephemeral_resource::DynamicEphemeralResource;
 use crate::plugin::GrpcIo;
 use crate::provider::DynamicProvider;
 use crate::resource::DynamicResource;
@@ -59,6 +60,7 @@ pub(crate) struct Server {
     pub(crate) meta_schema: Option<Schema>,
     pub(crate) resources: HashMap<String, (Box<dyn DynamicResource>, Schema)>,
     pub(crate) data_sources: HashMap<String, (Box<dyn DynamicDataSource>, Schema)>,
+    pub(crate) ephemeral_resources: HashMap<String, (Box<dyn DynamicEphemeralResource>, Schema)>,
     pub(crate) functions: HashMap<String, (Box<dyn DynamicFunction>, FunctionSchema)>,
 }
 
@@ -90,6 +92,15 @@ impl Server {
                 Some((format!("{}_{}", provider_name, name), (data_source, schema)))
             })
             .collect();
+        let ephemeral_resources = provider
+            .get_ephemeral_resources(&mut diags)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(name, resource)| {
+                let schema = resource.schema(&mut diags).or_else(&mut set_error)?;
+                Some((format!("{}_{}", provider_name, name), (resource, schema)))
+            })
+            .collect();
         let functions = provider
             .get_functions(&mut diags)
             .unwrap_or_default()
@@ -116,6 +127,7 @@ impl Server {
             meta_schema,
             resources,
             data_sources,
+            ephemeral_resources,
             functions,
         }
     }
@@ -141,6 +153,21 @@ impl Server {
             Some(data_source.0.as_ref())
         } else {
             diags.root_error_short(format!("Could not find data source `{}` in provider", name));
+            None
+        }
+    }
+    pub(crate) fn get_ephemeral_resource<'a>(
+        &'a self,
+        diags: &mut Diagnostics,
+        name: &str,
+    ) -> Option<&'a dyn DynamicEphemeralResource> {
+        if let Some(resource) = self.ephemeral_resources.get(name) {
+            Some(resource.0.as_ref())
+        } else {
+            diags.root_error_short(format!(
+                "Could not find ephemeral resource `{}` in provider",
+                name
+            ));
             None
         }
     }
