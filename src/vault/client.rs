@@ -35,6 +35,9 @@ pub struct VaultSettings {
     /// The token may lack the right to write at plan
     /// (`vault.allow_read_only_plan`; see [`VaultClient::read_only_plan`]).
     pub read_only_plan: bool,
+    /// The mount holding the clients' claims (`vault.claims_mount`;
+    /// `None`: each sink's own mount).
+    pub claims_mount: Option<String>,
     /// Retry bounds.
     pub retry: RetryPolicy,
     /// Timeout of one HTTP attempt.
@@ -215,6 +218,7 @@ pub struct VaultClient {
     mounts: Mounts,
     pub(super) capability_batch: CapabilityBatch,
     read_only_plan: bool,
+    claims_mount: Option<String>,
 }
 
 impl std::fmt::Debug for VaultClient {
@@ -248,6 +252,7 @@ impl VaultClient {
             mounts: Mounts::default(),
             capability_batch: CapabilityBatch::default(),
             read_only_plan: settings.read_only_plan,
+            claims_mount: settings.claims_mount,
         })
     }
 
@@ -256,6 +261,12 @@ impl VaultClient {
     /// instead of refusing, and the apply's check is the one that stops.
     pub fn read_only_plan(&self) -> bool {
         self.read_only_plan
+    }
+
+    /// The mount the user chose for the clients' claims
+    /// (`vault.claims_mount`); `None`: each sink's own mount.
+    pub fn claims_mount(&self) -> Option<&str> {
+        self.claims_mount.as_deref()
     }
 
     /// Makes sure the token will outlast the critical section of one
@@ -613,7 +624,7 @@ fn write_body(
 
 /// Where an entry's data lives: `<mount>/data/<path>` on KV v2,
 /// `<mount>/<path>` on KV v1.
-fn data_path(kv: KvVersion, entry: &KvPath) -> String {
+pub(super) fn data_path(kv: KvVersion, entry: &KvPath) -> String {
     let (mount, path) = (encode_path(entry.mount()), encode_path(entry.path()));
     match kv {
         KvVersion::V2 => format!("{mount}/data/{path}"),
@@ -731,6 +742,7 @@ mod tests {
             ca_cert_pem: None,
             skip_tls_verify: false,
             read_only_plan: false,
+            claims_mount: None,
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(5),
             user_agent: "ua".into(),
