@@ -164,17 +164,15 @@ pub fn still_holds(claim: &Claim, marked_for: Option<&str>, deleted: bool) -> bo
 }
 
 /// What the plan carries to the apply about one client's claim (in the
-/// sink's private state): the version to write over, and the entry a
-/// stale claim named.
+/// sink's private state): the version to write over. (Terraform plans a
+/// resource again at apply, just before applying it, so a stale claim is
+/// judged stale again right before it is taken over.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedClaim {
     /// The client.
     pub client_id: String,
     /// The check-and-set version of the claim's write.
     pub cas: u64,
-    /// The entry of a stale claim taken over.
-    #[serde(default)]
-    pub from: Option<String>,
 }
 
 /// The check-and-set of `client_id`'s claim at apply: as the plan saw it,
@@ -406,7 +404,6 @@ mod tests {
         let planned = [PlannedClaim {
             client_id: "c1".into(),
             cas: 4,
-            from: None,
         }];
         assert_eq!(planned_cas(&planned, "c1"), 4);
         assert_eq!(planned_cas(&planned, "c2"), 0, "not seen: a new claim");

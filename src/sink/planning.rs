@@ -161,7 +161,8 @@ pub(super) fn claim(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
 /// (`claiming`): one client, one sink across states. What the apply
 /// writes over is kept in the run.
 async fn check_claims(run: &mut Run<'_>, s: &SinkFields, claiming: &[Claiming<'_>]) -> Option<()> {
-    let Some(entry) = s.entry().filter(|_| !claiming.is_empty()) else {
+    let ahead = check_ahead(s.client_id.str(), s.standby_client_id.when_known());
+    let Some(entry) = s.entry().filter(|_| ahead && !claiming.is_empty()) else {
         return Some(());
     };
     let vault = run.vault()?;
@@ -213,7 +214,9 @@ async fn before_rotation(
         let (vault, entry) = vault.as_ref()?;
         vault_writable(vault, entry, exists).await
     };
-    let claims = match planned.entry().filter(|_| !claiming.is_empty()) {
+    // A client this process created and gave to nobody is claimed by
+    // nobody else either: its claim is written at cas 0 without a read.
+    let claims = match planned.entry().filter(|_| ahead && !claiming.is_empty()) {
         Some(entry) => Some((run.vault()?, entry)),
         None => None,
     };

@@ -150,19 +150,17 @@ async fn check_one(
             let planned = PlannedClaim {
                 client_id: client_id.into(),
                 cas,
-                from: None,
             };
             return (notes, Some(planned));
         }
         Verdict::AskHolder { version, claim } => (version, claim),
     };
-    let take = |from: Option<String>| PlannedClaim {
+    let take = PlannedClaim {
         client_id: client_id.into(),
         cas: version,
-        from,
     };
     if leaving.is_leaving(client_id, &claim.entry) {
-        return (notes, Some(take(None)));
+        return (notes, Some(take));
     }
     match holds(vault, &claim).await {
         Ok(true) => {
@@ -173,7 +171,7 @@ async fn check_one(
         Ok(false) => {
             let w = plan::claim::stale(attribute, client_id, &claim, &at);
             notes.push(Note::AttributeWarning(w));
-            (notes, Some(take(Some(claim.entry))))
+            (notes, Some(take))
         }
         Err(e) => {
             let why = e.to_string();
@@ -252,18 +250,6 @@ async fn write_one(
     let lost = |winner: Option<&Claim>| {
         SinkError::ClaimTaken(plan::claim::lost_race(client_id, entry, &at, winner))
     };
-    let seen = planned.iter().find(|p| p.client_id == client_id);
-    // A stale claim the plan took over: unless its entry holds the client
-    // again since.
-    if let Some(from) = seen.and_then(|p| p.from.as_ref()) {
-        let was = Claim {
-            entry: from.clone(),
-            ..claim.clone()
-        };
-        if holds(vault, &was).await.unwrap_or(true) {
-            return Err(lost(Some(&was)));
-        }
-    }
     let cas = plan::claim::planned_cas(planned, client_id);
     match vault.write_claim(&at, &claim.to_data(), cas).await {
         Ok(()) => Ok(None),
