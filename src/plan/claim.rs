@@ -324,6 +324,14 @@ mod tests {
         KvPath::checked("secret", path, ["mount", "path"]).expect("entry")
     }
 
+    /// A live claim at version 5 naming `secret/{entry}`.
+    fn named(entry: &str) -> Found {
+        Found::Named {
+            version: 5,
+            claim: claim(entry),
+        }
+    }
+
     fn claim(entry: &str) -> Claim {
         Claim {
             entry: format!("secret/{entry}"),
@@ -408,10 +416,6 @@ mod tests {
         assert_eq!(planned_cas(&planned, "c1"), 4);
         assert_eq!(planned_cas(&planned, "c2"), 0, "not seen: a new claim");
         let here = entry("a");
-        let named = |e: &str| Found::Named {
-            version: 5,
-            claim: claim(e),
-        };
         assert_eq!(after_cas_failure(named("a"), &here), Ok(()));
         assert_eq!(after_cas_failure(named("b"), &here), Err(Some(claim("b"))));
         assert_eq!(
@@ -423,10 +427,6 @@ mod tests {
     #[test]
     fn a_claim_is_released_only_by_the_entry_it_names() {
         let here = entry("a");
-        let named = |e: &str| Found::Named {
-            version: 5,
-            claim: claim(e),
-        };
         assert_eq!(release_version(&named("a"), &here), Some(5));
         assert_eq!(release_version(&named("b"), &here), None);
         assert_eq!(release_version(&Found::Free { version: 5 }, &here), None);

@@ -81,12 +81,13 @@ pub async fn update(
     let mut spec = spec_of(run, &planned)?;
     // A new standby: claimed before anything is written.
     let (claiming, gone) = changed_clients(Some(&prior), &planned);
-    if !claiming.is_empty() {
-        let claiming: Vec<_> = claiming.iter().map(|(a, c)| (*a, c.as_str())).collect();
-        let (entry, sink_client) = (&spec.entry, &spec.client_id);
-        match vault_claim::write(&vault, entry, sink_client, &claiming, &record.claims).await {
-            Ok(notes) => run.notes.extend(notes),
-            Err(e) => return run.fail("Could not claim the OAuth client", e),
+    spec.claiming = claiming;
+    spec.planned_claims = record.claims.clone();
+    match vault_claim::write(&vault, &spec).await {
+        Ok(notes) => run.notes.extend(notes),
+        Err(e) => {
+            run.notes.push(e.note("Could not claim the OAuth client"));
+            return None;
         }
     }
     // The metadata written here names the credential the sink keeps.

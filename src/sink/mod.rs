@@ -205,15 +205,7 @@ pub async fn rotate(
     label(vault, spec, in_vault).await?;
     // The claims after the mark (a claim names an entry that says whose it
     // is), before the regenerate: the loser of a race stops here.
-    let claiming = spec.claiming();
-    let claim_notes = vault_claim::write(
-        vault,
-        &spec.entry,
-        &spec.client_id,
-        &claiming,
-        &spec.planned_claims,
-    )
-    .await?;
+    let claim_notes = vault_claim::write(vault, spec).await?;
 
     // From the regenerate on, the target's old secret is dead until the
     // write lands: the Vault token must outlast the regenerate and the

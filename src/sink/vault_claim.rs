@@ -10,6 +10,7 @@
 
 use super::error::SinkError;
 use super::note::Note;
+use super::spec::SinkSpec;
 use crate::config::genesys::DEFAULT_CLIENT_ID_KEY;
 use crate::plan;
 use crate::plan::claim::{Claim, Found, PlannedClaim, Verdict};
@@ -146,38 +147,44 @@ async fn check_one(
         }
     }
     let (version, claim) = match plan::claim::judge(found(read), entry) {
-        Verdict::Claim { cas } => {
-            let planned = PlannedClaim {
-                client_id: client_id.into(),
-                cas,
-            };
-            return (notes, Some(planned));
-        }
-        Verdict::AskHolder { version, claim } => (version, claim),
+        Verdict::Claim { cas } => (cas, None),
+        Verdict::AskHolder { version, claim } => (version, Some(claim)),
     };
-    let take = PlannedClaim {
+    let planned = PlannedClaim {
         client_id: client_id.into(),
         cas: version,
     };
-    if leaving.is_leaving(client_id, &claim.entry) {
-        return (notes, Some(take));
-    }
-    match holds(vault, &claim).await {
+    let Some(claim) = claim.filter(|c| !leaving.is_leaving(client_id, &c.entry)) else {
+        return (notes, Some(planned));
+    };
+    let (note, takes) = other_entry(vault, claiming, entry, &claim, &at).await;
+    notes.push(note);
+    (notes, takes.then_some(planned))
+}
+
+/// A claim that names another entry than `entry`, the sink's, read at
+/// `at`: a refusal while that entry still holds the client (or when that
+/// cannot be read), else a warning and the claim is taken over (`true`).
+async fn other_entry(
+    vault: &VaultClient,
+    (attribute, client_id): Claiming<'_>,
+    entry: &KvPath,
+    claim: &Claim,
+    at: &KvPath,
+) -> (Note, bool) {
+    match holds(vault, claim).await {
         Ok(true) => {
-            let e = plan::claim::conflict(attribute, client_id, entry, &claim);
-            notes.push(Note::AttributeError(e));
-            (notes, None)
+            let e = plan::claim::conflict(attribute, client_id, entry, claim);
+            (Note::AttributeError(e), false)
         }
         Ok(false) => {
-            let w = plan::claim::stale(attribute, client_id, &claim, &at);
-            notes.push(Note::AttributeWarning(w));
-            (notes, Some(take))
+            let w = plan::claim::stale(attribute, client_id, claim, at);
+            (Note::AttributeWarning(w), true)
         }
         Err(e) => {
             let why = e.to_string();
-            let e = plan::claim::holder_unknown(attribute, client_id, &claim, &at, &why);
-            notes.push(Note::AttributeError(e));
-            (notes, None)
+            let e = plan::claim::holder_unknown(attribute, client_id, claim, at, &why);
+            (Note::AttributeError(e), false)
         }
     }
 }
@@ -209,24 +216,19 @@ async fn holds(vault: &VaultClient, claim: &Claim) -> Result<bool, VaultError> {
     Ok(plan::claim::still_holds(claim, marked.as_deref(), deleted))
 }
 
-/// At apply, before any regenerate: writes the claims of `clients` for
-/// the sink writing `entry` (its `client_id`: `sink_client_id`), each with
-/// the check-and-set its plan saw (`planned`). A claim another apply won
-/// stops the apply (nothing regenerated); a token that may not write one
-/// is a warning.
-pub(super) async fn write(
-    vault: &VaultClient,
-    entry: &KvPath,
-    sink_client_id: &str,
-    clients: &[Claiming<'_>],
-    planned: &[PlannedClaim],
-) -> Result<Vec<Note>, SinkError> {
+/// At apply, before any regenerate: writes the claims of the clients the
+/// sink of `spec` starts keeping (`SinkSpec::claiming`), each with the
+/// check-and-set its plan saw (`SinkSpec::planned_claims`). A claim
+/// another apply won stops the apply (nothing regenerated); a token that
+/// may not write one is a warning.
+pub(super) async fn write(vault: &VaultClient, spec: &SinkSpec) -> Result<Vec<Note>, SinkError> {
+    let (entry, clients, planned) = (&spec.entry, spec.claiming(), &spec.planned_claims);
     let claim = Claim {
         entry: entry.to_string(),
-        sink_client_id: sink_client_id.to_string(),
+        sink_client_id: spec.client_id.clone(),
         workspace: crate::config::Env::process().var("TFC_WORKSPACE_NAME"),
     };
-    let written = each(clients, |c| write_one(vault, entry, &claim, c, planned)).await;
+    let written = each(&clients, |c| write_one(vault, entry, &claim, c, planned)).await;
     let mut notes = Vec::new();
     for outcome in written {
         notes.extend(outcome?);

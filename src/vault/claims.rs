@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::client::{data_path, decode, VaultClient};
 use super::error::VaultError;
 use super::kv_path::KvPath;
-use super::transport::{encode, Repeat};
+use super::transport::Repeat;
 use super::{KvValue, KvVersion};
 use crate::http::encode_path;
 
@@ -86,22 +86,9 @@ impl VaultClient {
             encode_path(at.mount()),
             encode_path(at.path())
         );
-        let body = encode(&operation, &json!({ "versions": [version] }))?;
-        let (status, answer) = self
-            .send(
-                &operation,
-                Method::POST,
-                &api_path,
-                Some(body),
-                Repeat::Safe,
-            )
-            .await?;
-        match status.as_u16() {
-            200 | 204 | 404 => Ok(()),
-            _ => Err(Self::failure(
-                &operation, status, &answer, "update", &api_path,
-            )),
-        }
+        let body = json!({ "versions": [version] });
+        self.post(&operation, &api_path, &body, "update", &[404])
+            .await
     }
 
     /// The token's capabilities on the claim at `at` (its data path),

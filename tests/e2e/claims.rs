@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::consumer::Consumer;
 use crate::harness::{flat, text, Tf};
+use crate::standby::{client as named_client, id_of, ADMIN_ROLE};
 use crate::vault::{token_works, Bao, ROOT_TOKEN};
 use crate::vault_secret::{client_id, setup};
 
@@ -32,17 +33,23 @@ fn sink_state(emu: &Emulator, bao: &Bao, id: &str, path: &str) -> Tf {
     let mut tf = Tf::new(&emu.base_url());
     tf.env("VAULT_ADDR", &bao.addr)
         .env("VAULT_TOKEN", ROOT_TOKEN);
-    tf.write_config(&format!(
+    tf.write_config(&sink(id, path, ""));
+    tf.init();
+    tf
+}
+
+/// A sink for client `id` at `secret/{path}`, with `more` in its block.
+fn sink(id: &str, path: &str, more: &str) -> String {
+    format!(
         r#"
 resource "genesyscloud_oauth_client_vault_secret" "app" {{
   client_id = "{id}"
   mount     = "secret"
   path      = "{path}"
+  {more}
 }}
 "#
-    ));
-    tf.init();
-    tf
+    )
 }
 
 /// The client made in a state of its own; its id.
@@ -61,6 +68,13 @@ fn regenerates(emu: &Emulator) -> usize {
 /// The claim of client `id`, as Vault holds it (`Null`: none live).
 fn claim(bao: &Bao, id: &str) -> Value {
     bao.kv_data("secret", &format!("genesyscloud-claims/oauth-clients/{id}"))
+}
+
+/// Fails unless the claim of client `id` names `secret/{path}` and the
+/// credentials there get a token.
+fn assert_kept_by(emu: &Emulator, bao: &Bao, id: &str, path: &str) {
+    assert_eq!(claim(bao, id)["entry"], format!("secret/{path}").as_str());
+    assert!(entry_works(emu, bao, path), "secret/{path} works");
 }
 
 /// Whether the credentials at `secret/{path}` get a token.
@@ -112,11 +126,7 @@ fn a_second_state_is_refused_until_the_first_lets_the_client_go() {
     first.destroy();
     assert!(claim(&bao, &id).is_null(), "released");
     second.apply(&[]);
-    assert_eq!(
-        claim(&bao, &id)["entry"],
-        format!("secret/{SECOND}").as_str()
-    );
-    assert!(entry_works(&emu, &bao, SECOND));
+    assert_kept_by(&emu, &bao, &id, SECOND);
     second.assert_no_changes();
 }
 
@@ -139,11 +149,7 @@ fn a_claim_left_by_a_lost_state_is_taken_over_with_a_warning() {
             && out.contains(&format!("secret/{FIRST}")),
         "{out}"
     );
-    assert_eq!(
-        claim(&bao, &id)["entry"],
-        format!("secret/{SECOND}").as_str()
-    );
-    assert!(entry_works(&emu, &bao, SECOND));
+    assert_kept_by(&emu, &bao, &id, SECOND);
 }
 
 #[test]
@@ -199,11 +205,7 @@ fn of_two_applies_at_once_for_one_client_one_wins_and_the_other_regenerates_noth
             && lost.contains(&format!("secret/{winner}")),
         "{lost}"
     );
-    assert_eq!(
-        claim(&bao, &id)["entry"],
-        format!("secret/{winner}").as_str()
-    );
-    assert!(entry_works(&emu, &bao, winner));
+    assert_kept_by(&emu, &bao, &id, winner);
 }
 
 #[test]
@@ -230,4 +232,47 @@ fn a_token_without_rights_on_the_claims_gets_a_warning_and_the_sink_works() {
     tf.assert_no_changes();
     tf.destroy();
     assert!(bao.kv_metadata("secret", SECOND).is_null());
+}
+
+#[test]
+fn a_pair_claims_both_its_clients_and_a_standby_that_leaves_is_released() {
+    let (emu, bao, clients) = setup();
+    let names = ["blue", "green", "spare"];
+    let config: String = names.map(|n| named_client(n, "", ADMIN_ROLE)).concat();
+    clients.write_config(&config);
+    clients.init();
+    clients.apply(&[]);
+    let [blue, green, spare] = names.map(|n| id_of(&clients, n));
+    let standby = |id: &str| format!("standby_client_id = \"{id}\"");
+    let first = sink_state(&emu, &bao, &blue, FIRST);
+    first.write_config(&sink(&blue, FIRST, &standby(&green)));
+    first.apply(&[]);
+    for id in [&blue, &green] {
+        assert_eq!(claim(&bao, id)["entry"], format!("secret/{FIRST}").as_str());
+        assert_eq!(claim(&bao, id)["sink-client-id"], blue.as_str());
+    }
+
+    // Another state's sink for the standby is refused.
+    let second = sink_state(&emu, &bao, &green, SECOND);
+    let out = flat(&text(&second.run_failing(&["plan", "-no-color"])));
+    assert!(
+        out.contains("kept by a sink in another Terraform state")
+            && out.contains(&format!("secret/{FIRST}")),
+        "{out}"
+    );
+
+    // The first sink changes its standby: the new one is claimed, the one
+    // that left is released, and nothing is regenerated.
+    let before = regenerates(&emu);
+    first.write_config(&sink(&blue, FIRST, &standby(&spare)));
+    first.apply(&[]);
+    assert_eq!(regenerates(&emu), before);
+    assert_eq!(
+        claim(&bao, &spare)["entry"],
+        format!("secret/{FIRST}").as_str()
+    );
+    assert!(claim(&bao, &green).is_null(), "released");
+    second.apply(&[]);
+    assert_kept_by(&emu, &bao, &green, SECOND);
+    assert!(entry_works(&emu, &bao, FIRST), "the first sink's consumers");
 }
