@@ -154,13 +154,39 @@ pub fn judge(found: Found, entry: &KvPath) -> Verdict {
     }
 }
 
-/// Whether the entry a claim names still holds the client: its ownership
-/// mark names the claim's sink client and it is not deleted (an entry
-/// marked but not written yet counts: its apply is under way).
+/// Whether the entry a claim of `client_id` names still holds the client:
+/// its ownership mark names the claim's sink client or the client itself
+/// (a pair whose two ids were swapped since), and it is not deleted (an
+/// entry marked but not written yet counts: its apply is under way).
 /// `marked_for`: the entry's mark (`None`: no mark, or no entry);
 /// `deleted`: its latest version is deleted or destroyed.
-pub fn still_holds(claim: &Claim, marked_for: Option<&str>, deleted: bool) -> bool {
-    marked_for == Some(claim.sink_client_id.as_str()) && !deleted
+pub fn still_holds(
+    claim: &Claim,
+    client_id: &str,
+    marked_for: Option<&str>,
+    deleted: bool,
+) -> bool {
+    let marked = marked_for.is_some_and(|m| m == claim.sink_client_id || m == client_id);
+    marked && !deleted
+}
+
+/// The claim to write over `found` when the sink writing `entry` now has
+/// `sink_client_id` as its `client_id` (a swap within its pair moved the
+/// entry's mark): its version and the claim naming the new sink client;
+/// `None` when the claim is not this entry's, or says so already.
+pub fn follow_mark(found: &Found, entry: &KvPath, sink_client_id: &str) -> Option<(u64, Claim)> {
+    match found {
+        Found::Named { version, claim }
+            if claim.entry == entry.to_string() && claim.sink_client_id != sink_client_id =>
+        {
+            let moved = Claim {
+                sink_client_id: sink_client_id.to_string(),
+                ..claim.clone()
+            };
+            Some((*version, moved))
+        }
+        _ => None,
+    }
 }
 
 /// What the plan carries to the apply about one client's claim (in the
@@ -401,10 +427,34 @@ mod tests {
     #[test]
     fn only_a_marked_live_entry_still_holds_the_client() {
         let c = claim("b");
-        assert!(still_holds(&c, Some("c1"), false));
-        assert!(!still_holds(&c, Some("c1"), true), "deleted");
-        assert!(!still_holds(&c, Some("c2"), false), "overwritten");
-        assert!(!still_holds(&c, None, false), "gone or unmarked");
+        assert!(still_holds(&c, "c1", Some("c1"), false));
+        assert!(!still_holds(&c, "c1", Some("c1"), true), "deleted");
+        assert!(!still_holds(&c, "c1", Some("c2"), false), "overwritten");
+        assert!(!still_holds(&c, "c1", None, false), "gone or unmarked");
+        // The standby's claim names the sink's client_id; after a swap the
+        // mark names the standby itself.
+        assert!(still_holds(&c, "c2", Some("c1"), false));
+        assert!(still_holds(&c, "c2", Some("c2"), false));
+        assert!(!still_holds(&c, "c2", Some("c3"), false));
+    }
+
+    #[test]
+    fn a_swap_moves_the_claims_sink_client_with_the_mark() {
+        let here = entry("b");
+        let (version, moved) = follow_mark(&named("b"), &here, "c2").expect("moved");
+        assert_eq!((version, moved.sink_client_id.as_str()), (5, "c2"));
+        assert_eq!(moved.entry, "secret/b");
+        assert_eq!(
+            follow_mark(&named("b"), &here, "c1"),
+            None,
+            "says so already"
+        );
+        assert_eq!(
+            follow_mark(&named("a"), &here, "c2"),
+            None,
+            "another entry's"
+        );
+        assert_eq!(follow_mark(&Found::Free { version: 1 }, &here, "c2"), None);
     }
 
     #[test]

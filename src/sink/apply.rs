@@ -127,7 +127,17 @@ pub async fn update(
     wired::keep_current(run, (&genesys, &vault), &spec, written, wired, &mut kept).await;
     after.credential = kept;
     release(run, &vault, &spec, &gone).await;
+    after_swap(run, &vault, &spec, &prior).await;
     Some((planned, after))
+}
+
+/// After an update from `prior` that swapped the pair's two ids (the
+/// entry's mark moved to the new `client_id`): the claims follow the mark.
+async fn after_swap(run: &mut Run<'_>, vault: &VaultClient, spec: &SinkSpec, prior: &SinkFields) {
+    if prior.client_id.str() != Some(spec.client_id.as_str()) {
+        let notes = vault_claim::follow_mark(vault, spec).await;
+        run.notes.extend(notes);
+    }
 }
 
 /// Runs a rotation and turns its outcome into fields, record and notes.
@@ -176,6 +186,9 @@ async fn rotate_into(
     }
     run.say(rotated_notes(&spec, &r));
     release(run, &vault, &spec, &gone).await;
+    if let Some((prior, _)) = &prior {
+        after_swap(run, &vault, &spec, prior).await;
+    }
     planned.active_client_id = Field::Known(r.client_id);
     planned.id = Field::Known(spec.entry.to_string());
     planned.vault_version = Field::Known(version_in_state(r.version));

@@ -172,7 +172,7 @@ async fn other_entry(
     claim: &Claim,
     at: &KvPath,
 ) -> (Note, bool) {
-    match holds(vault, claim).await {
+    match holds(vault, claim, client_id).await {
         Ok(true) => {
             let e = plan::claim::conflict(attribute, client_id, entry, claim);
             (Note::AttributeError(e), false)
@@ -189,10 +189,10 @@ async fn other_entry(
     }
 }
 
-/// Whether the entry `claim` names still holds the client: its ownership
-/// mark names the claim's sink client, and it is not deleted (KV v1: the
-/// client id under the default key).
-async fn holds(vault: &VaultClient, claim: &Claim) -> Result<bool, VaultError> {
+/// Whether the entry `claim` names still holds `client_id`
+/// (`plan::claim::still_holds`; KV v1: the client id under the default
+/// key is its mark).
+async fn holds(vault: &VaultClient, claim: &Claim, client_id: &str) -> Result<bool, VaultError> {
     let Some(entry) = KvPath::parse(&claim.entry) else {
         return Ok(false);
     };
@@ -213,7 +213,12 @@ async fn holds(vault: &VaultClient, claim: &Claim) -> Result<bool, VaultError> {
             (id.map(|id| id.expose().to_string()), false)
         }
     };
-    Ok(plan::claim::still_holds(claim, marked.as_deref(), deleted))
+    Ok(plan::claim::still_holds(
+        claim,
+        client_id,
+        marked.as_deref(),
+        deleted,
+    ))
 }
 
 /// At apply, before any regenerate: writes the claims of the clients the
@@ -305,4 +310,35 @@ async fn release_one(vault: &VaultClient, entry: &KvPath, claiming: Claiming<'_>
         "The client's claim was not released".into(),
         format!("{e}. The claim at {at} still names {entry}; once that entry no longer holds OAuth client {}, another sink takes the claim over with a warning.", claiming.1),
     ))
+}
+
+/// After a swap within the pair moved the entry's mark to `spec`'s
+/// `client_id`: the claims of both clients that name the entry are
+/// written again naming it, so that they keep matching the mark
+/// (`plan::claim::follow_mark`); what could not be is a warning.
+pub(super) async fn follow_mark(vault: &VaultClient, spec: &SinkSpec) -> Vec<Note> {
+    let clients: Vec<Claiming<'_>> = spec.pair().clients().map(|c| ("client_id", c)).collect();
+    each(&clients, |c| follow_one(vault, spec, c))
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+async fn follow_one(vault: &VaultClient, spec: &SinkSpec, claiming: Claiming<'_>) -> Option<Note> {
+    let at = claim_location(vault, &spec.entry, claiming).await.ok()??;
+    let moved = async {
+        let now = found(vault.read_claim(&at).await?);
+        match plan::claim::follow_mark(&now, &spec.entry, &spec.client_id) {
+            Some((version, claim)) => vault.write_claim(&at, &claim.to_data(), version).await,
+            None => Ok(()),
+        }
+    };
+    match moved.await.err()? {
+        VaultError::PermissionDenied { .. } => None,
+        e => Some(Note::Warning(
+            "The client's claim does not follow the swap".into(),
+            format!("{e}. The claim at {at} still names the sink's former client_id; until it is written again, another state's sink for OAuth client {} would find it stale and take it over.", claiming.1),
+        )),
+    }
 }

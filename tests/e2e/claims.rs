@@ -274,4 +274,23 @@ fn a_pair_claims_both_its_clients_and_a_standby_that_leaves_is_released() {
     second.apply(&[]);
     assert_kept_by(&emu, &bao, &green, SECOND);
     assert!(entry_works(&emu, &bao, FIRST), "the first sink's consumers");
+
+    // A swap of the pair's ids moves the entry's mark to spare: the claims
+    // follow it, so blue is still found kept by the first sink.
+    first.write_config(&sink(&spare, FIRST, &standby(&blue)));
+    first.apply(&[]);
+    assert_eq!(
+        regenerates(&emu),
+        before + 1,
+        "the second sink's create only"
+    );
+    for id in [&blue, &spare] {
+        assert_eq!(claim(&bao, id)["sink-client-id"], spare.as_str());
+    }
+    let third = sink_state(&emu, &bao, &blue, "third/app");
+    let out = flat(&text(&third.run_failing(&["plan", "-no-color"])));
+    assert!(
+        out.contains(&format!("kept by the sink at secret/{FIRST}")),
+        "{out}"
+    );
 }
