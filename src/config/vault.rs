@@ -31,6 +31,8 @@ pub struct VaultInput {
     pub skip_tls_verify: Option<bool>,
     /// `allow_read_only_plan`.
     pub allow_read_only_plan: Option<bool>,
+    /// `claims_mount`.
+    pub claims_mount: Option<String>,
     /// `auth_login_jwt { … }`.
     pub auth_login_jwt: Option<JwtLoginInput>,
     /// `auth_login_approle { … }`.
@@ -184,6 +186,7 @@ pub fn vault_block() -> Block {
             Entry::new("ca_cert_file", Str, Optional, format!("PEM file of the CA that signed Vault's certificate. {}", sentence(ENV_CA_CERT))),
             Entry::new("skip_tls_verify", Bool, Optional, format!("Do not verify Vault's TLS certificate (testing only; the provider warns). {}", sentence(ENV_SKIP_VERIFY))),
             Entry::new("allow_read_only_plan", Bool, Optional, "Let a plan go on, with a warning, when the token may not write a sink's entry, instead of refusing it: for HCP Terraform with a read-only plan role (`TFC_VAULT_PLAN_ROLE`). The apply asks again with its own token before it regenerates a secret anyone may hold, and stops there, the old secret still working, when that token may not write either. Default `false`: the plan refuses.".to_string()),
+            Entry::new("claims_mount", Str, Optional, format!("KV v2 mount holding the clients' claims, one per OAuth client at `{}/<client id>`: the record, seen by every Terraform state writing to this Vault, of which sink keeps each client, so that a second sink for the same client in another state is refused at plan. Default: each sink's own mount. A KV v1 mount keeps no claim (it has no check-and-set). See the guide \"Consuming the secret from Vault\".", crate::plan::claim::CLAIMS_FOLDER)),
         ],
     );
     for method in AUTH_METHODS {
@@ -193,6 +196,15 @@ pub fn vault_block() -> Block {
         }
     }
     block
+}
+
+/// `claims_mount`, checked as a mount; `None` when not set.
+fn claims_mount(input: &VaultInput) -> Result<Option<String>, AttributeError> {
+    let Some(mount) = input.claims_mount.as_deref() else {
+        return Ok(None);
+    };
+    crate::vault::KvPath::check("vault.claims_mount", mount)?;
+    Ok(Some(mount.to_string()))
 }
 
 /// `vault { token = … }`.
@@ -352,6 +364,10 @@ pub fn resolve_vault(
         .map_err(|e| errors.push(e))
         .ok()
         .flatten();
+    let claims_mount = claims_mount(input)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     let skip_tls_verify = skip_tls_verify(input, env);
     if skip_tls_verify {
         warnings.push(AttributeError {
@@ -374,6 +390,7 @@ pub fn resolve_vault(
                 ca_cert_pem,
                 skip_tls_verify,
                 read_only_plan: input.allow_read_only_plan.unwrap_or(false),
+                claims_mount,
                 retry,
                 request_timeout,
                 user_agent,
@@ -660,6 +677,18 @@ mod tests {
             &[("VAULT_ADDR", "https://v"), ("VAULT_TOKEN", "t")],
         );
         assert!(plan_role.expect("valid").settings.read_only_plan);
+        // The claims stay on each sink's mount unless the block moves them;
+        // a malformed mount is refused on its attribute.
+        assert_eq!(s.settings.claims_mount, None);
+        let env = [("VAULT_ADDR", "https://v"), ("VAULT_TOKEN", "t")];
+        let claims = |mount: &str| VaultInput {
+            claims_mount: Some(mount.into()),
+            ..Default::default()
+        };
+        let moved = vault(&claims("claims"), &env).expect("valid");
+        assert_eq!(moved.settings.claims_mount.as_deref(), Some("claims"));
+        let bad = vault(&claims("/claims"), &env).expect_err("refused");
+        assert_eq!(bad[0].attribute, "vault.claims_mount");
 
         let input = VaultInput {
             address: Some("vault:8200".into()),

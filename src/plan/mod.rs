@@ -2,6 +2,7 @@
 //! reconciled with what the user wrote. No Terraform types here: the glue in
 //! `crate::tf` converts and calls in.
 
+pub mod claim;
 pub mod import;
 pub mod integration_credential;
 pub mod oauth_client;

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::claim::PlannedClaim;
 use super::sink::{Observed, Repair};
 use super::sink_fields::{plain_map, same_map, FieldMap};
 use super::sink_integration_credential::Kept;
@@ -37,6 +38,11 @@ pub struct SinkRecord {
     /// Imported, and not applied since: the entry is taken as it is
     /// (`plan::import::triggers_changed`).
     pub adopted: bool,
+    /// At plan, what the claims of the clients the sink starts keeping
+    /// looked like, for the apply's check-and-set (`plan::claim`); empty
+    /// after an apply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<PlannedClaim>,
 }
 
 impl SinkRecord {

@@ -3,9 +3,11 @@
 //! rotation. Within one provider process (one plan, or one apply) the first
 //! sink to name a client claims it for its Vault entry; another entry
 //! naming the same client is refused, at plan when the ids are known and
-//! before any regenerate at apply otherwise.
+//! before any regenerate at apply otherwise. It also remembers the
+//! entries a plan replaces or destroys: their claims in Vault
+//! (`crate::plan::claim`) are this configuration's own to take over.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::vault::KvPath;
@@ -14,6 +16,8 @@ use crate::vault::KvPath;
 #[derive(Debug, Default)]
 pub struct Claims {
     by_client: Mutex<HashMap<String, KvPath>>,
+    /// (client, entry) pairs a plan replaces or destroys.
+    leaving: Mutex<HashSet<(String, String)>>,
 }
 
 impl Claims {
@@ -33,6 +37,22 @@ impl Claims {
     }
 }
 
+impl Claims {
+    /// Records that the sink writing `entry` stops keeping `client_id` in
+    /// this plan (it is replaced or destroyed).
+    pub fn leave(&self, client_id: &str, entry: &KvPath) {
+        let mut leaving = self.leaving.lock().unwrap_or_else(|e| e.into_inner());
+        leaving.insert((client_id.to_string(), entry.to_string()));
+    }
+
+    /// Whether the sink writing `entry` (`<mount>/<path>`) stops keeping
+    /// `client_id` in this plan.
+    pub fn is_leaving(&self, client_id: &str, entry: &str) -> bool {
+        let leaving = self.leaving.lock().unwrap_or_else(|e| e.into_inner());
+        leaving.contains(&(client_id.to_string(), entry.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +68,14 @@ mod tests {
         assert_eq!(claims.claim("c1", &entry("a")), Ok(()), "planned twice");
         assert_eq!(claims.claim("c1", &entry("b")), Err(entry("a")));
         assert_eq!(claims.claim("c2", &entry("b")), Ok(()));
+    }
+
+    #[test]
+    fn an_entry_a_plan_replaces_leaves_its_clients() {
+        let claims = Claims::default();
+        claims.leave("c1", &entry("a"));
+        assert!(claims.is_leaving("c1", "secret/a"));
+        assert!(!claims.is_leaving("c1", "secret/b"));
+        assert!(!claims.is_leaving("c2", "secret/a"));
     }
 }

@@ -9,13 +9,15 @@ use super::note::Note;
 use super::planning::claim;
 use super::run::Run;
 use super::spec::{Expect, SinkSpec};
-use super::{adoptable, label, left_in_place, remove, rewrite, rotate, wired};
+use super::{adoptable, label, left_in_place, remove, rewrite, rotate, vault_claim, wired};
 use super::{restore_notes, rotated_notes, verify_failed, Rotated};
 use crate::plan;
+use crate::plan::claim::PlannedClaim;
 use crate::plan::sink::{version_in_state, OnDestroy, UpdateWrite};
 use crate::plan::sink_fields::{time_field, Field, SinkFields};
 use crate::plan::sink_integration_credential::target;
 use crate::plan::sink_record::SinkRecord;
+use crate::vault::VaultClient;
 
 /// What the sink with fields `s` writes; `None` (said) when its mount and
 /// path name no entry.
@@ -25,9 +27,38 @@ pub(super) fn spec_of(run: &mut Run<'_>, s: &SinkFields) -> Option<SinkSpec> {
         .ok()
 }
 
-/// A create: the secret regenerated into a new entry.
-pub async fn create(run: &mut Run<'_>, planned: SinkFields) -> Option<(SinkFields, SinkRecord)> {
-    rotate_into(run, planned, None, Expect::New).await
+/// A create: the secret regenerated into a new entry, the sink's clients
+/// claimed first as its plan (`record`) saw their claims.
+pub async fn create(
+    run: &mut Run<'_>,
+    planned: SinkFields,
+    record: SinkRecord,
+) -> Option<(SinkFields, SinkRecord)> {
+    rotate_into(run, planned, None, Expect::New, record.claims).await
+}
+
+/// The clients an apply from `prior` (`None`: a create) to `planned`
+/// starts keeping, each with its attribute, and the ids it stops keeping.
+fn changed_clients(
+    prior: Option<&SinkFields>,
+    planned: &SinkFields,
+) -> (Vec<(&'static str, String)>, Vec<String>) {
+    let (new, gone) =
+        plan::claim::changed_clients(prior.map(SinkFields::pair_ids), planned.pair_ids());
+    let new = new.into_iter().map(|(a, c)| (a, c.to_string())).collect();
+    (new, gone.into_iter().map(str::to_string).collect())
+}
+
+/// Releases the claims of `clients`, which the sink writing `spec`'s entry
+/// no longer keeps; a failure is a warning.
+async fn release(run: &mut Run<'_>, vault: &VaultClient, spec: &SinkSpec, clients: &[String]) {
+    if clients.is_empty() {
+        return;
+    }
+    let clients: Vec<(&'static str, &str)> =
+        clients.iter().map(|c| ("client_id", c.as_str())).collect();
+    let notes = vault_claim::release(vault, &spec.entry, &clients).await;
+    run.notes.extend(notes);
 }
 
 /// An update from `prior` to `planned`, as its plan recorded in `record`:
@@ -42,16 +73,29 @@ pub async fn update(
     let expect = Expect::Observed(record.observed());
     let write = plan::sink_update::write_of(&prior, &planned);
     if write == UpdateWrite::Rotate {
-        return rotate_into(run, planned, Some((prior, record)), expect).await;
+        let claims = record.claims.clone();
+        return rotate_into(run, planned, Some((prior, record)), expect, claims).await;
     }
     let genesys = run.genesys()?;
     let vault = run.vault()?;
     let mut spec = spec_of(run, &planned)?;
+    // A new standby: claimed before anything is written.
+    let (claiming, gone) = changed_clients(Some(&prior), &planned);
+    spec.claiming = claiming;
+    spec.planned_claims = record.claims.clone();
+    match vault_claim::write(&vault, &spec).await {
+        Ok(notes) => run.notes.extend(notes),
+        Err(e) => {
+            run.notes.push(e.note("Could not claim the OAuth client"));
+            return None;
+        }
+    }
     // The metadata written here names the credential the sink keeps.
     let wired = planned.integration_credential_id.str();
     spec.credential = target(wired, record.credential.as_ref());
     let mut after = SinkRecord {
         adopted: false,
+        claims: Vec::new(),
         ..record.clone()
     };
     match write {
@@ -82,7 +126,18 @@ pub async fn update(
     );
     wired::keep_current(run, (&genesys, &vault), &spec, written, wired, &mut kept).await;
     after.credential = kept;
+    release(run, &vault, &spec, &gone).await;
+    after_swap(run, &vault, &spec, &prior).await;
     Some((planned, after))
+}
+
+/// After an update from `prior` that swapped the pair's two ids (the
+/// entry's mark moved to the new `client_id`): the claims follow the mark.
+async fn after_swap(run: &mut Run<'_>, vault: &VaultClient, spec: &SinkSpec, prior: &SinkFields) {
+    if prior.client_id.str() != Some(spec.client_id.as_str()) {
+        let notes = vault_claim::follow_mark(vault, spec).await;
+        run.notes.extend(notes);
+    }
 }
 
 /// Runs a rotation and turns its outcome into fields, record and notes.
@@ -94,10 +149,14 @@ async fn rotate_into(
     mut planned: SinkFields,
     prior: Option<(SinkFields, SinkRecord)>,
     expect: Expect,
+    planned_claims: Vec<PlannedClaim>,
 ) -> Option<(SinkFields, SinkRecord)> {
     let genesys = run.genesys()?;
     let vault = run.vault()?;
     let mut spec = spec_of(run, &planned)?;
+    let (claiming, gone) = changed_clients(prior.as_ref().map(|(p, _)| p), &planned);
+    spec.claiming = claiming;
+    spec.planned_claims = planned_claims;
     // The client in Vault, as state says, when state can be trusted.
     spec.active_client_id = prior
         .as_ref()
@@ -117,13 +176,19 @@ async fn rotate_into(
             // back.
             let (state, mut record) = prior.filter(|_| e.maybe_dead())?;
             record.maybe_dead = true;
+            record.claims.clear();
             return Some((state, record));
         }
     };
+    run.notes.append(&mut r.claim_notes);
     if let Some(restored) = after_restore(run, &spec, prior.as_ref(), &mut r) {
         return Some(restored);
     }
     run.say(rotated_notes(&spec, &r));
+    release(run, &vault, &spec, &gone).await;
+    if let Some((prior, _)) = &prior {
+        after_swap(run, &vault, &spec, prior).await;
+    }
     planned.active_client_id = Field::Known(r.client_id);
     planned.id = Field::Known(spec.entry.to_string());
     planned.vault_version = Field::Known(version_in_state(r.version));
@@ -178,13 +243,17 @@ pub async fn destroy(
     let on_destroy = OnDestroy::or_default(&prior.on_destroy.text());
     let vault = run.vault()?;
     let spec = spec_of(run, &prior)?;
-    match remove(&vault, &spec, on_destroy).await {
-        Ok(removed) => run.say(left_in_place(&spec, removed)),
+    let removed = match remove(&vault, &spec, on_destroy).await {
+        Ok(removed) => removed,
         Err(e) => {
             run.notes.push(e.note("Could not remove the Vault entry"));
-            None
+            return None;
         }
-    }
+    };
+    // The sink no longer keeps its clients: their claims go.
+    let clients: Vec<String> = spec.pair().clients().map(str::to_string).collect();
+    release(run, &vault, &spec, &clients).await;
+    run.say(left_in_place(&spec, removed))
 }
 
 /// An import of `id` (`plan::import::check_import_id`'s grammar) into a

@@ -36,6 +36,10 @@ pub enum SinkError {
         /// The sink's client.
         client_id: String,
     },
+    /// The claim of a client in Vault (`crate::plan::claim`) was won by
+    /// another sink since the plan: nothing was regenerated.
+    #[error("{0}")]
+    ClaimTaken(String),
     /// The regenerate got no clear answer: the secret may have been
     /// regenerated, and the one in Vault may no longer work.
     #[error("asked Genesys Cloud to regenerate the secret of OAuth client {client_id} but got no clear answer ({source}): the secret may have been regenerated, so credentials of {client_id} in Vault at {entry} may no longer work. Nothing was written to Vault; the next plan repairs the entry (it regenerates and writes again), whatever the configuration says.")]
@@ -206,7 +210,7 @@ impl SinkError {
             SinkError::NotOurs { .. }
             | SinkError::OwnedByOther { .. }
             | SinkError::ChangedSincePlan { .. } => Some("path"),
-            SinkError::ClientGone(_) => Some("client_id"),
+            SinkError::ClientGone(_) | SinkError::ClaimTaken(_) => Some("client_id"),
             SinkError::StandbyGone { .. } => Some("standby_client_id"),
             SinkError::PairGrant { attribute, .. }
             | SinkError::TargetUnusable { attribute, .. } => Some(*attribute),

@@ -46,6 +46,7 @@ mod run;
 mod settle;
 mod spec;
 mod target;
+mod vault_claim;
 mod verify;
 mod wired;
 
@@ -67,7 +68,7 @@ pub use error::SinkError;
 pub use integration_credential::{sync as sync_credential, Written};
 pub use note::Note;
 pub use outcome::{restore_notes, rotated_notes, verify_failed};
-pub use planning::{plan_create, plan_update};
+pub use planning::{plan_create, plan_destroy, plan_update};
 use preflight::preflight;
 pub use preflight::{observe, Seen};
 pub use refresh::read;
@@ -105,6 +106,8 @@ pub struct Rotated {
     /// After a failed verify in a pair: the other client's credentials,
     /// untouched by the rotation, written back (or why they could not be).
     pub restored: Option<Result<Restored, SinkError>>,
+    /// What writing the clients' claims said (a token that may not).
+    pub claim_notes: Vec<Note>,
 }
 
 /// The data written to the entry: `client_id`'s credentials.
@@ -148,7 +151,9 @@ fn entry(
 ///    credential, if any, can be read;
 /// 2. claims the entry: the ownership labels are written first (KV v2), so
 ///    an entry never holds our secret without our mark; they still name
-///    the client in Vault as active;
+///    the client in Vault as active; then the claims of the clients the
+///    sink starts keeping (`vault_claim.rs`: one client, one sink across
+///    states), with check-and-set: a claim another apply won stops here;
 /// 3. makes sure the Vault token outlasts the critical section;
 /// 4. regenerates the secret of the client that is not active (the only
 ///    client without a standby; its old secret stops working), exchanges
@@ -198,6 +203,9 @@ pub async fn rotate(
     }
     let previous = restore::capture(vault, spec, in_vault, &target, cas).await?;
     label(vault, spec, in_vault).await?;
+    // The claims after the mark (a claim names an entry that says whose it
+    // is), before the regenerate: the loser of a race stops here.
+    let claim_notes = vault_claim::write(vault, spec).await?;
 
     // From the regenerate on, the target's old secret is dead until the
     // write lands: the Vault token must outlast the regenerate and the
@@ -237,6 +245,7 @@ pub async fn rotate(
         verified_at,
         verify_error,
         credential,
+        claim_notes,
     })
 }
 

@@ -110,6 +110,7 @@ mod tests {
             verify_error: Some(SinkError::ClientGone("b".into())),
             credential: None,
             restored: None,
+            claim_notes: Vec::new(),
         }
     }
 

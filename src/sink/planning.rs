@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use super::checks::check_ahead;
 use super::note::Note;
 use super::run::Run;
+use super::vault_claim::{self, Claiming};
 use super::{planned_target, vault_writable, wired};
 use crate::plan;
 use crate::plan::sink::Update;
@@ -27,8 +28,29 @@ pub async fn plan_create(run: &mut Run<'_>, mut planned: SinkFields) -> Option<S
     check_clients(run, &planned)?;
     claim(run, &planned)?;
     wired::warn_unkept(run, &planned, None);
-    before_rotation(run, &planned, false, None, &[]).await?;
+    let (claiming, _) = plan::claim::changed_clients(None, planned.pair_ids());
+    before_rotation(run, &planned, false, None, &[], &claiming).await?;
     Some(planned)
+}
+
+/// A destroy's plan of the sink in `prior`: its clients' claims in Vault
+/// are this configuration's own to take over (by a sink that replaces it).
+pub fn plan_destroy(run: &mut Run<'_>, prior: &SinkFields) {
+    leave(run, prior);
+}
+
+/// Records that the sink in `prior` stops keeping its clients in this
+/// plan (destroyed or replaced).
+fn leave(run: &mut Run<'_>, prior: &SinkFields) {
+    let Some(entry) = prior.entry() else {
+        return;
+    };
+    for id in [prior.client_id.str(), prior.standby_client_id.str()]
+        .into_iter()
+        .flatten()
+    {
+        run.claims.leave(id, &entry);
+    }
 }
 
 /// An update's plan from `prior` to `planned` (defaults applied), with
@@ -49,9 +71,16 @@ pub async fn plan_update(
         replace.retain(|name| name != "client_id");
     }
     if !replace.is_empty() || record.client_gone {
+        leave(run, prior);
         let replace = replacement(run, &mut planned, replace).await?;
         return Some((planned, replace));
     }
+    // A new standby: its claim is checked (with the rotation's checks
+    // when there is one).
+    let (client, standby) = planned.pair_ids();
+    let ids = (client.map(str::to_string), standby.map(str::to_string));
+    let after = (ids.0.as_deref(), ids.1.as_deref());
+    let (claiming, _) = plan::claim::changed_clients(Some(prior.pair_ids()), after);
     planned.carry_computed(prior);
     planned.integration_credential_id = wired::planned_id(config, prior, record);
     let remake = wired::plan(run, &planned, record.credential.as_ref());
@@ -60,7 +89,7 @@ pub async fn plan_update(
     match update {
         Update::Rotate { reasons, repair } => {
             let active = prior.active_client_id.str();
-            before_rotation(run, &planned, true, active, &reasons).await?;
+            before_rotation(run, &planned, true, active, &reasons, &claiming).await?;
             planned.mark_rotation_unknown();
             if repair && record.repair().is_some() {
                 let (mount, path) = (planned.mount.text(), planned.path.text());
@@ -70,9 +99,10 @@ pub async fn plan_update(
         }
         Update::Rewrite => {
             check_vault(run, &planned).await?;
+            check_claims(run, &planned, &claiming).await?;
             planned.vault_version = Field::Unknown;
         }
-        Update::Keep => {}
+        Update::Keep => check_claims(run, &planned, &claiming).await?,
     }
     Some((planned, Vec::new()))
 }
@@ -99,7 +129,8 @@ async fn replacement(
     // A typo in mount or path must fail here, not after the old entry
     // is deleted and the secret regenerated.
     let why = ["the sink is replaced (an attribute that forces replacement changed)".into()];
-    before_rotation(run, planned, false, None, &why).await?;
+    // The new sink's claims are checked by its create's plan.
+    before_rotation(run, planned, false, None, &why, &[]).await?;
     Some(replace)
 }
 
@@ -126,6 +157,20 @@ pub(super) fn claim(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
     run.say(notes)
 }
 
+/// At plan, the claims in Vault of the clients the sink starts keeping
+/// (`claiming`): one client, one sink across states. What the apply
+/// writes over is kept in the run.
+async fn check_claims(run: &mut Run<'_>, s: &SinkFields, claiming: &[Claiming<'_>]) -> Option<()> {
+    let ahead = check_ahead(s.client_id.str(), s.standby_client_id.when_known());
+    let Some(entry) = s.entry().filter(|_| ahead && !claiming.is_empty()) else {
+        return Some(());
+    };
+    let vault = run.vault()?;
+    let (notes, planned) = vault_claim::check(&vault, &entry, claiming, run.claims).await;
+    run.planned_claims.extend(planned);
+    run.say(notes)
+}
+
 /// At plan, before a rewrite: the entry's mount exists and is KV, and the
 /// token may write the entry (`sink::vault_writable`).
 async fn check_vault(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
@@ -144,15 +189,18 @@ async fn check_vault(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
 /// cut off), and the client the rotation writes may be
 /// written, given the client the state records in Vault (`active`); the
 /// regenerate is announced with its `reasons`. Each is a round trip, so
-/// they run at once; what they say comes out as if one ran after the
-/// other: the Vault check first, and the client's only when the Vault
-/// check let the plan go on.
+/// they run at once, with the check of the claims of the clients the sink
+/// starts keeping (`claiming`; their capability check shares the Vault
+/// check's request); what they say comes out as if one ran after the
+/// other: the Vault check first, the claims', and the client's only when
+/// those let the plan go on.
 async fn before_rotation(
     run: &mut Run<'_>,
     planned: &SinkFields,
     exists: bool,
     active: Option<&str>,
     reasons: &[String],
+    claiming: &[Claiming<'_>],
 ) -> Option<()> {
     let ahead = check_ahead(
         planned.client_id.str(),
@@ -166,14 +214,29 @@ async fn before_rotation(
         let (vault, entry) = vault.as_ref()?;
         vault_writable(vault, entry, exists).await
     };
+    // A client this process created and gave to nobody is claimed by
+    // nobody else either: its claim is written at cas 0 without a read.
+    let claims = match planned.entry().filter(|_| ahead && !claiming.is_empty()) {
+        Some(entry) => Some((run.vault()?, entry)),
+        None => None,
+    };
+    let leaving = run.claims;
+    let claims_check = async {
+        let (vault, entry) = claims.as_ref()?;
+        Some(vault_claim::check(vault, entry, claiming, leaving).await)
+    };
     let apis = run.apis();
     let mut unconfigured = None;
     let genesys = || apis.genesys().map_err(|n| unconfigured = Some(n)).ok();
     let standby = planned.standby_client_id.when_known();
     let client_id = planned.client_id.str();
     let target = planned_target(genesys, client_id, standby, active, reasons);
-    let (vault_note, target_notes) = tokio::join!(vault_check, target);
+    let (vault_note, claimed, target_notes) = tokio::join!(vault_check, claims_check, target);
     run.say(vault_note)?;
+    if let Some((notes, planned_claims)) = claimed {
+        run.planned_claims.extend(planned_claims);
+        run.say(notes)?;
+    }
     run.say(unconfigured)?;
     run.say(target_notes?)
 }

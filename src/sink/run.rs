@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::note::Note;
 use crate::genesys::GenesysClient;
+use crate::plan::claim::PlannedClaim;
 use crate::registry::claims::Claims;
 use crate::registry::integration_credentials::IntegrationCredentials;
 use crate::vault::VaultClient;
@@ -29,6 +30,9 @@ pub struct Run<'a> {
     pub credentials: &'a IntegrationCredentials,
     /// What the steps said, in order.
     pub notes: Vec<Note>,
+    /// What a plan saw of the claims of the clients the sink starts
+    /// keeping, for its apply (kept in the plan's private state).
+    pub planned_claims: Vec<PlannedClaim>,
 }
 
 impl<'a> Run<'a> {
@@ -43,6 +47,7 @@ impl<'a> Run<'a> {
             claims,
             credentials,
             notes: Vec::new(),
+            planned_claims: Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::attribute_error::AttributeError;
+use crate::plan::claim::PlannedClaim;
 use crate::plan::pair::Pair;
 use crate::plan::sink::{Observed, DEFAULT_VERIFY};
 pub use crate::plan::sink_fields::KeyNames;
@@ -35,6 +36,11 @@ pub struct SinkSpec {
     pub verify: bool,
     /// The integration credential every regenerate writes too, if any.
     pub credential: Option<Target>,
+    /// The clients whose claim a rotation writes before it regenerates
+    /// (each with its attribute): those the sink starts keeping.
+    pub claiming: Vec<(&'static str, String)>,
+    /// What the plan saw of their claims (`plan::claim`).
+    pub planned_claims: Vec<PlannedClaim>,
 }
 
 impl SinkSpec {
@@ -55,7 +61,17 @@ impl SinkSpec {
             custom_metadata: plain_map(&s.custom_metadata),
             verify: s.verify.known().copied().unwrap_or(DEFAULT_VERIFY),
             credential: None,
+            claiming: Vec::new(),
+            planned_claims: Vec::new(),
         })
+    }
+
+    /// The clients the sink claims, as `vault_claim.rs` takes them.
+    pub(super) fn claiming(&self) -> Vec<(&'static str, &str)> {
+        self.claiming
+            .iter()
+            .map(|(a, c)| (*a, c.as_str()))
+            .collect()
     }
 
     /// The sink's clients.
@@ -84,6 +100,8 @@ impl SinkSpec {
             custom_metadata: BTreeMap::new(),
             verify: false,
             credential: None,
+            claiming: Vec::new(),
+            planned_claims: Vec::new(),
         }
     }
 }

@@ -121,6 +121,7 @@ pub struct VaultBlock {
     ca_cert_file: Value<String>,
     skip_tls_verify: Value<bool>,
     allow_read_only_plan: Value<bool>,
+    claims_mount: Value<String>,
     token_file: Value<String>,
     #[serde(with = "tf_provider::value::serde_as_vec")]
     auth_login_jwt: Value<JwtLoginBlock>,
@@ -146,6 +147,7 @@ impl VaultBlock {
             ca_cert_file: text(&self.ca_cert_file),
             skip_tls_verify: self.skip_tls_verify.as_option(),
             allow_read_only_plan: self.allow_read_only_plan.as_option(),
+            claims_mount: text(&self.claims_mount),
             auth_login_jwt: self.auth_login_jwt.as_ref_option().map(|b| JwtLoginInput {
                 mount: text(&b.mount),
                 role: text(&b.role),

@@ -136,8 +136,16 @@ impl Resource for SinkResource {
         let planned = with_defaults(planned, &config.as_option().unwrap_or_default());
         let mut run = self.run();
         let out = sink::plan_create(&mut run, planned).await;
+        let claims = std::mem::take(&mut run.planned_claims);
         let planned = done(diags, run, out)?;
-        Some((Value::Value(planned.into()), Value::Null))
+        let private = match claims.is_empty() {
+            true => Value::Null,
+            false => Value::Value(SinkRecord {
+                claims,
+                ..SinkRecord::default()
+            }),
+        };
+        Some((Value::Value(planned.into()), private))
     }
 
     async fn plan_update<'a>(
@@ -153,7 +161,7 @@ impl Resource for SinkResource {
             return Some((Value::Null, prior_private, vec![]));
         };
         let config = config.as_option().unwrap_or_default();
-        let record = prior_private.as_ref_option().cloned().unwrap_or_default();
+        let mut record = prior_private.as_ref_option().cloned().unwrap_or_default();
         ATTRIBUTES.apply_defaults(&mut planned, &config);
         let replace = ATTRIBUTES.replacements(&prior, &planned);
         let replace = replace.iter().filter_map(attribute_name).collect();
@@ -161,18 +169,29 @@ impl Resource for SinkResource {
         let mut run = self.run();
         let step = sink::plan_update(&mut run, &prior, planned.into(), &config, &record, replace);
         let out = step.await;
+        let claims = std::mem::take(&mut run.planned_claims);
         let (planned, replace) = done(diags, run, out)?;
         let replace = replace.into_iter().map(AttributePath::new).collect();
-        Some((Value::Value(planned.into()), prior_private, replace))
+        let private = match claims.is_empty() {
+            true => prior_private,
+            false => {
+                record.claims = claims;
+                Value::Value(record)
+            }
+        };
+        Some((Value::Value(planned.into()), private, replace))
     }
 
     async fn plan_destroy<'a>(
         &self,
         _diags: &mut Diagnostics,
-        _prior: Self::State<'a>,
+        prior: Self::State<'a>,
         prior_private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::PrivateState<'a>> {
+        if let Value::Value(prior) = prior {
+            sink::plan_destroy(&mut self.run(), &prior.into());
+        }
         Some(prior_private)
     }
 
@@ -181,14 +200,15 @@ impl Resource for SinkResource {
         diags: &mut Diagnostics,
         planned: Self::State<'a>,
         _config: Self::State<'a>,
-        _planned_private: Self::PrivateState<'a>,
+        planned_private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let Value::Value(planned) = planned else {
             return None;
         };
+        let record = planned_private.as_option().unwrap_or_default();
         let mut run = self.run();
-        let out = sink::create(&mut run, planned.into()).await;
+        let out = sink::create(&mut run, planned.into(), record).await;
         done(diags, run, out).map(values)
     }
 

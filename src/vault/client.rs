@@ -35,6 +35,9 @@ pub struct VaultSettings {
     /// The token may lack the right to write at plan
     /// (`vault.allow_read_only_plan`; see [`VaultClient::read_only_plan`]).
     pub read_only_plan: bool,
+    /// The mount holding the clients' claims (`vault.claims_mount`;
+    /// `None`: each sink's own mount).
+    pub claims_mount: Option<String>,
     /// Retry bounds.
     pub retry: RetryPolicy,
     /// Timeout of one HTTP attempt.
@@ -229,6 +232,7 @@ pub struct VaultClient {
     mounts: Mounts,
     pub(super) capability_batch: CapabilityBatch,
     read_only_plan: bool,
+    claims_mount: Option<String>,
 }
 
 impl std::fmt::Debug for VaultClient {
@@ -262,6 +266,7 @@ impl VaultClient {
             mounts: Mounts::default(),
             capability_batch: CapabilityBatch::default(),
             read_only_plan: settings.read_only_plan,
+            claims_mount: settings.claims_mount,
         })
     }
 
@@ -270,6 +275,12 @@ impl VaultClient {
     /// instead of refusing, and the apply's check is the one that stops.
     pub fn read_only_plan(&self) -> bool {
         self.read_only_plan
+    }
+
+    /// The mount the user chose for the clients' claims
+    /// (`vault.claims_mount`); `None`: each sink's own mount.
+    pub fn claims_mount(&self) -> Option<&str> {
+        self.claims_mount.as_deref()
     }
 
     /// Makes sure the token will outlast the critical section of one
@@ -505,25 +516,33 @@ impl VaultClient {
         custom: &BTreeMap<String, String>,
     ) -> Result<(), VaultError> {
         let operation = format!("write the metadata of {entry}");
+        let body = json!({ "custom_metadata": custom });
         let api_path = metadata_path(entry);
-        let body = encode(&operation, &json!({ "custom_metadata": custom }))?;
+        self.post(&operation, &api_path, &body, "create/update", &[])
+            .await
+    }
+
+    /// A POST of `body` whose answer carries nothing the caller needs:
+    /// done on 200, 204 or `also_done`; otherwise the error, naming the
+    /// `capability` a 403 lacks. Repeated when no answer came (each such
+    /// POST sets a state, so a repeat changes nothing more).
+    pub(super) async fn post(
+        &self,
+        operation: &str,
+        api_path: &str,
+        body: &Value,
+        capability: &'static str,
+        also_done: &[u16],
+    ) -> Result<(), VaultError> {
+        let body = encode(operation, body)?;
         let (status, answer) = self
-            .send(
-                &operation,
-                Method::POST,
-                &api_path,
-                Some(body),
-                Repeat::Safe,
-            )
+            .send(operation, Method::POST, api_path, Some(body), Repeat::Safe)
             .await?;
         match status.as_u16() {
             200 | 204 => Ok(()),
+            s if also_done.contains(&s) => Ok(()),
             _ => Err(Self::failure(
-                &operation,
-                status,
-                &answer,
-                "create/update",
-                &api_path,
+                operation, status, &answer, capability, api_path,
             )),
         }
     }
@@ -663,7 +682,7 @@ fn write_body(
 
 /// Where an entry's data lives: `<mount>/data/<path>` on KV v2,
 /// `<mount>/<path>` on KV v1.
-fn data_path(kv: KvVersion, entry: &KvPath) -> String {
+pub(super) fn data_path(kv: KvVersion, entry: &KvPath) -> String {
     let (mount, path) = (encode_path(entry.mount()), encode_path(entry.path()));
     match kv {
         KvVersion::V2 => format!("{mount}/data/{path}"),
@@ -817,6 +836,7 @@ mod tests {
             ca_cert_pem: None,
             skip_tls_verify: false,
             read_only_plan: false,
+            claims_mount: None,
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(5),
             user_agent: "ua".into(),

@@ -5,6 +5,7 @@
 mod auth;
 mod capabilities;
 mod capability_batch;
+mod claims;
 mod client;
 mod error;
 mod kv_path;
@@ -14,6 +15,7 @@ mod transport;
 
 pub use auth::VaultAuth;
 pub use capabilities::WriteRights;
+pub use claims::ClaimRead;
 pub use client::{
     KvData, KvMetadata, KvRead, KvValue, KvVersion, KvVersionRead, VaultClient, VaultSettings,
     WriteOutcome,

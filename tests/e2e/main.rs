@@ -2,6 +2,7 @@
 //! from a filesystem mirror, and the Genesys Cloud emulator (in process).
 
 mod bench;
+mod claims;
 mod consistency;
 mod consumer;
 mod crash;

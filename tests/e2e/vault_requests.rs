@@ -1,8 +1,10 @@
 //! How many requests Vault receives: counted at a proxy in front of
 //! OpenBao while ten sinks are created with their clients (a saved plan,
-//! then its apply), planned again with no change, and rotated. The counts
-//! on the sinks' entries and the paths the capability checks ask about are
-//! deterministic, so the test asserts them; how many capability requests
+//! then its apply), planned again with no change, rotated, and moved to
+//! new paths (a replacement: each client's claim read at plan, released
+//! by the old sink and written by the new one at apply). The counts on
+//! the sinks' entries and claims and the paths the capability checks ask
+//! about are deterministic, so the test asserts them; how many capability requests
 //! carry those paths depends on how close together Terraform core calls
 //! the sinks (the sharing itself is unit-tested in
 //! `src/vault/capability_batch.rs`), so it is bounded, not fixed. The
@@ -27,6 +29,11 @@ const APPLY_PROCESSES: usize = 2;
 
 /// Ten clients and their sinks; `n` is the sinks' rotation trigger.
 fn config(n: u32) -> String {
+    config_at(n, "")
+}
+
+/// The same, the sinks' paths ending in `suffix`.
+fn config_at(n: u32, suffix: &str) -> String {
     format!(
         r#"
 resource "genesyscloud_oauth_client" "a" {{
@@ -42,7 +49,7 @@ resource "genesyscloud_oauth_client_vault_secret" "b" {{
   count     = {N}
   client_id = genesyscloud_oauth_client.a[count.index].client_id
   mount     = "secret"
-  path      = "requests/${{count.index}}"
+  path      = "requests/${{count.index}}{suffix}"
   rotation_triggers = {{ n = "{n}" }}
 }}
 "#
@@ -56,7 +63,10 @@ fn report(phase: &str, counts: &BTreeMap<String, usize>) -> usize {
     for (request, count) in counts {
         let path = match request.split_once("/requests/") {
             Some((head, _)) => format!("{head}/requests/*"),
-            None => request.clone(),
+            None => match request.split_once(CLAIMS) {
+                Some((head, _)) => format!("{head}{CLAIMS}*"),
+                None => request.clone(),
+            },
         };
         *by_path.entry(path).or_default() += count;
     }
@@ -102,11 +112,15 @@ fn vault_requests_per_sink_stay_within_the_budget() {
     let create_total = report("create: plan", &planned) + report("create: apply", &applied);
     let plan_total = report("no-change plan", &plan);
     // Per sink, to create: the metadata read, the metadata write (the
-    // claim), the data write and the verify's read-back; then the plan's
-    // capability requests, at most one per sink.
+    // entry's mark), the client's claim (one write: the plan cannot read
+    // it, as the client's id is not known yet), the data write and the
+    // verify's read-back; then the plan's capability requests, at most one
+    // per sink.
+    assert_eq!(claims(&planned), (0, 0, 0), "no claim at plan: ids unknown");
+    assert_eq!(claims(&applied), (0, N, 0), "one claim write per sink");
     let create_checks = count(&planned, CAPABILITIES);
     assert!(
-        create_total - create_checks <= 4 * N + APPLY_PROCESSES * PER_PROCESS,
+        create_total - create_checks <= 5 * N + APPLY_PROCESSES * PER_PROCESS,
         "{create_total} Vault requests to create {N} sinks: {planned:#?} {applied:#?}"
     );
     // The plan asked once per entry whether the token may write it; the
@@ -115,7 +129,8 @@ fn vault_requests_per_sink_stay_within_the_budget() {
     assert_each_entry_asked_once("create: plan", &planned_asks);
     assert!((1..=N).contains(&create_checks), "{planned:#?}");
     assert_eq!(count(&applied, CAPABILITIES), 0, "no check ahead at apply");
-    // Per sink, to plan: the metadata read.
+    // Per sink, to plan: the metadata read; no claim.
+    assert_eq!(claims(&plan), (0, 0, 0), "no claim in a no-change plan");
     assert!(
         plan_total <= N + PER_PROCESS,
         "{plan_total} Vault requests to plan {N} sinks: {plan:#?}"
@@ -144,6 +159,48 @@ fn vault_requests_per_sink_stay_within_the_budget() {
         (1..=N).contains(&count(&rotated, CAPABILITIES)),
         "{rotated:#?}"
     );
+    assert_eq!(claims(&rotated), (0, 0, 0), "a rotation keeps its claim");
+
+    // The sinks move to new paths: each is replaced, for a client whose id
+    // the plan knows. The plan reads each claim once (it names the entry
+    // this plan replaces: no other read). At apply, Terraform plans each
+    // sink again just before it applies it (one read each: that plan's
+    // view is what the write's check-and-set carries); the destroy
+    // releases the claim (a read, a delete of that version) and the create
+    // writes it.
+    tf.write_config(&config_at(2, "-moved"));
+    tf.plan_json(&["-parallelism=10"]);
+    let moved_plan = proxy.take_requests();
+    report("move: plan", &moved_plan);
+    assert_eq!(claims(&moved_plan), (N, 0, 0), "one claim read per sink");
+    tf.run(&["apply", "-no-color", "-parallelism=10", "tfplan"]);
+    let moved = proxy.take_requests();
+    report("move: apply", &moved);
+    assert_eq!(
+        claims(&moved),
+        (2 * N, N, N),
+        "released, then claimed again"
+    );
+}
+
+/// Where the claims are, inside a request's path.
+const CLAIMS: &str = "/genesyscloud-claims/oauth-clients/";
+
+/// The claim requests of a phase: reads, writes and releases (a delete of
+/// one version).
+fn claims(counts: &BTreeMap<String, usize>) -> (usize, usize, usize) {
+    let sum = |prefix: &str| {
+        counts
+            .iter()
+            .filter(|(request, _)| request.starts_with(prefix) && request.contains(CLAIMS))
+            .map(|(_, count)| count)
+            .sum::<usize>()
+    };
+    (
+        sum("GET /v1/secret/data/"),
+        sum("POST /v1/secret/data/"),
+        sum("POST /v1/secret/delete/"),
+    )
 }
 
 /// Asserts that the capability requests of a phase asked about each sink's
