@@ -165,6 +165,86 @@ impl VaultBlock {
     }
 }
 
+/// The attributes of the block set to a value Terraform knows only at
+/// apply, as paths (`vault.address`): a block whose values come from an
+/// ephemeral resource opened at apply, or from a resource not created yet.
+fn unknown_attributes(config: &ProviderConfig) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut note = |path: &str, unknown: bool| {
+        if unknown {
+            found.push(path.to_string());
+        }
+    };
+    note("oauthclient_id", config.oauthclient_id.is_unknown());
+    note("oauthclient_secret", config.oauthclient_secret.is_unknown());
+    note("aws_region", config.aws_region.is_unknown());
+    note("base_url", config.base_url.is_unknown());
+    note("access_token", config.access_token.is_unknown());
+    note("max_retries", config.max_retries.is_unknown());
+    note(
+        "retry_deadline_seconds",
+        config.retry_deadline_seconds.is_unknown(),
+    );
+    note(
+        "request_timeout_seconds",
+        config.request_timeout_seconds.is_unknown(),
+    );
+    note(
+        "consistency_timeout_seconds",
+        config.consistency_timeout_seconds.is_unknown(),
+    );
+    note(
+        "oauthclient_from_vault",
+        config.oauthclient_from_vault.is_unknown(),
+    );
+    if let Some(b) = config.oauthclient_from_vault.as_ref_option() {
+        note("oauthclient_from_vault.mount", b.mount.is_unknown());
+        note("oauthclient_from_vault.path", b.path.is_unknown());
+        note(
+            "oauthclient_from_vault.client_id_key",
+            b.client_id_key.is_unknown(),
+        );
+        note(
+            "oauthclient_from_vault.client_secret_key",
+            b.client_secret_key.is_unknown(),
+        );
+    }
+    note("vault", config.vault.is_unknown());
+    if let Some(v) = config.vault.as_ref_option() {
+        note("vault.address", v.address.is_unknown());
+        note("vault.token", v.token.is_unknown());
+        note("vault.namespace", v.namespace.is_unknown());
+        note("vault.ca_cert_file", v.ca_cert_file.is_unknown());
+        note("vault.skip_tls_verify", v.skip_tls_verify.is_unknown());
+        note(
+            "vault.allow_read_only_plan",
+            v.allow_read_only_plan.is_unknown(),
+        );
+        note("vault.claims_mount", v.claims_mount.is_unknown());
+        note("vault.token_file", v.token_file.is_unknown());
+        note("vault.auth_login_jwt", v.auth_login_jwt.is_unknown());
+        if let Some(j) = v.auth_login_jwt.as_ref_option() {
+            note("vault.auth_login_jwt.mount", j.mount.is_unknown());
+            note("vault.auth_login_jwt.role", j.role.is_unknown());
+            note("vault.auth_login_jwt.jwt", j.jwt.is_unknown());
+            note("vault.auth_login_jwt.tag", j.tag.is_unknown());
+        }
+        note(
+            "vault.auth_login_approle",
+            v.auth_login_approle.is_unknown(),
+        );
+        if let Some(a) = v.auth_login_approle.as_ref_option() {
+            note("vault.auth_login_approle.mount", a.mount.is_unknown());
+            note("vault.auth_login_approle.role_id", a.role_id.is_unknown());
+            note(
+                "vault.auth_login_approle.secret_id",
+                a.secret_id.is_unknown(),
+            );
+        }
+    }
+    found
+}
+
 impl ProviderConfig {
     fn vault_input(&self) -> VaultInput {
         self.vault
@@ -233,6 +313,15 @@ impl Provider for GenesysProvider {
         terraform_version: String,
         config: Self::Config<'a>,
     ) -> Option<()> {
+        // A value known only at apply still wins over the environment: the
+        // clients are not built from what the environment would put in its
+        // place, and whatever needs them at plan says why it cannot run.
+        let unknown = unknown_attributes(&config);
+        if !unknown.is_empty() {
+            tracing::info!(?unknown, "provider configuration known only at apply");
+            self.clients.known_at_apply(unknown);
+            return Some(());
+        }
         let vault_input = config.vault_input();
         let input = config.input();
         let built =

@@ -234,3 +234,49 @@ fn the_official_providers_proxy_variables_carry_the_genesys_calls() {
     );
     assert!(!authorities(&relayed).contains(&vault));
 }
+
+#[test]
+fn a_login_known_only_at_apply_is_never_replaced_by_the_environments() {
+    // The environment holds a working login (the harness's admin client);
+    // the aliased block's login comes from a resource not created yet.
+    let emu = emulator();
+    let tf = Tf::new(&emu.base_url());
+    let later = format!(
+        "resource \"terraform_data\" \"login\" {{\n  input = \"{ADMIN_ID}\"\n}}\nprovider \"genesyscloud\" {{\n  alias              = \"later\"\n  oauthclient_id     = terraform_data.login.output\n  oauthclient_secret = \"{ADMIN_SECRET}\"\n}}\nresource \"genesyscloud_oauth_client\" \"c\" {{\n  name                  = \"read-later\"\n  authorized_grant_type = \"CLIENT-CREDENTIALS\"\n  roles {{\n    role_id = \"role-viewer\"\n  }}\n}}\n"
+    );
+    let read = |depends_on: &str| {
+        format!("{later}data \"genesyscloud_oauth_client\" \"c\" {{\n  provider = genesyscloud.later\n  name     = \"read-later\"\n{depends_on}}}\noutput \"found\" {{\n  value = data.genesyscloud_oauth_client.c.id\n}}\n")
+    };
+
+    // Read at plan: refused, naming the attribute, and no login with the
+    // environment's client (no token issued).
+    tf.write_config(&read(""));
+    tf.init();
+    let tokens = emu.issued_tokens().len();
+    let plan = tf.run_failing(&["plan", "-no-color"]);
+    let said = flat(&text(&plan));
+    assert!(
+        said.contains("The provider's configuration is known only at apply")
+            && said.contains("`oauthclient_id`")
+            && said.contains("depends_on"),
+        "{said}"
+    );
+    assert_eq!(emu.issued_tokens().len(), tokens, "the plan logged in");
+
+    // Read at apply (depends_on): the block's login, known by then, is used.
+    tf.write_config(&read(
+        "  depends_on = [terraform_data.login, genesyscloud_oauth_client.c]\n",
+    ));
+    let apply = tf.run(&["apply", "-no-color", "-auto-approve"]);
+    assert!(text(&apply).contains("Apply complete"), "{}", text(&apply));
+    assert!(
+        !text(&apply).contains(ADMIN_SECRET),
+        "the secret was printed"
+    );
+    let found = tf.state_json()["values"]["outputs"]["found"]["value"].clone();
+    assert!(
+        found.as_str().is_some_and(|id| !id.is_empty()),
+        "the data source read nothing: {found}"
+    );
+    tf.destroy();
+}
