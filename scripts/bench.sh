@@ -263,6 +263,29 @@ tf_plan_timed ours-plan "$work/ours"
 rusage ours-plan-rusage
 counts ours-planned
 
+echo "==> ephemeral: $n genesyscloud_oauth_client_credentials (verify on) opened in one plan, reading the sinks' entries" >&2
+mkdir -p "$work/ephemeral"
+cat >"$work/ephemeral/main.tf" <<TF
+terraform {
+  required_providers {
+    genesyscloud = { source = "genesys-vault/genesyscloud" }
+  }
+}
+provider "genesyscloud" {
+  vault {}
+}
+ephemeral "genesyscloud_oauth_client_credentials" "c" {
+  count = $n
+  mount = "secret"
+  path  = "bench/ours/\${count.index}"
+}
+TF
+(cd "$work/ephemeral" && "$terraform" init -no-color >/dev/null)
+counts ephemeral-start
+tf_timed ephemeral-plan "$work/ephemeral" plan -parallelism="$parallelism"
+: >"$work/rusage"
+counts ephemeral-planned
+
 echo "==> floor: the same configuration, served by a provider with our schemas that sends nothing" >&2
 scripts/package.sh --binary "$floor" --dist "$work/floor-dist" --mirror "$work/floor-mirror" --cli-config "$work/floor.tfrc" >/dev/null
 clients "$work/floor"
@@ -388,6 +411,16 @@ for phase, a, b in [("apply", "start", "applied"), ("plan", "applied", "planned"
     besides = Counter(l for l in lines if "/bench/ours/" not in l)
     listed = ", ".join(f"{c} {k}" for k, c in sorted(besides.items()))
     print(f"{'ours ' + phase + ', Vault:':24}{entries} on the sinks' entries, {sum(besides.values())} besides ({listed})")
+# The ephemeral credentials: what one open costs (one entry read, one token
+# exchange for the verify), and what each provider process asks once.
+lines = vault_log[int(r["ephemeral-start"][2]):int(r["ephemeral-planned"][2])]
+entries = sum(1 for l in lines if "/bench/ours/" in l)
+besides = Counter(l for l in lines if "/bench/ours/" not in l)
+listed = ", ".join(f"{c} {k}" for k, c in sorted(besides.items()))
+api, tokens, _ = calls("ephemeral-start", "ephemeral-planned")
+print(f"{'ephemeral, ' + str(n) + ' opens:':24}{r['ephemeral-plan'][0]:.2f}s; Vault {entries} on the entries "
+      f"({entries / n:.2f} per open), {sum(besides.values())} besides ({listed}); "
+      f"{tokens} token exchanges ({tokens / n:.2f} per open), {api} Genesys API calls")
 for phase in ("apply", "plan"):
     rss_kb, cpu, procs = r[f"ours-{phase}-rusage"]
     wall = r[f"ours-{phase}"][0]

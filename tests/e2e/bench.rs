@@ -96,6 +96,18 @@ fn the_benchmark_runs_and_prints_its_figures() {
             "{phase} should count {entries} requests on the sinks' entries:\n{printed}"
         );
     }
+    // An ephemeral open: one read of its entry and one token exchange
+    // (the verify), no Genesys API call; the process's token and mount
+    // look-ups besides.
+    let ephemeral = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("ephemeral, 3 opens:"))
+        .unwrap_or_default();
+    assert!(
+        ephemeral.contains("Vault 3 on the entries (1.00 per open)")
+            && ephemeral.contains("3 token exchanges (1.00 per open), 0 Genesys API calls"),
+        "3 ephemeral opens should read 3 entries and exchange 3 times:\n{printed}"
+    );
     // One Genesys read per client in a no-change plan: a client and its
     // sink share it.
     let plan_calls = printed
