@@ -14,6 +14,8 @@
 #          (client GET); Vault: apply 2 per item (the entry read, the write), plan 1 (the read)
 #          bound = terraform_data wall time
 #                  + (Genesys trips × LATENCY_MS + Vault trips × VAULT_LATENCY_MS) ÷ 10
+#   ephemeral  N ephemeral genesyscloud_oauth_client_credentials opened in one plan, reading the
+#          entries ours wrote (verify on): Vault requests and token exchanges per open
 #   seed   the seed recipe: our client a + N terraform_data b whose local-exec runs a
 #          Python script (requests + hvac, in a virtualenv of its own) that gets a token,
 #          regenerates the secret and writes it to Vault
@@ -356,10 +358,12 @@ TF
 fi
 
 python3 - "$work/results" "$n" "$latency" "$parallelism" "$vault_latency" "$work/vault-requests" <<'PY'
-import sys
+import re, sys
 from collections import Counter
 path, n, latency, par, vlatency = sys.argv[1], *map(int, sys.argv[2:6])
-vault_log = open(sys.argv[6]).read().splitlines()
+# Each client's claim is a path of its own: counted together, under one name.
+vault_log = [re.sub(r"(/genesyscloud-claims/oauth-clients/)\S+", r"\1<client id>", l)
+             for l in open(sys.argv[6]).read().splitlines()]
 r = {}
 for line in open(path):
     label, *values = line.split()
