@@ -27,6 +27,7 @@ pub mod handshake;
 pub mod hashing;
 pub mod http;
 pub mod logging;
+pub mod note;
 pub mod oauth_client;
 pub mod oauth_client_credentials;
 pub mod plan;

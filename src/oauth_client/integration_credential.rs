@@ -7,7 +7,7 @@
 //! client's by its name alone: only when its GET shows this client's id
 //! ([`read`]; `crate::plan::integration_credential` says why).
 
-use super::{Failure, Note};
+use super::{failed, Failure, Note};
 use crate::genesys::{CreatedClient, GenesysClient, Held, OAuthClientCredential};
 use crate::plan::integration_credential::{self as rules, CredentialPlan, OwnCredential};
 use crate::plan::oauth_client::ClientFields;
@@ -51,10 +51,7 @@ pub async fn create(
             Some(credential.id)
         }
         Err(error) => {
-            notes.push(Note::Failed(Failure {
-                summary: format!("Could not create integration credential {name:?}; the new client will be replaced at the next apply"),
-                error,
-            }));
+            notes.push(Note::Failed(Box::new(failed(format!("Could not create integration credential {name:?}; the new client will be replaced at the next apply"))(error))));
             None
         }
     }
@@ -75,7 +72,9 @@ pub async fn update(
         Some(planned_name),
     ) {
         Ok(CredentialPlan::Delete) => {
-            delete(genesys, prior_id).await.map_err(Note::Failed)?;
+            delete(genesys, prior_id)
+                .await
+                .map_err(|f| Note::Failed(Box::new(f)))?;
             Ok(None)
         }
         Ok(_) => Ok(prior_id.map(str::to_string)),
@@ -92,7 +91,7 @@ pub async fn delete(genesys: &GenesysClient, id: Option<&str>) -> Result<(), Fai
     genesys
         .delete_credential(id)
         .await
-        .map_err(Failure::of("Could not delete integration credential"))
+        .map_err(failed("Could not delete integration credential"))
 }
 
 /// Refreshes the credential in `state`: its name as Genesys has it. The
@@ -124,7 +123,7 @@ pub async fn read(
     let found = genesys
         .get_credential(&id)
         .await
-        .map_err(Failure::of("Could not read integration credential"))?;
+        .map_err(failed("Could not read integration credential"))?;
     match found {
         Some(credential) => {
             if found_again {

@@ -27,8 +27,8 @@ pub mod planning;
 
 use time::OffsetDateTime;
 
-use crate::attribute_error::AttributeError;
 use crate::genesys::{GenesysClient, GenesysError, OAuthClient};
+use crate::note::{Failure, Note};
 use crate::plan::integration_credential::{
     record_of as credential_record, to_delete, OwnCredential,
 };
@@ -36,34 +36,15 @@ use crate::plan::oauth_client::{self as rules, ClientFields};
 use crate::registry::integration_credentials::{Handed, IntegrationCredentials};
 use crate::registry::unheld_secrets::unheld_secrets;
 
-/// A Genesys call that failed, with what it was for (the diagnostic's
-/// summary).
-#[derive(Debug)]
-pub struct Failure {
-    /// What could not be done, e.g. "Could not create OAuth client".
-    pub summary: String,
-    /// Why.
-    pub error: GenesysError,
-}
-
-impl Failure {
-    fn of(summary: impl Into<String>) -> impl FnOnce(GenesysError) -> Failure {
-        let summary = summary.into();
-        move |error| Failure { summary, error }
+/// A failed Genesys call of this resource, said as `summary`, on the
+/// attribute its answer names (`rules::attribute_of`).
+fn failed(summary: impl Into<String>) -> impl FnOnce(GenesysError) -> Failure {
+    let summary = summary.into();
+    move |error| Failure {
+        summary,
+        attribute: rules::attribute_of(&error),
+        error,
     }
-}
-
-/// Something a step reports besides its result.
-#[derive(Debug)]
-pub enum Note {
-    /// A warning about the whole resource (summary, detail).
-    Warning(String, String),
-    /// A warning on one attribute.
-    AttributeWarning(AttributeError),
-    /// An error on one attribute.
-    AttributeError(AttributeError),
-    /// A call that failed after the client was made or changed.
-    Failed(Failure),
 }
 
 /// What a create or an update leaves: the state to record and what to say.
@@ -108,7 +89,7 @@ async fn fill_home_division(
     let home = genesys
         .home_division()
         .await
-        .map_err(Failure::of("Could not look up the home division"))?;
+        .map_err(failed("Could not look up the home division"))?;
     for role in roles.iter_mut().filter(|r| r.division_id.is_none()) {
         role.division_id = Some(home.clone());
     }
@@ -127,7 +108,7 @@ pub async fn create(
     let created = genesys
         .create_client(&rules::request(&planned))
         .await
-        .map_err(Failure::of("Could not create OAuth client"))?;
+        .map_err(failed("Could not create OAuth client"))?;
     let mut state = rules::after_apply(&planned, &created.client);
     let mut notes = Vec::new();
     let taken = created.same_name.as_ref().map(|same| {
@@ -194,7 +175,7 @@ pub async fn update(
     let answer = genesys
         .update_client(id, &rules::request(&planned))
         .await
-        .map_err(Failure::of("Could not update OAuth client"))?;
+        .map_err(failed("Could not update OAuth client"))?;
     let mut state = rules::after_apply(&planned, &answer);
     let mut notes = Vec::new();
     match integration_credential::update(
@@ -235,7 +216,7 @@ pub async fn delete(
     genesys
         .delete_client(id, &rules::request(prior))
         .await
-        .map_err(Failure::of("Could not delete OAuth client"))
+        .map_err(failed("Could not delete OAuth client"))
 }
 
 /// Reads client `id` and its credential; `record` is the private record
@@ -251,7 +232,7 @@ pub async fn read(
     let answer = genesys
         .get_client(id, created_at(prior))
         .await
-        .map_err(Failure::of("Could not read OAuth client"))?;
+        .map_err(failed("Could not read OAuth client"))?;
     match answer {
         Some(c) if !c.is_deleted() => {
             let mut state = rules::from_read(prior, &c);
@@ -292,7 +273,7 @@ pub async fn find_named(genesys: &GenesysClient, name: &str) -> Result<OAuthClie
     let found = genesys
         .find_clients_by_name_settled(name)
         .await
-        .map_err(|e| Note::Failed(Failure::of("Could not list OAuth clients")(e)))?;
+        .map_err(|e| Note::Failed(Box::new(failed("Could not list OAuth clients")(e))))?;
     rules::the_one_named(name, found).map_err(Note::AttributeError)
 }
 

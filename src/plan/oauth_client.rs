@@ -10,7 +10,7 @@ use std::ops::RangeInclusive;
 
 use crate::attribute_error::AttributeError;
 use crate::genesys::model::canonical_grant_type;
-use crate::genesys::{OAuthClient, OAuthClientRequest, RoleDivision};
+use crate::genesys::{GenesysError, OAuthClient, OAuthClientRequest, RoleDivision};
 
 use crate::schema::Kind::{Number, ObjectSet, Str, StringSet};
 use crate::schema::Presence::{Computed, Optional, OptionalComputed, Required};
@@ -452,6 +452,19 @@ pub fn attribute_for_api_field(field: &str) -> Option<&'static str> {
         "state" => "state",
         _ => return None,
     })
+}
+
+/// The attribute a Genesys failure points at, when its answer names a field
+/// we know.
+pub fn attribute_of(e: &GenesysError) -> Option<&'static str> {
+    match e {
+        GenesysError::Api(api) => api
+            .details
+            .iter()
+            .filter_map(|d| d.field_name.as_deref())
+            .find_map(attribute_for_api_field),
+        _ => None,
+    }
 }
 
 /// The resource's schema: its attributes and the `roles` block.

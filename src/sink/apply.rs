@@ -5,12 +5,12 @@
 //! rewrites or relabels; a destroy; an import that adopts the entry as it
 //! is.
 
-use super::note::Note;
 use super::planning::claim;
 use super::run::Run;
 use super::spec::{Expect, SinkSpec};
 use super::{adoptable, label, left_in_place, remove, rewrite, rotate, vault_claim, wired};
 use super::{restore_notes, rotated_notes, verify_failed, Rotated};
+use crate::note::Note;
 use crate::plan;
 use crate::plan::claim::PlannedClaim;
 use crate::plan::sink::{version_in_state, OnDestroy, UpdateWrite};

@@ -8,11 +8,11 @@
 
 use time::OffsetDateTime;
 
-use super::note::{nothing_changed, Note};
 use super::preflight::{holder, observe, Holder};
 use super::spec::SinkSpec;
 use super::verify::Stored;
 use crate::attribute_error::AttributeError;
+use crate::note::Note;
 use crate::plan::import::ImportId;
 use crate::plan::pair::Pair;
 use crate::registry::claims::Claims;
@@ -172,6 +172,16 @@ pub fn left_in_place(spec: &SinkSpec, removed: bool) -> Option<Note> {
     })
 }
 
+/// A plan-time refusal's text: the error, then that nothing was changed
+/// and the fix comes first, said once even when the error says it already.
+pub fn nothing_changed(error: &str) -> String {
+    let error = error.trim_end().trim_end_matches('.');
+    match error.strip_suffix("Nothing was changed") {
+        Some(head) => format!("{head}Nothing was changed: fix this before applying."),
+        None => format!("{error}. Nothing was changed: fix this before applying."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +196,7 @@ mod tests {
             Note::Error(..) => ("error", None),
             Note::AttributeWarning(e) => ("warning", Some(e.attribute)),
             Note::AttributeError(e) => ("error", Some(e.attribute)),
+            Note::Failed(_) => ("error", None),
         }
     }
 
@@ -322,5 +333,26 @@ mod tests {
             left_in_place(&spec, false).as_ref().map(kind),
             Some(("warning", None))
         );
+    }
+
+    #[test]
+    fn nothing_was_changed_is_said_once() {
+        let cases = [
+            (
+                "mount x is unknown",
+                "mount x is unknown. Nothing was changed: fix this before applying.",
+            ),
+            (
+                "it lacks update. Nothing was changed.",
+                "it lacks update. Nothing was changed: fix this before applying.",
+            ),
+            (
+                "it lacks update. Nothing was changed",
+                "it lacks update. Nothing was changed: fix this before applying.",
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(nothing_changed(error), expected);
+        }
     }
 }

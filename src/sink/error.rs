@@ -1,9 +1,9 @@
 //! Why a sink operation failed: each error says what was done, what was
 //! not, and what to do. None carries a secret.
 
-use super::note::Note;
 use crate::attribute_error::AttributeError;
 use crate::genesys::GenesysError;
+use crate::note::Note;
 use crate::vault::{KvPath, VaultError};
 
 /// Why a sink operation failed. Never carries the secret.

@@ -4,11 +4,11 @@
 //! restore of the previous credentials after that, each as a [`Note`]. The
 //! state each outcome leaves is recorded by `apply.rs` (`rotate_into`).
 
-use super::note::Note;
 use super::restore::Restored;
 use super::spec::SinkSpec;
 use super::{Rotated, SinkError};
 use crate::attribute_error::AttributeError;
+use crate::note::Note;
 
 /// The warnings of a rotation that went through.
 pub fn rotated_notes(spec: &SinkSpec, r: &Rotated) -> Vec<Note> {
@@ -120,6 +120,7 @@ mod tests {
             .map(|n| match n {
                 Note::Warning(s, _) | Note::Error(s, _) => s.as_str(),
                 Note::AttributeWarning(e) | Note::AttributeError(e) => e.summary.as_str(),
+                Note::Failed(f) => f.summary.as_str(),
             })
             .collect()
     }

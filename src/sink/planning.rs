@@ -8,10 +8,10 @@
 use time::OffsetDateTime;
 
 use super::checks::check_ahead;
-use super::note::Note;
 use super::run::Run;
 use super::vault_claim::{self, Claiming};
 use super::{planned_target, vault_writable, wired};
+use crate::note::Note;
 use crate::plan;
 use crate::plan::sink::Update;
 use crate::plan::sink_fields::{Field, SinkFields};

@@ -8,12 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use super::note::Note;
 use super::run::Run;
 use super::spec::SinkSpec;
 use super::Stored;
 use super::{integration_credential as credential, observe, stored_credentials, stored_note};
 use crate::genesys::GenesysClient;
+use crate::note::Note;
 use crate::plan;
 use crate::plan::sink_fields::{Field, SinkFields};
 use crate::plan::sink_record::SinkRecord;

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use super::note::Note;
 use crate::genesys::GenesysClient;
+use crate::note::Note;
 use crate::plan::claim::PlannedClaim;
 use crate::registry::claims::Claims;
 use crate::registry::integration_credentials::IntegrationCredentials;
@@ -119,6 +119,7 @@ mod tests {
             .map(|n| match n {
                 Note::Error(s, _) | Note::Warning(s, _) => s.clone(),
                 Note::AttributeError(e) | Note::AttributeWarning(e) => e.summary.clone(),
+                Note::Failed(f) => f.summary.clone(),
             })
             .collect();
         assert_eq!(summaries, ["w", "w", "e", "no vault", "no genesys", "f"]);

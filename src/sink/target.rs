@@ -8,10 +8,10 @@
 
 use std::sync::Arc;
 
-use super::note::Note;
 use crate::attribute_error::AttributeError;
 use crate::genesys::model::OAuthClient;
 use crate::genesys::GenesysClient;
+use crate::note::Note;
 use crate::plan::pair::{self, Pair};
 use crate::registry::client_states::configured_states;
 
@@ -147,6 +147,7 @@ mod tests {
                 Note::AttributeWarning(e) => ("warning", e.summary.as_str()),
                 Note::AttributeError(e) => ("error", e.summary.as_str()),
                 Note::Warning(s, _) | Note::Error(s, _) => ("other", s.as_str()),
+                Note::Failed(f) => ("other", f.summary.as_str()),
             })
             .collect()
     }

@@ -9,9 +9,9 @@
 //! rights on the claims is a warning, never a refusal.
 
 use super::error::SinkError;
-use super::note::Note;
 use super::spec::SinkSpec;
 use crate::config::genesys::DEFAULT_CLIENT_ID_KEY;
+use crate::note::Note;
 use crate::plan;
 use crate::plan::claim::{Claim, Found, PlannedClaim, Verdict};
 use crate::registry::claims::Claims;

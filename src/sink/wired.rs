@@ -8,11 +8,11 @@
 //! client's destroy.
 
 use super::integration_credential as credential;
-use super::note::Note;
 use super::run::Run;
 use super::spec::SinkSpec;
 use super::Written;
 use crate::genesys::GenesysClient;
+use crate::note::Note;
 use crate::plan::sink::Repair;
 use crate::plan::sink_fields::{Field, SinkFields};
 use crate::plan::sink_integration_credential::{self as rules, Kept};

@@ -13,10 +13,11 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use super::api_clients::ApiClients;
-use super::diag::{attribute_error, failure, notes};
+use super::diag::{attribute_error, failure, report};
 use super::schema::{Attrs, Field};
+use crate::note::Note;
 use crate::oauth_client::planning::{self, ClientPlan, PlanInput};
-use crate::oauth_client::{self as steps, Applied, Found, Note};
+use crate::oauth_client::{self as steps, Applied, Found};
 use crate::plan;
 use crate::plan::integration_credential::{CredentialPlan, OwnCredential};
 use crate::plan::oauth_client::ClientFields;
@@ -52,7 +53,7 @@ impl OAuthClientResource {
         let decided = planning::plan(&self.credentials, &input, config);
         let plan = decided.map_err(|e| attribute_error(diags, e)).ok()?;
         let kept = prior.map(|p| p.integration_credential_id.clone());
-        notes(diags, planned.take(plan, kept.unwrap_or_default()));
+        report(diags, planned.take(plan, kept.unwrap_or_default()));
         Some(())
     }
 
@@ -61,7 +62,7 @@ impl OAuthClientResource {
         diags: &mut Diagnostics,
         applied: Applied,
     ) -> Option<(Value<ClientState>, Value<ClientPrivate>)> {
-        notes(diags, applied.notes);
+        report(diags, applied.notes);
         let private = ClientPrivate {
             credential: applied.record,
         };
@@ -280,12 +281,12 @@ impl Resource for OAuthClientResource {
                 record,
                 notes: said,
             }) => {
-                notes(diags, said);
+                report(diags, said);
                 let private = ClientPrivate { credential: record };
                 Some((Value::Value((*state).into()), Value::Value(private)))
             }
             Ok(Found::Gone(said)) => {
-                notes(diags, said);
+                report(diags, said);
                 Some((Value::Null, private_state))
             }
             Err(e) => failure(diags, e),

@@ -14,13 +14,15 @@ use tf_provider::{
 };
 
 use super::api_clients::ApiClients;
-use super::diag::{attribute_error, genesys_error};
+use super::diag::{attribute_error, failure};
 use super::schema::schema;
 use super::sink_state::field;
+use crate::note::Failure;
 use crate::oauth_client_credentials::{
     self as credentials, rules, schema::ephemeral_block, CloseRecord, CredentialsFields,
     HeldTokens, OpenError, Request,
 };
+use crate::plan::oauth_client::attribute_of;
 use crate::secret::Secret;
 
 /// The ephemeral resource.
@@ -173,8 +175,14 @@ impl EphemeralResource for CredentialsResource {
             }
             Err(OpenError::Genesys(e)) => {
                 let summary = format!("Cannot check the credentials read from {}", req.entry);
-                genesys_error(diags, &summary, &e);
-                None
+                failure(
+                    diags,
+                    Failure {
+                        summary,
+                        attribute: attribute_of(&e),
+                        error: e,
+                    },
+                )
             }
         }
     }

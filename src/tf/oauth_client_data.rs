@@ -10,7 +10,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use super::api_clients::ApiClients;
-use super::diag::notes;
+use super::diag::report;
 use super::schema::schema;
 use crate::plan;
 use crate::plan::oauth_client::ClientFields;
@@ -71,7 +71,7 @@ impl DataSource for OAuthClientDataSource {
         match crate::oauth_client::find_named(&genesys, &name).await {
             Ok(c) => Some(plan::oauth_client::as_found(&c).into()),
             Err(note) => {
-                notes(diags, vec![note]);
+                report(diags, vec![note]);
                 None
             }
         }

@@ -13,7 +13,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, AttributePathStep, Diagnostics, Resource};
 
 use super::api_clients::ApiClients;
-use super::diag::{attribute_error, sink_notes};
+use super::diag::{attribute_error, report};
 use super::sink_state::{SinkState, ATTRIBUTES};
 use crate::genesys::GenesysClient;
 use crate::plan::sink_fields::SinkFields;
@@ -72,7 +72,7 @@ impl sink::Apis for ApiClients {
 
 /// Says what a step's run said and hands on its result.
 fn done<T>(diags: &mut Diagnostics, run: Run<'_>, out: Option<T>) -> Option<T> {
-    sink_notes(diags, run.notes);
+    report(diags, run.notes);
     out
 }
 
