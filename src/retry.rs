@@ -185,22 +185,14 @@ mod tests {
             Decision::GiveUp(GiveUpReason::RetryAfterTooLong)
         );
         // A 503's Retry-After is honoured, and capped, as a 429's.
-        match p.decide(
-            Fault::ServerError { retry_after: wait },
-            1,
-            Duration::ZERO,
-        ) {
+        match p.decide(Fault::ServerError { retry_after: wait }, 1, Duration::ZERO) {
             Decision::RetryAfter(d) => {
                 assert!(d >= Duration::from_secs(2) && d <= Duration::from_millis(2250))
             }
             other => panic!("expected a retry, got {other:?}"),
         }
         assert_eq!(
-            p.decide(
-                Fault::ServerError { retry_after: long },
-                1,
-                Duration::ZERO
-            ),
+            p.decide(Fault::ServerError { retry_after: long }, 1, Duration::ZERO),
             Decision::GiveUp(GiveUpReason::RetryAfterTooLong)
         );
     }
@@ -229,11 +221,7 @@ mod tests {
     fn attempts_and_deadline_bound_the_loop() {
         let p = policy();
         assert_eq!(
-            p.decide(
-                Fault::ServerError { retry_after: None },
-                4,
-                Duration::ZERO
-            ),
+            p.decide(Fault::ServerError { retry_after: None }, 4, Duration::ZERO),
             Decision::GiveUp(GiveUpReason::TooManyAttempts)
         );
         assert_eq!(

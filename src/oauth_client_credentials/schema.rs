@@ -51,7 +51,7 @@ mod tests {
 
     #[test]
     fn the_key_names_default_to_the_sinks() {
-        let sink = crate::plan::sink_fields::resource_block();
+        let sink = crate::vault_secret::fields::resource_block();
         let ours = ephemeral_block();
         for key in ["client_id_key", "client_secret_key"] {
             let default = |b: &Block| {

@@ -1,20 +1,14 @@
-//! Thin glue between the Terraform plugin protocol (`tf-provider`) and the
-//! plain modules. Schemas are data in `crate::schema`, converted by
-//! `schema.rs`; decisions live in `crate::plan` and
-//! `crate::config`, the steps of an apply or a read in `crate::oauth_client`
-//! and `crate::sink`, of an ephemeral open and close in
-//! `crate::oauth_client_credentials`, what resources share in one run in
-//! `crate::registry`.
+//! What every resource shares to speak the Terraform plugin protocol
+//! (`tf-provider`): the provider itself ([`GenesysProvider`]: configure, and the
+//! lists of resources, data sources and ephemeral resources it serves), the
+//! configured API clients ([`api_clients`]), the one converter from the
+//! schema tables ([`schema`]) and our errors as diagnostics ([`diag`]).
+//! Each resource's own glue lives in its folder (`protocol.rs`).
 
-mod api_clients;
-mod diag;
-mod oauth_client;
-mod oauth_client_credentials;
-mod oauth_client_data;
+pub mod api_clients;
+pub mod diag;
 mod provider;
-mod schema;
-mod sink;
-mod sink_state;
+pub mod schema;
 
 pub use provider::GenesysProvider;
 /// The plugin schema of a schema table (also served by the benchmark's

@@ -14,18 +14,18 @@ use tf_provider::{
 
 use super::api_clients::ApiClients;
 use super::diag::{attribute_error, attribute_warning};
-use super::oauth_client::OAuthClientResource;
-use super::oauth_client_credentials::CredentialsResource;
-use super::oauth_client_data::OAuthClientDataSource;
 use super::schema::schema;
-use super::sink::SinkResource;
 use crate::attribute_error::AttributeError;
 use crate::config::clients::Problem;
 use crate::config::vault::{AppRoleLoginInput, JwtLoginInput, VaultInput};
 use crate::config::{self, Env, FromVaultInput, ProviderInput, TransportInput};
-use crate::registry::claims::Claims;
-use crate::registry::integration_credentials::IntegrationCredentials;
+use crate::oauth_client::protocol::OAuthClientResource;
+use crate::oauth_client_credentials::protocol::CredentialsResource;
+use crate::oauth_client_data_source::protocol::OAuthClientDataSource;
+use crate::process_records::claims::Claims;
+use crate::process_records::integration_credentials::IntegrationCredentials;
 use crate::secret::Secret;
+use crate::vault_secret::protocol::SinkResource;
 
 /// The `genesyscloud` provider.
 #[derive(Default)]

@@ -1,4 +1,4 @@
-//! The three requests of a client's claim (`crate::plan::claim`), on a
+//! The three requests of a client's claim (`crate::vault_secret::claim`), on a
 //! KV v2 entry: read it with its version, write it with check-and-set, and
 //! delete one version of it (a release that cannot remove a newer claim).
 //! A claim holds no secret: its values are read and written as plain text.
