@@ -12,9 +12,11 @@
 //!   secret;
 //! - [`oauth_client_credentials`]: the ephemeral resource reading what a sink
 //!   wrote, inside one Terraform run;
+//! - [`provider`]: the provider: configure, and its lists of resources,
+//!   data sources and ephemeral resources;
 //! - [`tf`]: what every resource shares to speak the plugin protocol
-//!   (`tf-provider`): the provider, its configure and its lists, the schema
-//!   converter, diagnostics;
+//!   (`tf-provider`): the configured API clients, the schema converter,
+//!   diagnostics;
 //! - [`note`]: what a step says besides its result (`Note`, `Failure`);
 //! - [`process_records`]: process-wide records shared by the resources of one run;
 //! - [`config`]: provider configuration from attributes and environment;
@@ -39,6 +41,7 @@ pub mod oauth_client;
 pub mod oauth_client_credentials;
 pub mod oauth_client_data_source;
 pub mod process_records;
+pub mod provider;
 pub mod redirect;
 pub mod retry;
 pub mod schema;

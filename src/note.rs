@@ -1,7 +1,7 @@
 //! What a step tells the user besides its result, for every resource: plain
 //! warnings and errors, on the whole resource or on one attribute, and a
 //! Genesys call that failed with what it was for. The Terraform glue turns
-//! them into diagnostics (`crate::tf::diag::report`, `crate::tf::diag::failure`).
+//! them into diagnostics (`report` and `failure` in `tf/diag.rs`).
 //! A leaf: it knows no resource.
 
 use crate::attribute_error::AttributeError;

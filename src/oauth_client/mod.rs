@@ -3,7 +3,9 @@
 //! its plain fields, schema table and rules ([`rules`]: `ClientFields`,
 //! checks, defaults, the create request, state from an answer), its roles
 //! ([`roles`]), what a plan records for the sinks ([`planning`]), its
-//! integration credential ([`integration_credential`]: rules and steps) and
+//! integration credential, side by side ([`credential_rules`]: made at
+//! create, never renamed, whose it is; [`credential_steps`]: made from the
+//! create answer's secret, read back, found again, deleted) and
 //! the steps of create, read, update and delete (`steps.rs`, re-exported
 //! here), plain async functions over `ClientFields`.
 //!
@@ -15,7 +17,7 @@
 //!   even when the integration credential's part fails: the failure is a
 //!   [`Note`](crate::note::Note) next to it, never a lost client;
 //! - the client secret of a create answer goes only into the integration
-//!   credential ([`integration_credential`]) and is dropped (zeroized) there;
+//!   credential ([`credential_steps`]) and is dropped (zeroized) there;
 //!   a client created without one is recorded as one whose secret nobody
 //!   holds (`crate::process_records::unheld_secrets`).
 //!
@@ -24,7 +26,8 @@
 //! [`Failure`](crate::note::Failure)s, which the glue turns into
 //! diagnostics (`crate::tf::diag`).
 
-pub mod integration_credential;
+pub mod credential_rules;
+pub mod credential_steps;
 pub mod planning;
 pub mod protocol;
 pub mod roles;

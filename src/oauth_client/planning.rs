@@ -7,7 +7,7 @@
 //!   is refused on `integration_credential_name`;
 //! - an existing credential is never renamed, a removed name plans its
 //!   delete, and a name with no credential behind it is warned about (the
-//!   rules are `crate::oauth_client::integration_credential::rules`'s);
+//!   rules are `crate::oauth_client::credential_rules`'s);
 //! - once a client's id and its credential's are known, they are recorded
 //!   for the sinks, and so is the `state` the client is planned with
 //!   (`crate::process_records::client_states`); [`remember`] does the same after a
@@ -15,7 +15,7 @@
 
 use crate::attribute_error::AttributeError;
 use crate::note::Note;
-use crate::oauth_client::integration_credential::rules::{self as credential, CredentialPlan};
+use crate::oauth_client::credential_rules::{self as credential, CredentialPlan};
 use crate::oauth_client::roles::{plan_roles, PlannedRole, RoleRef};
 use crate::oauth_client::rules::{implicit_grant, ClientFields};
 use crate::process_records::client_states::configured_states;

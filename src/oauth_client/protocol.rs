@@ -13,7 +13,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::note::Note;
-use crate::oauth_client::integration_credential::rules::{CredentialPlan, OwnCredential};
+use crate::oauth_client::credential_rules::{CredentialPlan, OwnCredential};
 use crate::oauth_client::planning::{self, ClientPlan, PlanInput};
 use crate::oauth_client::roles::PlannedRole;
 use crate::oauth_client::rules::ClientFields;
@@ -70,7 +70,7 @@ impl OAuthClientResource {
 }
 
 /// The resource's private state: the credential the provider recorded as
-/// the client's own (see `crate::oauth_client::integration_credential::rules::own_credential`).
+/// the client's own (see `crate::oauth_client::credential_rules::own_credential`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ClientPrivate {

@@ -11,6 +11,7 @@ use std::ops::RangeInclusive;
 use crate::attribute_error::AttributeError;
 use crate::genesys::model::canonical_grant_type;
 use crate::genesys::{GenesysError, OAuthClient, OAuthClientRequest, RoleDivision};
+use crate::note::Failure;
 
 use crate::schema::Kind::{Number, ObjectSet, Str, StringSet};
 use crate::schema::Presence::{Computed, Optional, OptionalComputed, Required};
@@ -264,7 +265,7 @@ pub struct ClientFields {
 /// The state an import starts from: the client's id and, when the import
 /// id names one, its credential's (`integration_credential::parse_import_id`).
 pub fn imported(id: &str) -> Result<ClientFields, AttributeError> {
-    let (client, credential) = super::integration_credential::rules::parse_import_id(id)?;
+    let (client, credential) = super::credential_rules::parse_import_id(id)?;
     Ok(ClientFields {
         id: Some(client),
         integration_credential_id: credential,
@@ -286,7 +287,7 @@ pub fn check(config: &ClientFields) -> Vec<AttributeError> {
         config
             .integration_credential_name
             .as_deref()
-            .map(super::integration_credential::rules::check_name),
+            .map(super::credential_rules::check_name),
     ];
     let roles = config.roles.iter().flatten().map(check_role);
     checks
@@ -464,6 +465,17 @@ pub fn attribute_of(e: &GenesysError) -> Option<&'static str> {
             .filter_map(|d| d.field_name.as_deref())
             .find_map(attribute_for_api_field),
         _ => None,
+    }
+}
+
+/// A failed Genesys call of this resource, said as `summary`, on the
+/// attribute its answer names ([`attribute_of`]).
+pub fn failed(summary: impl Into<String>) -> impl FnOnce(GenesysError) -> Failure {
+    let summary = summary.into();
+    move |error| Failure {
+        summary,
+        attribute: attribute_of(&error),
+        error,
     }
 }
 

@@ -4,27 +4,17 @@
 
 use time::OffsetDateTime;
 
-use super::integration_credential;
+use super::credential_steps as integration_credential;
 use super::planning;
-use crate::genesys::{GenesysClient, GenesysError, OAuthClient};
+use super::rules::failed;
+use crate::genesys::{GenesysClient, OAuthClient};
 use crate::note::{Failure, Note};
-use crate::oauth_client::integration_credential::rules::{
+use crate::oauth_client::credential_rules::{
     record_of as credential_record, to_delete, OwnCredential,
 };
 use crate::oauth_client::rules::{self as rules, ClientFields};
 use crate::process_records::integration_credentials::{Handed, IntegrationCredentials};
 use crate::process_records::unheld_secrets::unheld_secrets;
-
-/// A failed Genesys call of this resource, said as `summary`, on the
-/// attribute its answer names (`rules::attribute_of`).
-pub(super) fn failed(summary: impl Into<String>) -> impl FnOnce(GenesysError) -> Failure {
-    let summary = summary.into();
-    move |error| Failure {
-        summary,
-        attribute: rules::attribute_of(&error),
-        error,
-    }
-}
 
 /// What a create or an update leaves: the state to record and what to say.
 #[derive(Debug)]
@@ -177,7 +167,7 @@ pub async fn update(
 /// Deletes client `id` and, first, its credentials: the one recorded in
 /// `prior`, and the one its sink, destroyed just before, found again or
 /// made in its place and handed over (`handed`) under this client's
-/// credential name (`crate::oauth_client::integration_credential::rules::to_delete`).
+/// credential name (`crate::oauth_client::credential_rules::to_delete`).
 pub async fn delete(
     genesys: &GenesysClient,
     id: &str,

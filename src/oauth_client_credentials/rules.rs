@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use super::fields::{CredentialsFields, Request};
 use super::schema::{DEFAULT_ACCESS_TOKEN, DEFAULT_VERIFY};
 use crate::attribute_error::AttributeError;
-use crate::config::genesys::{DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY};
+use crate::config::genesys_input::{DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY};
 use crate::genesys::GenesysError;
 use crate::secret::Secret;
 use crate::vault::{KvPath, KvRead, KvVersionRead};

@@ -5,7 +5,7 @@
 //! naming the same client is refused, at plan when the ids are known and
 //! before any regenerate at apply otherwise. It also remembers the
 //! entries a plan replaces or destroys: their claims in Vault
-//! (`crate::vault_secret::claim`) are this configuration's own to take over.
+//! (`vault_secret/claim.rs`) are this configuration's own to take over.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;

@@ -14,7 +14,7 @@
 //! ([`IntegrationCredentials::owner`]).
 //!
 //! A sink that found its client's credential again from its Vault entry's
-//! record (`crate::vault_secret::integration_credential::rules::recover`), after an older
+//! record (`recover` in `vault_secret/credential_rules.rs`), after an older
 //! release dropped it from both states, hands it over when it is destroyed
 //! ([`IntegrationCredentials::hand_over`]): Terraform destroys the sink
 //! before its client, whose destroy then deletes it.

@@ -11,7 +11,7 @@
 //! [`integration_credentials`] are made once by the provider and shared
 //! behind an `Arc`; [`client_states`] and [`unheld_secrets`] are statics.
 //! What a record means is decided by the resource folders that read it
-//! (`crate::vault_secret`, `crate::oauth_client`).
+//! (`vault_secret/`, `oauth_client/`).
 
 pub mod claims;
 pub mod client_states;

@@ -4,7 +4,7 @@
 //! apply asks Vault ahead of a regenerate whether the write will be allowed
 //! so that consumers holding the current secret are not cut off by a write
 //! that is then refused; for these clients there are no such consumers, so
-//! the write's own answer is the check (`crate::vault_secret::preflight::check_ahead`).
+//! the write's own answer is the check (`check_ahead` in `vault_secret/preflight.rs`).
 //! Once a sink wrote a client's secret, consumers may hold it; but a
 //! client belongs to one sink, and a sink is applied once per process, so
 //! no second regenerate of it comes in this process.

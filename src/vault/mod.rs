@@ -5,7 +5,7 @@
 mod auth;
 mod capabilities;
 mod capability_batch;
-mod claims;
+pub mod claims;
 mod client;
 mod error;
 mod kv_path;

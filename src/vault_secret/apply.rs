@@ -7,17 +7,18 @@
 
 use super::call::Run;
 use super::checks::{adoptable, left_in_place};
-use super::integration_credential::phases;
+use super::credential_phases;
+use super::label::label;
 use super::outcome::{restore_notes, rotated_notes, verify_failed};
 use super::planning::claim;
-use super::rotation::{label, remove, rewrite, rotate, Rotated};
+use super::rotation::{remove, rewrite, rotate, Rotated};
 use super::spec::{Expect, SinkSpec};
 use super::vault_claim;
 use crate::note::Note;
 use crate::vault::VaultClient;
 use crate::vault_secret::claim::PlannedClaim;
+use crate::vault_secret::credential_rules::target;
 use crate::vault_secret::fields::{time_field, Field, SinkFields};
-use crate::vault_secret::integration_credential::rules::target;
 use crate::vault_secret::record::SinkRecord;
 use crate::vault_secret::rules::{version_in_state, OnDestroy, UpdateWrite};
 
@@ -128,7 +129,8 @@ pub async fn update(
         after.written_version,
         &mut planned.integration_credential_id,
     );
-    phases::keep_current(run, (&genesys, &vault), &spec, written, wired, &mut kept).await;
+    credential_phases::keep_current(run, (&genesys, &vault), &spec, written, wired, &mut kept)
+        .await;
     after.credential = kept;
     release(run, &vault, &spec, &gone).await;
     after_swap(run, &vault, &spec, &prior).await;
@@ -167,7 +169,7 @@ async fn rotate_into(
         .and_then(|(state, record)| record.trusted(state.active_client_id.str()));
     claim(run, &planned)?;
     let mut kept = prior.as_ref().and_then(|(_, r)| r.credential.clone());
-    phases::warn_unkept(run, &planned, kept.as_ref());
+    credential_phases::warn_unkept(run, &planned, kept.as_ref());
     spec.credential = target(planned.integration_credential_id.str(), kept.as_ref());
     let mut r = match rotate(&genesys, &vault, &spec, expect).await {
         Ok(r) => r,
@@ -202,7 +204,7 @@ async fn rotate_into(
     planned.verified_at = time_field(r.verified_at);
     let mut record = SinkRecord::after_write(r.version);
     let wired = &mut planned.integration_credential_id;
-    phases::record(run, wired, &mut kept, r.credential, prior.is_none());
+    credential_phases::record(run, wired, &mut kept, r.credential, prior.is_none());
     record.credential = kept;
     if let Some(e) = r.verify_error {
         record.unverified = prior.is_some();
@@ -243,7 +245,7 @@ pub async fn destroy(
     record: Option<&SinkRecord>,
 ) -> Option<()> {
     let kept = record.and_then(|r| r.credential.as_ref());
-    phases::hand_over(run.credentials, &prior, kept);
+    credential_phases::hand_over(run.credentials, &prior, kept);
     let on_destroy = OnDestroy::or_default(&prior.on_destroy.text());
     let vault = run.vault()?;
     let spec = spec_of(run, &prior)?;

@@ -25,10 +25,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::attribute_error::AttributeError;
+use crate::vault::claims::CLAIMS_FOLDER;
 use crate::vault::KvPath;
-
-/// The folder, on the claims' mount, holding one claim per client.
-pub const CLAIMS_FOLDER: &str = "genesyscloud-claims/oauth-clients";
 
 /// Claim key: the entry (`<mount>/<path>`) that keeps the client.
 pub const ENTRY_KEY: &str = "entry";

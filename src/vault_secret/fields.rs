@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use time::OffsetDateTime;
 
-use crate::config::genesys::{DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY};
+use crate::config::genesys_input::{DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY};
 use crate::schema::Kind::{Bool, Number, Str, StringMap};
 use crate::schema::Presence::{Computed, Optional, OptionalComputed, Required};
 use crate::schema::{Block, Entry};

@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use super::credential_rules::check_id;
 use super::fields::{plain_map, SinkFields};
-use super::integration_credential::rules::check_id;
 use super::rules::{parse_period, reserved_metadata_keys, OnDestroy};
 use crate::attribute_error::AttributeError;
 use crate::vault::KvPath;

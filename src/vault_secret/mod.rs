@@ -28,8 +28,8 @@
 //!   the `Run` of `call.rs`: `refresh.rs` (read), `planning.rs` (plan),
 //!   `apply.rs` (create, update, destroy, import);
 //! - `rotation.rs`: the rotation algorithm (check → mark → claim →
-//!   regenerate → write → label ∥ credential ∥ verify), and the rewrite,
-//!   label and remove beside it;
+//!   regenerate → write → label ∥ credential ∥ verify), and the rewrite
+//!   and remove beside it; `label.rs`: the entry's custom metadata;
 //! - `preflight.rs`: what Vault holds, who holds it, the checks before a
 //!   write; `checks.rs`: checks outside a rotation (plan, import, refresh,
 //!   destroy); `target.rs`: at plan, the client a rotation will write;
@@ -40,18 +40,25 @@
 //!   put back after a failed verify; `outcome.rs`: what a rotation's
 //!   outcome says; `error.rs`: why an operation failed; `spec.rs`: what an
 //!   operation is asked to do;
-//! - [`integration_credential`]: the credential kept current, its rules,
-//!   its requests and its part of each call.
+//! - the integration credential kept current (`integration_credential_id`),
+//!   in three files side by side: [`credential_rules`] (which credential,
+//!   sync, remake, recover, the warnings), `credential_steps.rs` (its
+//!   requests: read, written, synced, refreshed, recovered from the entry's
+//!   record) and `credential_phases.rs` (its part of each Terraform call:
+//!   plan, apply, the destroy's hand-over).
 
 mod apply;
 mod call;
 mod checks;
 pub mod claim;
+mod credential_phases;
+pub mod credential_rules;
+mod credential_steps;
 mod error;
 pub mod fields;
 pub mod import;
 pub mod input;
-pub mod integration_credential;
+mod label;
 mod oauth_clients;
 mod outcome;
 pub mod pair;

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::call::Run;
 use super::checks::{self, vault_writable};
-use super::integration_credential::phases;
+use super::credential_phases;
 use super::preflight::check_ahead;
 use super::target::planned_target;
 use super::vault_claim::{self, Claiming};
@@ -28,7 +28,7 @@ pub async fn plan_create(run: &mut Run<'_>, mut planned: SinkFields) -> Option<S
     planned.mark_rotation_unknown();
     check_clients(run, &planned)?;
     claim(run, &planned)?;
-    phases::warn_unkept(run, &planned, None);
+    credential_phases::warn_unkept(run, &planned, None);
     let (claiming, _) = crate::vault_secret::claim::changed_clients(None, planned.pair_ids());
     before_rotation(run, &planned, false, None, &[], &claiming).await?;
     Some(planned)
@@ -83,8 +83,8 @@ pub async fn plan_update(
     let after = (ids.0.as_deref(), ids.1.as_deref());
     let (claiming, _) = crate::vault_secret::claim::changed_clients(Some(prior.pair_ids()), after);
     planned.carry_computed(prior);
-    planned.integration_credential_id = phases::planned_id(config, prior, record);
-    let remake = phases::plan(run, &planned, record.credential.as_ref());
+    planned.integration_credential_id = credential_phases::planned_id(config, prior, record);
+    let remake = credential_phases::plan(run, &planned, record.credential.as_ref());
     let now = OffsetDateTime::now_utc();
     let update = crate::vault_secret::update::decide(prior, &planned, config, record, remake, now);
     match update {
@@ -146,7 +146,7 @@ fn check_clients(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
 /// (one client, one sink); an error on the attribute naming a client
 /// another entry holds, or a credential recorded as another client's.
 pub(super) fn claim(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
-    phases::check_owner(run, s)?;
+    credential_phases::check_owner(run, s)?;
     let Some(entry) = s.entry() else {
         return Some(());
     };

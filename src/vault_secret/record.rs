@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::claim::PlannedClaim;
+use super::credential_rules::Kept;
 use super::fields::{plain_map, same_map, FieldMap};
-use super::integration_credential::rules::Kept;
 use super::rules::{Observed, Repair};
 
 /// Private state: what Terraform wrote and what the last read saw. The

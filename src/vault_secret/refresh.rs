@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::call::Run;
 use super::checks::stored_note;
-use super::integration_credential::steps as credential;
+use super::credential_steps as credential;
 use super::preflight::observe;
 use super::spec::SinkSpec;
 use super::verify::{stored_credentials, Stored};

@@ -9,8 +9,8 @@
 
 use tracing::{info, warn};
 
+use super::credential_steps::{self as integration_credential, Written};
 use super::error::SinkError;
-use super::integration_credential::steps::{self as integration_credential, Written};
 use super::spec::SinkSpec;
 use crate::genesys::GenesysClient;
 use crate::vault::{KvData, KvVersion, VaultClient, VaultError};
@@ -88,7 +88,7 @@ pub(super) async fn restore(
         .await?
         .version;
     info!(client_id, entry = %spec.entry, "the previous credentials are back in Vault");
-    if let Err(e) = super::rotation::label(vault, spec, Some(client_id)).await {
+    if let Err(e) = super::label::label(vault, spec, Some(client_id)).await {
         warn!(client_id, entry = %spec.entry, error = %e, "the entry's metadata could not name the restored client");
     }
     let credential = match &spec.credential {

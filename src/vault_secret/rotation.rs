@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use tracing::{info, warn};
 
+use super::credential_steps::{self as integration_credential, Written};
 use super::error::SinkError;
-use super::integration_credential::steps::{self as integration_credential, Written};
+use super::label::label;
 use super::preflight::preflight;
 use super::restore::{self, Restored};
 use super::settle::{settle_lost_write, Settled};
@@ -354,29 +355,6 @@ async fn restore_if_refused(
         None => None,
     };
     (None, Some(e), restored)
-}
-
-/// Writes the entry's custom metadata (KV v2 only; no new version), naming
-/// `active` as the client whose credentials the entry holds when known, and
-/// the integration credential the sink keeps current, if any.
-pub async fn label(
-    vault: &VaultClient,
-    spec: &SinkSpec,
-    active: Option<&str>,
-) -> Result<(), VaultError> {
-    if vault.kv_version(spec.entry.mount()).await? == KvVersion::V2 {
-        let env = |k: &str| crate::config::Env::process().var(k);
-        let mut md = crate::vault_secret::rules::custom_metadata(
-            &spec.custom_metadata,
-            &spec.client_id,
-            active,
-            &env,
-        );
-        let credential = spec.credential.as_ref().map(|t| t.id.as_str());
-        crate::vault_secret::rules::record_credential(&mut md, credential);
-        vault.write_custom_metadata(&spec.entry, &md).await?;
-    }
-    Ok(())
 }
 
 /// Rewrites the entry with new key names or extra values, keeping the secret

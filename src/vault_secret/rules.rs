@@ -21,7 +21,7 @@ pub const CLIENT_ID_KEY: &str = "genesys-client-id";
 pub const ACTIVE_CLIENT_ID_KEY: &str = "genesys-active-client-id";
 /// `custom_metadata` key holding the integration credential the sink keeps
 /// current (`integration_credential_id`): the record that survives a state
-/// that lost it (`crate::vault_secret::integration_credential::rules::recover`).
+/// that lost it (`crate::vault_secret::credential_rules::recover`).
 pub const CREDENTIAL_ID_KEY: &str = "genesys-integration-credential-id";
 /// Terraform Cloud run variables recorded in the custom metadata, and
 /// their keys.

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use crate::attribute_error::AttributeError;
 use crate::vault::KvPath;
 use crate::vault_secret::claim::PlannedClaim;
+use crate::vault_secret::credential_rules::Target;
 pub use crate::vault_secret::fields::KeyNames;
 use crate::vault_secret::fields::{plain_map, SinkFields};
 use crate::vault_secret::input::entry_refusal;
-use crate::vault_secret::integration_credential::rules::Target;
 use crate::vault_secret::pair::Pair;
 use crate::vault_secret::rules::{Observed, DEFAULT_VERIFY};
 

@@ -10,7 +10,7 @@
 
 use super::error::SinkError;
 use super::spec::SinkSpec;
-use crate::config::genesys::DEFAULT_CLIENT_ID_KEY;
+use crate::config::genesys_input::DEFAULT_CLIENT_ID_KEY;
 use crate::note::Note;
 use crate::process_records::claims::Claims;
 use crate::vault::{ClaimRead, KvPath, KvVersion, VaultClient, VaultError};

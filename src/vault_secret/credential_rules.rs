@@ -41,13 +41,13 @@
 //!   state was lost after that; the next rotation writes it again). The sink
 //!   keeps a recovered credential while the configured id is null, as the
 //!   client's attribute is after such a refresh ([`planned_id`]), and hands
-//!   it to its client's destroy (`crate::oauth_client::integration_credential::rules`).
+//!   it to its client's destroy (`oauth_client/credential_rules.rs`).
 
 use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
-use super::super::rules::{credential_of, Repair};
+use super::rules::{credential_of, Repair};
 use crate::attribute_error::AttributeError;
 
 /// The sink's attribute naming the credential.

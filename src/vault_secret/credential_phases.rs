@@ -1,5 +1,5 @@
 //! The sink's `integration_credential_id` over plain fields: the rules of
-//! `crate::vault_secret::integration_credential::rules` and the steps of
+//! `crate::vault_secret::credential_rules` and the steps of
 //! `integration_credential.rs` called, their errors and warnings said.
 //! The state's id is the configured one once the credential holds the
 //! secret in Vault, and null while it does not (a failed write), so that
@@ -7,9 +7,9 @@
 //! credential holds it. [`hand_over`] passes a recovered one to the
 //! client's destroy.
 
-use super::rules::{self as rules, Kept};
-use super::steps as credential;
-use super::steps::Written;
+use super::credential_rules::{self as rules, Kept};
+use super::credential_steps as credential;
+use super::credential_steps::Written;
 use crate::genesys::GenesysClient;
 use crate::note::Note;
 use crate::process_records::integration_credentials::{Handed, IntegrationCredentials};

@@ -3,17 +3,15 @@
 //! from the create answer into the credential's create body, and is dropped
 //! (zeroized) right after; it never reaches state, plan or a log line.
 //! Later secrets reach the credential through the client's sink
-//! (`crate::vault_secret::integration_credential`). A credential is never taken for this
+//! (`vault_secret/credential_*.rs`). A credential is never taken for this
 //! client's by its name alone: only when its GET shows this client's id
-//! ([`read`]; `crate::oauth_client::integration_credential::rules` says why).
+//! ([`read`]; `crate::oauth_client::credential_rules` says why).
 
+use super::rules::failed;
 use crate::genesys::{CreatedClient, GenesysClient, Held, OAuthClientCredential};
 use crate::note::{Failure, Note};
-use crate::oauth_client::integration_credential::rules::{
-    self as rules, CredentialPlan, OwnCredential,
-};
+use crate::oauth_client::credential_rules::{self as rules, CredentialPlan, OwnCredential};
 use crate::oauth_client::rules::ClientFields;
-use crate::oauth_client::steps::failed;
 
 /// After a client create: puts the secret of the create answer into a new
 /// credential when `name` is set, and returns its id (`None` without a

@@ -8,7 +8,7 @@
 //! PUT replaces its name *and* fields. So what this keeps true:
 //! - the credential is made at client create, from the create answer; a
 //!   later regenerate writes it through the client's sink
-//!   (`crate::vault_secret::integration_credential::rules`), which keeps its name;
+//!   (`vault_secret/credential_rules.rs`), which keeps its name;
 //! - removing the name deletes it (by the id in state);
 //! - renaming an existing credential is refused at plan, never half done:
 //!   no credential is ever left with an empty or a dead secret (a tainted
@@ -43,7 +43,7 @@
 //! custom metadata names the credential (`genesys-integration-credential-id`)
 //! beside the mark naming the client (`genesys-client-id`), both written by
 //! this provider. That sink takes the credential back at its refresh
-//! (`crate::vault_secret::integration_credential::rules::recover`), keeps it current at every
+//! (`recover` in `vault_secret/credential_rules.rs`), keeps it current at every
 //! rotation, and hands it to this client when it is destroyed, just before
 //! the client ([`to_delete`]: only one of this client's name). The client's
 //! own state learns it again only by an import as

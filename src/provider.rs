@@ -1,5 +1,7 @@
-//! The provider: its configuration schema, and `configure`, which builds the
-//! API clients every resource and data source uses.
+//! The provider: its configuration schema, `configure`, which builds the
+//! API clients every resource and data source uses, and the lists of the
+//! resources, data sources and ephemeral resources it serves (a new one is
+//! a folder of its own and one line here).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,9 +14,6 @@ use tf_provider::{
     map, Diagnostics, DynamicDataSource, DynamicEphemeralResource, DynamicResource, Provider,
 };
 
-use super::api_clients::ApiClients;
-use super::diag::{attribute_error, attribute_warning};
-use super::schema::schema;
 use crate::attribute_error::AttributeError;
 use crate::config::clients::Problem;
 use crate::config::vault::{AppRoleLoginInput, JwtLoginInput, VaultInput};
@@ -25,6 +24,9 @@ use crate::oauth_client_data_source::protocol::OAuthClientDataSource;
 use crate::process_records::claims::Claims;
 use crate::process_records::integration_credentials::IntegrationCredentials;
 use crate::secret::Secret;
+use crate::tf::api_clients::ApiClients;
+use crate::tf::diag::{attribute_error, attribute_warning};
+use crate::tf::schema::schema;
 use crate::vault_secret::protocol::SinkResource;
 
 /// The `genesyscloud` provider.

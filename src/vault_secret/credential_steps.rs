@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use tracing::{info, warn};
 
-use super::rules::{self as rules, Kept, Step, Target};
+use super::credential_rules::{self as rules, Kept, Step, Target};
 use crate::attribute_error::AttributeError;
 use crate::genesys::{
     GenesysClient, GenesysError, OAuthClientCredential, OAUTH_CLIENT_CREDENTIAL_TYPE,
@@ -28,7 +28,7 @@ use crate::vault_secret::spec::SinkSpec;
 
 /// A credential read before a write.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(in crate::vault_secret) struct Prepared {
+pub(super) struct Prepared {
     /// Its id (for a credential that no longer exists, the old one).
     id: String,
     /// Its name, kept by the write.
@@ -49,7 +49,7 @@ pub struct Written {
 }
 
 /// Reads the credential a write will go to; `None` without a target.
-pub(in crate::vault_secret) async fn prepare(
+pub(super) async fn prepare(
     genesys: &GenesysClient,
     target: Option<&Target>,
 ) -> Result<Option<Prepared>, SinkError> {
@@ -87,7 +87,7 @@ pub(in crate::vault_secret) async fn prepare(
 /// Writes `client_id` (the client just regenerated: the sink's, or one of
 /// its pair) and `secret` into the prepared credential. A failure is
 /// returned inside [`Written`]: the secret is in Vault by now.
-pub(in crate::vault_secret) async fn write(
+pub(super) async fn write(
     genesys: &GenesysClient,
     spec: &SinkSpec,
     client_id: &str,
