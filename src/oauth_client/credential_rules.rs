@@ -123,7 +123,7 @@ pub fn check_name(name: &str) -> Result<(), AttributeError> {
 /// Plans the id of a client about to be created (`planned_name`: `None`
 /// while unknown): not known until apply when a credential is or may be
 /// asked for, else none (`Keep`: null, as before the create).
-pub fn plan_create(planned_name: Option<Option<&str>>) -> CredentialPlan {
+pub fn planned_at_create(planned_name: Option<Option<&str>>) -> CredentialPlan {
     match planned_name {
         Some(None) => CredentialPlan::Keep,
         _ => CredentialPlan::Unknown,
@@ -133,7 +133,7 @@ pub fn plan_create(planned_name: Option<Option<&str>>) -> CredentialPlan {
 /// Plans a change of the credential's name on an existing client.
 /// `prior_id` is the credential in state (if any); `planned_name` is `None`
 /// while the configuration's value is unknown.
-pub fn plan_update(
+pub fn planned_rename(
     prior_name: Option<&str>,
     prior_id: Option<&str>,
     planned_name: Option<Option<&str>>,
@@ -309,7 +309,7 @@ mod tests {
             (None, CredentialPlan::Unknown),
         ];
         for (name, plan) in table {
-            assert_eq!(plan_create(name), plan, "{name:?}");
+            assert_eq!(planned_at_create(name), plan, "{name:?}");
         }
     }
 
@@ -342,7 +342,7 @@ mod tests {
     fn a_credential_is_kept_deleted_or_never_renamed() {
         use CredentialPlan::*;
         let plan = |prior: Option<&str>, id: Option<&str>, planned: Option<Option<&str>>| {
-            plan_update(prior, id, planned).map_err(|e| e.attribute)
+            planned_rename(prior, id, planned).map_err(|e| e.attribute)
         };
         assert_eq!(plan(Some("a"), Some("k"), Some(Some("a"))), Ok(Keep));
         assert_eq!(plan(Some("a"), Some("k"), Some(None)), Ok(Delete));
@@ -359,7 +359,7 @@ mod tests {
 
     #[test]
     fn the_refusal_says_why_and_what_to_do() {
-        let e = plan_update(Some("old"), Some("k1"), Some(Some("new"))).expect_err("refused");
+        let e = planned_rename(Some("old"), Some("k1"), Some(Some("new"))).expect_err("refused");
         assert!(e.summary.contains("\"old\"") && e.summary.contains("\"new\""));
         assert!(e.detail.contains("k1") && e.detail.contains("terraform taint"));
         assert!(no_credential("x")

@@ -67,7 +67,7 @@ pub async fn update(
     planned_name: Option<&str>,
 ) -> Result<Option<String>, Note> {
     let prior_id = prior.integration_credential_id.as_deref();
-    match rules::plan_update(
+    match rules::planned_rename(
         prior.integration_credential_name.as_deref(),
         prior_id,
         Some(planned_name),

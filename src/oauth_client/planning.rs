@@ -68,7 +68,7 @@ pub fn plan(
             .map_err(|other| credential::name_taken(name, other.client_id.as_deref()))?;
     }
     let Some(client_id) = input.client_id else {
-        let credential = credential::plan_create(input.credential_name);
+        let credential = credential::planned_at_create(input.credential_name);
         // Only a client about to be made: an existing one keeps its grant
         // until Genesys withdraws it, which no plan here can change.
         let notes = implicit_grant(input.grant_type)
@@ -81,7 +81,7 @@ pub fn plan(
             notes,
         });
     };
-    let planned = credential::plan_update(
+    let planned = credential::planned_rename(
         input.prior_credential_name,
         input.prior_credential_id,
         input.credential_name,

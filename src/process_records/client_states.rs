@@ -4,7 +4,7 @@
 //! a client the same plan leaves `inactive` (credentials written for it
 //! would not work), and need not worry about one the plan activates. Terraform plans a client before the sink that references it,
 //! so the record is there in time. One provider process serves one plan
-//! or one apply, so the registry is process-wide.
+//! or one apply, so the record is process-wide.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -33,7 +33,7 @@ impl ConfiguredStates {
     }
 }
 
-/// The process's registry.
+/// The process's record.
 pub fn configured_states() -> &'static ConfiguredStates {
     static STATES: OnceLock<ConfiguredStates> = OnceLock::new();
     STATES.get_or_init(ConfiguredStates::default)

@@ -34,7 +34,7 @@ impl UnheldSecrets {
     }
 }
 
-/// The process's registry.
+/// The process's record.
 pub fn unheld_secrets() -> &'static UnheldSecrets {
     static UNHELD: OnceLock<UnheldSecrets> = OnceLock::new();
     UNHELD.get_or_init(UnheldSecrets::default)

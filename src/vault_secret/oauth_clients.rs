@@ -49,7 +49,7 @@ impl Checked {
 }
 
 /// Reads the sink's clients (overlapped) and checks them.
-pub(super) async fn check_clients(
+pub(super) async fn read_and_check_clients(
     genesys: &GenesysClient,
     spec: &SinkSpec,
 ) -> Result<Checked, SinkError> {

@@ -21,12 +21,12 @@ use crate::vault_secret::rules::Update;
 
 /// A create's plan of `planned` (defaults applied); `None` when it must
 /// stop (said).
-pub async fn plan_create(run: &mut Run<'_>, mut planned: SinkFields) -> Option<SinkFields> {
+pub async fn plan_new_sink(run: &mut Run<'_>, mut planned: SinkFields) -> Option<SinkFields> {
     planned.id = planned
         .entry()
         .map_or(Field::Unknown, |e| Field::Known(e.to_string()));
     planned.mark_rotation_unknown();
-    check_clients(run, &planned)?;
+    check_known_clients(run, &planned)?;
     claim(run, &planned)?;
     credential_phases::warn_unkept(run, &planned, None);
     let (claiming, _) = crate::vault_secret::claim::changed_clients(None, planned.pair_ids());
@@ -36,7 +36,7 @@ pub async fn plan_create(run: &mut Run<'_>, mut planned: SinkFields) -> Option<S
 
 /// A destroy's plan of the sink in `prior`: its clients' claims in Vault
 /// are this configuration's own to take over (by a sink that replaces it).
-pub fn plan_destroy(run: &mut Run<'_>, prior: &SinkFields) {
+pub fn plan_removal(run: &mut Run<'_>, prior: &SinkFields) {
     leave(run, prior);
 }
 
@@ -58,7 +58,7 @@ fn leave(run: &mut Run<'_>, prior: &SinkFields) {
 /// `config` as written, `record` as the last read left it and `replace`
 /// the attributes that changed and force a replacement. Returns the plan
 /// and the attributes Terraform replaces the sink for (none: an update).
-pub async fn plan_update(
+pub async fn plan_change(
     run: &mut Run<'_>,
     prior: &SinkFields,
     mut planned: SinkFields,
@@ -66,7 +66,7 @@ pub async fn plan_update(
     record: &SinkRecord,
     mut replace: Vec<String>,
 ) -> Option<(SinkFields, Vec<String>)> {
-    check_clients(run, &planned)?;
+    check_known_clients(run, &planned)?;
     claim(run, &planned)?;
     if crate::vault_secret::pair::same_pair(prior.pair_ids(), planned.pair_ids()) {
         replace.retain(|name| name != "client_id");
@@ -137,7 +137,7 @@ async fn replacement(
 
 /// The checks of the sink's clients on the values the plan knows: an
 /// error on the attribute for each problem.
-fn check_clients(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
+fn check_known_clients(run: &mut Run<'_>, s: &SinkFields) -> Option<()> {
     let errors = check_config_clients(s);
     run.say(errors.into_iter().map(Note::AttributeError))
 }

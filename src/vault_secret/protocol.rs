@@ -1,9 +1,9 @@
 //! The sink, `genesyscloud_oauth_client_vault_secret`: glue only. Each
 //! call converts its values to `crate::vault_secret::fields::SinkFields`, calls one
-//! step of `crate::vault_secret` (`read`, `plan_create`, `plan_update`, `create`,
+//! step of `crate::vault_secret` (`read`, `plan_new_sink`, `plan_change`, `create`,
 //! `update`, `destroy`, `import`) or, at validate, the checks of
 //! `crate::vault_secret::input`, and says the notes; the replace and default rules
-//! are on its attributes (`sink_state.rs`).
+//! are on its attributes (`state.rs`).
 
 use std::sync::Arc;
 
@@ -139,7 +139,7 @@ impl Resource for SinkResource {
         };
         let planned = with_defaults(planned, &config.as_option().unwrap_or_default());
         let mut run = self.run();
-        let out = planning::plan_create(&mut run, planned).await;
+        let out = planning::plan_new_sink(&mut run, planned).await;
         let claims = std::mem::take(&mut run.planned_claims);
         let planned = done(diags, run, out)?;
         let private = match claims.is_empty() {
@@ -172,7 +172,7 @@ impl Resource for SinkResource {
         let (prior, config) = (prior.into(), config.into());
         let mut run = self.run();
         let step =
-            planning::plan_update(&mut run, &prior, planned.into(), &config, &record, replace);
+            planning::plan_change(&mut run, &prior, planned.into(), &config, &record, replace);
         let out = step.await;
         let claims = std::mem::take(&mut run.planned_claims);
         let (planned, replace) = done(diags, run, out)?;
@@ -195,7 +195,7 @@ impl Resource for SinkResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::PrivateState<'a>> {
         if let Value::Value(prior) = prior {
-            planning::plan_destroy(&mut self.run(), &prior.into());
+            planning::plan_removal(&mut self.run(), &prior.into());
         }
         Some(prior_private)
     }

@@ -131,7 +131,7 @@ pub async fn rotate(
     // The Vault checks and the client and credential reads are independent
     // reads: overlap them. A failed check ends all at once and wins over the
     // reads' outcome.
-    let read = async { Ok(oauth_clients::check_clients(genesys, spec).await) };
+    let read = async { Ok(oauth_clients::read_and_check_clients(genesys, spec).await) };
     let (cleared, roles_differ, credential) = tokio::try_join!(
         preflight(genesys, vault, spec, expect),
         read,

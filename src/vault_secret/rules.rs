@@ -265,7 +265,7 @@ pub enum Update {
 /// in Vault left the sink's pair (`left_pair`, see `crate::vault_secret::pair`), when
 /// `rotation_triggers` changed or when `rotate_after` has passed; else
 /// rewrite when the entry's layout changed; else keep.
-pub fn plan_update(
+pub fn rotate_rewrite_or_keep(
     repair: Option<Repair>,
     left_pair: Option<String>,
     triggers_changed: bool,
@@ -531,15 +531,15 @@ mod tests {
         let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("valid");
         let later = now + Duration::from_secs(60);
         assert_eq!(
-            plan_update(None, None, false, Some(later), now, false),
+            rotate_rewrite_or_keep(None, None, false, Some(later), now, false),
             Update::Keep
         );
         assert_eq!(
-            plan_update(None, None, false, None, now, true),
+            rotate_rewrite_or_keep(None, None, false, None, now, true),
             Update::Rewrite
         );
         assert_eq!(
-            plan_update(
+            rotate_rewrite_or_keep(
                 Some(Repair::PathGone),
                 Some("the client left the pair".into()),
                 true,
@@ -558,14 +558,14 @@ mod tests {
             }
         );
         assert_eq!(
-            plan_update(None, None, true, None, now, false),
+            rotate_rewrite_or_keep(None, None, true, None, now, false),
             Update::Rotate {
                 reasons: vec!["rotation_triggers changed".into()],
                 repair: false,
             }
         );
         assert_eq!(
-            plan_update(None, Some("left".into()), false, None, now, false),
+            rotate_rewrite_or_keep(None, Some("left".into()), false, None, now, false),
             Update::Rotate {
                 reasons: vec!["left".into()],
                 repair: false,

@@ -2,14 +2,14 @@
 //! ([`decide`]: rotate, rewrite or keep, from the fields, the private
 //! record and the integration credential's repair), and what the apply
 //! then writes ([`write_of`], read from what the plan left unknown). The
-//! rules themselves are `super::rules::plan_update` and `update_write`.
+//! rules themselves are `super::rules::rotate_rewrite_or_keep` and `update_write`.
 
 use time::OffsetDateTime;
 
 use super::fields::{same_map, SinkFields};
 use super::pair::{left_pair, Pair};
 use super::record::SinkRecord;
-use super::rules::{parse_time, plan_update, update_write, Repair, Update, UpdateWrite};
+use super::rules::{parse_time, rotate_rewrite_or_keep, update_write, Repair, Update, UpdateWrite};
 
 /// Decides an update of the sink from `prior` (state) to `planned` (its
 /// computed values carried), with `config` as written and `record` as the
@@ -26,7 +26,7 @@ pub fn decide(
 ) -> Update {
     let (client_id, standby) = planned.pair_ids();
     let pair = Pair::new(client_id.unwrap_or_default(), standby);
-    plan_update(
+    rotate_rewrite_or_keep(
         record.repair().or(remake),
         left_pair(prior.active_client_id.str(), pair),
         record.triggers_changed(&prior.rotation_triggers, &config.rotation_triggers),
