@@ -10,11 +10,12 @@ use std::collections::BTreeMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use super::client::KvValue;
 use super::client::{data_path, decode, VaultClient};
 use super::error::VaultError;
 use super::kv_path::KvPath;
+use super::mounts::KvVersion;
 use super::transport::Repeat;
-use super::{KvValue, KvVersion};
 
 /// The folder, on the claims' mount, holding one claim per client.
 pub const CLAIMS_FOLDER: &str = "genesyscloud-claims/oauth-clients";
