@@ -2,7 +2,7 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::retry::Failure;
+use crate::retry::Fault;
 
 /// Characters escaped in a URL path segment: all but RFC 3986 unreserved.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -28,13 +28,13 @@ pub fn encode_path(path: &str) -> String {
 /// was never made is safe to retry; anything later may have reached the
 /// server. A TLS failure (any certificate or handshake refusal) is
 /// permanent: repeating the handshake cannot change the answer.
-pub fn transport_failure(e: &reqwest::Error) -> Failure {
+pub fn transport_failure(e: &reqwest::Error) -> Fault {
     if e.is_builder() || e.is_redirect() || is_tls_failure(e) {
-        Failure::Permanent
+        Fault::Permanent
     } else if e.is_connect() {
-        Failure::NotSent
+        Fault::NotSent
     } else {
-        Failure::NoAnswer
+        Fault::NoAnswer
     }
 }
 

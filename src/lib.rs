@@ -1,24 +1,33 @@
 //! Terraform provider for Genesys Cloud OAuth clients whose secrets go to
 //! HashiCorp Vault and never into Terraform state.
 //!
-//! Where things are:
+//! Where things are: one folder per resource, data source and ephemeral
+//! resource, each holding its schema table, plain state types, rules, steps
+//! and protocol glue (`protocol.rs`); beside them what they share.
+//! - [`oauth_client`]: `resource "genesyscloud_oauth_client"` and its
+//!   integration credential;
+//! - [`oauth_client_data_source`]: `data "genesyscloud_oauth_client"`;
+//! - [`vault_secret`]: `resource "genesyscloud_oauth_client_vault_secret"`
+//!   (the sink): regenerate, write to Vault, verify, the only code writing a
+//!   secret;
+//! - [`oauth_client_credentials`]: the ephemeral resource reading what a sink
+//!   wrote, inside one Terraform run;
+//! - [`provider`]: the provider: configure, and its lists of resources,
+//!   data sources and ephemeral resources;
+//! - [`tf`]: what every resource shares to speak the plugin protocol
+//!   (`tf-provider`): the configured API clients, the schema converter,
+//!   diagnostics;
+//! - [`note`]: what a step says besides its result (`Note`, `Failure`);
+//! - [`process_records`]: process-wide records shared by the resources of one run;
+//! - [`config`]: provider configuration from attributes and environment;
+//! - [`schema`]: the language of the schema tables;
 //! - [`genesys`]: the Genesys Cloud API client (OAuth clients, token endpoint);
+//! - [`vault`]: the Vault KV client (where the Vault write is);
 //! - [`retry`]: the one place retries are decided;
 //! - [`redirect`]: which redirects are followed (credentials stay home);
 //! - [`secret`]: the type secrets travel in;
-//! - [`oauth_client`]: create, read, update, delete an OAuth client and its
-//!   integration credential in Genesys Cloud;
-//! - [`sink`]: regenerate, write to Vault, verify: the only code writing a secret;
-//! - [`oauth_client_credentials`]: the ephemeral resource reading what a sink
-//!   wrote, inside one Terraform run (schema, rules and steps in one folder);
-//! - [`vault`]: the Vault KV client (where the Vault write is);
 //! - [`hashing`]: the secret hash kept in state;
-//! - [`zeroizing`]: HTTP bodies that carry a secret, wiped when dropped;
-//! - [`config`]: provider configuration from attributes and environment;
-//! - [`plan`]: validation and plan rules of each resource;
-//! - [`registry`]: process-wide facts shared by the resources of one run;
-//! - [`schema`]: the schemas as data (attributes, defaults, descriptions);
-//! - [`tf`]: the thin glue to the Terraform plugin protocol (`tf-provider`).
+//! - [`zeroizing`]: HTTP bodies that carry a secret, wiped when dropped.
 
 pub mod attribute_error;
 pub mod config;
@@ -27,18 +36,21 @@ pub mod handshake;
 pub mod hashing;
 pub mod http;
 pub mod logging;
+pub mod note;
 pub mod oauth_client;
 pub mod oauth_client_credentials;
-pub mod plan;
+pub mod oauth_client_data_source;
+pub mod process_records;
+pub mod provider;
 pub mod redirect;
-pub mod registry;
 pub mod retry;
 pub mod schema;
 pub mod secret;
 pub mod single_flight;
-pub mod sink;
+
 pub mod tf;
 pub mod vault;
+pub mod vault_secret;
 pub mod zeroizing;
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ fn run() -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let provider = terraform_provider_genesyscloud::tf::GenesysProvider::default();
+    let provider = terraform_provider_genesyscloud::provider::GenesysProvider::default();
     // What the provider must do once Terraform is done with it (revoke the
     // Vault login token it obtained), whether serving ended well or not.
     let at_exit = provider.at_exit();

@@ -17,7 +17,7 @@ use rand::Rng;
 
 /// Why an attempt failed, as far as retrying is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Failure {
+pub enum Fault {
     /// HTTP 429 (or Vault 412/429), with the server's `Retry-After` if any.
     Throttled {
         /// The delay the server asked for.
@@ -89,13 +89,13 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Decides what follows the failed attempt number `attempt` (1-based),
     /// `elapsed` after the first attempt started.
-    pub fn decide(&self, failure: Failure, attempt: u32, elapsed: Duration) -> Decision {
+    pub fn decide(&self, failure: Fault, attempt: u32, elapsed: Duration) -> Decision {
         let delay = match failure {
-            Failure::Permanent => return Decision::GiveUp(GiveUpReason::NotRetryable),
-            Failure::Throttled {
+            Fault::Permanent => return Decision::GiveUp(GiveUpReason::NotRetryable),
+            Fault::Throttled {
                 retry_after: Some(wait),
             }
-            | Failure::ServerError {
+            | Fault::ServerError {
                 retry_after: Some(wait),
             } => {
                 if wait > self.max_retry_after {
@@ -105,10 +105,10 @@ impl RetryPolicy {
                 // concurrent callers do not all come back in the same instant.
                 wait + self.jitter(Duration::from_millis(250))
             }
-            Failure::Throttled { retry_after: None }
-            | Failure::ServerError { retry_after: None }
-            | Failure::NotSent
-            | Failure::NoAnswer => self.backoff(attempt),
+            Fault::Throttled { retry_after: None }
+            | Fault::ServerError { retry_after: None }
+            | Fault::NotSent
+            | Fault::NoAnswer => self.backoff(attempt),
         };
         if attempt > self.max_retries {
             return Decision::GiveUp(GiveUpReason::TooManyAttempts);
@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn permanent_failures_are_never_retried() {
         assert_eq!(
-            policy().decide(Failure::Permanent, 1, Duration::ZERO),
+            policy().decide(Fault::Permanent, 1, Duration::ZERO),
             Decision::GiveUp(GiveUpReason::NotRetryable)
         );
     }
@@ -173,7 +173,7 @@ mod tests {
     fn retry_after_is_honoured_and_capped() {
         let p = policy();
         let wait = Some(Duration::from_secs(2));
-        match p.decide(Failure::Throttled { retry_after: wait }, 1, Duration::ZERO) {
+        match p.decide(Fault::Throttled { retry_after: wait }, 1, Duration::ZERO) {
             Decision::RetryAfter(d) => {
                 assert!(d >= Duration::from_secs(2) && d <= Duration::from_millis(2250))
             }
@@ -181,26 +181,18 @@ mod tests {
         }
         let long = Some(Duration::from_secs(31));
         assert_eq!(
-            p.decide(Failure::Throttled { retry_after: long }, 1, Duration::ZERO),
+            p.decide(Fault::Throttled { retry_after: long }, 1, Duration::ZERO),
             Decision::GiveUp(GiveUpReason::RetryAfterTooLong)
         );
         // A 503's Retry-After is honoured, and capped, as a 429's.
-        match p.decide(
-            Failure::ServerError { retry_after: wait },
-            1,
-            Duration::ZERO,
-        ) {
+        match p.decide(Fault::ServerError { retry_after: wait }, 1, Duration::ZERO) {
             Decision::RetryAfter(d) => {
                 assert!(d >= Duration::from_secs(2) && d <= Duration::from_millis(2250))
             }
             other => panic!("expected a retry, got {other:?}"),
         }
         assert_eq!(
-            p.decide(
-                Failure::ServerError { retry_after: long },
-                1,
-                Duration::ZERO
-            ),
+            p.decide(Fault::ServerError { retry_after: long }, 1, Duration::ZERO),
             Decision::GiveUp(GiveUpReason::RetryAfterTooLong)
         );
     }
@@ -211,7 +203,7 @@ mod tests {
         for attempt in 1..=3 {
             let step = Duration::from_millis(100 * (1 << (attempt - 1))).min(p.max_delay);
             match p.decide(
-                Failure::ServerError { retry_after: None },
+                Fault::ServerError { retry_after: None },
                 attempt,
                 Duration::ZERO,
             ) {
@@ -219,7 +211,7 @@ mod tests {
                 other => panic!("expected a retry, got {other:?}"),
             }
         }
-        match p.decide(Failure::NoAnswer, 3, Duration::ZERO) {
+        match p.decide(Fault::NoAnswer, 3, Duration::ZERO) {
             Decision::RetryAfter(d) => assert!(d <= p.max_delay),
             other => panic!("expected a retry, got {other:?}"),
         }
@@ -229,16 +221,12 @@ mod tests {
     fn attempts_and_deadline_bound_the_loop() {
         let p = policy();
         assert_eq!(
-            p.decide(
-                Failure::ServerError { retry_after: None },
-                4,
-                Duration::ZERO
-            ),
+            p.decide(Fault::ServerError { retry_after: None }, 4, Duration::ZERO),
             Decision::GiveUp(GiveUpReason::TooManyAttempts)
         );
         assert_eq!(
             p.decide(
-                Failure::ServerError { retry_after: None },
+                Fault::ServerError { retry_after: None },
                 1,
                 Duration::from_secs(60)
             ),

@@ -12,8 +12,8 @@
 //! the sentences "Changing it replaces the resource." and "Default: `…`."
 //! are written from the entry's own `replaces` and `default`, which the plan
 //! applies. The tables: `config::schema` (the provider, with the `vault`
-//! block from `config::vault::AUTH_METHODS`), `plan::oauth_client` (the
-//! OAuth client and the data source), `plan::sink_fields` (the sink).
+//! block from `config::vault::AUTH_METHODS`), `oauth_client/rules.rs` (the
+//! OAuth client and the data source), `vault_secret/fields.rs` (the sink).
 
 use std::fmt;
 

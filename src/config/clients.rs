@@ -2,12 +2,13 @@
 //! first (the provider's own login may be read from Vault), then the
 //! Genesys client. Nothing here touches a Terraform type: the problems come
 //! back as [`Problem`]s and the warnings as [`AttributeError`]s, which the
-//! glue (`crate::tf::provider`) says.
+//! glue (the provider's `configure`, `src/provider.rs`) says.
 
 use std::sync::Arc;
 
 use super::env::Env;
-use super::genesys::{self, ProviderInput};
+use super::genesys::{self};
+use super::genesys_input::ProviderInput;
 use super::vault::{resolve_vault, VaultInput};
 use crate::attribute_error::AttributeError;
 use crate::genesys::GenesysClient;
@@ -102,7 +103,7 @@ impl Configured {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::genesys::FromVaultInput;
+    use crate::config::genesys_input::FromVaultInput;
 
     fn summaries(c: &Configured) -> Vec<String> {
         c.problems

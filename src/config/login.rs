@@ -13,7 +13,7 @@ use crate::genesys::{Endpoints, LoginCredentials};
 use crate::secret::Secret;
 
 use super::env::Env;
-use super::genesys::{
+use super::genesys_input::{
     ProviderInput, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REGION,
 };
 
@@ -60,8 +60,8 @@ pub fn endpoints(
         (None, Some((name, value, endpoints))) => endpoints
             .map_err(|e| {
                 errors.push(match name {
-                    "GENESYSCLOUD_REGION" => super::genesys::unknown_region(&value),
-                    _ => super::genesys::bad_base_url(format!("{e} (from {name})")),
+                    "GENESYSCLOUD_REGION" => super::genesys_input::unknown_region(&value),
+                    _ => super::genesys_input::bad_base_url(format!("{e} (from {name})")),
                 })
             })
             .ok(),

@@ -6,7 +6,9 @@
 //! attribute to fix.
 //!
 //! - [`env`](mod@env): the one rule for reading environment variables;
-//! - [`transport`]: retries and timeouts, shared by both API clients;
+//! - [`retry_limits`]: retries and timeouts, shared by both API clients;
+//! - [`genesys_input`]: the Genesys side of the block as written, and its
+//!   environment variables (a leaf);
 //! - [`genesys`]: region, base URL and the provider's own credentials;
 //! - [`login`]: which source gives the Genesys login and API root, and the
 //!   warning when the environment holds another;
@@ -17,12 +19,13 @@
 pub mod clients;
 pub mod env;
 pub mod genesys;
+pub mod genesys_input;
 pub mod login;
 pub mod proxy;
+pub mod retry_limits;
 pub mod schema;
-pub mod transport;
 pub mod vault;
 
 pub use env::Env;
-pub use genesys::{FromVaultInput, ProviderInput};
-pub use transport::TransportInput;
+pub use genesys_input::{FromVaultInput, ProviderInput};
+pub use retry_limits::TransportInput;

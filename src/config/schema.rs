@@ -6,13 +6,13 @@
 //! methods.
 
 use super::env::sentence;
-use super::genesys::{
-    CONSISTENCY_TIMEOUT, DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY,
-    DEFAULT_FROM_VAULT_MOUNT, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
-    ENV_REGION,
+use super::genesys::CONSISTENCY_TIMEOUT;
+use super::genesys_input::{
+    DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY, DEFAULT_FROM_VAULT_MOUNT, ENV_ACCESS_TOKEN,
+    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REGION,
 };
 use super::login::PRECEDENCE;
-use super::transport::{MAX_RETRIES, REQUEST_TIMEOUT, RETRY_DEADLINE};
+use super::retry_limits::{MAX_RETRIES, REQUEST_TIMEOUT, RETRY_DEADLINE};
 use super::vault::vault_block;
 use crate::genesys::region::DEFAULT_REGION;
 use crate::schema::Kind::{Number, Str};

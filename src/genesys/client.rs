@@ -15,7 +15,7 @@ use super::read_cache::{ReadCache, MEMO_LIFETIME};
 use super::region::Endpoints;
 use super::token::TokenCache;
 use crate::http::transport_failure;
-use crate::retry::{parse_retry_after, Decision, Failure, GiveUpReason, RetryPolicy};
+use crate::retry::{parse_retry_after, Decision, Fault, GiveUpReason, RetryPolicy};
 use crate::secret::Secret;
 use crate::zeroizing::read_body;
 use zeroize::Zeroizing;
@@ -278,7 +278,7 @@ impl GenesysClient {
         client_id: &str,
         client_secret: &Secret,
         attempt: u32,
-    ) -> Result<TokenResponse, (Failure, GenesysError)> {
+    ) -> Result<TokenResponse, (Fault, GenesysError)> {
         let sent = self
             .http
             .post(self.token_url())
@@ -298,7 +298,7 @@ impl GenesysClient {
         if status.is_success() {
             // A success that cannot be read is final: no retry.
             return serde_json::from_slice::<TokenResponse>(&body)
-                .map_err(|e| (Failure::Permanent, GenesysError::decode(operation, &e)));
+                .map_err(|e| (Fault::Permanent, GenesysError::decode(operation, &e)));
         }
         let parsed: TokenErrorBody = serde_json::from_slice(&body).unwrap_or_default();
         let description = parsed.error_description.or(parsed.description);
@@ -311,7 +311,7 @@ impl GenesysClient {
                     .as_deref()
                     .is_some_and(|d| d.to_ascii_lowercase().contains("rate limit")));
         let failure = if throttled {
-            Failure::Throttled {
+            Fault::Throttled {
                 retry_after: parse_retry_after(retry_after.as_deref()),
             }
         } else {
@@ -453,7 +453,7 @@ impl GenesysClient {
             // The answer was cut off: treat it like no answer.
             Err(e) => {
                 return Attempt::failed(
-                    Failure::NoAnswer,
+                    Fault::NoAnswer,
                     GenesysError::transport(operation, e, attempt),
                 )
             }
@@ -480,7 +480,7 @@ impl GenesysClient {
     /// stop (`Err`).
     async fn after_failure(
         &self,
-        failure: Failure,
+        failure: Fault,
         error: GenesysError,
         repeat: Repeat,
         attempt: u32,
@@ -488,7 +488,7 @@ impl GenesysClient {
     ) -> Result<(), CallFailure> {
         // A request that may have been carried out must not be sent again
         // blindly when repeating it is not harmless: let the caller find out.
-        let maybe_done = matches!(failure, Failure::ServerError { .. } | Failure::NoAnswer);
+        let maybe_done = matches!(failure, Fault::ServerError { .. } | Fault::NoAnswer);
         if repeat == Repeat::Unsafe && maybe_done {
             return Err(CallFailure {
                 error,
@@ -539,14 +539,14 @@ enum Attempt {
     Answered(StatusCode, Zeroizing<Vec<u8>>),
     /// No answer, or an error status (`unauthorized`: a 401).
     Failed {
-        failure: Failure,
+        failure: Fault,
         error: GenesysError,
         unauthorized: bool,
     },
 }
 
 impl Attempt {
-    fn failed(failure: Failure, error: GenesysError) -> Attempt {
+    fn failed(failure: Fault, error: GenesysError) -> Attempt {
         Attempt::Failed {
             failure,
             error,
@@ -565,12 +565,12 @@ fn api_failure(
     retry_after: Option<&str>,
     body: &[u8],
     attempt: u32,
-) -> (Failure, GenesysError) {
+) -> (Fault, GenesysError) {
     let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
     let conflict = status == StatusCode::CONFLICT
         && (*request.method == Method::PUT || *request.method == Method::DELETE);
     let failure = if status == StatusCode::TOO_MANY_REQUESTS || conflict {
-        Failure::Throttled {
+        Fault::Throttled {
             retry_after: parse_retry_after(retry_after),
         }
     } else {
@@ -609,17 +609,17 @@ fn status_text(status: StatusCode) -> String {
 
 /// Maps an HTTP error status to what retrying it means; a 503's
 /// `Retry-After` is honoured as a 429's (Genesys's SDKs do the same).
-pub(crate) fn classify_status(status: StatusCode, retry_after: Option<&str>) -> Failure {
+pub(crate) fn classify_status(status: StatusCode, retry_after: Option<&str>) -> Fault {
     match status.as_u16() {
-        429 => Failure::Throttled {
+        429 => Fault::Throttled {
             retry_after: parse_retry_after(retry_after),
         },
-        501 => Failure::Permanent,
-        503 => Failure::ServerError {
+        501 => Fault::Permanent,
+        503 => Fault::ServerError {
             retry_after: parse_retry_after(retry_after),
         },
-        500..=599 => Failure::ServerError { retry_after: None },
-        _ => Failure::Permanent,
+        500..=599 => Fault::ServerError { retry_after: None },
+        _ => Fault::Permanent,
     }
 }
 
@@ -667,7 +667,7 @@ pub(crate) fn with_give_up(error: GenesysError, reason: GiveUpReason) -> Genesys
 mod tests {
     use super::*;
 
-    fn failure_of(method: Method, status: u16, body: &str) -> (Failure, GenesysError) {
+    fn failure_of(method: Method, status: u16, body: &str) -> (Fault, GenesysError) {
         let request = Request {
             operation: "update OAuth client",
             method: &method,
@@ -684,34 +684,34 @@ mod tests {
             (
                 Method::PUT,
                 409,
-                Failure::Throttled {
+                Fault::Throttled {
                     retry_after: parse_retry_after(Some("3")),
                 },
             ),
             (
                 Method::DELETE,
                 409,
-                Failure::Throttled {
+                Fault::Throttled {
                     retry_after: parse_retry_after(Some("3")),
                 },
             ),
-            (Method::POST, 409, Failure::Permanent),
+            (Method::POST, 409, Fault::Permanent),
             (
                 Method::GET,
                 429,
-                Failure::Throttled {
+                Fault::Throttled {
                     retry_after: parse_retry_after(Some("3")),
                 },
             ),
             (
                 Method::GET,
                 503,
-                Failure::ServerError {
+                Fault::ServerError {
                     retry_after: parse_retry_after(Some("3")),
                 },
             ),
-            (Method::GET, 502, Failure::ServerError { retry_after: None }),
-            (Method::GET, 400, Failure::Permanent),
+            (Method::GET, 502, Fault::ServerError { retry_after: None }),
+            (Method::GET, 400, Fault::Permanent),
         ];
         for (method, status, expected) in cases {
             let (failure, _) = failure_of(method.clone(), status, "{}");

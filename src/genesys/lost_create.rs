@@ -23,7 +23,7 @@ use tracing::warn;
 
 use super::client::{with_give_up, CallFailure};
 use super::error::GenesysError;
-use crate::retry::{Decision, Failure, RetryPolicy};
+use crate::retry::{Decision, Fault, RetryPolicy};
 
 /// A create's result: the answer of a POST, or what a look found after a
 /// POST whose outcome was unknown.
@@ -67,7 +67,7 @@ where
         }
         warn!(%error, attempt, "the create may have taken effect; looking for what it made before trying again");
         let decision = policy.decide(
-            Failure::ServerError { retry_after: None },
+            Fault::ServerError { retry_after: None },
             attempt,
             started.elapsed(),
         );

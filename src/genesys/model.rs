@@ -28,7 +28,7 @@ pub struct OAuthClientRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Lifetime of the tokens the client obtains
-    /// (`plan::oauth_client::VALIDITY_RANGE`).
+    /// (`VALIDITY_RANGE` in `oauth_client/rules.rs`).
     pub access_token_validity_seconds: i64,
     /// Redirect URIs (code and token grants).
     pub registered_redirect_uri: Vec<String>,

@@ -3,23 +3,23 @@
 //! planned in the same process learn of it. What it keeps true:
 //!
 //! - a credential name is claimed by one client per process
-//!   (`crate::registry::integration_credentials`): a second client naming it
+//!   (`crate::process_records::integration_credentials`): a second client naming it
 //!   is refused on `integration_credential_name`;
 //! - an existing credential is never renamed, a removed name plans its
 //!   delete, and a name with no credential behind it is warned about (the
-//!   rules are `crate::plan::integration_credential`'s);
+//!   rules are `crate::oauth_client::credential_rules`'s);
 //! - once a client's id and its credential's are known, they are recorded
 //!   for the sinks, and so is the `state` the client is planned with
-//!   (`crate::registry::client_states`); [`remember`] does the same after a
+//!   (`crate::process_records::client_states`); [`remember`] does the same after a
 //!   read or an apply.
 
-use super::Note;
 use crate::attribute_error::AttributeError;
-use crate::plan::integration_credential::{self as credential, CredentialPlan};
-use crate::plan::oauth_client::{implicit_grant, ClientFields};
-use crate::plan::roles::{plan_roles, PlannedRole, RoleRef};
-use crate::registry::client_states::configured_states;
-use crate::registry::integration_credentials::{Claimant, IntegrationCredentials};
+use crate::note::Note;
+use crate::oauth_client::credential_rules::{self as credential, CredentialPlan};
+use crate::oauth_client::roles::{plan_roles, PlannedRole, RoleRef};
+use crate::oauth_client::rules::{implicit_grant, ClientFields};
+use crate::process_records::client_states::configured_states;
+use crate::process_records::integration_credentials::{Claimant, IntegrationCredentials};
 
 /// What the glue knows at plan, as plain values.
 #[derive(Debug, Default)]
@@ -68,7 +68,7 @@ pub fn plan(
             .map_err(|other| credential::name_taken(name, other.client_id.as_deref()))?;
     }
     let Some(client_id) = input.client_id else {
-        let credential = credential::plan_create(input.credential_name);
+        let credential = credential::planned_at_create(input.credential_name);
         // Only a client about to be made: an existing one keeps its grant
         // until Genesys withdraws it, which no plan here can change.
         let notes = implicit_grant(input.grant_type)
@@ -81,7 +81,7 @@ pub fn plan(
             notes,
         });
     };
-    let planned = credential::plan_update(
+    let planned = credential::planned_rename(
         input.prior_credential_name,
         input.prior_credential_id,
         input.credential_name,

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::sink_fields::Field;
 use crate::secret::Secret;
 use crate::vault::KvPath;
+use crate::vault_secret::fields::Field;
 
 /// The configuration, named as in the schema.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,7 +4,7 @@
 //! value in memory only, out of plans and state.
 //!
 //! The folder holds everything of the ephemeral resource but the protocol
-//! glue (`crate::tf::oauth_client_credentials`): its schema table
+//! glue (`crate::oauth_client_credentials::protocol`): its schema table
 //! ([`schema`]), its plain values ([`fields`]), its rules ([`rules`]), the
 //! steps of an open and a close ([`steps`]) and the access tokens it holds
 //! between them ([`tokens`]).
@@ -24,6 +24,7 @@
 //!   from open to close holds a random handle to it, never the token.
 
 pub mod fields;
+pub mod protocol;
 pub mod rules;
 pub mod schema;
 pub mod steps;

@@ -10,12 +10,14 @@ use time::OffsetDateTime;
 use super::fields::{CredentialsFields, Request};
 use super::schema::{DEFAULT_ACCESS_TOKEN, DEFAULT_VERIFY};
 use crate::attribute_error::AttributeError;
-use crate::config::genesys::{DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY};
+use crate::config::genesys_input::{DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY};
 use crate::genesys::GenesysError;
-use crate::plan::sink::{active_of, format_time, owner_of, ACTIVE_CLIENT_ID_KEY, CLIENT_ID_KEY};
-use crate::plan::sink_fields::Field;
 use crate::secret::Secret;
 use crate::vault::{KvPath, KvRead, KvVersionRead};
+use crate::vault_secret::fields::Field;
+use crate::vault_secret::rules::{
+    active_of, format_time, owner_of, ACTIVE_CLIENT_ID_KEY, CLIENT_ID_KEY,
+};
 
 /// The problems of the values Terraform knows (at validate some may still
 /// be unknown: they are checked at open).
@@ -209,8 +211,8 @@ pub fn expires_at(now: OffsetDateTime, expires_in: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::sink::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
     use crate::vault::KvData;
+    use crate::vault_secret::rules::{MANAGED_BY_KEY, MANAGED_BY_VALUE};
 
     fn text(s: &str) -> Field<String> {
         Field::Known(s.to_string())

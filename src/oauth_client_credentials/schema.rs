@@ -2,7 +2,7 @@
 //! the key names are the sink's (`crate::config::genesys`), so an entry a
 //! sink wrote with its defaults is read with these.
 
-use crate::config::genesys::{DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY};
+use crate::config::genesys_input::{DEFAULT_CLIENT_ID_KEY, DEFAULT_CLIENT_SECRET_KEY};
 use crate::schema::Kind::{Bool, Number, Str};
 use crate::schema::Presence::{Computed, OptionalComputed, Required};
 use crate::schema::{Block, Entry};
@@ -51,7 +51,7 @@ mod tests {
 
     #[test]
     fn the_key_names_default_to_the_sinks() {
-        let sink = crate::plan::sink_fields::resource_block();
+        let sink = crate::vault_secret::fields::resource_block();
         let ours = ephemeral_block();
         for key in ["client_id_key", "client_secret_key"] {
             let default = |b: &Block| {

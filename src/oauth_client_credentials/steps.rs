@@ -11,9 +11,9 @@ use super::rules::{self, Picked};
 use super::tokens::HeldTokens;
 use crate::attribute_error::AttributeError;
 use crate::genesys::{GenesysClient, GenesysError};
-use crate::plan::sink::parse_time;
-use crate::sink::exchange_settled;
 use crate::vault::{VaultClient, VaultError};
+use crate::vault_secret::exchange_settled;
+use crate::vault_secret::rules::parse_time;
 
 /// Why an open failed.
 #[derive(Debug)]
@@ -31,7 +31,7 @@ pub enum OpenError {
 /// and, when asked to verify or to answer a token, exchanges the
 /// credentials once: a refusal within the consistency window after the
 /// entry was written is retried until the window has passed
-/// (`crate::sink::exchange_settled`). An answered token is held in `tokens`
+/// (`crate::vault_secret::exchange_settled`). An answered token is held in `tokens`
 /// for the close.
 pub async fn open(
     genesys: &GenesysClient,

@@ -3,10 +3,7 @@
 use tf_provider::{AttributePath, Diagnostics};
 
 use crate::attribute_error::AttributeError;
-use crate::genesys::GenesysError;
-use crate::oauth_client::{Failure, Note};
-use crate::plan::oauth_client::attribute_for_api_field;
-use crate::sink::Note as SinkNote;
+use crate::note::{Failure, Note};
 
 /// An input problem, as an error on its attribute.
 pub fn attribute_error(diags: &mut Diagnostics, e: AttributeError) {
@@ -29,53 +26,25 @@ fn path_of(attribute: &'static str) -> AttributePath {
     path
 }
 
-/// A Genesys API failure. When Genesys names a field we know, the diagnostic
-/// points at the matching attribute.
-pub fn genesys_error(diags: &mut Diagnostics, summary: &str, e: &GenesysError) {
-    let attribute = match e {
-        GenesysError::Api(api) => api
-            .details
-            .iter()
-            .filter_map(|d| d.field_name.as_deref())
-            .find_map(attribute_for_api_field),
-        _ => None,
-    };
-    error_on(diags, summary, e, attribute);
-}
-
-/// A failed step of the OAuth client, as an error; `None` for the RPC to
-/// return.
+/// A failed step, as an error on the attribute it names; `None` for the
+/// RPC to return.
 pub fn failure<T>(diags: &mut Diagnostics, f: Failure) -> Option<T> {
-    genesys_error(diags, &f.summary, &f.error);
+    error_on(diags, &f.summary, &f.error, f.attribute);
     None
 }
 
-/// What a step of the OAuth client reports besides its result.
-pub fn notes(diags: &mut Diagnostics, notes: Vec<Note>) {
-    for note in notes {
-        match note {
-            Note::Warning(summary, detail) => diags.root_warning(summary, detail),
-            Note::AttributeWarning(e) => attribute_warning(diags, e),
-            Note::AttributeError(e) => attribute_error(diags, e),
-            Note::Failed(f) => genesys_error(diags, &f.summary, &f.error),
-        }
-    }
-}
-
-/// What a step of the sink says besides its result; `None` (for the RPC
-/// to return) when one of them is an error.
-pub fn sink_notes(
-    diags: &mut Diagnostics,
-    notes: impl IntoIterator<Item = SinkNote>,
-) -> Option<()> {
+/// What a step says besides its result, each note its diagnostic; `None`
+/// (for the RPC to return) when one of them is an error.
+pub fn report(diags: &mut Diagnostics, notes: impl IntoIterator<Item = Note>) -> Option<()> {
     let mut stopped = false;
     for note in notes {
         stopped |= note.is_error();
         match note {
-            SinkNote::Warning(summary, detail) => diags.root_warning(summary, detail),
-            SinkNote::Error(summary, detail) => diags.root_error(summary, detail),
-            SinkNote::AttributeWarning(e) => attribute_warning(diags, e),
-            SinkNote::AttributeError(e) => attribute_error(diags, e),
+            Note::Warning(summary, detail) => diags.root_warning(summary, detail),
+            Note::Error(summary, detail) => diags.root_error(summary, detail),
+            Note::AttributeWarning(e) => attribute_warning(diags, e),
+            Note::AttributeError(e) => attribute_error(diags, e),
+            Note::Failed(f) => error_on(diags, &f.summary, &f.error, f.attribute),
         }
     }
     (!stopped).then_some(())
@@ -97,6 +66,7 @@ fn error_on(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::genesys::GenesysError;
 
     #[test]
     fn each_note_becomes_its_diagnostic() {
@@ -107,15 +77,16 @@ mod tests {
                 operation: "delete integration credential k1".into(),
                 detail: "still there".into(),
             },
+            attribute: None,
         };
         let mut diags = Diagnostics::default();
-        notes(
+        report(
             &mut diags,
             vec![
                 Note::Warning("whole".into(), "resource".into()),
                 Note::AttributeWarning(on("integration_credential_name")),
                 Note::AttributeError(on("roles")),
-                Note::Failed(failed),
+                Note::Failed(Box::new(failed)),
             ],
         );
         let summaries = |list: &[tf_provider::Diagnostic]| -> Vec<String> {
@@ -141,6 +112,7 @@ mod tests {
                         operation: "o".into(),
                         detail: "d".into()
                     },
+                    attribute: None,
                 }
             ),
             None
@@ -151,20 +123,17 @@ mod tests {
     #[test]
     fn a_sink_note_stops_the_rpc_only_when_it_is_an_error() {
         let on = |attribute| AttributeError::new(attribute, "s", "d");
-        let warn = || SinkNote::Warning("w".into(), "d".into());
+        let warn = || Note::Warning("w".into(), "d".into());
         let cases = [
             (vec![], Some(())),
-            (
-                vec![warn(), SinkNote::AttributeWarning(on("path"))],
-                Some(()),
-            ),
-            (vec![warn(), SinkNote::AttributeError(on("mount"))], None),
-            (vec![SinkNote::Error("e".into(), "d".into())], None),
+            (vec![warn(), Note::AttributeWarning(on("path"))], Some(())),
+            (vec![warn(), Note::AttributeError(on("mount"))], None),
+            (vec![Note::Error("e".into(), "d".into())], None),
         ];
         for (notes, expected) in cases {
             let mut diags = Diagnostics::default();
             let count = notes.len();
-            assert_eq!(sink_notes(&mut diags, notes), expected);
+            assert_eq!(report(&mut diags, notes), expected);
             assert_eq!(diags.warnings.len() + diags.errors.len(), count);
         }
     }

@@ -158,44 +158,40 @@ impl<S: Clone> Attrs<S> {
     }
 }
 
+/// Whether `value` is of `field`'s kind.
+#[cfg(test)]
+fn holds<S>(field: &Field<S>, value: &DefaultValue) -> bool {
+    matches!(
+        (field, value),
+        (Field::Text(_), DefaultValue::Text(_))
+            | (Field::Number(_), DefaultValue::Number(_))
+            | (Field::Bool(_), DefaultValue::Bool(_))
+    )
+}
+
+/// The attributes of `attrs` whose rules find no field of their kind.
+#[cfg(test)]
+pub(crate) fn unmatched<S: Clone>(attrs: &Attrs<S>) -> Vec<&'static str> {
+    attrs
+        .block
+        .attributes
+        .iter()
+        .filter(|e| {
+            let field = (attrs.field)(e.name);
+            let default_lost = e
+                .default
+                .as_ref()
+                .is_some_and(|v| !field.as_ref().is_some_and(|f| holds(f, v)));
+            default_lost || (e.replaces && field.is_none())
+        })
+        .map(|e| e.name)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schema::{Entry, Kind, Presence};
-
-    /// Whether `value` is of `field`'s kind.
-    fn holds<S>(field: &Field<S>, value: &DefaultValue) -> bool {
-        matches!(
-            (field, value),
-            (Field::Text(_), DefaultValue::Text(_))
-                | (Field::Number(_), DefaultValue::Number(_))
-                | (Field::Bool(_), DefaultValue::Bool(_))
-        )
-    }
-
-    /// The attributes of `attrs` whose rules find no field of their kind.
-    fn unmatched<S: Clone>(attrs: &Attrs<S>) -> Vec<&'static str> {
-        attrs
-            .block
-            .attributes
-            .iter()
-            .filter(|e| {
-                let field = (attrs.field)(e.name);
-                let default_lost = e
-                    .default
-                    .as_ref()
-                    .is_some_and(|v| !field.as_ref().is_some_and(|f| holds(f, v)));
-                default_lost || (e.replaces && field.is_none())
-            })
-            .map(|e| e.name)
-            .collect()
-    }
-
-    #[test]
-    fn every_resource_rule_finds_its_field() {
-        assert!(unmatched(&crate::tf::sink_state::ATTRIBUTES).is_empty());
-        assert!(unmatched(&crate::tf::oauth_client::ATTRIBUTES).is_empty());
-    }
 
     #[derive(Clone, Default)]
     struct State {

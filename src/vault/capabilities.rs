@@ -13,8 +13,8 @@ use tracing::warn;
 use super::client::{decode, VaultClient};
 use super::error::{MissingCapability, VaultError};
 use super::kv_path::KvPath;
+use super::mounts::KvVersion;
 use super::transport::{encode, Repeat};
-use super::KvVersion;
 
 impl VaultClient {
     /// The token's capabilities on each API path, as Vault reports them

@@ -1,4 +1,4 @@
-//! The three requests of a client's claim (`crate::plan::claim`), on a
+//! The three requests of a client's claim (the sink's claim rules: `vault_secret/claim.rs`), on a
 //! KV v2 entry: read it with its version, write it with check-and-set, and
 //! delete one version of it (a release that cannot remove a newer claim).
 //! A claim holds no secret: its values are read and written as plain text.
@@ -10,11 +10,15 @@ use std::collections::BTreeMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use super::client::KvValue;
 use super::client::{data_path, decode, VaultClient};
 use super::error::VaultError;
 use super::kv_path::KvPath;
+use super::mounts::KvVersion;
 use super::transport::Repeat;
-use super::{KvValue, KvVersion};
+
+/// The folder, on the claims' mount, holding one claim per client.
+pub const CLAIMS_FOLDER: &str = "genesyscloud-claims/oauth-clients";
 use crate::http::encode_path;
 
 /// What a read of a claim's location found.

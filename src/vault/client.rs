@@ -13,7 +13,7 @@ use super::auth::{Session, VaultAuth};
 use super::capability_batch::CapabilityBatch;
 use super::error::VaultError;
 use super::kv_path::KvPath;
-use super::mounts::{Lookup, Mounts, Refusal};
+use super::mounts::{KvVersion, Lookup, Mounts, Refusal};
 use super::transport::{encode, messages, Repeat, Transport};
 use crate::http::encode_path;
 use crate::retry::RetryPolicy;
@@ -44,15 +44,6 @@ pub struct VaultSettings {
     pub request_timeout: Duration,
     /// Sent with every request.
     pub user_agent: String,
-}
-
-/// KV engine version of a mount.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KvVersion {
-    /// Unversioned.
-    V1,
-    /// Versioned, with metadata and check-and-set.
-    V2,
 }
 
 /// A value written to an entry.

@@ -5,7 +5,7 @@
 mod auth;
 mod capabilities;
 mod capability_batch;
-mod claims;
+pub mod claims;
 mod client;
 mod error;
 mod kv_path;
@@ -17,8 +17,8 @@ pub use auth::VaultAuth;
 pub use capabilities::WriteRights;
 pub use claims::ClaimRead;
 pub use client::{
-    KvData, KvMetadata, KvRead, KvValue, KvVersion, KvVersionRead, VaultClient, VaultSettings,
-    WriteOutcome,
+    KvData, KvMetadata, KvRead, KvValue, KvVersionRead, VaultClient, VaultSettings, WriteOutcome,
 };
 pub use error::{MissingCapability, VaultError};
 pub use kv_path::KvPath;
+pub use mounts::KvVersion;

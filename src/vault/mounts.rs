@@ -18,7 +18,15 @@ use std::time::Duration;
 use crate::single_flight::SingleFlight;
 
 use super::error::VaultError;
-use super::KvVersion;
+
+/// KV engine version of a mount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KvVersion {
+    /// Unversioned.
+    V1,
+    /// Versioned, with metadata and check-and-set.
+    V2,
+}
 
 /// Why a mount cannot hold a sink's entry: a definite answer from Vault,
 /// shared by the callers that waited for it.

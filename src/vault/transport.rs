@@ -14,7 +14,7 @@ use tracing::{debug, warn};
 use super::error::VaultError;
 use crate::http::{transport_detail, transport_failure};
 use crate::redirect::{self, Redirects};
-use crate::retry::{parse_retry_after, Decision, Failure, RetryPolicy};
+use crate::retry::{parse_retry_after, Decision, Fault, RetryPolicy};
 use crate::secret::Secret;
 use crate::zeroizing::json_body;
 
@@ -147,7 +147,7 @@ impl Transport {
                 Err(e) => {
                     let failure = transport_failure(&e);
                     let detail = transport_detail(e);
-                    if repeat == Repeat::Unsafe && failure == Failure::NoAnswer {
+                    if repeat == Repeat::Unsafe && failure == Fault::NoAnswer {
                         return Err(VaultError::Ambiguous {
                             operation: operation.into(),
                             detail,
@@ -171,11 +171,11 @@ impl Transport {
                     debug!(operation, %method, api_path, status = status.as_u16(), attempt, "Vault answered");
                     let bytes = resp.bytes().await.unwrap_or_default();
                     let failure = match status.as_u16() {
-                        412 | 429 => Failure::Throttled {
+                        412 | 429 => Fault::Throttled {
                             retry_after: parse_retry_after(retry_after.as_deref()),
                         },
-                        501 => Failure::Permanent,
-                        500..=599 => Failure::ServerError { retry_after: None },
+                        501 => Fault::Permanent,
+                        500..=599 => Fault::ServerError { retry_after: None },
                         _ => return Ok((status, bytes)),
                     };
                     let error = if status == StatusCode::SERVICE_UNAVAILABLE {

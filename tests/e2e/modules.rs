@@ -10,8 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
-use terraform_provider_genesyscloud::plan::sink::parse_period;
 use terraform_provider_genesyscloud::vault::KvPath;
+use terraform_provider_genesyscloud::vault_secret::rules::parse_period;
 
 use crate::harness::{assert_absent, emulator, flat, text, Tf, ADMIN_SECRET};
 use crate::vault::{Bao, ROOT_TOKEN};

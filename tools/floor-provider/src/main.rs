@@ -26,7 +26,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use terraform_provider_genesyscloud::schema::{Block, Kind, Presence};
 use terraform_provider_genesyscloud::tf::plugin_schema;
-use terraform_provider_genesyscloud::{config, plan};
+use terraform_provider_genesyscloud::{config, oauth_client, vault_secret};
 use tf_provider::schema::Schema;
 use tf_provider::value::{ValueAny, ValueEmpty};
 use tf_provider::{map, AttributePath, Diagnostics, DynamicResource, Provider, Resource};
@@ -76,8 +76,8 @@ impl Provider for Floor {
     ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
         let ids = Arc::new(AtomicU64::new(0));
         Some(map! {
-            "oauth_client" => Echo::new(plan::oauth_client::resource_block(), ids.clone()),
-            "oauth_client_vault_secret" => Echo::new(plan::sink_fields::resource_block(), ids),
+            "oauth_client" => Echo::new(oauth_client::rules::resource_block(), ids.clone()),
+            "oauth_client_vault_secret" => Echo::new(vault_secret::fields::resource_block(), ids),
         })
     }
 }
