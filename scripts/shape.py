@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Measures the code's shape: production lines per directory and the
-functions of a limit's length or more.
+"""Measures the code's shape: production lines per directory, the
+functions of a limit's length or more, and the production files over a
+limit of lines.
 
-Usage: scripts/shape.py [--limit N] [--tests] [DIR ...]   (default: src)
+Usage: scripts/shape.py [--limit N] [--file-limit N] [--tests] [DIR ...]   (default: src)
 
 - A function is counted from its `fn` line to its closing brace, as
   rustfmt lays it out (the closing brace at the `fn` line's indentation);
   doc comments and attributes above it are not counted.
 - Production code is everything outside `#[cfg(test)]` modules and files
   named `*test*.rs`; `--tests` counts functions in tests too.
-- Exit status 1 when a function reaches the limit (default 80 lines), so
-  the script can guard a build.
+- Exit status 1 when a function reaches the limit (default 80 lines) or a
+  file's production lines pass the file limit (default 700), so the script
+  can guard a build.
 """
 import os
 import re
@@ -65,17 +67,19 @@ def functions(lines):
 
 
 def main(argv):
-    limit, tests, dirs = 80, False, []
+    limit, file_limit, tests, dirs = 80, 700, False, []
     args = iter(argv)
     for a in args:
         if a == "--limit":
             limit = int(next(args))
+        elif a == "--file-limit":
+            file_limit = int(next(args))
         elif a == "--tests":
             tests = True
         else:
             dirs.append(a)
     dirs = dirs or ["src"]
-    per_dir, long_fns = {}, []
+    per_dir, long_fns, long_files = {}, [], []
     for root in dirs:
         for base, _, files in sorted(os.walk(root)):
             for f in sorted(files):
@@ -88,6 +92,8 @@ def main(argv):
                 mask = production_mask(lines)
                 prod = 0 if test_file else sum(mask) - (1 if lines[-1] == "" else 0)
                 per_dir[base] = per_dir.get(base, 0) + prod
+                if prod > file_limit:
+                    long_files.append((prod, path))
                 for name, start, length in functions(lines):
                     in_tests = test_file or not mask[start - 1]
                     if length >= limit and (tests or not in_tests):
@@ -98,7 +104,10 @@ def main(argv):
     print(f"functions of {limit} lines or more{' (tests included)' if tests else ''}: {len(long_fns)}")
     for length, where, name in sorted(long_fns, reverse=True):
         print(f"  {length:4}  {name}  {where}")
-    return 1 if long_fns else 0
+    print(f"production files over {file_limit} lines: {len(long_files)}")
+    for prod, path in sorted(long_files, reverse=True):
+        print(f"  {prod:4}  {path}")
+    return 1 if long_fns or long_files else 0
 
 
 if __name__ == "__main__":

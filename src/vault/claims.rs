@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::client::KvValue;
 use super::client::{data_path, decode, VaultClient};
 use super::error::VaultError;
+use super::kv::KvValue;
 use super::kv_path::KvPath;
 use super::mounts::KvVersion;
 use super::transport::Repeat;

@@ -8,6 +8,7 @@ mod capability_batch;
 pub mod claims;
 mod client;
 mod error;
+mod kv;
 mod kv_path;
 mod lease;
 mod mounts;
@@ -16,9 +17,8 @@ mod transport;
 pub use auth::VaultAuth;
 pub use capabilities::WriteRights;
 pub use claims::ClaimRead;
-pub use client::{
-    KvData, KvMetadata, KvRead, KvValue, KvVersionRead, VaultClient, VaultSettings, WriteOutcome,
-};
+pub use client::{VaultClient, VaultSettings};
 pub use error::{MissingCapability, VaultError};
+pub use kv::{KvData, KvMetadata, KvRead, KvValue, KvVersionRead, WriteOutcome};
 pub use kv_path::KvPath;
 pub use mounts::KvVersion;
