@@ -1,4 +1,6 @@
 //! `data "genesyscloud_oauth_client"`: one OAuth client found by its name.
-//! The folder holds its protocol glue ([`protocol`]).
+//! The folder holds its rules ([`rules`]: its schema table, what it
+//! reports of a client) and its protocol glue ([`protocol`]).
 
 pub mod protocol;
+pub mod rules;

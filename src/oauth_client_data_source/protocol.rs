@@ -56,7 +56,7 @@ impl DataSource for OAuthClientDataSource {
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema(&crate::oauth_client::rules::data_source_block()))
+        Some(schema(&super::rules::data_source_block()))
     }
 
     async fn read<'a>(
@@ -68,7 +68,7 @@ impl DataSource for OAuthClientDataSource {
         let name = config.name.as_ref_option()?.clone();
         let genesys = self.clients.genesys(diags)?;
         match crate::oauth_client::find_named(&genesys, &name).await {
-            Ok(c) => Some(crate::oauth_client::rules::as_found(&c).into()),
+            Ok(c) => Some(super::rules::as_found(&c).into()),
             Err(note) => {
                 report(diags, vec![note]);
                 None
