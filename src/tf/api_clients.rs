@@ -96,7 +96,7 @@ fn known_at_apply_text(unknown: &[String]) -> Option<String> {
         .collect::<Vec<_>>()
         .join(", ");
     (!unknown.is_empty()).then(|| format!(
-        "This provider block sets {names} from a value Terraform knows only at apply (an ephemeral resource opened at apply, or a resource not created yet). An attribute in the block wins over any environment variable even before its value is known, so the provider does not log in with the environment's settings in its place, and nothing that needs Genesys Cloud or Vault can run through it at plan. Give each data source read through this provider `depends_on` naming the resource the value comes from, so that it is read at apply."
+        "This provider block sets {names} from a value Terraform knows only at apply (an ephemeral resource opened at apply, or a resource not created yet). An attribute in the block wins over any environment variable even before its value is known, so the provider does not log in with the environment's settings in its place, and nothing that needs Genesys Cloud or Vault can run through it at plan. Give each data source read through this provider `depends_on` naming the resource the value comes from, so that it is read at apply. A resource already in the state under this provider is refreshed at plan: configure the provider from values known at plan, or plan with `-refresh=false`."
     ))
 }
 
