@@ -52,7 +52,7 @@ pub fn entry_refusal(mount: &str, path: &str) -> AttributeError {
 
 /// The checks of the sink's clients on the values known so far (`None`:
 /// absent or not yet known): each id well formed, and a standby that makes
-/// a real pair (see `super::pair::check`).
+/// a real pair (see `super::pair::input_errors`).
 pub fn check_clients(
     client_id: Option<&str>,
     standby: Option<&str>,
@@ -63,7 +63,7 @@ pub fn check_clients(
         .into_iter()
         .filter_map(|(attribute, id)| check_client_id(attribute, id?).err())
         .collect();
-    errors.extend(super::pair::check(client_id, standby, client_id_key));
+    errors.extend(super::pair::input_errors(client_id, standby, client_id_key));
     errors
 }
 

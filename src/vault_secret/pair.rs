@@ -114,7 +114,7 @@ pub fn same_pair(
 /// Checks of a pair that need neither Vault nor Genesys, on known values:
 /// two different clients, and a client id key in the entry (consumers
 /// learn from it which client a secret belongs to).
-pub fn check(
+pub fn input_errors(
     client_id: Option<&str>,
     standby: Option<&str>,
     client_id_key: Option<&str>,
@@ -364,14 +364,17 @@ mod tests {
 
     #[test]
     fn a_pair_needs_two_clients_and_a_client_id_key() {
-        assert!(check(Some("a"), None, Some("")).is_empty());
-        assert!(check(Some("a"), Some("b"), Some("client_id")).is_empty());
-        assert!(check(None, Some("b"), None).is_empty(), "unknown yet");
+        assert!(input_errors(Some("a"), None, Some("")).is_empty());
+        assert!(input_errors(Some("a"), Some("b"), Some("client_id")).is_empty());
+        assert!(
+            input_errors(None, Some("b"), None).is_empty(),
+            "unknown yet"
+        );
         let attrs = |errors: Vec<AttributeError>| -> Vec<&str> {
             errors.iter().map(|e| e.attribute).collect()
         };
         assert_eq!(
-            attrs(check(Some("a"), Some("a"), Some(""))),
+            attrs(input_errors(Some("a"), Some("a"), Some(""))),
             ["standby_client_id", "client_id_key"]
         );
     }

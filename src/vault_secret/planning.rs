@@ -167,7 +167,7 @@ async fn check_claims(run: &mut Run<'_>, s: &SinkFields, claiming: &[Claiming<'_
         return Some(());
     };
     let vault = run.vault()?;
-    let (notes, planned) = vault_claim::check(&vault, &entry, claiming, run.claims).await;
+    let (notes, planned) = vault_claim::read_at_plan(&vault, &entry, claiming, run.claims).await;
     run.planned_claims.extend(planned);
     run.say(notes)
 }
@@ -224,7 +224,7 @@ async fn before_rotation(
     let leaving = run.claims;
     let claims_check = async {
         let (vault, entry) = claims.as_ref()?;
-        Some(vault_claim::check(vault, entry, claiming, leaving).await)
+        Some(vault_claim::read_at_plan(vault, entry, claiming, leaving).await)
     };
     let apis = run.apis();
     let mut unconfigured = None;

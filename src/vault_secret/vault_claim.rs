@@ -88,7 +88,7 @@ fn found(read: ClaimRead) -> Found {
 /// attribute when another entry still keeps it) and what the apply writes
 /// over. `leaving`: the entries this plan replaces or destroys, whose
 /// claims are this configuration's own to take.
-pub(super) async fn check(
+pub(super) async fn read_at_plan(
     vault: &VaultClient,
     entry: &KvPath,
     clients: &[Claiming<'_>],
