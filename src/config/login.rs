@@ -18,7 +18,7 @@ use super::genesys_input::{
 };
 
 /// The rule, as the provider's description and the guides say it.
-pub const PRECEDENCE: &str = "An attribute set in this block wins over any environment variable; a variable only fills an attribute the block leaves out (when the environment holds another Genesys Cloud login or API root than the block, the plan warns).";
+pub const PRECEDENCE: &str = "An attribute set in this block wins over any environment variable; a variable only fills an attribute the block leaves out (when the environment holds another login or address than the block, for Genesys Cloud or for Vault, the plan warns).";
 
 /// Where the API root comes from: `base_url`, `aws_region`, their variables
 /// (`GENESYS_BASE_URL`, `GENESYSCLOUD_REGION`), or the default region.

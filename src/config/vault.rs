@@ -347,6 +347,15 @@ pub fn resolve_vault(
     };
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    if let (Some(own), Some((name, other))) = (&input.address, env.first_named(ENV_ADDRESS)) {
+        if own.trim().trim_end_matches('/') != other.trim().trim_end_matches('/') {
+            warnings.push(AttributeError {
+                attribute: "vault.address",
+                summary: format!("{name} is not used"),
+                detail: format!("The provider talks to Vault at {} (vault.address in the provider block). The environment names another address, {name} = {}, which is not used: an attribute in the provider block wins over any environment variable. If the environment's is the one meant, remove vault.address from the block.", shown(own), shown(&other)),
+            });
+        }
+    }
     let address = checked_address(&address, &mut warnings)
         .map_err(|e| errors.push(e))
         .ok();
@@ -398,6 +407,14 @@ pub fn resolve_vault(
             warnings,
         })),
         _ => Err(errors),
+    }
+}
+
+/// An address as a message shows it: without any user or password in it.
+fn shown(address: &str) -> String {
+    match url::Url::parse(address.trim()) {
+        Ok(u) => crate::http::without_credentials(&u),
+        Err(_) => format!("{:?} (not a URL)", address.trim()),
     }
 }
 
@@ -456,15 +473,24 @@ fn resolve_auth(
         .map(AuthMethod::name)
         .collect::<Vec<_>>()
         .join(", ");
-    let shadowed = set
-        .map(|m| AttributeError {
+    let unused_env_token = env
+        .var(ENV_TOKEN)
+        .filter(|t| !input.token.as_ref().is_some_and(|own| own.expose() == t.as_str()))
+        .map(|_| AttributeError {
+            attribute: chosen.attribute,
+            summary: "The environment's Vault login is not used".into(),
+            detail: format!("The provider logs in to Vault with {} from the provider block. The environment holds another token, {ENV_TOKEN}, which is not used: an attribute in the provider block wins over any environment variable. If the environment's token is the one meant, remove the block's login; if the variable is there for another tool, this warning only says which login this provider uses.", chosen.attribute),
+        });
+    let shadowed = unused_env_token
+        .into_iter()
+        .chain(set.map(|m| AttributeError {
             attribute: m.attribute,
             summary: format!("{} is ignored", m.attribute),
             detail: format!(
                 "{} is also set and comes first (order: {order}). Remove the one you do not use.",
                 chosen.attribute
             ),
-        })
+        }))
         .collect();
     Ok(((chosen.login)(input, env)?, shadowed))
 }
@@ -725,6 +751,38 @@ mod tests {
     }
 
     #[test]
+    fn another_login_or_address_in_the_environment_is_said_never_shown() {
+        let block = |token: &str, address: &str| VaultInput {
+            token: Some(Secret::new(token.to_string())),
+            address: Some(address.into()),
+            ..Default::default()
+        };
+        let env = [
+            ("VAULT_ADDR", "https://user:pw@other.example.com"),
+            ("VAULT_TOKEN", "env-token"),
+        ];
+        let r = vault(&block("block-token", "https://vault.example.com"), &env).expect("valid");
+        assert!(
+            matches!(&r.settings.auth, VaultAuth::Token { token, .. } if token.expose() == "block-token")
+        );
+        assert_eq!(r.settings.address.as_str(), "https://vault.example.com/");
+        let warned: Vec<_> = r.warnings.iter().map(|w| w.attribute).collect();
+        assert_eq!(warned, vec!["vault.address", "vault.token"]);
+        let said = format!("{:?}", r.warnings);
+        for hidden in ["env-token", "block-token", "pw"] {
+            assert!(!said.contains(hidden), "{hidden} shown: {said}");
+        }
+        assert!(said.contains("VAULT_ADDR") && said.contains("other.example.com"));
+        // The same token and address in both places: nothing to say.
+        let same = [
+            ("VAULT_ADDR", "https://vault.example.com/"),
+            ("VAULT_TOKEN", "block-token"),
+        ];
+        let r = vault(&block("block-token", "https://vault.example.com"), &same).expect("valid");
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+
+    #[test]
     fn the_first_method_set_in_the_block_wins_over_the_environment() {
         let input = VaultInput {
             auth_login_jwt: Some(JwtLoginInput {
@@ -749,8 +807,21 @@ mod tests {
             }
             other => panic!("expected a JWT login, got {other:?}"),
         }
+        // The environment's token is not used, and the block's second
+        // method neither: both are said.
         let warned: Vec<_> = r.warnings.iter().map(|w| w.attribute).collect();
-        assert_eq!(warned, vec!["vault.auth_login_approle"]);
+        assert_eq!(
+            warned,
+            vec!["vault.auth_login_jwt", "vault.auth_login_approle"]
+        );
+        assert_eq!(
+            r.warnings[0].summary,
+            "The environment's Vault login is not used"
+        );
+        assert!(
+            !r.warnings[0].detail.contains("ambient"),
+            "the token is shown"
+        );
 
         let r = vault(&VaultInput::default(), &env).expect("valid");
         assert!(

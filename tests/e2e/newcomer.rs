@@ -21,19 +21,20 @@ pub(crate) fn closed_port() -> String {
 }
 
 #[test]
-fn the_blocks_client_credentials_win_over_a_garbage_access_token_in_the_environment() {
+fn the_blocks_logins_win_over_garbage_tokens_in_the_environment() {
     let emu = emulator();
     let bao = Bao::start();
     let garbage = "garbage-access-token-from-the-environment";
+    let garbage_vault = "garbage-vault-token-from-the-environment";
     let mut tf = Tf::new(&emu.base_url());
     tf.unset("GENESYSCLOUD_OAUTHCLIENT_ID")
         .unset("GENESYSCLOUD_OAUTHCLIENT_SECRET")
         .env("GENESYSCLOUD_ACCESS_TOKEN", garbage)
         .env("VAULT_ADDR", &bao.addr)
-        .env("VAULT_TOKEN", ROOT_TOKEN);
+        .env("VAULT_TOKEN", garbage_vault);
     tf.write_config_with_provider(
         &format!(
-            "  oauthclient_id     = \"{ADMIN_ID}\"\n  oauthclient_secret = \"{ADMIN_SECRET}\""
+            "  oauthclient_id     = \"{ADMIN_ID}\"\n  oauthclient_secret = \"{ADMIN_SECRET}\"\n  vault {{\n    token = \"{ROOT_TOKEN}\"\n  }}"
         ),
         &seed(""),
     );
@@ -46,10 +47,18 @@ fn the_blocks_client_credentials_win_over_a_garbage_access_token_in_the_environm
             && said.contains("GENESYSCLOUD_ACCESS_TOKEN"),
         "no warning naming both logins:\n{said}"
     );
+    assert!(
+        said.contains("The environment's Vault login is not used") && said.contains("VAULT_TOKEN"),
+        "no warning naming both Vault logins:\n{said}"
+    );
     let apply = tf.apply_plan();
     assert!(text(&apply).contains("2 added"), "{}", text(&apply));
     for out in [&plan, &apply] {
         assert!(!text(out).contains(garbage), "the token was printed");
+        assert!(
+            !text(out).contains(garbage_vault),
+            "the Vault token was printed"
+        );
         assert!(!text(out).contains(ADMIN_SECRET), "the secret was printed");
     }
     assert!(bao.kv_data("secret", "genesys/oauth/ci-pipeline")["client_secret"].is_string());
