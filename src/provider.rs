@@ -131,151 +131,104 @@ pub struct VaultBlock {
     auth_login_approle: Value<AppRoleLoginBlock>,
 }
 
-fn text(v: &Value<String>) -> Option<String> {
-    v.as_ref_option().cloned()
+/// Reads the block's values into the plain inputs of `config`, noting each
+/// attribute whose value Terraform knows only at apply (as a path,
+/// `vault.address`): such a value reads as unset here, and `configure` must
+/// not let the environment fill it in.
+#[derive(Default)]
+struct Reader {
+    unknown: Vec<String>,
 }
 
-fn secret(v: &Value<SensitiveString>) -> Option<Secret> {
-    v.as_ref_option().map(|s| s.0.clone())
+impl Reader {
+    /// A value, or a nested block, when known and set.
+    fn value<'v, T>(&mut self, path: &str, v: &'v Value<T>) -> Option<&'v T> {
+        if v.is_unknown() {
+            self.unknown.push(path.to_string());
+        }
+        v.as_ref_option()
+    }
+
+    fn text(&mut self, path: &str, v: &Value<String>) -> Option<String> {
+        self.value(path, v).cloned()
+    }
+
+    fn secret(&mut self, path: &str, v: &Value<SensitiveString>) -> Option<Secret> {
+        self.value(path, v).map(|s| s.0.clone())
+    }
+
+    fn copied<T: Copy>(&mut self, path: &str, v: &Value<T>) -> Option<T> {
+        self.value(path, v).copied()
+    }
 }
 
 impl VaultBlock {
-    fn input(&self) -> VaultInput {
+    fn input(&self, r: &mut Reader) -> VaultInput {
         VaultInput {
-            address: text(&self.address),
-            token: secret(&self.token),
-            token_file: text(&self.token_file),
-            namespace: text(&self.namespace),
-            ca_cert_file: text(&self.ca_cert_file),
-            skip_tls_verify: self.skip_tls_verify.as_option(),
-            allow_read_only_plan: self.allow_read_only_plan.as_option(),
-            claims_mount: text(&self.claims_mount),
-            auth_login_jwt: self.auth_login_jwt.as_ref_option().map(|b| JwtLoginInput {
-                mount: text(&b.mount),
-                role: text(&b.role),
-                jwt: secret(&b.jwt),
-                tag: text(&b.tag),
-            }),
-            auth_login_approle: self.auth_login_approle.as_ref_option().map(|b| {
-                AppRoleLoginInput {
-                    mount: text(&b.mount),
-                    role_id: secret(&b.role_id),
-                    secret_id: secret(&b.secret_id),
-                }
-            }),
+            address: r.text("vault.address", &self.address),
+            token: r.secret("vault.token", &self.token),
+            token_file: r.text("vault.token_file", &self.token_file),
+            namespace: r.text("vault.namespace", &self.namespace),
+            ca_cert_file: r.text("vault.ca_cert_file", &self.ca_cert_file),
+            skip_tls_verify: r.copied("vault.skip_tls_verify", &self.skip_tls_verify),
+            allow_read_only_plan: r
+                .copied("vault.allow_read_only_plan", &self.allow_read_only_plan),
+            claims_mount: r.text("vault.claims_mount", &self.claims_mount),
+            auth_login_jwt: r
+                .value("vault.auth_login_jwt", &self.auth_login_jwt)
+                .map(|b| JwtLoginInput {
+                    mount: r.text("vault.auth_login_jwt.mount", &b.mount),
+                    role: r.text("vault.auth_login_jwt.role", &b.role),
+                    jwt: r.secret("vault.auth_login_jwt.jwt", &b.jwt),
+                    tag: r.text("vault.auth_login_jwt.tag", &b.tag),
+                }),
+            auth_login_approle: r
+                .value("vault.auth_login_approle", &self.auth_login_approle)
+                .map(|b| AppRoleLoginInput {
+                    mount: r.text("vault.auth_login_approle.mount", &b.mount),
+                    role_id: r.secret("vault.auth_login_approle.role_id", &b.role_id),
+                    secret_id: r.secret("vault.auth_login_approle.secret_id", &b.secret_id),
+                }),
         }
     }
-}
-
-/// The attributes of the block set to a value Terraform knows only at
-/// apply, as paths (`vault.address`): a block whose values come from an
-/// ephemeral resource opened at apply, or from a resource not created yet.
-fn unknown_attributes(config: &ProviderConfig) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut note = |path: &str, unknown: bool| {
-        if unknown {
-            found.push(path.to_string());
-        }
-    };
-    note("oauthclient_id", config.oauthclient_id.is_unknown());
-    note("oauthclient_secret", config.oauthclient_secret.is_unknown());
-    note("aws_region", config.aws_region.is_unknown());
-    note("base_url", config.base_url.is_unknown());
-    note("access_token", config.access_token.is_unknown());
-    note("max_retries", config.max_retries.is_unknown());
-    note(
-        "retry_deadline_seconds",
-        config.retry_deadline_seconds.is_unknown(),
-    );
-    note(
-        "request_timeout_seconds",
-        config.request_timeout_seconds.is_unknown(),
-    );
-    note(
-        "consistency_timeout_seconds",
-        config.consistency_timeout_seconds.is_unknown(),
-    );
-    note(
-        "oauthclient_from_vault",
-        config.oauthclient_from_vault.is_unknown(),
-    );
-    if let Some(b) = config.oauthclient_from_vault.as_ref_option() {
-        note("oauthclient_from_vault.mount", b.mount.is_unknown());
-        note("oauthclient_from_vault.path", b.path.is_unknown());
-        note(
-            "oauthclient_from_vault.client_id_key",
-            b.client_id_key.is_unknown(),
-        );
-        note(
-            "oauthclient_from_vault.client_secret_key",
-            b.client_secret_key.is_unknown(),
-        );
-    }
-    note("vault", config.vault.is_unknown());
-    if let Some(v) = config.vault.as_ref_option() {
-        note("vault.address", v.address.is_unknown());
-        note("vault.token", v.token.is_unknown());
-        note("vault.namespace", v.namespace.is_unknown());
-        note("vault.ca_cert_file", v.ca_cert_file.is_unknown());
-        note("vault.skip_tls_verify", v.skip_tls_verify.is_unknown());
-        note(
-            "vault.allow_read_only_plan",
-            v.allow_read_only_plan.is_unknown(),
-        );
-        note("vault.claims_mount", v.claims_mount.is_unknown());
-        note("vault.token_file", v.token_file.is_unknown());
-        note("vault.auth_login_jwt", v.auth_login_jwt.is_unknown());
-        if let Some(j) = v.auth_login_jwt.as_ref_option() {
-            note("vault.auth_login_jwt.mount", j.mount.is_unknown());
-            note("vault.auth_login_jwt.role", j.role.is_unknown());
-            note("vault.auth_login_jwt.jwt", j.jwt.is_unknown());
-            note("vault.auth_login_jwt.tag", j.tag.is_unknown());
-        }
-        note(
-            "vault.auth_login_approle",
-            v.auth_login_approle.is_unknown(),
-        );
-        if let Some(a) = v.auth_login_approle.as_ref_option() {
-            note("vault.auth_login_approle.mount", a.mount.is_unknown());
-            note("vault.auth_login_approle.role_id", a.role_id.is_unknown());
-            note(
-                "vault.auth_login_approle.secret_id",
-                a.secret_id.is_unknown(),
-            );
-        }
-    }
-    found
 }
 
 impl ProviderConfig {
-    fn vault_input(&self) -> VaultInput {
-        self.vault
-            .as_ref_option()
-            .map(VaultBlock::input)
+    fn vault_input(&self, r: &mut Reader) -> VaultInput {
+        r.value("vault", &self.vault)
+            .map(|b| b.input(r))
             .unwrap_or_default()
     }
 
-    fn input(self) -> ProviderInput {
+    fn input(&self, r: &mut Reader) -> ProviderInput {
         ProviderInput {
-            oauthclient_id: self.oauthclient_id.as_option(),
-            oauthclient_secret: self.oauthclient_secret.as_option().map(|s| s.0),
-            aws_region: self.aws_region.as_option(),
-            base_url: self.base_url.as_option(),
-            access_token: self.access_token.as_option().map(|s| s.0),
+            oauthclient_id: r.text("oauthclient_id", &self.oauthclient_id),
+            oauthclient_secret: r.secret("oauthclient_secret", &self.oauthclient_secret),
+            aws_region: r.text("aws_region", &self.aws_region),
+            base_url: r.text("base_url", &self.base_url),
+            access_token: r.secret("access_token", &self.access_token),
             transport: TransportInput {
-                max_retries: self.max_retries.as_option(),
-                retry_deadline_seconds: self.retry_deadline_seconds.as_option(),
-                request_timeout_seconds: self.request_timeout_seconds.as_option(),
+                max_retries: r.copied("max_retries", &self.max_retries),
+                retry_deadline_seconds: r
+                    .copied("retry_deadline_seconds", &self.retry_deadline_seconds),
+                request_timeout_seconds: r
+                    .copied("request_timeout_seconds", &self.request_timeout_seconds),
             },
-            consistency_timeout_seconds: self.consistency_timeout_seconds.as_option(),
-            oauthclient_from_vault: self.oauthclient_from_vault.as_ref_option().map(|b| {
-                FromVaultInput {
-                    mount: text(&b.mount),
-                    path: text(&b.path),
-                    client_id_key: text(&b.client_id_key),
-                    client_secret_key: text(&b.client_secret_key),
-                }
-            }),
+            consistency_timeout_seconds: r.copied(
+                "consistency_timeout_seconds",
+                &self.consistency_timeout_seconds,
+            ),
+            oauthclient_from_vault: r
+                .value("oauthclient_from_vault", &self.oauthclient_from_vault)
+                .map(|b| FromVaultInput {
+                    mount: r.text("oauthclient_from_vault.mount", &b.mount),
+                    path: r.text("oauthclient_from_vault.path", &b.path),
+                    client_id_key: r.text("oauthclient_from_vault.client_id_key", &b.client_id_key),
+                    client_secret_key: r.text(
+                        "oauthclient_from_vault.client_secret_key",
+                        &b.client_secret_key,
+                    ),
+                }),
         }
     }
 }
@@ -303,7 +256,7 @@ impl Provider for GenesysProvider {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
-        for e in config::genesys::check_static(&config.input()) {
+        for e in config::genesys::check_static(&config.input(&mut Reader::default())) {
             attribute_error(diags, e);
         }
         Some(())
@@ -318,14 +271,14 @@ impl Provider for GenesysProvider {
         // A value known only at apply still wins over the environment: the
         // clients are not built from what the environment would put in its
         // place, and whatever needs them at plan says why it cannot run.
-        let unknown = unknown_attributes(&config);
-        if !unknown.is_empty() {
-            tracing::info!(?unknown, "provider configuration known only at apply");
-            self.clients.known_at_apply(unknown);
+        let mut read = Reader::default();
+        let vault_input = config.vault_input(&mut read);
+        let input = config.input(&mut read);
+        if !read.unknown.is_empty() {
+            tracing::info!(unknown = ?read.unknown, "provider configuration known only at apply");
+            self.clients.known_at_apply(read.unknown);
             return Some(());
         }
-        let vault_input = config.vault_input();
-        let input = config.input();
         let built =
             config::clients::build(&vault_input, &input, Env::process(), crate::user_agent()).await;
         say(diags, built.warnings, built.problems);
@@ -367,5 +320,47 @@ impl Provider for GenesysProvider {
         Some(map! {
             "oauth_client_credentials" => CredentialsResource::new(self.clients.clone()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_known_only_at_apply_are_noted_as_they_are_read() {
+        let config = ProviderConfig {
+            oauthclient_id: Value::Unknown,
+            oauthclient_secret: Value::Value(SensitiveString(Secret::new("s".to_string()))),
+            vault: Value::Value(VaultBlock {
+                address: Value::Unknown,
+                auth_login_jwt: Value::Value(JwtLoginBlock {
+                    jwt: Value::Unknown,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            oauthclient_from_vault: Value::Unknown,
+            ..Default::default()
+        };
+        let mut read = Reader::default();
+        let vault = config.vault_input(&mut read);
+        let input = config.input(&mut read);
+        assert_eq!(
+            read.unknown,
+            [
+                "vault.address",
+                "vault.auth_login_jwt.jwt",
+                "oauthclient_id",
+                "oauthclient_from_vault"
+            ]
+        );
+        // Read as unset, which configure must not let the environment fill.
+        assert_eq!((vault.address, input.oauthclient_id), (None, None));
+        assert!(input.oauthclient_secret.is_some());
+
+        let mut known = Reader::default();
+        ProviderConfig::default().input(&mut known);
+        assert!(known.unknown.is_empty());
     }
 }
