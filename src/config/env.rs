@@ -1,6 +1,27 @@
 //! Environment lookups with one rule for every variable the provider reads:
 //! unset, empty and all-blank mean the same (not set), and a value is used
-//! without its surrounding whitespace.
+//! without its surrounding whitespace; and the one warning given when the
+//! provider block wins over another value in the environment.
+
+use crate::attribute_error::AttributeError;
+
+/// The warning for a setting the provider block gives while the environment
+/// holds another: which one is used (`used`, a sentence without its full
+/// stop), which is not (`unused`), the rule, and what to do when the
+/// environment's is the one meant (`if_meant`). Never given a secret.
+pub fn unused_from_environment(
+    attribute: &'static str,
+    summary: impl Into<String>,
+    used: &str,
+    unused: &str,
+    if_meant: &str,
+) -> AttributeError {
+    AttributeError::new(
+        attribute,
+        summary,
+        format!("{used}. The environment holds {unused}, which is not used: an attribute in the provider block wins over any environment variable. {if_meant}"),
+    )
+}
 
 /// A view of the process environment (or a test's map of it).
 #[derive(Clone, Copy)]

@@ -12,7 +12,7 @@ use crate::genesys::region::DEFAULT_REGION;
 use crate::genesys::{Endpoints, LoginCredentials};
 use crate::secret::Secret;
 
-use super::env::Env;
+use super::env::{unused_from_environment, Env};
 use super::genesys_input::{
     ProviderInput, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REGION,
 };
@@ -48,10 +48,12 @@ pub fn endpoints(
             let endpoints = endpoints?;
             if let Some((name, value, other)) = env_root {
                 if !matches!(&other, Ok(o) if o.api == endpoints.api) {
-                    warnings.push(AttributeError::new(
+                    warnings.push(unused_from_environment(
                         attribute,
                         format!("{name} is not used"),
-                        format!("The provider talks to {} ({attribute} in the provider block). The environment names another API root, {name} = {value:?}, which is not used: {PRECEDENCE_SHORT} If the environment's is the one meant, remove {attribute} from the block.", endpoints.api),
+                        &format!("The provider talks to {} ({attribute} in the provider block)", endpoints.api),
+                        &format!("another API root, {name} = {value:?}"),
+                        &format!("If the environment's is the one meant, remove {attribute} from the block."),
                     ));
                 }
             }
@@ -68,10 +70,6 @@ pub fn endpoints(
         (None, None) => Endpoints::for_region(DEFAULT_REGION),
     }
 }
-
-/// The rule in one sentence, inside warnings.
-const PRECEDENCE_SHORT: &str =
-    "an attribute in the provider block wins over any environment variable.";
 
 /// A login as the warning names it: its source, and who it logs in as.
 struct Named {
@@ -144,10 +142,12 @@ pub fn login(
         // The block's secret with the environment's id is one login.
         let filled_in = attribute == "oauthclient_id" && input.oauthclient_id.is_none();
         if !filled_in && !block.same_as(&env_login) {
-            warnings.push(AttributeError::new(
+            warnings.push(unused_from_environment(
                 attribute,
                 "The environment's Genesys Cloud login is not used",
-                format!("The provider logs in with {} from the provider block. The environment holds another login, {}, which is not used: {PRECEDENCE_SHORT} If the environment's login is the one meant, remove the block's; if the variable is there for another tool (the official provider reads the same variables), this warning only says which login this provider uses.", block.words(), env_login.words()),
+                &format!("The provider logs in with {} from the provider block", block.words()),
+                &format!("another login, {}", env_login.words()),
+                "If the environment's login is the one meant, remove the block's; if the variable is there for another tool (the official provider reads the same variables), this warning only says which login this provider uses.",
             ));
         }
     }

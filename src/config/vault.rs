@@ -9,7 +9,7 @@ use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::vault::{VaultAuth, VaultSettings};
 
-use super::env::{sentence, Env};
+use super::env::{sentence, unused_from_environment, Env};
 use crate::schema::Kind::{Bool, Str};
 use crate::schema::Presence::{Optional, Required};
 use crate::schema::{Block, Entry, Nesting};
@@ -349,11 +349,16 @@ pub fn resolve_vault(
     let mut warnings = Vec::new();
     if let (Some(own), Some((name, other))) = (&input.address, env.first_named(ENV_ADDRESS)) {
         if own.trim().trim_end_matches('/') != other.trim().trim_end_matches('/') {
-            warnings.push(AttributeError {
-                attribute: "vault.address",
-                summary: format!("{name} is not used"),
-                detail: format!("The provider talks to Vault at {} (vault.address in the provider block). The environment names another address, {name} = {}, which is not used: an attribute in the provider block wins over any environment variable. If the environment's is the one meant, remove vault.address from the block.", shown(own), shown(&other)),
-            });
+            warnings.push(unused_from_environment(
+                "vault.address",
+                format!("{name} is not used"),
+                &format!(
+                    "The provider talks to Vault at {} (vault.address in the provider block)",
+                    shown(own)
+                ),
+                &format!("another address, {name} = {}", shown(&other)),
+                "If the environment's is the one meant, remove vault.address from the block.",
+            ));
         }
     }
     let address = checked_address(&address, &mut warnings)
@@ -476,10 +481,14 @@ fn resolve_auth(
     let unused_env_token = env
         .var(ENV_TOKEN)
         .filter(|t| !input.token.as_ref().is_some_and(|own| own.expose() == t.as_str()))
-        .map(|_| AttributeError {
-            attribute: chosen.attribute,
-            summary: "The environment's Vault login is not used".into(),
-            detail: format!("The provider logs in to Vault with {} from the provider block. The environment holds another token, {ENV_TOKEN}, which is not used: an attribute in the provider block wins over any environment variable. If the environment's token is the one meant, remove the block's login; if the variable is there for another tool, this warning only says which login this provider uses.", chosen.attribute),
+        .map(|_| {
+            unused_from_environment(
+                chosen.attribute,
+                "The environment's Vault login is not used",
+                &format!("The provider logs in to Vault with {} from the provider block", chosen.attribute),
+                &format!("another token, {ENV_TOKEN}"),
+                "If the environment's token is the one meant, remove the block's login; if the variable is there for another tool, this warning only says which login this provider uses.",
+            )
         });
     let shadowed = unused_env_token
         .into_iter()
