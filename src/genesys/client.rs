@@ -241,32 +241,21 @@ impl GenesysClient {
     /// bearer, retried as any safe call. A 401 means the token no longer
     /// works (expired, or revoked already): nothing is left to revoke.
     pub async fn revoke_token(&self, token: &Secret) -> Result<(), GenesysError> {
-        let path = "/api/v2/tokens/me";
-        let url = format!(
-            "{}{}",
-            self.settings.endpoints.api.as_str().trim_end_matches('/'),
-            path
-        );
-        let request = Request {
-            operation: "revoke the access token",
-            method: &Method::DELETE,
-            path,
-            url: &url,
-        };
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            match self.attempt(&request, token, None::<&()>, attempt).await {
-                Attempt::Answered(..)
-                | Attempt::Failed {
-                    unauthorized: true, ..
-                } => return Ok(()),
-                Attempt::Failed { failure, error, .. } => self
-                    .after_failure(failure, error, Repeat::Safe, attempt, started)
-                    .await
-                    .map_err(GenesysError::from)?,
-            }
+        let revoked = self
+            .call_as(
+                Some(token),
+                "revoke the access token",
+                Method::DELETE,
+                "/api/v2/tokens/me",
+                None::<&()>,
+                Repeat::Safe,
+            )
+            .await;
+        match revoked {
+            Ok(_) => Ok(()),
+            // Refused as unknown: revoked already, or expired.
+            Err(f) if f.error.status() == Some(StatusCode::UNAUTHORIZED.as_u16()) => Ok(()),
+            Err(f) => Err(f.error),
         }
     }
 
@@ -371,6 +360,21 @@ impl GenesysClient {
         body: Option<&B>,
         repeat: Repeat,
     ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), CallFailure> {
+        self.call_as(None, operation, method, path, body, repeat)
+            .await
+    }
+
+    /// [`call`](Self::call) with `bearer` as the token when given (never
+    /// refreshed: a 401 is its answer), else the provider's own.
+    async fn call_as<B: Serialize + ?Sized>(
+        &self,
+        bearer: Option<&Secret>,
+        operation: &str,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        repeat: Repeat,
+    ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), CallFailure> {
         let url = format!(
             "{}{}",
             self.settings.endpoints.api.as_str().trim_end_matches('/'),
@@ -387,10 +391,13 @@ impl GenesysClient {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let (token, generation) = self.access_token().await.map_err(|error| CallFailure {
-                error,
-                ambiguous: false,
-            })?;
+            let (token, generation) = match bearer {
+                Some(token) => (token.clone(), None),
+                None => self.access_token().await.map_err(|error| CallFailure {
+                    error,
+                    ambiguous: false,
+                })?,
+            };
             match self.attempt(&request, &token, body, attempt).await {
                 Attempt::Answered(status, bytes) => return Ok((status, bytes)),
                 Attempt::Failed {

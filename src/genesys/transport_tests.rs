@@ -72,3 +72,20 @@ async fn a_closed_port_is_named_with_its_host() {
     );
     assert!(text.to_lowercase().contains("connection refused"), "{text}");
 }
+
+#[tokio::test]
+async fn a_token_is_revoked_with_itself_as_bearer_and_a_401_means_gone_already() {
+    let token = Secret::new("token-to-revoke".to_string());
+    for (status, revoked) in [(204, true), (401, true), (403, false)] {
+        let api = Server::plain(Answer::Json(status, "{}")).await;
+        let answer = client(&api.url).revoke_token(&token).await;
+        assert_eq!(answer.is_ok(), revoked, "{status}: {answer:?}");
+        let seen = api.seen();
+        assert_eq!(seen.len(), 1, "{status}: asked once");
+        assert_eq!(seen[0].path, "/api/v2/tokens/me");
+        assert_eq!(
+            seen[0].headers["authorization"], "Bearer token-to-revoke",
+            "the provider's own token was sent"
+        );
+    }
+}
