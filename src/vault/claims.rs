@@ -16,10 +16,10 @@ use super::kv::KvValue;
 use super::kv_path::KvPath;
 use super::mounts::KvVersion;
 use super::transport::Repeat;
+use crate::http::encode_path;
 
 /// The folder, on the claims' mount, holding one claim per client.
 pub const CLAIMS_FOLDER: &str = "genesyscloud-claims/oauth-clients";
-use crate::http::encode_path;
 
 /// What a read of a claim's location found.
 #[derive(Debug, Clone, PartialEq, Eq)]
